@@ -1,0 +1,120 @@
+/**
+ * The environment registry: `register` an id with its config schema and constructor,
+ * `make` an instance from a validated config, `list` what is there.
+ *
+ * Ids are versioned, `Name-vN`; a change to an environment's dynamics bumps N. make()
+ * validates the config with the env's zod schema (filling defaults) and throws one
+ * ConfigError naming every bad field; an unknown id throws UnregisteredEnvError with
+ * the nearest registered id as a suggestion.
+ */
+import type { z } from "zod";
+import type { Env, ParallelEnv } from "./env.js";
+import { ConfigError, UnregisteredEnvError, parseConfig } from "./errors.js";
+
+const ID_PATTERN = /^[A-Za-z][A-Za-z0-9_]*(?:\/[A-Za-z][A-Za-z0-9_]*)?-v\d+$/;
+
+interface BaseSpec<S extends z.ZodType> {
+  id: string;
+  /** One line: what the environment models. */
+  description: string;
+  configSchema: S;
+  /** Steps in one episode under the default config, for documentation and listings. */
+  defaultEpisodeSteps?: number;
+}
+
+export interface EnvSpec<S extends z.ZodType = z.ZodType> extends BaseSpec<S> {
+  kind: "env";
+  create(config: z.output<S>): Env<unknown, unknown>;
+}
+
+export interface ParallelEnvSpec<S extends z.ZodType = z.ZodType> extends BaseSpec<S> {
+  kind: "parallel";
+  create(config: z.output<S>): ParallelEnv<unknown, unknown>;
+}
+
+export type AnyEnvSpec = EnvSpec | ParallelEnvSpec;
+
+const registry = new Map<string, AnyEnvSpec>();
+
+/** Registers an id; registering the same id twice throws (bump the version instead). */
+export function register<S extends z.ZodType>(spec: EnvSpec<S> | ParallelEnvSpec<S>): void {
+  if (!ID_PATTERN.test(spec.id)) {
+    throw new ConfigError("register", [{ path: "id", expected: "Name-vN (e.g. CommunityBattery-v0)", received: JSON.stringify(spec.id) }]);
+  }
+  if (registry.has(spec.id)) {
+    throw new ConfigError("register", [{ path: "id", expected: "an id not yet registered", received: JSON.stringify(spec.id) }]);
+  }
+  registry.set(spec.id, spec as unknown as AnyEnvSpec);
+}
+
+/** Levenshtein distance, case-insensitive. */
+function editDistance(a: string, b: string): number {
+  const s = a.toLowerCase();
+  const t = b.toLowerCase();
+  let prev = Array.from({ length: t.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= s.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= t.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (s[i - 1] === t[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[t.length]!;
+}
+
+/** The registered id nearest to `id`, or null when none is close. */
+export function suggestId(id: string): string | null {
+  let best: string | null = null;
+  let bestScore = Infinity;
+  const bare = id.replace(/-v\d+$/, "");
+  for (const known of registry.keys()) {
+    // the same name at another version is always the best suggestion
+    const score = known.replace(/-v\d+$/, "").toLowerCase() === bare.toLowerCase() ? 0 : editDistance(id, known);
+    if (score < bestScore) {
+      bestScore = score;
+      best = known;
+    }
+  }
+  return best !== null && bestScore <= Math.max(3, Math.floor(id.length / 3)) ? best : null;
+}
+
+/** The spec of a registered id. */
+export function spec(id: string): AnyEnvSpec {
+  const found = registry.get(id);
+  if (!found) throw new UnregisteredEnvError(id, suggestId(id));
+  return found;
+}
+
+/** Validates `config` against the env's schema and fills its defaults, without building the env. */
+export function resolveConfig(id: string, config: unknown = {}): unknown {
+  return parseConfig(`${id} config`, spec(id).configSchema, config);
+}
+
+/** Builds a single-agent env from a registered id and a config (validated, defaults filled). */
+export function make<Obs = unknown, Act = unknown>(id: string, config: unknown = {}): Env<Obs, Act> {
+  const s = spec(id);
+  if (s.kind !== "env") {
+    throw new ConfigError("make", [{ path: "id", expected: "a single-agent env id (use makeParallel)", received: JSON.stringify(id) }]);
+  }
+  const resolved = parseConfig(`${id} config`, s.configSchema, config);
+  const env = s.create(resolved);
+  env.spec = { id, config: resolved };
+  return env as Env<Obs, Act>;
+}
+
+/** Builds a ParallelEnv from a registered id and a config. */
+export function makeParallel<Obs = unknown, Act = unknown>(id: string, config: unknown = {}): ParallelEnv<Obs, Act> {
+  const s = spec(id);
+  if (s.kind !== "parallel") {
+    throw new ConfigError("makeParallel", [{ path: "id", expected: "a parallel env id (use make)", received: JSON.stringify(id) }]);
+  }
+  const resolved = parseConfig(`${id} config`, s.configSchema, config);
+  const env = s.create(resolved);
+  env.spec = { id, config: resolved };
+  return env as ParallelEnv<Obs, Act>;
+}
+
+/** Registered specs, sorted by id. */
+export function list(): AnyEnvSpec[] {
+  return [...registry.values()].sort((a, b) => a.id.localeCompare(b.id));
+}
