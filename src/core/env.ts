@@ -89,5 +89,11 @@ export interface Policy<Obs = unknown, Act = unknown> {
   act(observation: Obs, info: Info): Act;
 }
 
+/** What a policy factory learns about the episode it is built for. */
+export interface PolicyContext {
+  /** The episode seed; a stochastic policy derives its own stream from it. */
+  seed: number;
+}
+
 /** Builds a policy for one env instance (a baseline that needs the env's parameters). */
-export type PolicyFactory<Obs = unknown, Act = unknown> = (env: Env<Obs, Act>) => Policy<Obs, Act>;
+export type PolicyFactory<Obs = unknown, Act = unknown> = (env: Env<Obs, Act>, ctx: PolicyContext) => Policy<Obs, Act>;

@@ -47,6 +47,12 @@ const u32 = new Uint32Array(f32.buffer);
 function float32Toward(x: number, direction: -1 | 1): number {
   f32[0] = x;
   if ((direction < 0 && f32[0] > x) || (direction > 0 && f32[0] < x)) {
+    // from (signed) zero the next float32 is the smallest denormal of the wanted sign;
+    // stepping the integer of +0 down would wrap to a NaN pattern
+    if (f32[0] === 0) {
+      u32[0] = direction > 0 ? 0x00000001 : 0x80000001;
+      return f32[0]!;
+    }
     // one ulp toward the bound; the sign bit decides which way the integer moves
     const towardZero = (direction < 0) === (f32[0] > 0);
     u32[0] = towardZero ? u32[0]! - 1 : u32[0]! + 1;
@@ -63,7 +69,7 @@ function fill(value: number | ArrayLike<number>, size: number, field: string): F
 }
 
 /** A box in R^n: each element has a lower and upper bound (possibly infinite). */
-export class Box implements Space<BoxElement> {
+export class Box<E extends BoxElement = BoxElement> implements Space<E> {
   readonly kind = "Box";
   readonly shape: readonly number[];
   readonly size: number;
@@ -99,15 +105,15 @@ export class Box implements Space<BoxElement> {
   }
 
   /** A new zero-filled element of this box's dtype. */
-  zeros(): BoxElement {
-    return this.dtype === "float32" ? new Float32Array(this.size) : new Float64Array(this.size);
+  zeros(): E {
+    return (this.dtype === "float32" ? new Float32Array(this.size) : new Float64Array(this.size)) as E;
   }
 
   /**
    * Uniform on bounded dimensions; on half-bounded ones low + Exp(1) or high - Exp(1);
    * on unbounded ones N(0, 1), as Gymnasium does.
    */
-  sample(rng: Rng): BoxElement {
+  sample(rng: Rng): E {
     const out = this.zeros();
     for (let i = 0; i < this.size; i++) {
       const lo = this.low[i]!;
@@ -156,7 +162,7 @@ export class Box implements Space<BoxElement> {
     return null;
   }
 
-  contains(x: unknown): x is BoxElement {
+  contains(x: unknown): x is E {
     return this.violation(x) === null;
   }
 

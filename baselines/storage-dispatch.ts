@@ -1,0 +1,66 @@
+/**
+ * The contract between storage-dispatch baselines and the envs they control.
+ *
+ * An env that publishes this in its reset info (battery parameters, time step, objective,
+ * and where load, PV, price, SoC and the look-ahead sit in its observation) can be driven
+ * by the myopic, MPC and oracle baselines without them knowing the env's internals.
+ */
+import { z } from "zod";
+import type { Info } from "../src/core/env.js";
+import { ResetNeededError, parseConfig } from "../src/core/errors.js";
+
+const storageDispatchInfoSchema = z.object({
+  observationIndex: z.object({
+    soc: z.number().int().min(0),
+    loadKw: z.number().int().min(0),
+    pvKw: z.number().int().min(0),
+    priceEurPerKwh: z.number().int().min(0),
+    priceAheadStart: z.number().int().min(0),
+    netLoadForecastStart: z.number().int().min(0),
+    progress: z.number().int().min(0),
+  }),
+  battery: z.object({
+    capacityKwh: z.number().positive(),
+    maxPowerKw: z.number().positive(),
+    efficiency: z.number().gt(0).lte(1),
+    initialEnergyKwh: z.number().min(0),
+  }),
+  dtHours: z.number().positive(),
+  objective: z.enum(["arbitrage", "self-consumption"]),
+  episodeSteps: z.number().int().positive(),
+});
+
+export type StorageDispatchInfo = z.output<typeof storageDispatchInfoSchema>;
+
+/** Reads the storage-dispatch contract from a reset info, naming any missing field. */
+export function readStorageDispatchInfo(policy: string, info: Info): StorageDispatchInfo {
+  return parseConfig(`${policy} policy: env reset info`, storageDispatchInfoSchema, info);
+}
+
+/**
+ * The battery power that moves stored energy from `energyKwh` to `targetKwh` in one step
+ * (charging applies sqrt(eta) on the way in, discharging 1/sqrt(eta) on the way out),
+ * limited to +-maxPowerKw.
+ */
+export function powerToReachEnergyKw(info: StorageDispatchInfo, energyKwh: number, targetKwh: number): number {
+  const s = Math.sqrt(info.battery.efficiency);
+  const delta = targetKwh - energyKwh;
+  const p = delta >= 0 ? delta / (s * info.dtHours) : (delta * s) / info.dtHours;
+  const m = info.battery.maxPowerKw;
+  return p > m ? m : p < -m ? -m : p;
+}
+
+/**
+ * Stored energy now: the env's exact figure from the last info when it publishes one,
+ * else the observed state of charge (float32) times capacity.
+ */
+export function currentEnergyKwh(si: StorageDispatchInfo, observation: ArrayLike<number>, info: Info): number {
+  const e = info["energyKwh"];
+  return typeof e === "number" ? e : observation[si.observationIndex.soc]! * si.battery.capacityKwh;
+}
+
+/** The contract read at reset, or a ResetNeededError when act() comes first. */
+export function requireDispatchInfo(policy: string, si: StorageDispatchInfo | null): StorageDispatchInfo {
+  if (si === null) throw new ResetNeededError(`${policy} policy`, "act() was called before reset(info)");
+  return si;
+}

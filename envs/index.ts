@@ -1,0 +1,2 @@
+/** Registers every environment family shipped with gridgym. */
+import "./community/index.js";

@@ -1,0 +1,54 @@
+/**
+ * Per-tick trajectory records: one Float64Array per named column, preallocated for the
+ * episode, so KPIs, plots and CSV exports all come from one record of what happened.
+ */
+
+export class Trajectory<C extends string = string> {
+  readonly columns: Readonly<Record<C, Float64Array>>;
+  readonly names: readonly C[];
+  #length = 0;
+
+  constructor(names: readonly C[], capacity: number) {
+    this.names = [...names];
+    const cols = {} as Record<C, Float64Array>;
+    for (const n of names) cols[n] = new Float64Array(capacity);
+    this.columns = cols;
+  }
+
+  /** Rows written so far. */
+  get length(): number {
+    return this.#length;
+  }
+
+  /** Marks rows [0, n) as written (the env writes columns directly, then commits the row count). */
+  setLength(n: number): void {
+    this.#length = n;
+  }
+
+  /** A column trimmed to the rows written (a view, not a copy). */
+  column(name: C): Float64Array {
+    return this.columns[name].subarray(0, this.#length);
+  }
+
+  /** CSV text: a header row of column names, then one row per tick, numbers at full precision. */
+  toCSV(): string {
+    const lines = [this.names.join(",")];
+    const cols = this.names.map((n) => this.columns[n]);
+    for (let t = 0; t < this.#length; t++) {
+      lines.push(cols.map((c) => String(c[t])).join(","));
+    }
+    return lines.join("\n") + "\n";
+  }
+}
+
+/** An env that records its trajectory and computes its KPI suite from it. */
+export interface RecordsTrajectory {
+  trajectory(): Trajectory;
+  /** KPIs of the episode recorded so far, from the trajectory alone. */
+  kpis(): Record<string, number>;
+}
+
+export function recordsTrajectory(env: unknown): env is RecordsTrajectory {
+  return typeof (env as RecordsTrajectory | null)?.trajectory === "function"
+    && typeof (env as RecordsTrajectory | null)?.kpis === "function";
+}

@@ -1,0 +1,15 @@
+/**
+ * The stable public API of gridgym's core library (no environment-specific code):
+ * spaces, env contracts, registry, wrappers, vector envs, the checker, errors,
+ * seeded generators, trajectories, LP solving, KPIs, physics and data loading.
+ */
+export * from "./core/index.js";
+export { Trajectory, recordsTrajectory, type RecordsTrajectory } from "./core/trajectory.js";
+export type { PolicyContext } from "./core/env.js";
+export * from "./solvers/index.js";
+export { storageKpis, type StorageKpis, type StorageTrajectory } from "./kpi/storage.js";
+export { summarize, type Summary } from "./kpi/summary.js";
+export { feasibleBatteryPowerKw, nextBatteryEnergyKwh, batteryLossKwh, type BatteryParams } from "./physics/battery.js";
+export * from "./data/index.js";
+export { syntheticProfiles, type SyntheticProfileOptions } from "./data/synthetic.js";
+export type { HourlyProfiles } from "./data/profiles.js";

@@ -1,0 +1,189 @@
+import { strict as assert } from "node:assert";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import "../../envs/index.js";
+import { CommunityBatteryEnv, OBSERVATION_INDEX } from "../../envs/community/index.js";
+import { checkEnv } from "../../src/core/checker.js";
+import { ConfigError, InvalidActionError, ResetNeededError } from "../../src/core/errors.js";
+import { make } from "../../src/core/registry.js";
+import { Rng } from "../../src/core/rng.js";
+
+const ID = "CommunityBattery-v0";
+
+function makeEnv(config: object = {}): CommunityBatteryEnv {
+  return make(ID, config).unwrapped as unknown as CommunityBatteryEnv;
+}
+
+/** Runs one episode of seeded uniform random actions; returns the trajectory CSV. */
+function randomEpisode(env: CommunityBatteryEnv, seed: number, actionSeed: number): string {
+  env.reset({ seed });
+  const rng = new Rng(actionSeed, "test-actions");
+  for (;;) {
+    const r = env.step(env.actionSpace.sample(rng));
+    if (r.terminated || r.truncated) break;
+  }
+  return env.trajectory().toCSV();
+}
+
+describe("CommunityBattery-v0", () => {
+  for (const reward of ["arbitrage", "self-consumption"] as const) {
+    it(`passes checkEnv with reward ${reward}`, () => {
+      const env = make(ID, { reward, days: 2 });
+      checkEnv(env);
+      env.close();
+    });
+  }
+
+  it("closes the energy balance at the PCC and in the battery every tick, for random actions and seeds", () => {
+    const env = makeEnv({ days: 3 });
+    const sqrtEta = Math.sqrt(env.battery.efficiency);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1_000_000 }), fc.integer({ min: 0, max: 1_000_000 }), (seed, actionSeed) => {
+        randomEpisode(env, seed, actionSeed);
+        const c = env.trajectory().columns;
+        const n = env.trajectory().length;
+        assert.equal(n, 72);
+        let prevE = 0.5 * env.battery.capacityKwh;
+        for (let t = 0; t < n; t++) {
+          // PCC: pv + discharge + import = load + charge (kWh over the hour)
+          const bus = c.pvKw[t]! + c.dischargeKw[t]! + c.gridImportKw[t]! - c.loadKw[t]! - c.chargeKw[t]!;
+          assert.ok(Math.abs(bus) < 1e-9, `PCC residual ${bus} kWh at tick ${t}`);
+          // battery: e[t] = e[t-1] + charge sqrt(eta) - discharge / sqrt(eta)
+          const stored = c.energyKwh[t]! - prevE - (c.chargeKw[t]! * sqrtEta - c.dischargeKw[t]! / sqrtEta);
+          assert.ok(Math.abs(stored) < 1e-9, `storage residual ${stored} kWh at tick ${t}`);
+          // losses are exactly what went in minus what is stored minus what came out
+          const loss = c.chargeKw[t]! - c.dischargeKw[t]! - (c.energyKwh[t]! - prevE);
+          assert.ok(Math.abs(loss - c.lossKwh[t]!) < 1e-9, `loss mismatch at tick ${t}`);
+          assert.ok(c.energyKwh[t]! >= 0 && c.energyKwh[t]! <= env.battery.capacityKwh, `energy ${c.energyKwh[t]} out of bounds`);
+          assert.ok(c.soc[t]! >= 0 && c.soc[t]! <= 1);
+          assert.ok(Math.abs(c.appliedKw[t]!) <= env.battery.maxPowerKw);
+          prevE = c.energyKwh[t]!;
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("gives an identical trajectory CSV for the same seed and actions, and a different one for another seed", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1_000_000 }), fc.integer({ min: 0, max: 1_000_000 }), (seed, actionSeed) => {
+        const a = randomEpisode(makeEnv({ days: 2 }), seed, actionSeed);
+        const b = randomEpisode(makeEnv({ days: 2 }), seed, actionSeed);
+        assert.equal(a, b);
+        const c = randomEpisode(makeEnv({ days: 2 }), seed + 1, actionSeed);
+        assert.notEqual(a, c);
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  it("applies an infeasible request as far as it can and reports the shortfall", () => {
+    const env = makeEnv({ days: 1, battery: { initialSoc: 0.95 }, loadNoise: 0 });
+    env.reset({ seed: 3 });
+    // 0.05 * 1200 kWh of headroom takes 60 / sqrt(0.95) kW of charging in one hour
+    const r = env.step(Float32Array.of(600));
+    const headroomKw = 60 / Math.sqrt(0.95);
+    assert.ok(Math.abs((r.info["appliedKw"] as number) - headroomKw) < 1e-9);
+    assert.ok(Math.abs((r.info["shortfallKw"] as number) - (600 - headroomKw)) < 1e-9);
+    assert.ok(Math.abs((r.info["energyKwh"] as number) - 1200) < 1e-9);
+    // full: a further charge request is not followed at all
+    const r2 = env.step(Float32Array.of(100));
+    assert.equal(r2.info["appliedKw"], 0);
+    assert.equal(r2.info["shortfallKw"], 100);
+    assert.ok(Math.abs(env.kpis().shortfallKwh - (600 - headroomKw + 100)) < 1e-9);
+  });
+
+  it("discharges an empty battery by nothing and never below zero", () => {
+    const env = makeEnv({ days: 1, battery: { initialSoc: 0 } });
+    env.reset({ seed: 1 });
+    const r = env.step(Float32Array.of(-600));
+    assert.equal(r.info["appliedKw"], 0);
+    assert.equal(r.info["energyKwh"], 0);
+  });
+
+  it("rejects out-of-space actions with a message naming the env, index, bound and value", () => {
+    const env = make(ID, { days: 1 });
+    env.reset({ seed: 0 });
+    assert.throws(() => env.step(Float32Array.of(601)), (e: unknown) =>
+      e instanceof InvalidActionError && e.message === "CommunityBattery-v0: action[0] must be in [-600, 600], got 601");
+    assert.throws(() => env.step(Float32Array.of(NaN)), (e: unknown) =>
+      e instanceof InvalidActionError && e.message === "CommunityBattery-v0: action[0] must be a number, got NaN");
+    assert.throws(() => env.step(Float32Array.of(1, 2)), (e: unknown) =>
+      e instanceof InvalidActionError && e.message === "CommunityBattery-v0: action must be an array of length 1, got length 2");
+  });
+
+  it("throws ResetNeededError on step before reset and after the episode ends; close twice is safe", () => {
+    const env = make(ID, { days: 1 });
+    assert.throws(() => env.step(Float32Array.of(0)), ResetNeededError);
+    env.reset({ seed: 0 });
+    for (let t = 0; t < 24; t++) env.step(Float32Array.of(0));
+    assert.throws(() => env.step(Float32Array.of(0)), ResetNeededError);
+    env.close();
+    env.close();
+  });
+
+  it("rejects an invalid config naming every bad field", () => {
+    assert.throws(() => make(ID, { days: 0, battery: { efficiency: 1.5 }, reward: "profit" }), (e: unknown) => {
+      assert.ok(e instanceof ConfigError);
+      assert.equal(e.message, [
+        "invalid CommunityBattery-v0 config:",
+        "  days: expected a number >= 1, got 0",
+        "  battery.efficiency: expected a number <= 1, got 1.5",
+        "  reward: expected one of \"arbitrage\", \"self-consumption\", got \"profit\"",
+      ].join("\n"));
+      return true;
+    });
+  });
+
+  it("reads a user CSV and names file, row and column of a bad cell", () => {
+    const dir = mkdtempSync(join(tmpdir(), "gridgym-env-csv-"));
+    const good = join(dir, "good.csv");
+    const rows = ["load,pv,price"];
+    for (let h = 0; h < 48; h++) rows.push(`${100 + h},${h % 24 >= 8 && h % 24 < 16 ? 50 : 0},${0.1 + 0.001 * h}`);
+    writeFileSync(good, rows.join("\n") + "\n");
+    const columns = { loadKw: "load", pvKw: "pv", priceEurPerKwh: "price" };
+    const env = makeEnv({ days: 1, loadNoise: 0, data: { source: "csv", file: good, columns } });
+    const { observation } = env.reset({ seed: 0 });
+    assert.equal(observation[OBSERVATION_INDEX.loadKw], 100);
+    assert.ok(Math.abs(observation[OBSERVATION_INDEX.priceEurPerKwh]! - 0.1) < 1e-7);
+
+    const bad = join(dir, "bad.csv");
+    rows[5] = "104,0,abc";
+    writeFileSync(bad, rows.join("\n") + "\n");
+    assert.throws(() => make(ID, { days: 1, data: { source: "csv", file: bad, columns } }), (e: unknown) => {
+      assert.ok(e instanceof ConfigError);
+      assert.match(e.message, new RegExp(`^invalid CSV ${bad.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}:\n  row 6, column "price": expected a number, got "abc"`));
+      return true;
+    });
+  });
+
+  it("publishes the storage-dispatch contract and a consistent observation at reset", () => {
+    const env = makeEnv({ days: 2, loadNoise: 0, forecast: "perfect" });
+    const { observation, info } = env.reset({ seed: 11 });
+    assert.deepEqual(info["observationIndex"], OBSERVATION_INDEX);
+    assert.equal(observation[OBSERVATION_INDEX.soc], 0.5);
+    assert.equal(observation[OBSERVATION_INDEX.progress], 0);
+    const f = env.foresight();
+    assert.equal(f.loadKw.length, 48);
+    assert.equal(observation[OBSERVATION_INDEX.loadKw], Math.fround(f.loadKw[0]!));
+    // a perfect forecast of hour t+1 is next hour's net load
+    assert.equal(observation[OBSERVATION_INDEX.netLoadForecastStart], Math.fround(f.loadKw[1]! - f.pvKw[1]!));
+    assert.equal(observation[OBSERVATION_INDEX.priceAheadStart], Math.fround(f.priceEurPerKwh[1]!));
+  });
+
+  it("settles the battery energy missing at the end at the episode's mean price", () => {
+    const env = makeEnv({ days: 1, loadNoise: 0 });
+    env.reset({ seed: 5 });
+    let ret = 0;
+    for (let t = 0; t < 24; t++) ret += env.step(Float32Array.of(t < 2 ? -300 : 0)).reward;
+    const k = env.kpis();
+    const price = env.foresight().priceEurPerKwh;
+    const meanPrice = price.reduce((a, b) => a + b, 0) / 24;
+    const drained = 600 - k.finalSoc * 1200;
+    assert.ok(drained > 600 * 0.99 - 1e-9 && drained <= 600 + 1e-9);
+    assert.ok(Math.abs(k.terminalAdjustmentEur - drained * meanPrice) < 1e-9);
+    assert.ok(Math.abs(-ret - k.totalCostEur) < 1e-6);
+  });
+});

@@ -1,0 +1,51 @@
+/**
+ * Plain-text and Markdown KPI tables: one row per KPI, one column per policy,
+ * each cell "mean ± 95 % CI".
+ */
+import type { EvaluationResult } from "./evaluate.js";
+
+export interface KpiColumn {
+  key: string;
+  label: string;
+  /** Multiplier for display (e.g. 100 for shares shown in percent). */
+  scale?: number;
+  digits?: number;
+}
+
+export const STORAGE_KPI_COLUMNS: readonly KpiColumn[] = [
+  { key: "totalCostEur", label: "total cost (EUR)", digits: 1 },
+  { key: "energyCostEur", label: "energy cost (EUR)", digits: 1 },
+  { key: "gridImportKwh", label: "grid import (kWh)", digits: 0 },
+  { key: "gridExportKwh", label: "grid export (kWh)", digits: 0 },
+  { key: "selfConsumption", label: "self-consumption (%)", scale: 100, digits: 1 },
+  { key: "selfSufficiency", label: "self-sufficiency (%)", scale: 100, digits: 1 },
+  { key: "peakImportKw", label: "peak import (kW)", digits: 0 },
+  { key: "pccPowerStdKw", label: "PCC power std (kW)", digits: 0 },
+  { key: "efc", label: "equivalent full cycles", digits: 2 },
+  { key: "shortfallKwh", label: "shortfall (kWh)", digits: 0 },
+];
+
+function cell(r: EvaluationResult, c: KpiColumn): string {
+  const s = r.summary[c.key];
+  if (!s) return "-";
+  const k = c.scale ?? 1;
+  const d = c.digits ?? 2;
+  return s.n > 1 ? `${(s.mean * k).toFixed(d)} ± ${(s.ci95 * k).toFixed(d)}` : (s.mean * k).toFixed(d);
+}
+
+/** Fixed-width table for a terminal. */
+export function formatTable(results: readonly EvaluationResult[], columns: readonly KpiColumn[] = STORAGE_KPI_COLUMNS): string {
+  const header = ["KPI", ...results.map((r) => r.policy)];
+  const rows = columns.map((c) => [c.label, ...results.map((r) => cell(r, c))]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join("  ");
+  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+}
+
+/** The same table in Markdown. */
+export function formatMarkdownTable(results: readonly EvaluationResult[], columns: readonly KpiColumn[] = STORAGE_KPI_COLUMNS): string {
+  const header = `| KPI | ${results.map((r) => r.policy).join(" | ")} |`;
+  const sep = `|---|${results.map(() => "---:").join("|")}|`;
+  const rows = columns.map((c) => `| ${c.label} | ${results.map((r) => cell(r, c)).join(" | ")} |`);
+  return [header, sep, ...rows].join("\n");
+}
