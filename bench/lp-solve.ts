@@ -119,7 +119,7 @@ for (const n of notes) console.log(`  ${n}`);
 console.log("");
 console.log(`Crossover sweep (median of 7 solves each; auto threshold: tableau cells <= ${AUTO_JSLS_MAX_TABLEAU_CELLS})`);
 console.log([pad("hours", 6), pad("columns", 8), pad("tableau cells", 14), pad("highs ms", 9), pad("jsls ms", 9), pad("faster", 7), pad("auto", 6)].join(" "));
-for (const hours of [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 72]) {
+for (const hours of [1, 2, 4, 6, 8, 12, 16, 20, 24, 32, 48, 72]) {
   const { model } = timeBuild(hours, 1);
   const highs = timeSolve(solvers.highs, model, 7);
   const jsls = timeSolve(solvers.jsls, model, 7);

@@ -130,6 +130,8 @@ export class Box<E extends BoxElement = BoxElement> implements Space<E> {
       for (let i = 0; i < this.size; i++) {
         if (out[i]! > this.high[i]!) out[i] = float32Toward(this.high[i]!, -1);
         if (out[i]! < this.low[i]!) out[i] = float32Toward(this.low[i]!, 1);
+        // no float32 lies in [low, high]: take the float32 nearest low, which contains() accepts
+        if (out[i]! > this.high[i]!) out[i] = Math.fround(this.low[i]!);
       }
     }
     return out;

@@ -29,7 +29,8 @@ export function feasibleBatteryPowerKw(p: BatteryParams, energyKwh: number, requ
   }
   if (requestedKw < 0) {
     const availableKw = (energyKwh * s) / dtHours;
-    return -Math.max(0, Math.min(-requestedKw, p.maxPowerKw, availableKw));
+    const dischargeKw = Math.max(0, Math.min(-requestedKw, p.maxPowerKw, availableKw));
+    return dischargeKw > 0 ? -dischargeKw : 0;
   }
   return 0;
 }

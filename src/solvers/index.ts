@@ -47,10 +47,15 @@ export const DEFAULT_TIME_LIMIT_S = 10;
 /**
  * `auto` uses javascript-lp-solver while its dense tableau has at most this many cells
  * ((columns + 1) x (constraints + 1), see jslsTableauCells), HiGHS above.
- * Measured with bench/lp-solve.ts (community LP, arbitrage + equal-throughput, Node 20):
- * MEASURED_PLACEHOLDER
+ * Measured with bench/lp-solve.ts (community LP, arbitrage + equal-throughput, Node 20.20,
+ * 2 cores; median solve ms, highs / jsls):
+ *   4 h    527 cells: 0.77 / 0.27      12 h  4263 cells: 0.93 / 0.39
+ *   16 h  7475 cells: 1.09 / 1.03      24 h 16587 cells: 1.20 / 10
+ *   48 h 65427 cells: 2.34 / 4.9       168 h (0.8M cells): 40 / 699
+ * HiGHS pays ~0.4 ms per call (model copy into Wasm, presolve) however small the model; the
+ * dense tableau overtakes that near 8k cells, and from there jsls's cost grows much faster.
  */
-export const AUTO_JSLS_MAX_TABLEAU_CELLS = 0;
+export const AUTO_JSLS_MAX_TABLEAU_CELLS = 8000;
 
 /** The `auto` rule: javascript-lp-solver for small models, HiGHS for the rest. */
 export function chooseBackend(model: LpModel): BackendName {
