@@ -18,7 +18,7 @@ import type { Info, Policy } from "../src/core/env.js";
 import { parseConfig } from "../src/core/errors.js";
 import type { Solver } from "../src/solvers/index.js";
 import { buildCommunityLp } from "./community-lp.js";
-import { currentEnergyKwh, powerToReachEnergyKw, readStorageDispatchInfo, requireDispatchInfo, type StorageDispatchInfo } from "./storage-dispatch.js";
+import { currentEnergyKwh, float32PowerAction, powerToReachEnergyKw, readStorageDispatchInfo, requireDispatchInfo, type StorageDispatchInfo } from "./storage-dispatch.js";
 
 export const mpcConfigSchema = z.strictObject({
   /** Hours planned at each solve, including the current one (at most 25: now plus the 24 h look-ahead). */
@@ -69,7 +69,7 @@ export class MpcPolicy implements Policy<Float32Array, Float32Array> {
     }
     const target = this.#plan[t - this.#planStart]!;
     this.#t = t + 1;
-    return Float32Array.of(powerToReachEnergyKw(info, this.#energyKwh, target));
+    return float32PowerAction(powerToReachEnergyKw(info, this.#energyKwh, target));
   }
 
   #replan(obs: Float32Array, info: StorageDispatchInfo, netNow: number): void {

@@ -1,10 +1,12 @@
 /**
  * Myopic self-consumption rule: each hour, surplus PV charges the battery and a deficit is
- * served from it, as far as the power limit allows; the env stops it at empty and full.
- * No look-ahead, no prices: the rule-based floor every other controller should beat on cost.
+ * served from it, as far as the power limit and the stored energy allow (it asks only for
+ * what the battery can do, so it has no shortfall). No look-ahead, no prices: the rule-based
+ * floor every other controller should beat on cost.
  */
 import type { Info, Policy } from "../src/core/env.js";
-import { readStorageDispatchInfo, requireDispatchInfo, type StorageDispatchInfo } from "./storage-dispatch.js";
+import { feasibleBatteryPowerKw } from "../src/physics/battery.js";
+import { currentEnergyKwh, float32PowerAction, readStorageDispatchInfo, requireDispatchInfo, type StorageDispatchInfo } from "./storage-dispatch.js";
 
 export class MyopicPolicy implements Policy<Float32Array, Float32Array> {
   readonly name = "myopic";
@@ -14,11 +16,11 @@ export class MyopicPolicy implements Policy<Float32Array, Float32Array> {
     this.#info = readStorageDispatchInfo(this.name, info);
   }
 
-  act(observation: Float32Array): Float32Array {
+  act(observation: Float32Array, stepInfo: Info): Float32Array {
     const info = requireDispatchInfo(this.name, this.#info);
     const idx = info.observationIndex;
     const surplusKw = observation[idx.pvKw]! - observation[idx.loadKw]!;
-    const m = info.battery.maxPowerKw;
-    return Float32Array.of(surplusKw > m ? m : surplusKw < -m ? -m : surplusKw);
+    const energyKwh = currentEnergyKwh(info, observation, stepInfo);
+    return float32PowerAction(feasibleBatteryPowerKw(info.battery, energyKwh, surplusKw, info.dtHours));
   }
 }

@@ -1,7 +1,12 @@
 /**
- * Perfect-foresight oracle: one LP over the whole episode, exactly SPEC eqs. 1a-1i
- * (arbitrage) or 2a-2b (self-consumption), on the episode's true load, PV and prices.
- * It is the upper bound the other controllers are measured against.
+ * Perfect-foresight oracle: one LP over the whole episode on the episode's true load, PV
+ * and prices: SPEC eqs. 1a-1d and 1f-1i (arbitrage) or 2a-2b (self-consumption), with the
+ * terminal condition chosen by `terminal`:
+ * - `env` (default): no terminal constraint; the energy missing at the end is valued as the
+ *   env settles it in its last reward (`terminalValuePerKwh` of the reset info). The LP then
+ *   optimises exactly the env's return, so the oracle is the upper bound of every policy.
+ * - `equal-throughput`: (1e) as the seed writes it, sum p_in = sum p_out.
+ * - `equal-energy`: the battery ends where it started.
  *
  * The plan is played by following its stored-energy path: each hour the oracle asks for
  * the power that takes the battery to the plan's e[t]. Where the LP charges and
@@ -13,11 +18,11 @@ import type { Env, Info, Policy } from "../src/core/env.js";
 import { ConfigError, parseConfig } from "../src/core/errors.js";
 import type { Solver } from "../src/solvers/index.js";
 import { buildCommunityLp, type CommunityPlan } from "./community-lp.js";
-import { currentEnergyKwh, powerToReachEnergyKw, readStorageDispatchInfo, requireDispatchInfo, type StorageDispatchInfo } from "./storage-dispatch.js";
+import { currentEnergyKwh, float32PowerAction, powerToReachEnergyKw, readStorageDispatchInfo, requireDispatchInfo, type StorageDispatchInfo } from "./storage-dispatch.js";
 
 export const oracleConfigSchema = z.strictObject({
-  /** (1e) equal charge and discharge throughput (default), or equal stored energy at the end. */
-  terminal: z.enum(["equal-throughput", "equal-energy"]).default("equal-throughput"),
+  /** `env`: the env's own terminal settlement (default); `equal-throughput`: SPEC (1e); `equal-energy`. */
+  terminal: z.enum(["env", "equal-throughput", "equal-energy"]).default("env"),
 });
 export type OracleConfig = z.output<typeof oracleConfigSchema>;
 
@@ -62,7 +67,9 @@ export class OraclePolicy implements Policy<Float32Array, Float32Array> {
       efficiency: si.battery.efficiency,
       initialEnergyKwh: si.battery.initialEnergyKwh,
       objective: si.objective,
-      terminal: { kind: this.config.terminal },
+      terminal: this.config.terminal === "env"
+        ? { kind: "value", eurPerKwh: si.terminalValuePerKwh }
+        : { kind: this.config.terminal },
     });
     this.#plan = decode(this.#solver.solve(model).x);
     this.#t = 0;
@@ -79,6 +86,6 @@ export class OraclePolicy implements Policy<Float32Array, Float32Array> {
     const energyKwh = currentEnergyKwh(info, observation, stepInfo);
     const target = plan.energyKwh[Math.min(this.#t, plan.energyKwh.length - 1)]!;
     this.#t++;
-    return Float32Array.of(powerToReachEnergyKw(info, energyKwh, target));
+    return float32PowerAction(powerToReachEnergyKw(info, energyKwh, target));
   }
 }

@@ -28,6 +28,8 @@ const storageDispatchInfoSchema = z.object({
   dtHours: z.number().positive(),
   objective: z.enum(["arbitrage", "self-consumption"]),
   episodeSteps: z.number().int().positive(),
+  /** Value per kWh the env's last reward gives the energy missing at the end (0: none). */
+  terminalValuePerKwh: z.number(),
 });
 
 export type StorageDispatchInfo = z.output<typeof storageDispatchInfoSchema>;
@@ -48,6 +50,20 @@ export function powerToReachEnergyKw(info: StorageDispatchInfo, energyKwh: numbe
   const p = delta >= 0 ? delta / (s * info.dtHours) : (delta * s) / info.dtHours;
   const m = info.battery.maxPowerKw;
   return p > m ? m : p < -m ? -m : p;
+}
+
+/**
+ * A one-element float32 action for `powerKw`, rounded toward zero, so that a power the
+ * battery can follow stays one it can follow after float32 rounding (no spurious shortfall).
+ */
+export function float32PowerAction(powerKw: number): Float32Array {
+  const a = Float32Array.of(powerKw);
+  if (Math.abs(a[0]!) > Math.abs(powerKw)) {
+    // float32 is sign-magnitude: one less in the bit pattern is one step toward zero
+    const bits = new Uint32Array(a.buffer);
+    bits[0] = bits[0]! - 1;
+  }
+  return a;
 }
 
 /**

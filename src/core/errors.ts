@@ -59,11 +59,22 @@ function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
   return cur;
 }
 
+const TYPE_NAMES: Record<string, string> = {
+  number: "a number",
+  int: "an integer",
+  string: "a string",
+  boolean: "a boolean",
+  object: "an object",
+  array: "an array",
+  bigint: "a bigint",
+  date: "a date",
+};
+
 /** What a zod issue expected, phrased for a person. */
 function expectedOf(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case "invalid_type":
-      return issue.expected;
+      return TYPE_NAMES[issue.expected] ?? issue.expected;
     case "too_small": {
       const op = issue.inclusive === false ? ">" : ">=";
       return issue.origin === "array" || issue.origin === "string"
@@ -78,8 +89,6 @@ function expectedOf(issue: z.core.$ZodIssue): string {
     }
     case "invalid_value":
       return `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
-    case "unrecognized_keys":
-      return `no unknown keys (${issue.keys.join(", ")})`;
     case "not_multiple_of":
       return `a multiple of ${String(issue.divisor)}`;
     case "invalid_format":
@@ -102,12 +111,16 @@ export class ConfigError extends GymError {
 
   /** Builds the error from a failed zod parse; `input` is what was parsed, to quote values. */
   static fromZod(owner: string, error: z.ZodError, input: unknown): ConfigError {
-    const issues: FieldIssue[] = error.issues.map((issue) => {
-      const path = issue.code === "unrecognized_keys" ? [...issue.path] : [...issue.path];
-      const received = issue.code === "unrecognized_keys"
-        ? "unknown keys"
-        : describeValue(valueAt(input, issue.path));
-      return { path: toDotPath(path), expected: expectedOf(issue), received };
+    const issues: FieldIssue[] = error.issues.flatMap((issue) => {
+      // an unknown key is reported at its own path, like any other bad field
+      if (issue.code === "unrecognized_keys") {
+        return issue.keys.map((key) => ({
+          path: toDotPath([...issue.path, key]),
+          expected: "no such field (unknown key)",
+          received: describeValue(valueAt(input, [...issue.path, key])),
+        }));
+      }
+      return [{ path: toDotPath(issue.path), expected: expectedOf(issue), received: describeValue(valueAt(input, issue.path)) }];
     });
     return new ConfigError(owner, issues);
   }

@@ -48,14 +48,16 @@ export const DEFAULT_TIME_LIMIT_S = 10;
  * `auto` uses javascript-lp-solver while its dense tableau has at most this many cells
  * ((columns + 1) x (constraints + 1), see jslsTableauCells), HiGHS above.
  * Measured with bench/lp-solve.ts (community LP, arbitrage + equal-throughput, Node 20.20,
- * 2 cores; median solve ms, highs / jsls):
- *   4 h    527 cells: 0.77 / 0.27      12 h  4263 cells: 0.93 / 0.39
- *   16 h  7475 cells: 1.09 / 1.03      24 h 16587 cells: 1.20 / 10
- *   48 h 65427 cells: 2.34 / 4.9       168 h (0.8M cells): 40 / 699
- * HiGHS pays ~0.4 ms per call (model copy into Wasm, presolve) however small the model; the
- * dense tableau overtakes that near 8k cells, and from there jsls's cost grows much faster.
+ * 2 cores, median of 15 warm solves, ms highs / jsls):
+ *    4 h    651 cells: 0.49 / 0.19      12 h   5307 cells: 0.54 / 0.25
+ *   16 h   9315 cells: 0.52 / 0.41      20 h  14443 cells: 0.64 / 0.90
+ *   24 h  20691 cells: 0.69 / 0.84      48 h  81699 cells: 1.21 / 3.74
+ *   72 h 183027 cells: 1.75 / 14        168 h (0.9M cells): 3.9 / 121
+ * HiGHS pays ~0.3-0.5 ms per call (copy into Wasm, presolve) however small the model; the
+ * dense tableau catches up between 9k and 14k cells (runs vary: 20 h went to jsls once) and
+ * grows much faster beyond. Cold, jsls is ~10x slower until the JIT settles, so err low.
  */
-export const AUTO_JSLS_MAX_TABLEAU_CELLS = 8000;
+export const AUTO_JSLS_MAX_TABLEAU_CELLS = 12000;
 
 /** The `auto` rule: javascript-lp-solver for small models, HiGHS for the rest. */
 export function chooseBackend(model: LpModel): BackendName {

@@ -33,7 +33,7 @@ describe("ConfigError.fromZod", () => {
             "  battery.capacityKwh: expected a number > 0, got -5",
             "  battery.efficiency: expected a number <= 1, got 1.2",
             '  mode: expected one of "myopic", "mpc", got "greedy"',
-            '  prices[1]: expected number, got "x"',
+            '  prices[1]: expected a number, got "x"',
           ].join("\n"),
         );
         assert.deepEqual(err.issues.map((i) => i.path), ["battery.capacityKwh", "battery.efficiency", "mode", "prices[1]"]);
@@ -44,7 +44,7 @@ describe("ConfigError.fromZod", () => {
 
   it("reports missing fields as undefined and short arrays by length", () => {
     assert.throws(() => parseConfig("microgrid config", Schema, { battery: { efficiency: 0.9 }, mode: "mpc", prices: [1] }), {
-      message: "invalid microgrid config:\n  battery.capacityKwh: expected number, got undefined\n  prices: expected length >= 2, got array(1)",
+      message: "invalid microgrid config:\n  battery.capacityKwh: expected a number, got undefined\n  prices: expected length >= 2, got array(1)",
     });
   });
 

@@ -3,8 +3,10 @@
  * presolve, fast from a few hundred columns up to the 8760-hour models of the baselines.
  *
  * The model goes in as structured CSR arrays (highs-js persistent API, `createModel(ModelData)`)
- * rather than CPLEX LP text: no text to build or parse, no line-length limits in the LP reader,
- * doubles passed bit-exact, and free columns are plain -Infinity bounds.
+ * rather than CPLEX LP text through `highs.solve(text)`: doubles pass bit-exact, free columns
+ * are plain -Infinity bounds, no LP-reader line limits apply, and it is faster. Measured on the
+ * 8760-hour community LP (35040 columns): LP text is 3.0 MB, 93 ms to write plus 1490 ms in
+ * `highs.solve`; the arrays solve in 600 ms.
  *
  * The Wasm runtime loads asynchronously once per thread (a module-level lazy promise); solving
  * is synchronous. A HiGHS runtime is not re-entrant, so a solve started while another is on

@@ -3,10 +3,13 @@
  * tableau. Fast for small models; memory and time grow with (columns x rows), so the `auto`
  * choice in ../index.ts sends larger models to HiGHS.
  *
- * Translation to its JSON model: every column with a finite lower bound is shifted to
- * y = x - lb >= 0 (the solver's default domain), so only finite upper bounds and free rows
- * need extra constraints; columns without a lower bound are "unrestricted". Internal names
- * (c<j>, r<i>, u<j>) avoid clashing with the keys of its result object (feasible, result, ...).
+ * Translation to its JSON model: every column is mapped onto the solver's default domain
+ * y >= 0: x = lb + y when lb is finite (plus a row y <= ub - lb when ub is finite too),
+ * x = ub - y when only ub is finite, and x = y - z for a free column. Its own "unrestricted"
+ * option is not used: in 1.0.3 it returned feasible but non-optimal points (e.g. objective 0
+ * instead of -1 on the two-hour arbitrage test in test/solvers/community-lp.test.ts).
+ * Internal names (c<j>, n<j>, r<i>, u<j>) avoid clashing with the keys of its result object
+ * (feasible, result, bounded).
  *
  * The solver checks its `timeout` only between branch-and-cut nodes, never inside the LP
  * simplex, so a pure LP cannot be interrupted: the time limit is enforced by measuring the
@@ -33,19 +36,27 @@ type JslsConstraint = { min?: number; max?: number; equal?: number };
 /** Number of cells of the dense tableau javascript-lp-solver would allocate for `model`. */
 export function jslsTableauCells(model: LpModel): number {
   let constraints = 0;
+  let columns = model.numVars;
+  const colLower = model.colLower;
   const colUpper = model.colUpper;
-  for (let j = 0; j < model.numVars; j++) if (colUpper[j]! < Infinity) constraints++;
+  for (let j = 0; j < model.numVars; j++) {
+    const lbFinite = colLower[j]! > -Infinity;
+    const ubFinite = colUpper[j]! < Infinity;
+    if (lbFinite && ubFinite) constraints++;
+    else if (!lbFinite && !ubFinite) columns++;
+  }
   const rowLower = model.rowLower;
   const rowUpper = model.rowUpper;
   for (let i = 0; i < model.numRows; i++) {
     if (rowLower[i] === rowUpper[i]) constraints += 2;
     else constraints += (rowLower[i]! > -Infinity ? 1 : 0) + (rowUpper[i]! < Infinity ? 1 : 0);
   }
-  return (model.numVars + 1) * (constraints + 1);
+  return (columns + 1) * (constraints + 1);
 }
 
 /** Solves `model` and returns x, or throws SolverError (infeasible, unbounded, timeout, backend). */
 export function solveWithJsls(model: LpModel, timeLimitS: number): Float64Array {
+  const t0 = performance.now();
   const size = model.describeSize();
   const cells = jslsTableauCells(model);
   if (cells > MAX_TABLEAU_CELLS) {
@@ -61,28 +72,34 @@ export function solveWithJsls(model: LpModel, timeLimitS: number): Float64Array 
   const indices = model.rowIndices;
   const values = model.rowValues;
 
+  // x[j] = offset[j] + sign[j] * y[j] with y[j] >= 0; a free column is x = y - z, z >= 0 as well.
+  const offset = new Float64Array(n);
+  const sign = new Float64Array(n);
   const variables: Record<string, Record<string, number>> = {};
   const constraints: Record<string, JslsConstraint> = {};
-  const unrestricted: Record<string, 1> = {};
   const coefsOf: Record<string, number>[] = new Array(n);
+  const negOf: (Record<string, number> | null)[] = new Array(n).fill(null);
   for (let j = 0; j < n; j++) {
-    const coefs: Record<string, number> = { [OBJECTIVE_KEY]: colCost[j]! };
-    coefsOf[j] = coefs;
-    variables[`c${j}`] = coefs;
     const lb = colLower[j]!;
     const ub = colUpper[j]!;
-    if (lb === -Infinity) unrestricted[`c${j}`] = 1;
-    if (ub < Infinity) {
+    const free = lb === -Infinity && ub === Infinity;
+    offset[j] = lb > -Infinity ? lb : free ? 0 : ub;
+    sign[j] = lb > -Infinity || free ? 1 : -1;
+    const coefs: Record<string, number> = { [OBJECTIVE_KEY]: sign[j]! * colCost[j]! };
+    coefsOf[j] = coefs;
+    variables[`c${j}`] = coefs;
+    if (free) {
+      const neg: Record<string, number> = { [OBJECTIVE_KEY]: -colCost[j]! };
+      negOf[j] = neg;
+      variables[`n${j}`] = neg;
+    } else if (lb > -Infinity && ub < Infinity) {
       coefs[`u${j}`] = 1;
-      constraints[`u${j}`] = { max: lb === -Infinity ? ub : ub - lb };
+      constraints[`u${j}`] = { max: ub - lb };
     }
   }
   for (let i = 0; i < model.numRows; i++) {
     let shift = 0;
-    for (let k = starts[i]!; k < starts[i + 1]!; k++) {
-      const lb = colLower[indices[k]!]!;
-      if (lb !== -Infinity) shift += values[k]! * lb;
-    }
+    for (let k = starts[i]!; k < starts[i + 1]!; k++) shift += values[k]! * offset[indices[k]!]!;
     const lb = model.rowLower[i]! - shift;
     const ub = model.rowUpper[i]! - shift;
     if (starts[i] === starts[i + 1]) {
@@ -98,10 +115,14 @@ export function solveWithJsls(model: LpModel, timeLimitS: number): Float64Array 
       : lb === -Infinity ? { max: ub }
       : ub === Infinity ? { min: lb }
       : { min: lb, max: ub };
-    for (let k = starts[i]!; k < starts[i + 1]!; k++) coefsOf[indices[k]!]![name] = values[k]!;
+    for (let k = starts[i]!; k < starts[i + 1]!; k++) {
+      const j = indices[k]!;
+      coefsOf[j]![name] = sign[j]! * values[k]!;
+      const neg = negOf[j];
+      if (neg) neg[name] = -values[k]!;
+    }
   }
 
-  const t0 = performance.now();
   let result: Record<string, unknown>;
   try {
     result = jsls.Solve({
@@ -109,7 +130,6 @@ export function solveWithJsls(model: LpModel, timeLimitS: number): Float64Array 
       opType: "min",
       constraints,
       variables,
-      unrestricted,
       options: { timeout: Math.max(1, Math.round(timeLimitS * 1000)) },
     }) as Record<string, unknown>;
   } catch (err) {
@@ -128,11 +148,12 @@ export function solveWithJsls(model: LpModel, timeLimitS: number): Float64Array 
     throw new SolverError("unbounded", `jsls: model (${size}) is unbounded (status: bounded=false)`);
   }
   const x = new Float64Array(n);
+  const valueOf = (key: string): number => {
+    const v = result[key];
+    return typeof v === "number" ? v : 0;
+  };
   for (let j = 0; j < n; j++) {
-    const v = result[`c${j}`];
-    const y = typeof v === "number" ? v : 0;
-    const lb = colLower[j]!;
-    x[j] = lb === -Infinity ? y : lb + y;
+    x[j] = offset[j]! + sign[j]! * valueOf(`c${j}`) - (negOf[j] ? valueOf(`n${j}`) : 0);
   }
   return x;
 }

@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import type { Env, StepResult } from "../../../src/core/env.js";
+import { InvalidActionError } from "../../../src/core/errors.js";
+import { Box, type BoxElement, Discrete, type Space } from "../../../src/core/spaces.js";
+import { DiscretizeAction } from "../../../src/core/wrappers/discretize-action.js";
+import { ToyBatteryEnv } from "../../fixtures/toy-battery-env.js";
+
+/** Records the actions it receives. */
+class RecordingEnv implements Env<Float32Array, BoxElement> {
+  readonly observationSpace = new Box({ low: 0, high: 1, shape: [1] }) as unknown as Space<Float32Array>;
+  readonly received: BoxElement[] = [];
+  constructor(readonly actionSpace: Space<BoxElement>) {}
+  get unwrapped(): Env<unknown, unknown> {
+    return this as Env<unknown, unknown>;
+  }
+  reset() {
+    return { observation: new Float32Array(1), info: {} };
+  }
+  step(action: BoxElement): StepResult<Float32Array> {
+    this.received.push(action);
+    return { observation: new Float32Array(1), reward: 0, terminated: false, truncated: false, info: {} };
+  }
+  close() {}
+}
+
+describe("DiscretizeAction", () => {
+  it("maps action k onto low + k * (high - low) / (n - 1), ending exactly at high", () => {
+    const inner = new RecordingEnv(new Box({ low: -2, high: 3, shape: [1], dtype: "float64" }));
+    const env = new DiscretizeAction(inner, 5);
+    env.reset();
+    for (let k = 0; k < 5; k++) env.step(k);
+    assert.deepEqual(inner.received.map((a) => a[0]), [-2, -0.75, 0.5, 1.75, 3]);
+    assert.ok(inner.received.every((a) => a instanceof Float64Array && a.length === 1));
+    assert.ok(env.actionSpace.equals(new Discrete(5)));
+  });
+
+  it("passes a Float32Array to a float32 env that accepts every level", () => {
+    const env = new DiscretizeAction(new ToyBatteryEnv(), 3);
+    env.reset({ seed: 0 });
+    const r = env.step(2);
+    assert.equal(r.info["energyKwh"], 0.5, "level 2 of 3 is +1 kW, so the half-full battery fills up");
+  });
+
+  it("throws InvalidActionError for an action outside Discrete(n), never rounding it", () => {
+    const env = new DiscretizeAction(new ToyBatteryEnv(), 3);
+    env.reset({ seed: 0 });
+    assert.throws(() => env.step(3), (err: unknown) => err instanceof InvalidActionError && err.message === "ToyBatteryEnv: action must be an integer in [0, 2], got 3");
+    assert.throws(() => env.step(1.5), InvalidActionError);
+  });
+
+  it("refuses a multi-dimensional or unbounded Box and n < 2, naming the field", () => {
+    assert.throws(() => new DiscretizeAction(new RecordingEnv(new Box({ low: -1, high: 1, shape: [2] })), 3), {
+      message: "invalid DiscretizeAction:\n  env.actionSpace: expected a Box of one element with finite bounds, got Box of shape [2] in [-1, -1] .. [1, 1]",
+    });
+    assert.throws(() => new DiscretizeAction(new RecordingEnv(new Box({ low: 0, high: Infinity, shape: [1] })), 3), {
+      message: "invalid DiscretizeAction:\n  env.actionSpace: expected a Box of one element with finite bounds, got Box of shape [1] in [0] .. [Infinity]",
+    });
+    assert.throws(() => new DiscretizeAction(new ToyBatteryEnv(), 1), { message: "invalid DiscretizeAction:\n  n: expected an integer >= 2, got 1" });
+  });
+});
