@@ -1,0 +1,87 @@
+import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const CLI = join(import.meta.dirname, "..", "..", "training", "cli.ts");
+
+function gridgym(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ["--import", "tsx", CLI, ...args], { encoding: "utf8", timeout: 120_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("gridgym CLI", () => {
+  const dir = mkdtempSync(join(tmpdir(), "gridgym-cli-"));
+
+  it("envs --json lists CommunityBattery-v0 with its kind", () => {
+    const r = gridgym("envs", "--json");
+    assert.equal(r.status, 0, r.stderr);
+    const envs = JSON.parse(r.stdout) as { id: string; kind: string; defaultEpisodeSteps: number }[];
+    const cb = envs.find((e) => e.id === "CommunityBattery-v0");
+    assert.ok(cb);
+    assert.equal(cb.kind, "env");
+    assert.equal(cb.defaultEpisodeSteps, 168);
+  });
+
+  it("evaluate --json prints one JSON object of KPIs and writes the per-tick trajectory CSV", () => {
+    const csv = join(dir, "oracle.csv");
+    const config = join(dir, "two-days.json");
+    writeFileSync(config, JSON.stringify({ days: 2 }));
+    const r = gridgym("evaluate", "--env", "CommunityBattery-v0", "--policy", "oracle", "--config", config, "--seed", "4", "--json", "--trajectory", csv);
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { policy: string; seeds: number[]; kpis: Record<string, number> };
+    assert.equal(out.policy, "oracle");
+    assert.deepEqual(out.seeds, [4]);
+    assert.equal(out.kpis["ticks"], 48);
+    assert.ok(Math.abs(out.kpis["totalCostEur"]! + out.kpis["return"]!) < 1e-6);
+    const lines = readFileSync(csv, "utf8").trim().split("\n");
+    assert.equal(lines.length, 49);
+    assert.equal(lines[0], "step,dataHour,loadKw,pvKw,priceEurPerKwh,requestedKw,appliedKw,chargeKw,dischargeKw,gridImportKw,energyKwh,soc,lossKwh,shortfallKw,reward");
+  });
+
+  it("evaluate with the same seed prints the same KPIs twice", () => {
+    const a = gridgym("evaluate", "--env", "CommunityBattery-v0", "--policy", "random", "--seed", "9", "--json");
+    const b = gridgym("evaluate", "--env", "CommunityBattery-v0", "--policy", "random", "--seed", "9", "--json");
+    assert.equal(a.status, 0, a.stderr);
+    assert.equal(a.stdout, b.stdout);
+  });
+
+  it("an invalid config file exits 2 with one message naming each bad field", () => {
+    const config = join(dir, "bad.json");
+    writeFileSync(config, JSON.stringify({ days: -1, battery: { capacityKwh: "big" } }));
+    const r = gridgym("evaluate", "--env", "CommunityBattery-v0", "--policy", "myopic", "--config", config);
+    assert.equal(r.status, 2);
+    assert.equal(r.stderr, [
+      "gridgym: invalid CommunityBattery-v0 config:",
+      "  days: expected a number >= 1, got -1",
+      "  battery.capacityKwh: expected a number, got \"big\"",
+      "",
+    ].join("\n"));
+  });
+
+  it("an unknown env id exits 2 and suggests the nearest id", () => {
+    const r = gridgym("evaluate", "--env", "CommunityBatery-v0", "--policy", "myopic");
+    assert.equal(r.status, 2);
+    assert.equal(r.stderr, "gridgym: no environment registered as \"CommunityBatery-v0\"; did you mean \"CommunityBattery-v0\"?\n");
+  });
+
+  it("an unknown policy exits 2 naming the choices", () => {
+    const r = gridgym("evaluate", "--env", "CommunityBattery-v0", "--policy", "greedy");
+    assert.equal(r.status, 2);
+    assert.equal(r.stderr, "gridgym: invalid policy:\n  name: expected one of myopic, mpc, oracle, random, got \"greedy\"\n");
+  });
+
+  it("benchmark prints the KPI table and writes the report, KPIs and trajectories", () => {
+    const out = join(dir, "bench");
+    const r = gridgym("benchmark", "--seeds", "2", "--out", out);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /KPI\s+myopic\s+mpc\s+oracle/);
+    assert.match(r.stdout, /total cost \(EUR\)/);
+    const report = readFileSync(join(out, "report.md"), "utf8");
+    assert.match(report, /\| total cost \(EUR\) \|/);
+    const kpis = JSON.parse(readFileSync(join(out, "kpis.json"), "utf8")) as { results: { policy: string }[] };
+    assert.deepEqual(kpis.results.map((x) => x.policy), ["myopic", "mpc", "oracle"]);
+    assert.ok(existsSync(join(out, "trajectory-oracle-seed1001.csv")));
+  });
+});
