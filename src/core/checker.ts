@@ -210,6 +210,32 @@ function runDifference(a: Run, b: Run): string | null {
 }
 
 /**
+ * Equal seeds must give equal resets and equal trajectories; a different seed must change
+ * something, unless the env declares a seed-independent reset.
+ */
+function checkDeterminism(
+  first: Run,
+  second: Run,
+  runOtherSeed: () => Run,
+  seed: number,
+  steps: number,
+  opts: CheckEnvOptions,
+  fail: (check: string, detail: string) => never,
+): void {
+  const resetDiff = firstDifference(first.events[0], second.events[0]);
+  if (resetDiff !== null) {
+    fail("reset-determinism", `reset({ seed: ${seed} }) twice gave different results: ${resetDiff} (is every random stream re-seeded from the reset seed?)`);
+  }
+  const stepDiff = runDifference(first, second);
+  if (stepDiff !== null) {
+    fail("step-determinism", `two runs with seed ${seed} and the same actions differ ${stepDiff} (does some state or generator survive reset?)`);
+  }
+  if (!opts.deterministicReset && runDifference(first, runOtherSeed()) === null) {
+    fail("seed-sensitivity", `seeds ${seed} and ${seed + 1} gave identical reset observations and ${steps}-step trajectories: reset ignores its seed (pass deterministicReset: true if the env really has no randomness)`);
+  }
+}
+
+/**
  * Runs Gymnasium's env checks on a single-agent env; see the file header for the list.
  * @param env a freshly built env; it is closed at the end
  * @returns warnings (problems that break no rule of the contract)
@@ -308,20 +334,7 @@ export function checkEnv<Obs, Act>(env: Env<Obs, Act>, opts: CheckEnvOptions = {
   const first = run(seed, true);
   if (first.firstEnd < 0) warnings.push(`no episode ended within ${steps} steps: "step-after-end" was not checked`);
   const second = run(seed, false);
-  const resetDiff = firstDifference(first.events[0], second.events[0]);
-  if (resetDiff !== null) {
-    fail("reset-determinism", `reset({ seed: ${seed} }) twice gave different results: ${resetDiff} (is every random stream re-seeded from the reset seed?)`);
-  }
-  const stepDiff = runDifference(first, second);
-  if (stepDiff !== null) {
-    fail("step-determinism", `two runs with seed ${seed} and the same actions differ ${stepDiff} (does some state or generator survive reset?)`);
-  }
-  if (!opts.deterministicReset) {
-    const other = run(seed + 1, false);
-    if (runDifference(first, other) === null) {
-      fail("seed-sensitivity", `seeds ${seed} and ${seed + 1} gave identical reset observations and ${steps}-step trajectories: reset ignores its seed (pass deterministicReset: true if the env really has no randomness)`);
-    }
-  }
+  checkDeterminism(first, second, () => run(seed + 1, false), seed, steps, opts, fail);
 
   // invalid actions
   const candidates = invalidActions(actSpace, new Rng(seed, "checker/invalid-actions"));
@@ -479,17 +492,7 @@ export function checkParallelEnv<Obs, Act>(env: ParallelEnv<Obs, Act>, opts: Che
 
   const first = run(seed);
   const second = run(seed);
-  const resetDiff = firstDifference(first.events[0], second.events[0]);
-  if (resetDiff !== null) {
-    fail("reset-determinism", `reset({ seed: ${seed} }) twice gave different results: ${resetDiff} (is every random stream re-seeded from the reset seed?)`);
-  }
-  const stepDiff = runDifference(first, second);
-  if (stepDiff !== null) {
-    fail("step-determinism", `two runs with seed ${seed} and the same actions differ ${stepDiff} (does some state or generator survive reset?)`);
-  }
-  if (!opts.deterministicReset && runDifference(first, run(seed + 1)) === null) {
-    fail("seed-sensitivity", `seeds ${seed} and ${seed + 1} gave identical reset observations and ${steps}-step trajectories: reset ignores its seed (pass deterministicReset: true if the env really has no randomness)`);
-  }
+  checkDeterminism(first, second, () => run(seed + 1), seed, steps, opts, fail);
 
   const invalidRng = new Rng(seed, "checker/invalid-actions");
   for (const agent of env.possibleAgents) {
