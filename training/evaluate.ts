@@ -56,6 +56,9 @@ export function runEpisode(env: Env, policy: Policy, seed: number, maxSteps = 1_
   if (!recordsTrajectory(inner)) {
     throw new ConfigError("evaluate", [{ path: "env", expected: "an env that records its trajectory (trajectory() and kpis())", received: env.spec?.id ?? "an env without them" }]);
   }
+  if (inner.trajectory().length !== steps) {
+    throw new ConfigError("evaluate", [{ path: "env config.record", expected: "true (KPIs come from the recorded trajectory)", received: `${inner.trajectory().length} of ${steps} steps recorded` }]);
+  }
   return { seed, return: ret, steps, kpis: inner.kpis(), trajectory: inner.trajectory() };
 }
 
@@ -76,7 +79,7 @@ export function evaluate(
   const episodes: EpisodeResult[] = [];
   let name = "";
   for (const seed of seeds) {
-    const env = make(envId, { ...(config as object), record: true });
+    const env = make(envId, config);
     try {
       const p = isPolicy(policy) ? policy : policy(env, { seed });
       name = p.name;
