@@ -25,9 +25,10 @@ export const STORAGE_KPI_COLUMNS: readonly KpiColumn[] = [
   { key: "shortfallKwh", label: "shortfall (kWh)", digits: 0 },
 ];
 
-function cell(r: EvaluationResult, c: KpiColumn): string {
+/** One cell: "mean ± 95 % CI" over the episodes (just the mean for one episode), "-" when missing. */
+export function kpiCell(r: EvaluationResult, c: KpiColumn): string {
   const s = r.summary[c.key];
-  if (!s) return "-";
+  if (!s || !Number.isFinite(s.mean)) return "-";
   const k = c.scale ?? 1;
   const d = c.digits ?? 2;
   return s.n > 1 ? `${(s.mean * k).toFixed(d)} ± ${(s.ci95 * k).toFixed(d)}` : (s.mean * k).toFixed(d);
@@ -36,7 +37,7 @@ function cell(r: EvaluationResult, c: KpiColumn): string {
 /** Fixed-width table for a terminal. */
 export function formatTable(results: readonly EvaluationResult[], columns: readonly KpiColumn[] = STORAGE_KPI_COLUMNS): string {
   const header = ["KPI", ...results.map((r) => r.policy)];
-  const rows = columns.map((c) => [c.label, ...results.map((r) => cell(r, c))]);
+  const rows = columns.map((c) => [c.label, ...results.map((r) => kpiCell(r, c))]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join("  ");
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
@@ -46,6 +47,6 @@ export function formatTable(results: readonly EvaluationResult[], columns: reado
 export function formatMarkdownTable(results: readonly EvaluationResult[], columns: readonly KpiColumn[] = STORAGE_KPI_COLUMNS): string {
   const header = `| KPI | ${results.map((r) => r.policy).join(" | ")} |`;
   const sep = `|---|${results.map(() => "---:").join("|")}|`;
-  const rows = columns.map((c) => `| ${c.label} | ${results.map((r) => cell(r, c)).join(" | ")} |`);
+  const rows = columns.map((c) => `| ${c.label} | ${results.map((r) => kpiCell(r, c)).join(" | ")} |`);
   return [header, sep, ...rows].join("\n");
 }
