@@ -11,3 +11,4 @@ export * from "./envs/community/index.js";
 export * from "./baselines/index.js";
 export { evaluate, runEpisode, type EvaluationResult, type EpisodeResult, type EvaluateOptions } from "./training/evaluate.js";
 export { baselineFactory, BASELINE_NAMES } from "./training/policies.js";
+export * from "./envs/microgrid/index.js";

@@ -5,3 +5,4 @@ export { OraclePolicy, oracleConfigSchema, type OracleConfig, type ForesightEnv 
 export { RandomPolicy } from "./random.js";
 export { buildCommunityLp, type CommunityLpInput, type CommunityPlan } from "./community-lp.js";
 export { readStorageDispatchInfo, powerToReachEnergyKw, type StorageDispatchInfo } from "./storage-dispatch.js";
+export { MicrogridMyopicPolicy } from "./microgrid-myopic.js";

@@ -1,2 +1,3 @@
 /** Registers every environment family shipped with gridgym. */
 import "./community/index.js";
+import "./microgrid/index.js";

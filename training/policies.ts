@@ -1,10 +1,12 @@
 /**
- * Builds the named baseline policies for the harness and the CLI. MPC and the oracle
- * need an LP solver, which loads asynchronously once (HiGHS is wasm).
+ * Builds the named baseline policies for the harness and the CLI, per environment family:
+ * the same names (myopic, mpc, oracle, random) mean each family's own controllers. MPC and
+ * the oracle need an LP solver, which loads asynchronously once (HiGHS is wasm).
  */
 import type { Env, PolicyFactory } from "../src/core/env.js";
 import { ConfigError } from "../src/core/errors.js";
 import { createSolver, type BackendChoice } from "../src/solvers/index.js";
+import { MicrogridMyopicPolicy } from "../baselines/microgrid-myopic.js";
 import { MpcPolicy } from "../baselines/mpc.js";
 import { MyopicPolicy } from "../baselines/myopic.js";
 import { OraclePolicy } from "../baselines/oracle.js";
@@ -17,23 +19,53 @@ export interface BaselineOptions {
   solver?: BackendChoice;
   /** Config of the mpc or oracle policy (zod-validated by the policy). */
   policyConfig?: unknown;
+  /** The env the policy will drive (default CommunityBattery-v0): picks the family's controllers. */
+  envId?: string;
+}
+
+type Builder = (opts: BaselineOptions) => Promise<PolicyFactory>;
+
+const random: Builder = async () => (env: Env, ctx) => new RandomPolicy(env, ctx.seed);
+
+/** Each family's controllers by baseline name; a family without a name does not offer it. */
+const FAMILIES: Record<string, Partial<Record<BaselineName, Builder>>> = {
+  community: {
+    myopic: async () => () => new MyopicPolicy(),
+    random,
+    mpc: async (o) => {
+      const solver = await createSolver({ backend: o.solver ?? "auto" });
+      return () => new MpcPolicy(solver, o.policyConfig);
+    },
+    oracle: async (o) => {
+      const solver = await createSolver({ backend: o.solver ?? "auto" });
+      return (env: Env) => new OraclePolicy(env, solver, o.policyConfig);
+    },
+  },
+  microgrid: {
+    myopic: async () => () => new MicrogridMyopicPolicy(),
+    random,
+  },
+};
+
+/** The family of an env id: its name before the version, e.g. "Microgrid-v0" → microgrid. */
+export function envFamily(envId: string): string {
+  if (envId.startsWith("CommunityBattery-")) return "community";
+  if (envId.startsWith("Microgrid")) return "microgrid";
+  return "unknown";
+}
+
+/** The baseline names an env offers. */
+export function baselinesFor(envId: string): BaselineName[] {
+  const family = FAMILIES[envFamily(envId)] ?? {};
+  return BASELINE_NAMES.filter((n) => family[n] !== undefined);
 }
 
 export async function baselineFactory(name: string, opts: BaselineOptions = {}): Promise<PolicyFactory> {
-  switch (name) {
-    case "myopic":
-      return () => new MyopicPolicy();
-    case "random":
-      return (env: Env, ctx) => new RandomPolicy(env, ctx.seed);
-    case "mpc": {
-      const solver = await createSolver({ backend: opts.solver ?? "auto" });
-      return () => new MpcPolicy(solver, opts.policyConfig);
-    }
-    case "oracle": {
-      const solver = await createSolver({ backend: opts.solver ?? "auto" });
-      return (env: Env) => new OraclePolicy(env, solver, opts.policyConfig);
-    }
-    default:
-      throw new ConfigError("policy", [{ path: "name", expected: `one of ${BASELINE_NAMES.join(", ")}`, received: JSON.stringify(name) }]);
+  const envId = opts.envId ?? "CommunityBattery-v0";
+  const offered = baselinesFor(envId);
+  const builder = FAMILIES[envFamily(envId)]?.[name as BaselineName];
+  if (builder === undefined) {
+    throw new ConfigError("policy", [{ path: "name", expected: `one of ${offered.join(", ")} (for ${envId})`, received: JSON.stringify(name) }]);
   }
+  return builder(opts);
 }

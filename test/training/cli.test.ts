@@ -69,7 +69,7 @@ describe("gridgym CLI", () => {
   it("an unknown policy exits 2 naming the choices", () => {
     const r = gridgym("evaluate", "--env", "CommunityBattery-v0", "--policy", "greedy");
     assert.equal(r.status, 2);
-    assert.equal(r.stderr, "gridgym: invalid policy:\n  name: expected one of myopic, mpc, oracle, random, got \"greedy\"\n");
+    assert.equal(r.stderr, "gridgym: invalid policy:\n  name: expected one of myopic, mpc, oracle, random (for CommunityBattery-v0), got \"greedy\"\n");
   });
 
   it("benchmark prints the KPI table and writes the report, KPIs and trajectories", () => {

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { resolveConfig } from "../../src/core/registry.js";
 import { evaluate, type EvaluationResult } from "../evaluate.js";
-import { baselineFactory } from "../policies.js";
+import { baselineFactory, baselinesFor } from "../policies.js";
 import { formatMarkdownTable, formatTable } from "../table.js";
 import { DEFAULT_ENV, intOption, readConfigFile, solverOption } from "./common.js";
 
@@ -18,9 +18,9 @@ export async function runBenchmark(opts: { env: string; seeds: number; firstSeed
   const seeds = Array.from({ length: opts.seeds }, (_, i) => opts.firstSeed + i);
   const results: EvaluationResult[] = [];
   const timings: Record<string, number> = {};
-  for (const name of ["myopic", "mpc", "oracle"]) {
+  for (const name of baselinesFor(opts.env).filter((n) => n !== "random")) {
     const started = performance.now();
-    const factory = await baselineFactory(name, { solver: solverOption(opts.solver) });
+    const factory = await baselineFactory(name, { solver: solverOption(opts.solver), envId: opts.env });
     results.push(evaluate(opts.env, config, factory, seeds, { keepTrajectories: true }));
     timings[name] = performance.now() - started;
   }

@@ -21,7 +21,7 @@ export function registerEvaluateCommand(program: Command): void {
       const solver = solverOption(o.solver);
       const config = readConfigFile(o.config);
       resolveConfig(o.env, config);
-      const factory = await baselineFactory(o.policy, { solver });
+      const factory = await baselineFactory(o.policy, { solver, envId: o.env });
       const seeds = Array.from({ length: o.episodes }, (_, i) => o.seed + i);
       const result = evaluate(o.env, config, factory, seeds, { keepTrajectories: o.trajectory !== undefined });
       if (o.trajectory !== undefined) writeFile(o.trajectory, result.episodes[0]!.trajectory!.toCSV());

@@ -1,0 +1,207 @@
+/**
+ * Config schema of Microgrid-v0, with every default of SPEC section 1 (the campus
+ * microgrid of seed 001, defaults taken from the seed's public code where the paper is silent).
+ * Units: kW, kWh, hours, C, W/m2, currency per kWh.
+ */
+import { z } from "zod";
+
+const weatherSchema = z.strictObject({
+  sunriseHour: z.number().min(0).max(24).default(6),
+  sunsetHour: z.number().min(0).max(24).default(18),
+  /** Clear-sky irradiance at solar noon, W/m2 (gPeak). */
+  peakIrradianceWPerM2: z.number().min(0).default(1000),
+  /** Relative standard deviation of the irradiance noise (sigmaG). */
+  irradianceSigma: z.number().min(0).default(0.15),
+  tempMeanDayC: z.number().default(26),
+  tempMeanNightC: z.number().default(17),
+  /** Phase hour of the temperature sinusoid (the seed's tempMinTick). */
+  tempMinHour: z.number().min(0).max(24).default(5),
+  /** Standard deviation of the temperature noise, C (sigmaT). */
+  tempSigmaC: z.number().min(0).default(0.8),
+});
+
+const pvArraySchema = z.strictObject({
+  panels: z.number().int().min(0).default(200),
+  panelAreaM2: z.number().positive().default(2.0),
+  etaStc: z.number().gt(0).lte(1).default(0.2),
+  gammaPerK: z.number().default(-0.004),
+  /** Nominal operating cell temperature, C (the seed's code: 44). */
+  noctC: z.number().default(44),
+  inverterFactor: z.number().gt(0).lte(1).default(0.96),
+});
+
+const batterySchema = z.strictObject({
+  capacityKwh: z.number().positive().default(100),
+  chargeEfficiency: z.number().gt(0).lte(1).default(0.95),
+  dischargeEfficiency: z.number().gt(0).lte(1).default(0.95),
+  /** Power limit = cRatePerHour * capacityKwh, both ways. */
+  cRatePerHour: z.number().positive().default(1.0),
+  /** Fraction of the stored energy lost per hour (base: stored energy, SPEC eq. 3). */
+  selfDischargePerHour: z.number().min(0).lt(1).default(0.001),
+  minSoc: z.number().min(0).lt(1).default(0),
+  maxSoc: z.number().gt(0).lte(1).default(1),
+  /** State of charge before the first tick, as a fraction (never read as kWh: a seed defect). */
+  initialSoc: z.number().min(0).max(1).default(0.5),
+});
+
+const loadSchema = z.strictObject({
+  nominalKw: z.number().positive().default(50),
+  dayFraction: z.number().min(0).default(0.8),
+  shoulderFraction: z.number().min(0).default(0.5),
+  nightFraction: z.number().min(0).default(0.1),
+  deltaMin: z.number().default(-0.1),
+  deltaMax: z.number().default(0.3),
+  clampMin: z.number().min(0).default(0.1),
+  clampMax: z.number().min(0).default(1.3),
+});
+
+const gridSchema = z.strictObject({
+  /** Import and export limit of the connection, kW. */
+  capacityKw: z.number().min(0).default(100),
+  costPerKwh: z.number().min(0).default(5.0),
+  exportPricePerKwh: z.number().min(0).default(0),
+});
+
+const window = {
+  /** First tick of the event (SPEC: stress is injected after tick 168). */
+  startTick: z.number().int().min(0).default(169),
+};
+
+/** A stress event: what breaks, when, for how long and how much. */
+export const stressEventSchema = z.discriminatedUnion("kind", [
+  z.strictObject({
+    kind: z.literal("pv-outage"),
+    ...window,
+    lengthTicks: z.number().int().min(1).default(24),
+    /** Fraction of the array's output lost. */
+    size: z.number().min(0).max(1).default(1),
+    /** The array that fails (0: the main one). */
+    pvIndex: z.number().int().min(0).default(0),
+  }),
+  z.strictObject({
+    kind: z.literal("load-spike"),
+    ...window,
+    lengthTicks: z.number().int().min(1).default(8),
+    /** Load multiplier while the spike lasts. */
+    size: z.number().min(0).default(2),
+  }),
+  z.strictObject({
+    kind: z.literal("blackout"),
+    ...window,
+    lengthTicks: z.number().int().min(1).default(5),
+    /** Fraction of the grid capacity lost (1: none left). */
+    size: z.number().min(0).max(1).default(1),
+  }),
+  z.strictObject({
+    kind: z.literal("component-break"),
+    ...window,
+    lengthTicks: z.number().int().min(1).default(8),
+    component: z.enum(["pv", "battery"]).default("battery"),
+    /** Index of the broken PV array or battery. */
+    index: z.number().int().min(0).default(0),
+    /** Fraction of the component's capability lost (1: fully out). */
+    size: z.number().min(0).max(1).default(1),
+  }),
+]);
+export type StressEvent = z.output<typeof stressEventSchema>;
+
+export const SCENARIOS = ["nominal", "pv-outage", "load-spike", "blackout", "component-break"] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+const forecastSchema = z.strictObject({
+  /**
+   * `off`: no forecaster, the current value repeated with a zero-width band (fastest);
+   * `persistence`: the current value repeated; `seasonal-naive`: the same hour a day earlier
+   * (both with quantiles from their own past errors);
+   * `perfect`: the truth (quantiles collapse on it); `quantile-forest`: the random forest
+   * of src/forecast (SPEC section 1, "Forecast agent").
+   */
+  model: z.enum(["off", "persistence", "seasonal-naive", "perfect", "quantile-forest"]).default("persistence"),
+  /** Ticks ahead in the observation (the seed's planner looks 4 ahead). */
+  horizonTicks: z.number().int().min(1).max(48).default(4),
+  /** Refit the model every this many ticks (models that fit; the seed refits every 2). */
+  refitEveryTicks: z.number().int().min(1).default(2),
+});
+
+const rewardSchema = z.strictObject({
+  /**
+   * `cost` (default): -(import cost - export revenue) - cyclingPenaltyPerKwh * (charge + discharge) kWh.
+   * `self-sufficiency`: the share of this tick's load not imported, 1 - import / load.
+   */
+  kind: z.enum(["cost", "self-sufficiency"]).default("cost"),
+  /** The seed planner's cycling penalty, per kWh charged or discharged. */
+  cyclingPenaltyPerKwh: z.number().min(0).default(0.01),
+  /** Reserve term: state of charge below which a penalty applies (0: no reserve term). */
+  reserveSoc: z.number().min(0).max(1).default(0),
+  /** Penalty per kWh below the reserve at the end of a tick (summed over batteries). */
+  reservePenaltyPerKwh: z.number().min(0).default(0),
+  /** Penalty per kWh of unserved load (0: unserved energy is reported, not priced). */
+  valueOfLostLoadPerKwh: z.number().min(0).default(0),
+});
+
+export const microgridConfigSchema = z.strictObject({
+  /** Ticks of one hour in an episode (SPEC: 336, two weeks). */
+  episodeTicks: z.number().int().min(1).max(8760).default(336),
+  /** Ticks before planning is activated; KPIs marked "post" use the ticks after it (SPEC: 168). */
+  activationTick: z.number().int().min(0).default(168),
+  /** Hour of day of tick 0. */
+  startHour: z.number().int().min(0).max(23).default(0),
+  /** Weekday of tick 0, 0 = Monday. */
+  startWeekday: z.number().int().min(0).max(6).default(0),
+  /** Month of the episode (1-12), a calendar feature for forecasters. */
+  month: z.number().int().min(1).max(12).default(6),
+  weather: weatherSchema.default(() => weatherSchema.parse({})),
+  pvArrays: z.array(pvArraySchema).min(1).default(() => [pvArraySchema.parse({})]),
+  batteries: z.array(batterySchema).min(1).max(64).default(() => [batterySchema.parse({})]),
+  load: loadSchema.default(() => loadSchema.parse({})),
+  grid: gridSchema.default(() => gridSchema.parse({})),
+  /** A named stress scenario with its SPEC defaults (`nominal`: none). */
+  scenario: z.enum(SCENARIOS).default("nominal"),
+  /** Further stress events, each with its own start, length and size (added to the scenario's). */
+  events: z.array(stressEventSchema).default([]),
+  forecast: forecastSchema.default(() => forecastSchema.parse({})),
+  reward: rewardSchema.default(() => rewardSchema.parse({})),
+  /** Put the negotiation transcript of each tick in the step info (slower). */
+  transcript: z.boolean().default(false),
+  /** Record the per-tick trajectory (needed for KPIs and CSV export). */
+  record: z.boolean().default(true),
+}).superRefine((cfg, ctx) => {
+  cfg.batteries.forEach((b, i) => {
+    if (b.minSoc >= b.maxSoc) {
+      ctx.addIssue({ code: "custom", path: ["batteries", i, "minSoc"], message: `a number < maxSoc (${b.maxSoc})` });
+    } else if (b.initialSoc < b.minSoc || b.initialSoc > b.maxSoc) {
+      ctx.addIssue({ code: "custom", path: ["batteries", i, "initialSoc"], message: `a number in [minSoc, maxSoc] = [${b.minSoc}, ${b.maxSoc}]` });
+    }
+  });
+  if (cfg.weather.sunsetHour <= cfg.weather.sunriseHour) {
+    ctx.addIssue({ code: "custom", path: ["weather", "sunsetHour"], message: `a number > sunriseHour (${cfg.weather.sunriseHour})` });
+  }
+  if (cfg.load.deltaMax < cfg.load.deltaMin) {
+    ctx.addIssue({ code: "custom", path: ["load", "deltaMax"], message: `a number >= deltaMin (${cfg.load.deltaMin})` });
+  }
+  if (cfg.load.clampMax < cfg.load.clampMin) {
+    ctx.addIssue({ code: "custom", path: ["load", "clampMax"], message: `a number >= clampMin (${cfg.load.clampMin})` });
+  }
+  cfg.events.forEach((e, i) => {
+    if (e.kind === "pv-outage" && e.pvIndex >= cfg.pvArrays.length) {
+      ctx.addIssue({ code: "custom", path: ["events", i, "pvIndex"], message: `an integer < ${cfg.pvArrays.length} (number of pvArrays)` });
+    }
+    if (e.kind === "component-break") {
+      const n = e.component === "pv" ? cfg.pvArrays.length : cfg.batteries.length;
+      if (e.index >= n) {
+        ctx.addIssue({ code: "custom", path: ["events", i, "index"], message: `an integer < ${n} (number of ${e.component === "pv" ? "pvArrays" : "batteries"})` });
+      }
+    }
+  });
+});
+
+export type MicrogridConfig = z.output<typeof microgridConfigSchema>;
+export type MicrogridConfigInput = z.input<typeof microgridConfigSchema>;
+export type BatteryConfig = MicrogridConfig["batteries"][number];
+export type PvArrayConfig = MicrogridConfig["pvArrays"][number];
+
+/** The stress events of a config: the named scenario's default event first, then `events`. */
+export function resolveStressEvents(cfg: MicrogridConfig): StressEvent[] {
+  const preset: StressEvent[] = cfg.scenario === "nominal" ? [] : [stressEventSchema.parse({ kind: cfg.scenario })];
+  return [...preset, ...cfg.events];
+}

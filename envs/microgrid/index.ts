@@ -1,0 +1,15 @@
+/**
+ * The campus microgrid family (SPEC section 1): registers Microgrid-v0 and its one-battery
+ * discrete-action variant MicrogridDiscrete-v0 (DiscretizeAction over the set-point).
+ */
+import { registerMicrogrid } from "./register.js";
+
+export { MicrogridEnv, MICROGRID_ID, DT_HOURS, microgridObservationIndex, batteryColumns, pvColumn,
+  type MicrogridObservationIndex, type MicrogridBatteryInfo, type MicrogridForesight } from "./env.js";
+export { microgridConfigSchema, stressEventSchema, resolveStressEvents, SCENARIOS,
+  type MicrogridConfig, type MicrogridConfigInput, type StressEvent, type ScenarioName } from "./config.js";
+export { MICROGRID_DISCRETE_ID, microgridDiscreteConfigSchema } from "./register.js";
+export type { DispatchOutcome } from "./aggregator.js";
+export { AGENT, TOPIC } from "./agents.js";
+
+registerMicrogrid();

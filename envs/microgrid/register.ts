@@ -1,0 +1,44 @@
+/**
+ * Registration of the microgrid ids. MicrogridDiscrete-v0 is Microgrid-v0 with exactly one
+ * battery behind DiscretizeAction: action k of Discrete(levels) is the set-point
+ * -P + k * 2P / (levels - 1) kW, for DQN-style learners. Its config nests Microgrid-v0's
+ * under `microgrid`, so error paths read e.g. `microgrid.batteries[0].capacityKwh`.
+ */
+import { z } from "zod";
+import { list, register } from "../../src/core/registry.js";
+import { DiscretizeAction } from "../../src/core/wrappers/discretize-action.js";
+import { microgridConfigSchema } from "./config.js";
+import { MICROGRID_ID, MicrogridEnv } from "./env.js";
+
+export const MICROGRID_DISCRETE_ID = "MicrogridDiscrete-v0";
+
+export const microgridDiscreteConfigSchema = z.strictObject({
+  /** Number of evenly spaced set-points from -P to +P (odd keeps 0 kW among them). */
+  levels: z.number().int().min(2).max(1001).default(21),
+  microgrid: microgridConfigSchema.default(() => microgridConfigSchema.parse({})),
+}).superRefine((cfg, ctx) => {
+  if (cfg.microgrid.batteries.length !== 1) {
+    ctx.addIssue({ code: "custom", path: ["microgrid", "batteries"], message: "exactly one battery (DiscretizeAction drives a single set-point)" });
+  }
+});
+
+/** Registers the microgrid ids (idempotent: importing the family twice is harmless). */
+export function registerMicrogrid(): void {
+  if (list().some((s) => s.id === MICROGRID_ID)) return;
+  register({
+    kind: "env",
+    id: MICROGRID_ID,
+    description: "Campus microgrid (PV, batteries, load, grid) with Contract Net dispatch of battery set-points, 336 hourly ticks",
+    configSchema: microgridConfigSchema,
+    defaultEpisodeSteps: 336,
+    create: (config) => new MicrogridEnv(config),
+  });
+  register({
+    kind: "env",
+    id: MICROGRID_DISCRETE_ID,
+    description: "Microgrid-v0 with one battery and a Discrete(levels) set-point action",
+    configSchema: microgridDiscreteConfigSchema,
+    defaultEpisodeSteps: 336,
+    create: (config) => new DiscretizeAction(new MicrogridEnv(config.microgrid), config.levels),
+  });
+}

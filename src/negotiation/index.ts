@@ -1,0 +1,16 @@
+/**
+ * Negotiation between the agents inside an environment: a synchronous ordered message bus,
+ * FIPA performatives and the Contract Net protocol (sealed-bid and double auctions build
+ * on the same bus).
+ */
+export { MessageBus, type BusAgent, type MessageBusOptions, type TranscriptEntry } from "./bus.js";
+export { PERFORMATIVES, type AclMessage, type Performative } from "./fipa.js";
+export {
+  ContractNetInitiator,
+  answerCfp,
+  greedyAward,
+  rankProposals,
+  reportExecution,
+  type ContractNetHooks,
+  type Proposal,
+} from "./contract-net.js";
