@@ -12,6 +12,7 @@ import { GymError } from "../src/core/errors.js";
 import { registerBenchmarkCommand } from "./commands/benchmark.js";
 import { registerEnvsCommand } from "./commands/envs.js";
 import { registerEvaluateCommand } from "./commands/evaluate.js";
+import { registerSweepCommand } from "./commands/sweep.js";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerEnvsCommand(program);
   registerEvaluateCommand(program);
   registerBenchmarkCommand(program);
+  registerSweepCommand(program);
   return program;
 }
 

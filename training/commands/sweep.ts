@@ -1,0 +1,105 @@
+/**
+ * `gridgym sweep SPEC.json`: run or resume a sweep on local worker threads, with a progress bar
+ * (trials done of total, trials per minute), results appended to `<outDir>/results.jsonl`,
+ * and optionally all of the sweep's results exported as CSV.
+ *
+ * Trials that fail after their retries do not stop the sweep; the command then exits 2 naming
+ * them, and running it again retries only those (finished trials are skipped).
+ */
+import { readFileSync } from "node:fs";
+import { SingleBar } from "cli-progress";
+import type { Command } from "commander";
+import { ConfigError, WorkerError } from "../../src/core/errors.js";
+import type { TrialExecutor } from "../executor.js";
+import { ResultsStore, toCSV } from "../results-store.js";
+import { type SweepSummary, runSweep } from "../sweep.js";
+import { intOption, writeFile } from "./common.js";
+
+/** Options of the sweep command. */
+export interface SweepCommandOptions {
+  workers?: number;
+  csv?: string;
+  /** Replaces the Piscina pool, for tests. */
+  executor?: TrialExecutor;
+  /** Shows the progress bar (default: when stderr is a terminal). */
+  progress?: boolean;
+  /** Where the summary line goes (default: stdout). */
+  out?: NodeJS.WritableStream;
+}
+
+function readSpecFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new ConfigError("sweep spec", [{ path: file, expected: "a readable JSON file", received: (err as NodeJS.ErrnoException).code ?? (err as Error).message }]);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError("sweep spec", [{ path: file, expected: "valid JSON", received: (err as Error).message }]);
+  }
+}
+
+/**
+ * Runs the sweep in `specFile`, prints a one-line summary to stdout, writes the CSV if asked,
+ * and throws a WorkerError naming the trials that failed, if any.
+ */
+export async function sweepCommand(specFile: string, opts: SweepCommandOptions = {}): Promise<SweepSummary> {
+  const spec = readSpecFile(specFile);
+  const showBar = opts.progress ?? process.stderr.isTTY === true;
+  const bar = new SingleBar({
+    format: "sweep |{bar}| {value}/{total} trials | {rate} trials/min | {retries} retried | {failed} failed",
+    hideCursor: true,
+    noTTYOutput: !showBar,
+  });
+  const t0 = performance.now();
+  let started = false;
+  let retries = 0;
+  const summary = await runSweep(spec, {
+    ...(opts.workers === undefined ? {} : { workers: opts.workers }),
+    ...(opts.executor === undefined ? {} : { executor: opts.executor }),
+    onProgress: (p) => {
+      if (p.event.kind === "retry") retries++;
+      const minutes = (performance.now() - t0) / 60_000;
+      // the rate counts this run's trials only; skipped ones cost nothing
+      const payload = { rate: minutes > 0 ? ((p.done + p.failed) / minutes).toFixed(1) : "0.0", failed: p.failed, retries };
+      const value = p.skipped + p.done + p.failed;
+      if (!showBar) return;
+      if (!started) {
+        bar.start(p.total, value, payload);
+        started = true;
+      } else {
+        bar.update(value, payload);
+      }
+    },
+  });
+  if (started) bar.stop();
+  (opts.out ?? process.stdout).write(
+    `sweep: ${summary.total} trials: ${summary.done} done, ${summary.skipped} already recorded, ${summary.failed} failed; results in ${summary.resultsFile}\n`,
+  );
+  if (opts.csv !== undefined) {
+    const ids = new Set(summary.trials.map((t) => t.id));
+    const results = new ResultsStore(summary.resultsFile).results().filter((r) => ids.has(r.id));
+    writeFile(opts.csv, toCSV(results));
+  }
+  const failed = summary.trials.filter((t) => t.status === "failed");
+  if (failed.length > 0) {
+    throw new WorkerError(
+      `${failed.length} of ${summary.total} trials failed after retries (run the sweep again to retry them):\n` +
+      failed.map((t) => `  ${t.error ?? t.id}`).join("\n"),
+    );
+  }
+  return summary;
+}
+
+export function registerSweepCommand(program: Command): void {
+  program.command("sweep")
+    .description("run or resume a sweep of training trials on local worker threads")
+    .argument("<spec>", "sweep spec (JSON); see examples/sweep.json")
+    .option("--workers <n>", "worker threads (default: available cores, at most one per trial)", intOption("--workers", 1))
+    .option("--csv <file>", "also write every result of the sweep as CSV")
+    .action(async (specFile: string, o: { workers?: number; csv?: string }) => {
+      await sweepCommand(specFile, o);
+    });
+}

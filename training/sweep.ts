@@ -1,0 +1,148 @@
+/**
+ * Running a sweep: expand the spec, skip the trials its results store already holds, run the
+ * rest on an executor, and record each result the moment it arrives.
+ *
+ * Resuming is the normal path, not a special mode: a sweep killed at any point (SIGKILL
+ * included) is resumed by running the same spec again. Finished trials are in the store and
+ * are skipped; trials that were running when the process died were never recorded and run
+ * again; the store never holds a trial twice.
+ */
+import "../envs/index.js";
+import { availableParallelism } from "node:os";
+import { resolve } from "node:path";
+import { resolveConfig } from "../src/core/registry.js";
+import type { TrialExecutor, TrialFailure, TrialTask } from "./executor.js";
+import { PiscinaExecutor } from "./pool.js";
+import { ResultsStore } from "./results-store.js";
+import { type SweepSpec, expandSweep, parseSweepSpec } from "./sweep-spec.js";
+import { type TrialResult, type TrialSpec, trialId } from "./trial.js";
+
+/** Where a sweep stands; passed to `onProgress` after every change. */
+export interface SweepProgress {
+  /** Trials in the sweep. */
+  total: number;
+  /** Trials recorded before this run started. */
+  skipped: number;
+  /** Trials finished and recorded by this run. */
+  done: number;
+  /** Trials that exhausted their attempts in this run. */
+  failed: number;
+  /** The event behind this update. */
+  event:
+    | { kind: "start" }
+    | { kind: "result"; result: TrialResult }
+    /** A failed attempt that will be retried. */
+    | { kind: "retry"; failure: TrialFailure }
+    /** A trial that exhausted its attempts. */
+    | { kind: "failure"; failure: TrialFailure };
+}
+
+/** Options of runSweep. */
+export interface RunSweepOptions {
+  /** Worker threads of the default Piscina executor (ignored with `executor`). */
+  workers?: number;
+  /** Attempts per trial of the default Piscina executor (ignored with `executor`). Default 2. */
+  maxAttempts?: number;
+  /** Runs the trials; the caller keeps ownership and closes it. Default: a Piscina pool, closed at the end. */
+  executor?: TrialExecutor;
+  onProgress?: (progress: SweepProgress) => void;
+}
+
+/** One trial of the sweep as it stands after the run. */
+export interface SweepTrialSummary {
+  id: string;
+  spec: TrialSpec;
+  status: "done" | "skipped" | "failed";
+  /** KPIs of a recorded trial; absent for a failed one. */
+  kpis?: Record<string, number>;
+  /** The final error of a failed trial. */
+  error?: string;
+}
+
+/** What a sweep run did. */
+export interface SweepSummary {
+  total: number;
+  skipped: number;
+  done: number;
+  failed: number;
+  /** Absolute path of the results store. */
+  resultsFile: string;
+  /** Every trial of the sweep, in expansion order. */
+  trials: SweepTrialSummary[];
+}
+
+/**
+ * Checks every distinct env config against the env's schema before any trial starts, so a
+ * typo fails the sweep at once, with the field named, instead of failing every trial twice.
+ */
+function checkEnvConfigs(trials: readonly TrialSpec[]): void {
+  const checked = new Set<string>();
+  for (const trial of trials) {
+    const key = JSON.stringify([trial.envId, trial.envConfig]);
+    if (checked.has(key)) continue;
+    checked.add(key);
+    resolveConfig(trial.envId, trial.envConfig);
+  }
+}
+
+/**
+ * Runs (or resumes) a sweep and returns what happened to each trial. Throws a ConfigError
+ * for an invalid spec or env config before anything runs. Failed trials do not throw: they
+ * are in the summary and run again on the next call.
+ */
+export async function runSweep(input: unknown, opts: RunSweepOptions = {}): Promise<SweepSummary> {
+  const spec: SweepSpec = parseSweepSpec(input);
+  const trials = expandSweep(spec);
+  checkEnvConfigs(trials);
+  const outDir = resolve(spec.outDir);
+  const store = ResultsStore.inDir(outDir);
+  const finished = store.load();
+  const ids = trials.map((t) => trialId(t));
+  const pending: TrialTask[] = trials.filter((_, i) => !finished.has(ids[i]!)).map((spec) => ({ spec, outDir }));
+  const skippedIds = new Set(ids.filter((id) => finished.has(id)));
+
+  const progress = { total: trials.length, skipped: skippedIds.size, done: 0, failed: 0 };
+  const report = (event: SweepProgress["event"]): void => opts.onProgress?.({ ...progress, event });
+  report({ kind: "start" });
+
+  const failures = new Map<string, TrialFailure>();
+  if (pending.length > 0) {
+    const executor = opts.executor ?? new PiscinaExecutor({
+      // no point starting threads that would never get a trial
+      workers: Math.min(opts.workers ?? availableParallelism(), pending.length),
+      ...(opts.maxAttempts === undefined ? {} : { maxAttempts: opts.maxAttempts }),
+    });
+    try {
+      await executor.run(
+        pending,
+        (result) => {
+          if (store.append(result)) progress.done++;
+          report({ kind: "result", result });
+        },
+        (failure) => {
+          if (failure.willRetry) {
+            report({ kind: "retry", failure });
+            return;
+          }
+          failures.set(failure.id, failure);
+          progress.failed++;
+          report({ kind: "failure", failure });
+        },
+      );
+    } finally {
+      if (opts.executor === undefined) await executor.close();
+    }
+  }
+
+  const recorded = new Map(store.results().map((r) => [r.id, r] as const));
+  return {
+    ...progress,
+    resultsFile: store.file,
+    trials: trials.map((spec, i): SweepTrialSummary => {
+      const id = ids[i]!;
+      const result = recorded.get(id);
+      if (result !== undefined) return { id, spec, status: skippedIds.has(id) ? "skipped" : "done", kpis: result.kpis };
+      return { id, spec, status: "failed", error: failures.get(id)?.error.message ?? "not run" };
+    }),
+  };
+}

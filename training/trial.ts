@@ -1,0 +1,134 @@
+/**
+ * A trial: one training run, fully described by (env id, env config, algo, hyperparameters,
+ * seed, step budget). Its id is a hash of that description, so the same trial has the same
+ * id on every machine and every re-run of a sweep; the results store and the executors key
+ * everything by it.
+ *
+ * `runTrial` is what a worker thread calls: it trains through `train()` and returns plain
+ * data (numbers, strings, arrays), never tensors or class instances, so the result can
+ * cross a thread or process boundary and be written as one JSON line.
+ */
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import { z } from "zod";
+import { parseConfig } from "../src/core/errors.js";
+import type { Algo, TrainOptions, TrainResult } from "./train.js";
+
+/** The learners a trial can train, in the order sweeps list them. */
+export const ALGOS = ["dqn", "ppo", "a2c"] as const satisfies readonly Algo[];
+
+// an object of any fields: the env's and the learner's own schemas check them when the trial
+// runs; here it only has to be an object, so the message says "an object" and not "a record"
+const FieldObject = z.looseObject({});
+
+/** What identifies a trial. Everything here changes the result, so everything is hashed. */
+export const TrialSpecSchema = z.strictObject({
+  /** Registered environment id, e.g. `CommunityBattery-v0`. */
+  envId: z.string().min(1),
+  /** Environment config, validated by the env's own schema when the trial runs. */
+  envConfig: FieldObject.default({}),
+  algo: z.enum(ALGOS),
+  /** Learner hyperparameters, validated by the learner's own schema when the trial runs. */
+  hyperparameters: FieldObject.default({}),
+  /** Root seed of the run: weight init, exploration and env episodes derive from it. */
+  seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  /** Environment steps to train for. */
+  steps: z.number().int().min(1),
+});
+
+/** A validated trial description with defaults filled in. */
+export type TrialSpec = z.output<typeof TrialSpecSchema>;
+
+/** What a finished trial reports; one line of the results store. */
+export const TrialResultSchema = z.object({
+  id: z.string().regex(/^[0-9a-f]{16}$/),
+  spec: TrialSpecSchema,
+  kpis: z.record(z.string(), z.number()),
+  learningCurve: z.array(z.object({
+    step: z.number(),
+    episodeReturn: z.number().optional(),
+    evalReturn: z.number().optional(),
+  })),
+  /** Where the trained model was saved, or null when the trial had no output directory. */
+  modelDir: z.string().nullable(),
+  wallSeconds: z.number(),
+  /** The tfjs backend that ran the trial (`tensorflow`, `wasm` or `cpu`). */
+  backend: z.string(),
+});
+
+/** A finished trial, as plain data. */
+export type TrialResult = z.output<typeof TrialResultSchema>;
+
+/** Validates a trial description and fills its defaults; throws a ConfigError naming each bad field. */
+export function parseTrialSpec(input: unknown): TrialSpec {
+  return parseConfig("trial spec", TrialSpecSchema, input);
+}
+
+/**
+ * JSON with object keys sorted at every depth, so two specs that differ only in key order
+ * (a JSON file edited by hand, a spread in a different order) hash the same.
+ */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v === null || typeof v !== "object" || Array.isArray(v)) return v;
+    const sorted: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
+    return sorted;
+  });
+}
+
+/**
+ * The trial's stable id: the first 16 hex characters of the sha256 of its canonical JSON,
+ * after validation, so an omitted field and its default give the same id. 64 bits keep
+ * collisions negligible for any sweep a results file can hold (birthday bound ~4e9 trials).
+ */
+export function trialId(spec: unknown): string {
+  const parsed = parseTrialSpec(spec);
+  return createHash("sha256").update(canonicalJson(parsed)).digest("hex").slice(0, 16);
+}
+
+/** The training function a trial calls; `train()` from training/train.ts unless a test injects one. */
+export type TrainFn = (opts: TrainOptions) => Promise<TrainResult>;
+
+/** Options of runTrial: where models go, and which trainer runs. */
+export interface RunTrialOptions {
+  /** Sweep output directory; the model is saved under `<outDir>/models/<trial id>`. */
+  outDir?: string;
+  /** Replaces `train()`, for tests. */
+  train?: TrainFn;
+}
+
+/**
+ * Trains one trial and returns its result as plain data.
+ *
+ * `train()` is imported lazily: it loads tfjs, which a process that only plans or inspects
+ * sweeps (or a test worker with a fake trainer) should not pay for.
+ */
+export async function runTrial(spec: unknown, opts: RunTrialOptions = {}): Promise<TrialResult> {
+  const parsed = parseTrialSpec(spec);
+  const id = trialId(parsed);
+  const train = opts.train ?? (await import("./train.js")).train;
+  const result = await train({
+    envId: parsed.envId,
+    envConfig: parsed.envConfig,
+    algo: parsed.algo,
+    hyperparameters: parsed.hyperparameters,
+    seed: parsed.seed,
+    steps: parsed.steps,
+    ...(opts.outDir === undefined ? {} : { outDir: join(opts.outDir, "models", id) }),
+  });
+  return {
+    id,
+    spec: parsed,
+    kpis: { ...result.kpis },
+    // copied field by field so no class instance or typed array leaks into the result
+    learningCurve: result.learningCurve.map((p) => ({
+      step: p.step,
+      ...(p.episodeReturn === undefined ? {} : { episodeReturn: p.episodeReturn }),
+      ...(p.evalReturn === undefined ? {} : { evalReturn: p.evalReturn }),
+    })),
+    modelDir: result.modelDir ?? null,
+    wallSeconds: result.wallSeconds,
+    backend: result.backend,
+  };
+}
