@@ -13,6 +13,7 @@ import { registerBenchmarkCommand } from "./commands/benchmark.js";
 import { registerEnvsCommand } from "./commands/envs.js";
 import { registerEvaluateCommand } from "./commands/evaluate.js";
 import { registerSweepCommand } from "./commands/sweep.js";
+import { registerTrainCommand } from "./commands/train.js";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerEnvsCommand(program);
   registerEvaluateCommand(program);
   registerBenchmarkCommand(program);
+  registerTrainCommand(program);
   registerSweepCommand(program);
   return program;
 }

@@ -1,0 +1,196 @@
+/**
+ * The actor-critic policy shared by PPO and A2C (SB3's ActorCriticPolicy): separate actor
+ * and critic MLPs (CleanRL's ppo_continuous_action.py), a Gaussian head with a learned,
+ * state-independent log standard deviation for Box actions, a categorical head for Discrete.
+ *
+ * Box actions and bounds: the Gaussian lives in a normalised space u in R^d where [-1, 1]
+ * maps affinely onto [low, high]. The sampled u is CLIPPED to [-1, 1] before it is mapped
+ * and sent to the env (the env rejects out-of-box actions), while log-probabilities are
+ * those of the unclipped u, as in CleanRL and SB3 (clipping rather than tanh squashing:
+ * bang-bang battery dispatch sits on the bounds, where a tanh-squashed Gaussian needs
+ * ever larger pre-activations). The deterministic action is the clipped mean.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { ConfigError } from "../src/core/errors.js";
+import type { Rng } from "../src/core/rng.js";
+import { Box, Discrete, type Space } from "../src/core/spaces.js";
+import { networkArrays, takeArrays, type NamedArray } from "./io.js";
+import { Mlp } from "./networks.js";
+
+const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+
+/** What the actor samples: the raw action (u for Box, the index for Discrete), its log-prob and the state value. */
+export interface PolicySample {
+  raw: Float32Array;
+  logProb: number;
+  value: number;
+}
+
+/** Actor, critic and (for Box) the learned log standard deviation. */
+export class ActorCritic {
+  readonly kind: "gaussian" | "categorical";
+  /** Floats per stored raw action: the Box size, or 1 (the index) for Discrete. */
+  readonly actionDim: number;
+  readonly actor: Mlp;
+  readonly critic: Mlp;
+  readonly logStd: tf.Variable | null;
+  #logStdHost: Float32Array;
+  readonly #box: Box | null;
+  readonly #discrete: Discrete | null;
+  readonly #raw: Float32Array;
+
+  /**
+   * @throws ConfigError when the space is not Discrete or a Box with finite bounds
+   */
+  constructor(observationSize: number, actionSpace: Space<unknown>, hiddenSizes: readonly number[], initLogStd: number, rng: Rng) {
+    if (actionSpace instanceof Box) {
+      const finite = Array.from(actionSpace.low).every(Number.isFinite) && Array.from(actionSpace.high).every(Number.isFinite);
+      if (!finite) {
+        throw new ConfigError("actor-critic", [{ path: "env.actionSpace", expected: "a Box with finite bounds (actions are clipped into them)", received: JSON.stringify(actionSpace.toJSON()) }]);
+      }
+      this.kind = "gaussian";
+      this.#box = actionSpace;
+      this.#discrete = null;
+      this.actionDim = actionSpace.size;
+    } else if (actionSpace instanceof Discrete) {
+      this.kind = "categorical";
+      this.#box = null;
+      this.#discrete = actionSpace;
+      this.actionDim = 1;
+    } else {
+      throw new ConfigError("actor-critic", [{ path: "env.actionSpace", expected: "a Box or Discrete", received: actionSpace.kind }]);
+    }
+    const outputs = this.#box ? this.#box.size : this.#discrete!.n;
+    // CleanRL: actor head initialised small (0.01) so early actions sit near the middle; critic head gain 1
+    this.actor = new Mlp({ sizes: [observationSize, ...hiddenSizes, outputs], activation: "tanh", outputGain: 0.01 }, rng.child("actor"));
+    this.critic = new Mlp({ sizes: [observationSize, ...hiddenSizes, 1], activation: "tanh", outputGain: 1 }, rng.child("critic"));
+    this.#logStdHost = new Float32Array(this.#box ? outputs : 0).fill(initLogStd);
+    this.logStd = this.#box ? tf.variable(tf.tensor2d(this.#logStdHost, [1, outputs]), true) : null;
+    this.#raw = new Float32Array(this.actionDim);
+  }
+
+  /** Every trainable variable, in a fixed order (the optimizer pairs its slots by position). */
+  get variables(): tf.Variable[] {
+    return [...this.actor.variables, ...this.critic.variables, ...(this.logStd ? [this.logStd] : [])];
+  }
+
+  /** V(s) of one normalised observation. */
+  value(obs: Float32Array): number {
+    return this.critic.forwardHost(obs, 1)[0]!;
+  }
+
+  /** Samples an action for one normalised observation with `rng`. */
+  sample(obs: Float32Array, rng: Rng): PolicySample {
+    const out = this.actor.forwardHost(obs, 1);
+    const raw = new Float32Array(this.actionDim);
+    let logProb = 0;
+    if (this.kind === "gaussian") {
+      for (let i = 0; i < this.actionDim; i++) {
+        const logStd = this.#logStdHost[i]!;
+        const z = rng.normal();
+        raw[i] = out[i]! + Math.exp(logStd) * z;
+        logProb += -0.5 * z * z - logStd - LOG_SQRT_2PI;
+      }
+    } else {
+      const n = out.length;
+      let max = -Infinity;
+      for (let i = 0; i < n; i++) max = Math.max(max, out[i]!);
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += Math.exp(out[i]! - max);
+      let u = rng.next() * sum;
+      let k = n - 1;
+      for (let i = 0; i < n; i++) {
+        u -= Math.exp(out[i]! - max);
+        if (u < 0) { k = i; break; }
+      }
+      raw[0] = k;
+      logProb = out[k]! - max - Math.log(sum);
+    }
+    return { raw, logProb, value: this.value(obs) };
+  }
+
+  /** The deterministic raw action: the mean (Box) or the most likely index (Discrete). */
+  deterministic(obs: Float32Array): Float32Array {
+    const out = this.actor.forwardHost(obs, 1);
+    if (this.kind === "gaussian") {
+      this.#raw.set(out.subarray(0, this.actionDim));
+    } else {
+      let best = 0;
+      for (let i = 1; i < out.length; i++) if (out[i]! > out[best]!) best = i;
+      this.#raw[0] = best;
+    }
+    return this.#raw;
+  }
+
+  /** Maps a raw action to one the env accepts: clipped and rescaled (Box) or the index plus `start` (Discrete). */
+  toEnvAction(raw: Float32Array): Float32Array | number {
+    if (this.#discrete) return this.#discrete.start + raw[0]!;
+    const box = this.#box!;
+    const a = box.zeros();
+    for (let i = 0; i < box.size; i++) {
+      const u = raw[i]! > 1 ? 1 : raw[i]! < -1 ? -1 : raw[i]!;
+      const lo = box.low[i]!;
+      const hi = box.high[i]!;
+      const x = lo + ((u + 1) / 2) * (hi - lo);
+      a[i] = x > hi ? hi : x < lo ? lo : x;
+    }
+    return a as Float32Array;
+  }
+
+  /**
+   * Log-probability and entropy of `actions` under the current policy, and V(s), for a
+   * batch (call inside tf.tidy / variableGrads).
+   */
+  evaluate(obs: tf.Tensor2D, actions: tf.Tensor2D): { logProb: tf.Tensor1D; entropy: tf.Tensor1D; value: tf.Tensor1D } {
+    const value = tf.squeeze(this.critic.apply(obs), [1]) as tf.Tensor1D;
+    const out = this.actor.apply(obs);
+    if (this.kind === "gaussian") {
+      const logStd = this.logStd!;
+      const z = tf.div(tf.sub(actions, out), tf.exp(logStd));
+      const logProb = tf.sum(tf.sub(tf.sub(tf.mul(-0.5, tf.square(z)), logStd), LOG_SQRT_2PI), 1) as tf.Tensor1D;
+      const entropyPerDim = tf.add(logStd, 0.5 + LOG_SQRT_2PI);
+      const entropy = tf.mul(tf.sum(entropyPerDim), tf.onesLike(value)) as tf.Tensor1D;
+      return { logProb, entropy, value };
+    }
+    const logits = tf.logSoftmax(out);
+    const idx = tf.cast(tf.squeeze(actions, [1]), "int32") as tf.Tensor1D;
+    const logProb = tf.sum(tf.mul(logits, tf.oneHot(idx, out.shape[1])), 1) as tf.Tensor1D;
+    const entropy = tf.neg(tf.sum(tf.mul(tf.exp(logits), logits), 1)) as tf.Tensor1D;
+    return { logProb, entropy, value };
+  }
+
+  /** Reads the variables back into the host copies (after an update). */
+  syncHost(): void {
+    this.actor.syncHost();
+    this.critic.syncHost();
+    if (this.logStd) this.#logStdHost.set(this.logStd.dataSync() as Float32Array);
+  }
+
+  arrays(): NamedArray[] {
+    const out = [...networkArrays("actor", this.actor.variables, this.actor.host), ...networkArrays("critic", this.critic.variables, this.critic.host)];
+    if (this.logStd) out.push({ name: "logStd", shape: [...this.logStd.shape], data: this.#logStdHost.slice() });
+    return out;
+  }
+
+  setArrays(arrays: Map<string, NamedArray>): void {
+    this.actor.setWeights(takeArrays(arrays, "actor", this.actor.variables.length));
+    this.critic.setWeights(takeArrays(arrays, "critic", this.critic.variables.length));
+    if (this.logStd) {
+      const a = arrays.get("logStd");
+      if (!a) throw new ConfigError("saved model", [{ path: "weights.bin: logStd", expected: "a stored array", received: "missing" }]);
+      const logStd = this.logStd;
+      tf.tidy(() => logStd.assign(tf.tensor(a.data, logStd.shape)));
+      this.#logStdHost.set(a.data);
+    }
+  }
+
+  weights(): Float32Array[] {
+    return [...this.actor.getWeights(), ...this.critic.getWeights(), ...(this.logStd ? [this.#logStdHost.slice()] : [])];
+  }
+
+  dispose(): void {
+    this.actor.dispose();
+    this.critic.dispose();
+    this.logStd?.dispose();
+  }
+}

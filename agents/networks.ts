@@ -1,0 +1,162 @@
+/**
+ * Networks: multilayer perceptrons held as raw tfjs variables, with a second, plain
+ * Float32Array copy of the weights for acting.
+ *
+ * Why raw variables and not tf.layers: the learners write their own train steps
+ * (`tf.variableGrads` + an optimizer inside `tf.tidy`), which on the wasm backend costs
+ * a fraction of `model.trainOnBatch`; and choosing one action is a 57-64-64-n product
+ * that plain JavaScript does in ~15 us, against ~150 us for a tfjs `predict` of one row.
+ * `syncHost()` reads the weights back after each update (a few KB).
+ *
+ * Initialisation is Glorot-uniform (He et al. use it too for ReLU MLPs of this size),
+ * drawn from the run's seeded Rng, so the same seed gives the same weights on every
+ * backend; biases start at zero. Output layers take a gain (CleanRL's PPO: 0.01 for the
+ * actor head, 1 for the critic) that scales the initial range.
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { Rng } from "../src/core/rng.js";
+
+/** Hidden-layer nonlinearity. */
+export type Activation = "relu" | "tanh";
+
+/** What an MLP looks like. */
+export interface MlpSpec {
+  /** Layer widths, input first, output last (e.g. [57, 64, 64, 11]). */
+  sizes: readonly number[];
+  /** Nonlinearity after every hidden layer (the output layer is linear). */
+  activation: Activation;
+  /** Scale of the output layer's initial weights (default 1). */
+  outputGain?: number;
+}
+
+/** A fully connected network: variables for training, host arrays for acting. */
+export class Mlp {
+  readonly sizes: readonly number[];
+  readonly activation: Activation;
+  /** [W0, b0, W1, b1, ...]; Wi has shape [sizes[i], sizes[i+1]]. */
+  readonly variables: tf.Variable[];
+  /** Host copies of `variables`, in the same order, row-major. */
+  readonly host: Float32Array[];
+  /** Scratch activations per layer for host forward passes (grown on demand). */
+  #scratch: Float32Array[] = [];
+  #scratchRows = 0;
+
+  constructor(spec: MlpSpec, rng: Rng) {
+    this.sizes = [...spec.sizes];
+    this.activation = spec.activation;
+    this.variables = [];
+    this.host = [];
+    for (let i = 0; i + 1 < this.sizes.length; i++) {
+      const fanIn = this.sizes[i]!;
+      const fanOut = this.sizes[i + 1]!;
+      const gain = i + 2 === this.sizes.length ? (spec.outputGain ?? 1) : 1;
+      const limit = gain * Math.sqrt(6 / (fanIn + fanOut));
+      const w = new Float32Array(fanIn * fanOut);
+      for (let k = 0; k < w.length; k++) w[k] = rng.uniform(-limit, limit);
+      const b = new Float32Array(fanOut);
+      this.variables.push(tf.variable(tf.tensor2d(w, [fanIn, fanOut]), true));
+      this.variables.push(tf.variable(tf.tensor1d(b), true));
+      this.host.push(w, b);
+    }
+  }
+
+  /** Number of scalars in the network. */
+  get parameterCount(): number {
+    return this.host.reduce((n, a) => n + a.length, 0);
+  }
+
+  /** The forward pass on tensors (for training; call inside tf.tidy or variableGrads). */
+  apply(x: tf.Tensor2D): tf.Tensor2D {
+    let h = x;
+    const last = this.sizes.length - 2;
+    for (let i = 0; i <= last; i++) {
+      h = tf.add(tf.matMul(h, this.variables[2 * i] as tf.Tensor2D), this.variables[2 * i + 1]!);
+      if (i < last) h = this.activation === "relu" ? tf.relu(h) : tf.tanh(h);
+    }
+    return h;
+  }
+
+  /**
+   * The forward pass on the host copy: `rows` inputs of `sizes[0]` floats, row-major.
+   * Returns a scratch array of `rows * outputSize` that the next call overwrites.
+   */
+  forwardHost(x: Float32Array, rows: number): Float32Array {
+    if (rows > this.#scratchRows) {
+      this.#scratch = this.sizes.slice(1).map((n) => new Float32Array(n * rows));
+      this.#scratchRows = rows;
+    }
+    let input = x;
+    const last = this.sizes.length - 2;
+    for (let l = 0; l <= last; l++) {
+      const nIn = this.sizes[l]!;
+      const nOut = this.sizes[l + 1]!;
+      const w = this.host[2 * l]!;
+      const b = this.host[2 * l + 1]!;
+      const out = this.#scratch[l]!;
+      for (let r = 0; r < rows; r++) {
+        const xo = r * nIn;
+        const oo = r * nOut;
+        for (let j = 0; j < nOut; j++) out[oo + j] = b[j]!;
+        for (let k = 0; k < nIn; k++) {
+          const xv = input[xo + k]!;
+          if (xv === 0) continue;
+          const wo = k * nOut;
+          for (let j = 0; j < nOut; j++) out[oo + j] = out[oo + j]! + xv * w[wo + j]!;
+        }
+        if (l < last) {
+          if (this.activation === "relu") {
+            for (let j = 0; j < nOut; j++) if (out[oo + j]! < 0) out[oo + j] = 0;
+          } else {
+            for (let j = 0; j < nOut; j++) out[oo + j] = Math.tanh(out[oo + j]!);
+          }
+        }
+      }
+      input = out;
+    }
+    return input;
+  }
+
+  /** Reads the variables back into the host copy (after an update). */
+  syncHost(): void {
+    this.variables.forEach((v, i) => this.host[i]!.set(v.dataSync() as Float32Array));
+  }
+
+  /** Sets both the variables and the host copy from arrays in `variables` order. */
+  setWeights(weights: readonly Float32Array[]): void {
+    weights.forEach((w, i) => {
+      const v = this.variables[i]!;
+      tf.tidy(() => v.assign(tf.tensor(w, v.shape)));
+      this.host[i]!.set(w);
+    });
+  }
+
+  /** Copies of the weights (from the host copy, which `syncHost` keeps current). */
+  getWeights(): Float32Array[] {
+    return this.host.map((a) => a.slice());
+  }
+
+  /** Makes this network equal to `other` (DQN's hard target update). */
+  copyFrom(other: Mlp): void {
+    this.variables.forEach((v, i) => v.assign(other.variables[i]!));
+    this.host.forEach((a, i) => a.set(other.host[i]!));
+  }
+
+  dispose(): void {
+    for (const v of this.variables) v.dispose();
+  }
+}
+
+/**
+ * Clips gradients to a maximum global L2 norm (Pascanu et al. 2013; SB3's `max_grad_norm`).
+ * Call inside tf.tidy. A non-positive `maxNorm` returns the gradients unchanged.
+ */
+export function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): tf.NamedTensorMap {
+  if (!(maxNorm > 0)) return grads;
+  const names = Object.keys(grads);
+  const sq = names.map((n) => tf.sum(tf.square(grads[n]!)));
+  const norm = tf.sqrt(tf.addN(sq));
+  const scale = tf.minimum(1, tf.div(maxNorm, tf.add(norm, 1e-6)));
+  const out: tf.NamedTensorMap = {};
+  for (const n of names) out[n] = tf.mul(grads[n]!, scale);
+  return out;
+}

@@ -1,0 +1,115 @@
+import { strict as assert } from "node:assert";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { A2cLearner, parseA2cConfig } from "../../agents/a2c.js";
+import { initBackend } from "../../agents/backend.js";
+import { DqnLearner, parseDqnConfig } from "../../agents/dqn.js";
+import { loadArrays, saveArrays } from "../../agents/io.js";
+import type { Learner, LearnerInit } from "../../agents/learner.js";
+import { PpoLearner, parsePpoConfig } from "../../agents/ppo.js";
+import { ConfigError } from "../../src/core/errors.js";
+import { Rng } from "../../src/core/rng.js";
+import { Box, Discrete } from "../../src/core/spaces.js";
+
+const OBS = 4;
+
+function observations(n: number, seed: number): Float32Array[] {
+  const rng = new Rng(seed, "obs");
+  return Array.from({ length: n }, () => Float32Array.from({ length: OBS }, () => rng.normal()));
+}
+
+/** Feeds `steps` synthetic transitions (reward = first observation element) through explore/observe. */
+function drive(learner: Learner<unknown>, steps: number): void {
+  const obs = observations(steps + 1, 11);
+  for (let i = 0; i < steps; i++) {
+    const action = learner.explore(obs[i]!);
+    learner.observe({ observation: obs[i]!, action, reward: obs[i]![0]!, nextObservation: obs[i + 1]!, terminated: i % 20 === 19, truncated: false });
+  }
+}
+
+const CASES: { algo: string; make: (init: LearnerInit) => Learner<unknown>; space: () => Box | Discrete; hp: object }[] = [
+  { algo: "dqn", make: (i) => new DqnLearner(i) as Learner<unknown>, space: () => new Discrete(3), hp: { learningStarts: 32, batchSize: 16, targetUpdateInterval: 50, hiddenSizes: [16] } },
+  { algo: "ppo", make: (i) => new PpoLearner(i) as Learner<unknown>, space: () => new Box({ low: [-2, 0], high: [2, 5] }), hp: { nSteps: 64, numMinibatches: 4, updateEpochs: 2, hiddenSizes: [16] } },
+  { algo: "ppo (Discrete)", make: (i) => new PpoLearner(i) as Learner<unknown>, space: () => new Discrete(3), hp: { nSteps: 64, numMinibatches: 4, updateEpochs: 2, hiddenSizes: [16] } },
+  { algo: "a2c", make: (i) => new A2cLearner(i) as Learner<unknown>, space: () => new Box({ low: [-1], high: [1] }), hp: { nSteps: 8, hiddenSizes: [16] } },
+];
+
+describe("learners", () => {
+  before(async () => { await initBackend("auto"); });
+
+  for (const c of CASES) {
+    it(`${c.algo}: explores inside the action space and updates on its schedule`, () => {
+      const space = c.space();
+      const learner = c.make({ observationSize: OBS, actionSpace: space, hyperparameters: c.hp, seed: 1, scheduleSteps: 200 });
+      const obs = observations(1, 3)[0]!;
+      for (let i = 0; i < 50; i++) assert.ok(space.contains(learner.explore(obs)), "explored action outside the space");
+      const before = learner.weights();
+      drive(learner, 150);
+      assert.ok(learner.progress.updates > 0);
+      assert.notDeepEqual(learner.weights(), before);
+      assert.ok(space.contains(learner.act(obs, {})));
+      learner.dispose();
+    });
+
+    it(`${c.algo}: a saved and restored learner has equal weights and equal greedy actions`, async () => {
+      const init = { observationSize: OBS, actionSpace: c.space(), hyperparameters: c.hp, seed: 2, scheduleSteps: 200 };
+      const a = c.make(init);
+      drive(a, 150);
+      const dir = mkdtempSync(join(tmpdir(), "gridgym-learner-"));
+      const snap = await a.snapshot();
+      await saveArrays(dir, { state: snap.state }, snap.arrays);
+      const loaded = loadArrays(dir);
+      const b = c.make({ ...init, seed: 99 });
+      await b.restore((loaded.meta as unknown as { state: Record<string, unknown> }).state, loaded.arrays);
+      assert.deepEqual(b.weights(), a.weights());
+      assert.deepEqual(b.progress, a.progress);
+      for (const o of observations(20, 5)) assert.deepEqual(b.act(o, {}), a.act(o, {}));
+      a.dispose();
+      b.dispose();
+    });
+  }
+
+  it("invalid DQN hyperparameters name every bad field by its path", () => {
+    assert.throws(() => parseDqnConfig({ learningRate: -1, hiddenSizes: [64, 0], gamma: 1.5, lerningRate: 0.1 }), (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      assert.equal(err.message, [
+        "invalid dqn hyperparameters:",
+        "  learningRate: expected a number > 0, got -1",
+        "  gamma: expected a number <= 1, got 1.5",
+        "  hiddenSizes[1]: expected a number > 0, got 0",
+        "  lerningRate: expected no such field (unknown key), got 0.1",
+      ].join("\n"));
+      return true;
+    });
+  });
+
+  it("invalid PPO and A2C hyperparameters name the field", () => {
+    assert.throws(() => parsePpoConfig({ nSteps: 0 }), /invalid ppo hyperparameters:\n {2}nSteps: expected a number > 0, got 0/);
+    assert.throws(() => parseA2cConfig({ entCoef: "lots" }), /invalid a2c hyperparameters:\n {2}entCoef: expected a number, got "lots"/);
+  });
+
+  it("every hyperparameter has a default", () => {
+    assert.equal(parseDqnConfig({}).batchSize, 64);
+    assert.equal(parsePpoConfig(undefined).nSteps, 2048);
+    assert.equal(parseA2cConfig({}).nSteps, 5);
+  });
+
+  it("DQN refuses a Box action space and says how to drive one", () => {
+    assert.throws(
+      () => new DqnLearner({ observationSize: OBS, actionSpace: new Box({ low: [-1], high: [1] }), hyperparameters: {}, seed: 0, scheduleSteps: 10 }),
+      /env.actionSpace: expected Discrete \(wrap a Box with DiscretizeAction\), got Box/,
+    );
+  });
+
+  it("PPO clips Gaussian samples into the Box rather than passing them on", () => {
+    const space = new Box({ low: [0], high: [1] });
+    // a wide Gaussian: most raw samples fall outside [-1, 1] before clipping
+    const learner = new PpoLearner({ observationSize: OBS, actionSpace: space, hyperparameters: { initLogStd: 2, nSteps: 1000 }, seed: 4, scheduleSteps: 10 });
+    const obs = observations(1, 3)[0]!;
+    const actions = Array.from({ length: 200 }, () => (learner.explore(obs) as Float32Array)[0]!);
+    assert.ok(actions.every((a) => a >= 0 && a <= 1));
+    assert.ok(actions.filter((a) => a === 0).length > 20 && actions.filter((a) => a === 1).length > 20);
+    learner.dispose();
+  });
+});

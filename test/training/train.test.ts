@@ -1,0 +1,174 @@
+import { strict as assert } from "node:assert";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Command } from "commander";
+import { z } from "zod";
+import { loadArrays } from "../../agents/io.js";
+import { list, register } from "../../src/core/registry.js";
+import { ConfigError } from "../../src/core/errors.js";
+import { registerTrainCommand } from "../../training/commands/train.js";
+import { evaluate } from "../../training/evaluate.js";
+import { loadPolicy, train, type TrainOptions } from "../../training/train.js";
+import { ToyBatteryEnv } from "../fixtures/toy-battery-env.js";
+
+const TOY_ID = "ToyBattery-v0";
+if (!list().some((s) => s.id === TOY_ID)) {
+  register({
+    kind: "env",
+    id: TOY_ID,
+    description: "test fixture: one 1 kWh battery at a random hourly price",
+    configSchema: z.strictObject({ episodeSteps: z.number().int().positive().default(24) }),
+    create: (c) => new ToyBatteryEnv(c.episodeSteps),
+  });
+}
+
+const ONE_DAY = { days: 1 };
+const TINY: Record<string, object> = {
+  dqn: { learningStarts: 100, targetUpdateInterval: 100, hiddenSizes: [32] },
+  ppo: { nSteps: 128, numMinibatches: 2, updateEpochs: 2, hiddenSizes: [32] },
+  a2c: { nSteps: 8, hiddenSizes: [32] },
+};
+
+function tmp(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `gridgym-${prefix}-`));
+}
+
+function base(algo: "dqn" | "ppo" | "a2c", extra: Partial<TrainOptions> = {}): TrainOptions {
+  return { envId: "CommunityBattery-v0", envConfig: ONE_DAY, algo, hyperparameters: TINY[algo], seed: 3, steps: 480, evalSeeds: [1000], evalEvery: 240, ...extra };
+}
+
+describe("train", () => {
+  for (const algo of ["dqn", "ppo", "a2c"] as const) {
+    it(`${algo} trains on CommunityBattery-v0 for a tiny budget and reports curve, KPIs and backend`, async () => {
+      const r = await train(base(algo));
+      assert.equal(r.steps, 480);
+      assert.equal(r.algo, algo);
+      assert.ok(["tensorflow", "wasm", "cpu"].includes(r.backend));
+      // 24-step episodes: 20 training episodes, one mid-run evaluation and the final one
+      assert.equal(r.learningCurve.filter((p) => p.episodeReturn !== undefined).length, 20);
+      assert.deepEqual(r.learningCurve.filter((p) => p.evalReturn !== undefined).map((p) => p.step), [240, 480]);
+      assert.ok(Number.isFinite(r.kpis["totalCostEur"]));
+      assert.ok(Math.abs(r.kpis["totalCostEur"]! + r.kpis["return"]!) < 1e-6);
+      assert.ok(r.stepsPerSecond > 0);
+    });
+
+    it(`${algo} trains on the toy battery env (no KPI suite: the mean return is the KPI)`, async () => {
+      const r = await train({ envId: TOY_ID, algo, hyperparameters: TINY[algo], seed: 1, steps: 240, evalSeeds: [1000, 1001], evalEvery: 0 });
+      assert.equal(r.steps, 240);
+      assert.deepEqual(Object.keys(r.kpis), ["return"]);
+      assert.ok(Number.isFinite(r.kpis["return"]));
+      assert.equal(r.learningCurve.filter((p) => p.evalReturn !== undefined).length, 1);
+    });
+  }
+
+  for (const algo of ["dqn", "ppo"] as const) {
+    it(`${algo}: the same seed gives an identical learning curve and identical final weights`, async () => {
+      const a = tmp("det-a");
+      const b = tmp("det-b");
+      const ra = await train(base(algo, { outDir: a }));
+      const rb = await train(base(algo, { outDir: b }));
+      assert.deepEqual(ra.learningCurve, rb.learningCurve);
+      assert.ok(readFileSync(join(a, "weights.bin")).equals(readFileSync(join(b, "weights.bin"))));
+      const rc = await train(base(algo, { seed: 4 }));
+      assert.notDeepEqual(rc.learningCurve, ra.learningCurve);
+    });
+  }
+
+  it("save, load and resume: the loaded policy scores as trained, and training continues from the saved step", async () => {
+    const first = tmp("resume-1");
+    const second = tmp("resume-2");
+    const r1 = await train(base("dqn", { outDir: first }));
+    assert.equal(r1.modelDir, first);
+    assert.ok(existsSync(join(first, "model.json")) && existsSync(join(first, "weights.bin")));
+    const policy = await loadPolicy(first);
+    const ev = evaluate("CommunityBattery-v0", ONE_DAY, policy, [1000]);
+    assert.equal(ev.summary["totalCostEur"]!.mean, r1.kpis["totalCostEur"]);
+    // equal greedy actions from two loads of the same directory
+    const again = await loadPolicy(first);
+    const ev2 = evaluate("CommunityBattery-v0", ONE_DAY, again, [1001], { keepTrajectories: true });
+    const ev3 = evaluate("CommunityBattery-v0", ONE_DAY, policy, [1001], { keepTrajectories: true });
+    assert.deepEqual(Array.from(ev2.episodes[0]!.trajectory!.column("requestedKw")), Array.from(ev3.episodes[0]!.trajectory!.column("requestedKw")));
+
+    const r2 = await train(base("dqn", { steps: 240, outDir: second, resumeFrom: first }));
+    assert.equal(r2.steps, 720);
+    assert.ok(r2.learningCurve[0]!.step > 480);
+    const saved = loadArrays(second).meta as unknown as { learner: { progress: { steps: number; updates: number } } };
+    const before = loadArrays(first).meta as unknown as { learner: { progress: { steps: number; updates: number } } };
+    assert.equal(saved.learner.progress.steps, 720);
+    assert.ok(saved.learner.progress.updates > before.learner.progress.updates);
+    assert.ok(!readFileSync(join(first, "weights.bin")).equals(readFileSync(join(second, "weights.bin"))));
+  });
+
+  it("resuming with another algorithm is refused, naming resumeFrom", async () => {
+    const dir = tmp("resume-algo");
+    await train(base("a2c", { steps: 48, outDir: dir }));
+    await assert.rejects(train(base("ppo", { resumeFrom: dir })), /resumeFrom: expected a model of ppo on CommunityBattery-v0, got a2c on CommunityBattery-v0/);
+  });
+
+  it("a hook returning false stops training at that step", async () => {
+    let episodes = 0;
+    const r = await train(base("a2c", { steps: 10_000, hooks: { onStep: (s) => s.step < 50, onEpisode: () => { episodes++; } } }));
+    assert.equal(r.steps, 50);
+    assert.equal(episodes, 2);
+  });
+
+  it("onStep reports DQN's epsilon and, once updating, its loss", async () => {
+    const seen: { step: number; loss?: number; epsilon?: number }[] = [];
+    await train(base("dqn", { steps: 120, hooks: { onStep: (s) => { seen.push(s); } } }));
+    assert.equal(seen.length, 120);
+    // epsilon falls from 1 to 0.05 over 30 % of 120 steps; after the first step it is 1 - 0.95 / 36
+    assert.ok(Math.abs(seen[0]!.epsilon! - (1 - 0.95 / 36)) < 1e-12);
+    assert.equal(seen[119]!.epsilon, 0.05);
+    assert.equal(seen[0]!.loss, undefined);
+    assert.ok(seen.some((s) => s.loss !== undefined && Number.isFinite(s.loss)));
+  });
+
+  it("bad options and hyperparameters are rejected with the path of each field", async () => {
+    await assert.rejects(train({ ...base("dqn"), steps: 0, evalSeeds: [5] }), (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      assert.equal(err.message, "invalid train options:\n  steps: expected a number > 0, got 0\n  evalSeeds[0]: expected a number >= 1000, got 5");
+      return true;
+    });
+    await assert.rejects(train(base("ppo", { hyperparameters: { gamma: 2, hiddenSizes: [] } })),
+      /invalid ppo hyperparameters:\n {2}gamma: expected a number <= 1, got 2\n {2}hiddenSizes: expected length >= 1, got array\(0\)/);
+    await assert.rejects(train(base("dqn", { hyperparameters: { actionLevels: 1 } })), /invalid dqn hyperparameters:\n {2}actionLevels: expected a number >= 2, got 1/);
+    await assert.rejects(train(base("dqn", { envConfig: { days: 0 } })), /invalid CommunityBattery-v0 config:\n {2}days: expected a number >= 1, got 0/);
+  });
+});
+
+describe("gridgym train (command)", () => {
+  it("trains, saves the model and prints the backend", async () => {
+    const dir = tmp("cli");
+    const config = join(dir, "env.json");
+    const hp = join(dir, "hp.json");
+    writeFileSync(config, JSON.stringify(ONE_DAY));
+    writeFileSync(hp, JSON.stringify(TINY["a2c"]));
+    const program = new Command().exitOverride();
+    registerTrainCommand(program);
+    const out = join(dir, "model");
+    const writes: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string) => { writes.push(String(chunk)); return true; }) as typeof process.stdout.write;
+    try {
+      await program.parseAsync(["train", "--env", "CommunityBattery-v0", "--algo", "a2c", "--steps", "48", "--seed", "2", "--config", config, "--hyperparameters", hp, "--out", out, "--no-progress"], { from: "user" });
+    } finally {
+      process.stdout.write = write;
+    }
+    const text = writes.join("");
+    assert.match(text, /^backend: (tensorflow|wasm|cpu)$/m);
+    assert.match(text, /a2c on CommunityBattery-v0: 48 steps/);
+    assert.ok(existsSync(join(out, "model.json")));
+    const meta = JSON.parse(readFileSync(join(out, "model.json"), "utf8")) as { algo: string; seed: number; hyperparameters: { nSteps: number } };
+    assert.equal(meta.algo, "a2c");
+    assert.equal(meta.seed, 2);
+    assert.equal(meta.hyperparameters.nSteps, 8);
+  });
+
+  it("an unknown --algo is rejected by name", async () => {
+    const program = new Command().exitOverride();
+    registerTrainCommand(program);
+    await assert.rejects(program.parseAsync(["train", "--env", "CommunityBattery-v0", "--algo", "sac", "--no-progress"], { from: "user" }),
+      /invalid --algo:\n {2}algo: expected dqn, ppo, a2c, got "sac"/);
+  });
+});

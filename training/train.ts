@@ -1,0 +1,336 @@
+/**
+ * The training loop: builds the env and the learner, steps the env, lets the learner store
+ * transitions and update, reports through typed hooks, evaluates periodically on held-out
+ * seeds and saves the model. The learners (agents/) never see this loop, as in SB3, where
+ * algorithms and the loop that drives them are apart.
+ *
+ * Seeds: training episodes use seeds below 1000, drawn from the run seed; evaluation uses
+ * held-out seeds >= 1000 (default 1000-1004, the benchmark's). With the same seed, options
+ * and backend, a run gives the same learning curve and the same final weights.
+ *
+ * Hooks (SB3's callbacks, typed): `onStep` after every env step, `onEpisode` after every
+ * finished training episode, `onEval` after every evaluation; any of them returning false
+ * stops training, after which the final evaluation and the save still happen.
+ *
+ * Resume: `resumeFrom` a saved directory restores the learner (weights, target network,
+ * optimizer slots, observation statistics, step counter) with its saved hyperparameters, and
+ * trains `steps` more env steps; the learning curve's steps continue from the saved count.
+ * DQN's replay buffer is not saved: it refills `learningStarts` transitions before updating.
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+import "../envs/index.js";
+import { A2cLearner } from "../agents/a2c.js";
+import { initBackend } from "../agents/backend.js";
+import { DqnLearner, parseDqnConfig } from "../agents/dqn.js";
+import { loadArrays, saveArrays } from "../agents/io.js";
+import type { Algo, Learner, LearnerInit } from "../agents/learner.js";
+import { PpoLearner } from "../agents/ppo.js";
+import type { Env, Info, Policy } from "../src/core/env.js";
+import { ConfigError, parseConfig } from "../src/core/errors.js";
+import { make, resolveConfig } from "../src/core/registry.js";
+import { Rng } from "../src/core/rng.js";
+import { Box, spaceFromJSON, type BoxDtype, type SpaceJSON } from "../src/core/spaces.js";
+import { recordsTrajectory } from "../src/core/trajectory.js";
+import { DiscretizeAction } from "../src/core/wrappers/discretize-action.js";
+import { evaluate } from "./evaluate.js";
+
+export type { Algo } from "../agents/learner.js";
+
+export interface TrainHooks {
+  onStep?(s: { step: number; loss?: number; epsilon?: number }): boolean | void;
+  onEpisode?(e: { step: number; episode: number; return: number; length: number }): boolean | void;
+  onEval?(e: { step: number; meanReturn: number; kpis: Record<string, number> }): boolean | void;
+}
+
+export interface TrainOptions {
+  envId: string;
+  envConfig?: unknown;
+  algo: Algo;
+  hyperparameters?: unknown;
+  seed: number;
+  steps: number;
+  outDir?: string;
+  evalSeeds?: number[];
+  evalEvery?: number;
+  hooks?: TrainHooks;
+  resumeFrom?: string;
+  backend?: "auto" | "wasm" | "cpu" | "tensorflow";
+}
+
+export interface TrainResult {
+  algo: Algo;
+  envId: string;
+  seed: number;
+  steps: number;
+  backend: string;
+  stepsPerSecond: number;
+  wallSeconds: number;
+  learningCurve: { step: number; episodeReturn?: number; evalReturn?: number }[];
+  kpis: Record<string, number>;
+  modelDir?: string;
+}
+
+/** Training seeds lie below this; evaluation seeds at or above it. */
+export const HELD_OUT_SEED_START = 1000;
+/** The benchmark's held-out seeds. */
+export const DEFAULT_EVAL_SEEDS = [1000, 1001, 1002, 1003, 1004];
+
+const trainOptionsSchema = z.strictObject({
+  envId: z.string().min(1),
+  envConfig: z.unknown().optional(),
+  algo: z.enum(["dqn", "ppo", "a2c"]),
+  hyperparameters: z.unknown().optional(),
+  seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  steps: z.number().int().positive(),
+  outDir: z.string().min(1).optional(),
+  evalSeeds: z.array(z.number().int().min(HELD_OUT_SEED_START).max(Number.MAX_SAFE_INTEGER)).min(1).optional(),
+  /** Env steps between evaluations; 0: only the final one. Default: a tenth of the run. */
+  evalEvery: z.number().int().min(0).optional(),
+  hooks: z.custom<TrainHooks>((h) => h === undefined || (typeof h === "object" && h !== null)).optional(),
+  resumeFrom: z.string().min(1).optional(),
+  backend: z.enum(["auto", "wasm", "cpu", "tensorflow"]).optional(),
+});
+
+/** How the learner's action becomes the env's: identity, or DiscretizeAction's levels. */
+type ActionMap = { kind: "identity" } | { kind: "levels"; levels: number[]; dtype: BoxDtype };
+
+/** What model.json carries beyond the learner's own state. */
+interface RunMeta {
+  algo: Algo;
+  envId: string;
+  envConfig: unknown;
+  seed: number;
+  hyperparameters: Record<string, unknown>;
+  observationSize: number;
+  actionSpace: SpaceJSON;
+  actionMap: ActionMap;
+  scheduleSteps: number;
+  backend: string;
+  learner: Record<string, unknown>;
+}
+
+function createLearner(algo: Algo, init: LearnerInit): Learner<unknown> {
+  switch (algo) {
+    case "dqn":
+      return new DqnLearner(init) as Learner<unknown>;
+    case "ppo":
+      return new PpoLearner(init) as Learner<unknown>;
+    case "a2c":
+      return new A2cLearner(init) as Learner<unknown>;
+  }
+}
+
+/** A learner seen from the env: its greedy action mapped to the env's action space. */
+function envPolicy(learner: Learner<unknown>, map: ActionMap): Policy<Float32Array, unknown> {
+  if (map.kind === "identity") {
+    return { name: learner.name, act: (obs: Float32Array, info: Info) => learner.act(obs, info) };
+  }
+  const make = map.dtype === "float32" ? (x: number) => Float32Array.of(x) : (x: number) => Float64Array.of(x);
+  return { name: learner.name, act: (obs: Float32Array, info: Info) => make(map.levels[learner.act(obs, info) as number]!) };
+}
+
+/** The env config for training: trajectory recording off when the env has that switch (it is per-step work). */
+function trainingEnvConfig(envId: string, envConfig: unknown): unknown {
+  const resolved = resolveConfig(envId, envConfig ?? {});
+  const hasRecord = typeof resolved === "object" && resolved !== null && typeof (resolved as Record<string, unknown>)["record"] === "boolean";
+  return hasRecord ? { ...(envConfig as object | undefined), record: false } : envConfig ?? {};
+}
+
+/** Builds the training env and the action map for `algo`. */
+function buildEnv(envId: string, envConfig: unknown, algo: Algo, actionLevels: number): { env: Env<Float32Array, unknown>; map: ActionMap } {
+  const env = make<Float32Array, unknown>(envId, trainingEnvConfig(envId, envConfig));
+  if (!(env.observationSpace instanceof Box)) {
+    env.close();
+    throw new ConfigError("train", [{ path: "envId", expected: "an env with a Box observation space", received: `${envId} (${env.observationSpace.kind})` }]);
+  }
+  const space = env.actionSpace;
+  if (algo === "dqn" && space instanceof Box) {
+    const wrapped = new DiscretizeAction(env as Env<Float32Array, Float32Array>, actionLevels);
+    return { env: wrapped as unknown as Env<Float32Array, unknown>, map: { kind: "levels", levels: [...wrapped.levels], dtype: space.dtype } };
+  }
+  return { env, map: { kind: "identity" } };
+}
+
+/** Mean return and mean KPIs of the policy on `seeds` (the evaluation harness when the env records KPIs). */
+function evaluatePolicy(envId: string, envConfig: unknown, policy: Policy<Float32Array, unknown>, seeds: readonly number[], recordsKpis: boolean): { meanReturn: number; kpis: Record<string, number> } {
+  if (recordsKpis) {
+    const r = evaluate(envId, envConfig ?? {}, policy as Policy, seeds);
+    const kpis: Record<string, number> = {};
+    for (const [k, s] of Object.entries(r.summary)) kpis[k] = s.mean;
+    return { meanReturn: r.summary["return"]!.mean, kpis };
+  }
+  // an env without a KPI suite: the mean return is the only figure
+  let total = 0;
+  for (const seed of seeds) {
+    const env = make<Float32Array, unknown>(envId, envConfig ?? {});
+    try {
+      let { observation, info } = env.reset({ seed });
+      policy.reset?.(info);
+      for (;;) {
+        const r = env.step(policy.act(observation, info));
+        total += r.reward;
+        observation = r.observation;
+        info = r.info;
+        if (r.terminated || r.truncated) break;
+      }
+    } finally {
+      env.close();
+    }
+  }
+  const meanReturn = total / seeds.length;
+  return { meanReturn, kpis: { return: meanReturn } };
+}
+
+/**
+ * Trains `algo` on `envId` for `steps` env steps (more, when resuming) and evaluates it.
+ * @throws ConfigError naming the field path of an invalid option or hyperparameter
+ */
+export async function train(opts: TrainOptions): Promise<TrainResult> {
+  const o = parseConfig("train options", trainOptionsSchema, opts);
+  const started = performance.now();
+  const backend = await initBackend(o.backend ?? "auto");
+  const saved = o.resumeFrom !== undefined ? loadArrays(o.resumeFrom) : null;
+  const savedMeta = saved ? (saved.meta as unknown as RunMeta) : null;
+  if (savedMeta && (savedMeta.algo !== o.algo || savedMeta.envId !== o.envId)) {
+    throw new ConfigError("train options", [{ path: "resumeFrom", expected: `a model of ${o.algo} on ${o.envId}`, received: `${savedMeta.algo} on ${savedMeta.envId} (${o.resumeFrom})` }]);
+  }
+  // a resumed run keeps the hyperparameters its weights were trained with
+  const hyperparameters = savedMeta ? savedMeta.hyperparameters : o.hyperparameters;
+  const actionLevels = o.algo === "dqn" ? parseDqnConfig(hyperparameters).actionLevels : 0;
+  const { env, map } = buildEnv(o.envId, o.envConfig, o.algo, actionLevels);
+  const startStep = savedMeta ? (savedMeta.learner["progress"] as { steps: number }).steps : 0;
+  // schedules are laid out over the whole run: the first budget, or through the resumed budget
+  const scheduleSteps = Math.max(savedMeta?.scheduleSteps ?? 0, startStep + o.steps);
+  let learner: Learner<unknown>;
+  try {
+    learner = createLearner(o.algo, {
+      observationSize: (env.observationSpace as Box).size,
+      actionSpace: env.actionSpace,
+      hyperparameters,
+      seed: o.seed,
+      // DQN's epsilon keeps the schedule of its first run; the actor-critics anneal through the new end
+      scheduleSteps: o.algo === "dqn" && savedMeta ? savedMeta.scheduleSteps : scheduleSteps,
+    });
+    if (saved) await learner.restore(savedMeta!.learner, saved.arrays);
+  } catch (err) {
+    env.close();
+    throw err;
+  }
+
+  const evalSeeds = o.evalSeeds ?? DEFAULT_EVAL_SEEDS;
+  const evalEvery = o.evalEvery ?? Math.max(1, Math.ceil(o.steps / 10));
+  const recordsKpis = recordsTrajectory(env.unwrapped);
+  const policy = envPolicy(learner, map);
+  const hooks = o.hooks ?? {};
+  const learningCurve: TrainResult["learningCurve"] = [];
+  const episodeSeeds = new Rng(o.seed, startStep === 0 ? "train-episodes" : `train-episodes/${startStep}`);
+  let evalMs = 0;
+  let lastEval: { meanReturn: number; kpis: Record<string, number> } | null = null;
+  const runEval = (step: number): boolean => {
+    const t0 = performance.now();
+    lastEval = evaluatePolicy(o.envId, o.envConfig, policy, evalSeeds, recordsKpis);
+    evalMs += performance.now() - t0;
+    learningCurve.push({ step, evalReturn: lastEval.meanReturn });
+    return hooks.onEval?.({ step, meanReturn: lastEval.meanReturn, kpis: lastEval.kpis }) !== false;
+  };
+
+  let episode = 0;
+  let episodeReturn = 0;
+  let episodeLength = 0;
+  let observation = env.reset({ seed: episodeSeeds.int(HELD_OUT_SEED_START) }).observation;
+  let stepsDone = 0;
+  try {
+    while (stepsDone < o.steps) {
+      const action = learner.explore(observation);
+      const r = env.step(action);
+      const stats = learner.observe({ observation, action, reward: r.reward, nextObservation: r.observation, terminated: r.terminated, truncated: r.truncated });
+      stepsDone++;
+      const step = startStep + stepsDone;
+      episodeReturn += r.reward;
+      episodeLength++;
+      let go = true;
+      if (hooks.onStep) {
+        const s: { step: number; loss?: number; epsilon?: number } = { step };
+        if (stats) s.loss = stats.loss;
+        const eps = learner.exploration();
+        if (eps !== undefined) s.epsilon = eps;
+        go = hooks.onStep(s) !== false;
+      }
+      if (r.terminated || r.truncated) {
+        episode++;
+        learningCurve.push({ step, episodeReturn });
+        if (hooks.onEpisode?.({ step, episode, return: episodeReturn, length: episodeLength }) === false) go = false;
+        episodeReturn = 0;
+        episodeLength = 0;
+        observation = env.reset({ seed: episodeSeeds.int(HELD_OUT_SEED_START) }).observation;
+      } else {
+        observation = r.observation;
+      }
+      if (evalEvery > 0 && stepsDone % evalEvery === 0 && stepsDone < o.steps && !runEval(step)) go = false;
+      if (!go) break;
+    }
+    const finalStep = startStep + stepsDone;
+    runEval(finalStep);
+    const trainSeconds = (performance.now() - started - evalMs) / 1000;
+    let modelDir: string | undefined;
+    if (o.outDir !== undefined) {
+      const snap = await learner.snapshot();
+      const meta: RunMeta = {
+        algo: o.algo,
+        envId: o.envId,
+        envConfig: o.envConfig ?? {},
+        seed: o.seed,
+        hyperparameters: learner.config,
+        observationSize: (env.observationSpace as Box).size,
+        actionSpace: env.actionSpace.toJSON(),
+        actionMap: map,
+        scheduleSteps,
+        backend,
+        learner: snap.state,
+      };
+      await saveArrays(o.outDir, meta as unknown as Record<string, unknown>, snap.arrays);
+      modelDir = o.outDir;
+    }
+    const result: TrainResult = {
+      algo: o.algo,
+      envId: o.envId,
+      seed: o.seed,
+      steps: finalStep,
+      backend,
+      stepsPerSecond: stepsDone / Math.max(1e-9, trainSeconds),
+      wallSeconds: (performance.now() - started) / 1000,
+      learningCurve,
+      kpis: lastEval!.kpis,
+    };
+    if (modelDir !== undefined) {
+      result.modelDir = modelDir;
+      writeFileSync(join(modelDir, "train-result.json"), JSON.stringify(result, null, 2));
+    }
+    return result;
+  } finally {
+    learner.dispose();
+    env.close();
+  }
+}
+
+/**
+ * A saved learner as a Policy over the env's own observations and actions (observation
+ * statistics frozen, greedy / deterministic actions), ready for training/evaluate.ts.
+ * @throws ConfigError when the directory holds no model of this format
+ */
+export async function loadPolicy(modelDir: string): Promise<Policy<Float32Array, unknown>> {
+  await initBackend("auto");
+  const { meta, arrays } = loadArrays(modelDir);
+  const m = meta as unknown as RunMeta;
+  const learner = createLearner(m.algo, {
+    observationSize: m.observationSize,
+    actionSpace: spaceFromJSON(m.actionSpace),
+    hyperparameters: m.hyperparameters,
+    seed: m.seed,
+    scheduleSteps: m.scheduleSteps,
+  });
+  await learner.restore(m.learner, arrays);
+  return envPolicy(learner, m.actionMap);
+}
