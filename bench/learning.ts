@@ -8,6 +8,7 @@
  *
  *   npx tsx bench/learning.ts [--dqn-steps N] [--ppo-steps N] [--seed S] [--out DIR] [--only dqn|ppo]
  *                             [--dqn-hp JSON] [--ppo-hp JSON]   (merged over the defaults below)
+ *                             [--env-config JSON]               (training env only, e.g. {"rewardBaseline":"idle"})
  *
  * The hyperparameters below are the ones this run was tuned with (see each comment); the
  * budget is env steps, and the wall time each run took is printed beside it.
@@ -27,6 +28,8 @@ const SEEDS = [1000, 1001, 1002, 1003, 1004];
 const SEED = Number(arg("--seed", "1"));
 const OUT = arg("--out", "runs/learning");
 const ONLY = arg("--only", "");
+// training env config (e.g. {"rewardBaseline":"idle"}); evaluation always uses the default config
+const TRAIN_ENV_CONFIG = JSON.parse(arg("--env-config", "{}")) as object;
 
 const RUNS: { algo: Algo; steps: number; hyperparameters: Record<string, unknown> }[] = [
   {
@@ -59,6 +62,7 @@ for (const run of RUNS) {
   console.log(`training ${run.algo} for ${run.steps.toLocaleString()} steps (seed ${SEED}) ...`);
   const r = await train({
     envId: ENV_ID,
+    envConfig: TRAIN_ENV_CONFIG,
     algo: run.algo,
     hyperparameters: run.hyperparameters,
     seed: SEED,

@@ -57,6 +57,14 @@ export const communityBatteryConfigSchema = z.strictObject({
    */
   reward: z.enum(["arbitrage", "self-consumption"]).default("arbitrage"),
   /**
+   * `idle` subtracts from each reward what an idle battery would have earned that hour, so the
+   * reward is the battery's own contribution (minus price x battery power in arbitrage mode).
+   * The subtracted term does not depend on actions, so the optimal policy is the same, but the
+   * reward's variance (mostly from the load, which no action changes) drops: learners train
+   * faster. KPIs are unaffected. `none` (default) keeps the plain reward.
+   */
+  rewardBaseline: z.enum(["none", "idle"]).default("none"),
+  /**
    * How the energy left in the battery at the end is settled in the last reward:
    * `mean-price` values (initial - final) energy at the episode's mean price (1 per kWh in
    * self-consumption mode), so emptying the battery is not free; `none` ignores it.

@@ -42,6 +42,8 @@
  * -max(gridImportKw, 0) * dt, kWh bought (LEC-MS). At the last step, with terminalValue
  * `mean-price`, the reward also carries -(e0 - eT) * v: the energy taken out of (or left in)
  * the battery is settled at the episode's mean price (v = 1 per kWh in self-consumption mode).
+ * With `rewardBaseline: "idle"` each reward is relative to an idle battery's (same optimal
+ * policy, much lower variance: for learners).
  *
  * ## Episode end
  * `terminated` after days * 24 steps: the horizon is part of the task (the terminal energy
@@ -136,6 +138,7 @@ export class CommunityBatteryEnv implements Env<Float32Array, Float32Array | Flo
   readonly #profiles: HourlyProfiles;
   readonly #maxPowerKw: number;
   readonly #actionBoundKw: number;
+  readonly #idleBaseline: boolean;
   readonly #initialEnergyKwh: number;
   #rng: Rng;
   // episode series, indexed [HISTORY + t], with LOOKAHEAD + 1 hours after the episode
@@ -158,6 +161,7 @@ export class CommunityBatteryEnv implements Env<Float32Array, Float32Array | Flo
     this.battery = { capacityKwh: config.battery.capacityKwh, maxPowerKw: config.battery.maxPowerKw, efficiency: config.battery.efficiency };
     this.#maxPowerKw = config.battery.maxPowerKw;
     this.#actionBoundKw = Math.max(this.#maxPowerKw, Math.fround(this.#maxPowerKw));
+    this.#idleBaseline = config.rewardBaseline === "idle";
     this.#initialEnergyKwh = config.battery.initialSoc * config.battery.capacityKwh;
     this.episodeSteps = config.days * 24;
     this.#profiles = loadProfiles(config);
@@ -264,6 +268,12 @@ export class CommunityBatteryEnv implements Env<Float32Array, Float32Array | Flo
     const gridImportKw = loadKw - pvKw + appliedKw;
     const costEur = priceEurPerKwh * gridImportKw * DT_HOURS;
     let reward = this.config.reward === "arbitrage" ? -costEur : -(gridImportKw > 0 ? gridImportKw : 0) * DT_HOURS;
+    if (this.#idleBaseline) {
+      const idleImportKw = loadKw - pvKw;
+      reward -= this.config.reward === "arbitrage"
+        ? -priceEurPerKwh * idleImportKw * DT_HOURS
+        : -(idleImportKw > 0 ? idleImportKw : 0) * DT_HOURS;
+    }
     this.#energyKwh = e1;
     this.#t = t + 1;
     const terminated = this.#t === this.episodeSteps;

@@ -187,3 +187,24 @@ describe("CommunityBattery-v0", () => {
     assert.ok(Math.abs(-ret - k.totalCostEur) < 1e-6);
   });
 });
+
+describe("CommunityBattery-v0 rewardBaseline idle", () => {
+  for (const reward of ["arbitrage", "self-consumption"] as const) {
+    it(`differs from the plain ${reward} reward by what an idle battery would earn, hour by hour`, () => {
+      const plain = makeEnv({ days: 2, reward });
+      const relative = makeEnv({ days: 2, reward, rewardBaseline: "idle" });
+      plain.reset({ seed: 4 });
+      relative.reset({ seed: 4 });
+      const rng = new Rng(4, "test-actions");
+      for (let t = 0; t < 48; t++) {
+        const a = plain.actionSpace.sample(rng);
+        const p = plain.step(a);
+        const r = relative.step(a);
+        const net = (p.info["loadKw"] as number) - (p.info["pvKw"] as number);
+        const idle = reward === "arbitrage" ? -(p.info["priceEurPerKwh"] as number) * net : -Math.max(net, 0);
+        assert.ok(Math.abs(p.reward - idle - r.reward) < 1e-9, `tick ${t}`);
+      }
+      assert.deepEqual(relative.kpis(), plain.kpis());
+    });
+  }
+});

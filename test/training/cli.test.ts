@@ -72,16 +72,25 @@ describe("gridgym CLI", () => {
     assert.equal(r.stderr, "gridgym: invalid policy:\n  name: expected one of myopic, mpc, oracle, random (for CommunityBattery-v0), got \"greedy\"\n");
   });
 
-  it("benchmark prints the KPI table and writes the report, KPIs and trajectories", () => {
+  it("benchmark trains the learners in workers, prints the KPI table and writes the HTML report, KPIs and trajectories", () => {
     const out = join(dir, "bench");
-    const r = gridgym("benchmark", "--seeds", "2", "--out", out);
+    const r = gridgym("benchmark", "--seeds", "2", "--steps", "400", "--out", out);
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /KPI\s+myopic\s+mpc\s+oracle/);
+    assert.match(r.stdout, /KPI\s+dqn\s+ppo\s+myopic\s+mpc\s+oracle/);
     assert.match(r.stdout, /total cost \(EUR\)/);
-    const report = readFileSync(join(out, "report.md"), "utf8");
-    assert.match(report, /\| total cost \(EUR\) \|/);
-    const kpis = JSON.parse(readFileSync(join(out, "kpis.json"), "utf8")) as { results: { policy: string }[] };
-    assert.deepEqual(kpis.results.map((x) => x.policy), ["myopic", "mpc", "oracle"]);
-    assert.ok(existsSync(join(out, "trajectory-oracle-seed1001.csv")));
+    assert.match(r.stderr, /training dqn \(400 steps\) and ppo \(400 steps\) on CommunityBattery-v0, 2 worker\(s\)/);
+    const html = readFileSync(join(out, "report.html"), "utf8");
+    assert.match(html, /<table id="kpi-table">/);
+    assert.equal((html.match(/<svg/g) ?? []).length, 4);
+    const kpis = JSON.parse(readFileSync(join(out, "kpis.json"), "utf8")) as { results: { policy: string }[]; training: { algo: string; steps: number }[] };
+    assert.deepEqual(kpis.results.map((x) => x.policy), ["dqn", "ppo", "myopic", "mpc", "oracle"]);
+    assert.deepEqual(kpis.training.map((t) => [t.algo, t.steps]), [["dqn", 400], ["ppo", 400]]);
+    assert.ok(existsSync(join(out, "trajectory-ppo-seed1001.csv")));
+  });
+
+  it("benchmark refuses evaluation seeds below 1000, which learners train on", () => {
+    const r = gridgym("benchmark", "--algos", "none", "--first-seed", "5");
+    assert.equal(r.status, 2);
+    assert.equal(r.stderr, "gridgym: invalid benchmark:\n  --first-seed: expected a seed >= 1000 (learners train on seeds below 1000), got 5\n");
   });
 });

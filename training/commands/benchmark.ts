@@ -1,72 +1,187 @@
 /**
- * `gridgym benchmark` (the main job behind `npm start`): the baselines side by side on
- * held-out seeds, a KPI table with 95 % confidence intervals, and a report on disk.
+ * `gridgym benchmark` (the main job behind `npm start`): trains DQN and PPO in parallel
+ * Piscina workers on a short budget, then evaluates them beside the env's baselines (myopic,
+ * MPC, oracle) on the same held-out seeds, prints the KPI table with 95 % confidence
+ * intervals, and writes an HTML report (vega-lite charts rendered to SVG), report.md,
+ * kpis.json and one trajectory CSV per policy and seed.
+ *
+ * Learners train on seeds below 1000 and are judged on seeds from 1000 up: the same
+ * held-out episodes every policy sees.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { Command } from "commander";
+import { ConfigError } from "../../src/core/errors.js";
 import { resolveConfig } from "../../src/core/registry.js";
 import { evaluate, type EvaluationResult } from "../evaluate.js";
+import { PiscinaExecutor } from "../pool.js";
 import { baselineFactory, baselinesFor } from "../policies.js";
+import type { LearningCurve } from "../report.js";
 import { formatMarkdownTable, formatTable } from "../table.js";
+// tfjs (learners) and vega (report) load only when the benchmark runs: `gridgym envs` stays fast
+import type { Algo } from "../train.js";
+import type { TrialResult, TrialSpec } from "../trial.js";
 import { DEFAULT_ENV, intOption, readConfigFile, solverOption } from "./common.js";
 
-export async function runBenchmark(opts: { env: string; seeds: number; firstSeed: number; out: string; json: boolean; solver: string; config?: string }): Promise<void> {
+/**
+ * Each learner's default budget and settings, chosen so both train in about 3 minutes on
+ * 2 cores (one worker each) and learn what they can in that time (bench/learning.ts).
+ */
+export const BENCHMARK_LEARNERS: Record<"dqn" | "ppo", { steps: number; hyperparameters: Record<string, unknown> }> = {
+  dqn: { steps: 150_000, hyperparameters: { actionLevels: 21, gamma: 0.95, learningRate: 1e-3, explorationFraction: 0.3 } },
+  ppo: { steps: 250_000, hyperparameters: { numMinibatches: 8 } },
+};
+
+/**
+ * Training env config on top of the user's: rewards relative to an idle battery, where the env
+ * offers it (same optimal policy, lower variance; KPIs are unchanged).
+ */
+function trainingEnvConfig(envId: string, config: unknown): Record<string, unknown> {
+  const resolved = resolveConfig(envId, config) as Record<string, unknown>;
+  return "rewardBaseline" in resolved ? { ...(config as object), rewardBaseline: "idle" } : { ...(config as object) };
+}
+
+export interface BenchmarkOptions {
+  env: string;
+  config?: string;
+  seeds: number;
+  firstSeed: number;
+  /** Learners to train (subset of dqn, ppo); empty: baselines only. */
+  algos: Algo[];
+  /** Env steps per learner; undefined: each learner's default budget. */
+  steps?: number;
+  trainSeed: number;
+  workers: number;
+  solver: string;
+  out: string;
+  json: boolean;
+}
+
+async function trainLearners(opts: BenchmarkOptions, config: unknown): Promise<TrialResult[]> {
+  if (opts.algos.length === 0) return [];
+  const specs: TrialSpec[] = opts.algos.map((algo) => ({
+    envId: opts.env,
+    envConfig: trainingEnvConfig(opts.env, config),
+    algo,
+    hyperparameters: BENCHMARK_LEARNERS[algo as "dqn" | "ppo"]?.hyperparameters ?? {},
+    seed: opts.trainSeed,
+    steps: opts.steps ?? BENCHMARK_LEARNERS[algo as "dqn" | "ppo"]?.steps ?? 100_000,
+  }));
+  const executor = new PiscinaExecutor({ workers: Math.min(opts.workers, specs.length), maxAttempts: 1 });
+  const results: TrialResult[] = [];
+  const started = performance.now();
+  if (!opts.json) process.stderr.write(`training ${specs.map((s) => `${s.algo} (${s.steps.toLocaleString()} steps)`).join(" and ")} on ${opts.env}, ${executor.options.workers} worker(s) ...\n`);
+  try {
+    const report = await executor.run(specs.map((spec) => ({ spec, outDir: resolve(opts.out) })), (r) => {
+      results.push(r);
+      if (!opts.json) process.stderr.write(`  ${r.spec.algo} done in ${r.wallSeconds.toFixed(0)} s on ${r.backend}\n`);
+    }, () => {});
+    if (report.failed.length > 0) throw report.failed[0]!.error;
+  } finally {
+    await executor.close();
+  }
+  if (!opts.json) process.stderr.write(`training took ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+  return opts.algos.map((a) => results.find((r) => r.spec.algo === a)!);
+}
+
+export async function runBenchmark(opts: BenchmarkOptions): Promise<void> {
   const config = readConfigFile(opts.config);
   resolveConfig(opts.env, config);
-  // held-out seeds: learners (issue 4) train on seeds below 1000
   const seeds = Array.from({ length: opts.seeds }, (_, i) => opts.firstSeed + i);
+  if (seeds[0]! < 1000) {
+    throw new ConfigError("benchmark", [{ path: "--first-seed", expected: "a seed >= 1000 (learners train on seeds below 1000)", received: String(opts.firstSeed) }]);
+  }
+  mkdirSync(opts.out, { recursive: true });
+  const trials = await trainLearners(opts, config);
+
   const results: EvaluationResult[] = [];
   const timings: Record<string, number> = {};
+  const { loadPolicy } = await import("../train.js");
+  for (const trial of trials) {
+    const started = performance.now();
+    const policy = await loadPolicy(trial.modelDir!);
+    const result = evaluate(opts.env, config, policy, seeds, { keepTrajectories: true });
+    results.push({ ...result, policy: trial.spec.algo });
+    timings[trial.spec.algo] = performance.now() - started;
+  }
   for (const name of baselinesFor(opts.env).filter((n) => n !== "random")) {
     const started = performance.now();
     const factory = await baselineFactory(name, { solver: solverOption(opts.solver), envId: opts.env });
     results.push(evaluate(opts.env, config, factory, seeds, { keepTrajectories: true }));
     timings[name] = performance.now() - started;
   }
-  mkdirSync(opts.out, { recursive: true });
+
+  const learningCurves: LearningCurve[] = trials.map((t) => ({ policy: t.spec.algo, points: t.learningCurve }));
+  const notes = [
+    "Total cost = spot cost of the grid exchange + the battery energy missing at the end valued at the episode's mean price.",
+    ...trials.map((t) => `${t.spec.algo}: ${t.spec.steps.toLocaleString()} training steps in ${t.wallSeconds.toFixed(0)} s on tfjs ${t.backend}, seed ${t.spec.seed}; model in ${t.modelDir}`),
+    "Evaluation wall time (all seeds): " + Object.entries(timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)} s`).join(", "),
+  ];
+  const { renderBenchmarkReport } = await import("../report.js");
+  const html = await renderBenchmarkReport({
+    title: `gridgym benchmark: ${opts.env}`,
+    envId: opts.env,
+    seeds,
+    generatedAt: new Date().toISOString(),
+    results,
+    learningCurves,
+    notes,
+  });
+  writeFileSync(join(opts.out, "report.html"), html);
   for (const r of results) {
     for (const ep of r.episodes) {
       if (ep.trajectory) writeFileSync(join(opts.out, `trajectory-${r.policy}-seed${ep.seed}.csv`), ep.trajectory.toCSV());
       delete ep.trajectory;
     }
   }
-  const summary = { env: opts.env, seeds, results: results.map((r) => ({ policy: r.policy, summary: r.summary, episodes: r.episodes })) };
+  const summary = {
+    env: opts.env,
+    seeds,
+    results: results.map((r) => ({ policy: r.policy, summary: r.summary, episodes: r.episodes })),
+    training: trials.map((t) => ({ algo: t.spec.algo, steps: t.spec.steps, seed: t.spec.seed, wallSeconds: t.wallSeconds, backend: t.backend, modelDir: t.modelDir })),
+  };
   writeFileSync(join(opts.out, "kpis.json"), JSON.stringify(summary, null, 2));
-  const report = [
+  writeFileSync(join(opts.out, "report.md"), [
     `# gridgym benchmark: ${opts.env}`,
     "",
     `Seeds ${seeds.join(", ")} (held out from training). Cells: mean ± 95 % confidence interval over the seeds.`,
-    "Total cost = spot cost of the grid exchange + the battery energy missing at the end valued at the episode's mean price.",
     "",
     formatMarkdownTable(results),
     "",
-    "Wall time per policy (all seeds, including LP solves): " +
-      Object.entries(timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)} s`).join(", "),
+    ...notes.map((n) => `- ${n}`),
     "",
-    "Learned policies (DQN, PPO) join this table when the learners land (issue 4).",
-    "",
-  ].join("\n");
-  writeFileSync(join(opts.out, "report.md"), report);
+  ].join("\n"));
   if (opts.json) {
     process.stdout.write(JSON.stringify(summary) + "\n");
     return;
   }
   process.stdout.write(`\n${opts.env}, ${seeds.length} held-out seeds (mean ± 95 % CI)\n\n${formatTable(results)}\n\n`);
-  process.stdout.write(`report: ${join(opts.out, "report.md")}, KPIs: ${join(opts.out, "kpis.json")}, trajectories: ${opts.out}/trajectory-*.csv\n`);
+  process.stdout.write(`report: ${join(opts.out, "report.html")} (and report.md, kpis.json, trajectory-*.csv in ${opts.out})\n`);
+}
+
+function algosOption(value: string): Algo[] {
+  if (value === "none" || value === "") return [];
+  const algos = value.split(",").map((s) => s.trim());
+  const bad = algos.find((a) => a !== "dqn" && a !== "ppo" && a !== "a2c");
+  if (bad !== undefined) throw new ConfigError("--algos", [{ path: "algos", expected: "a comma list of dqn, ppo, a2c, or none", received: JSON.stringify(bad) }]);
+  return algos as Algo[];
 }
 
 export function registerBenchmarkCommand(program: Command): void {
   program.command("benchmark")
-    .description("run myopic, MPC and oracle side by side on held-out seeds; print the KPI table and write a report")
+    .description("train DQN and PPO, evaluate them with the baselines on held-out seeds; print the KPI table and write an HTML report")
     .option("--env <id>", "environment id", DEFAULT_ENV)
     .option("--config <file>", "environment config (JSON)")
-    .option("--seeds <k>", "number of held-out seeds", intOption("--seeds", 1), 5)
-    .option("--first-seed <n>", "first held-out seed", intOption("--first-seed", 0), 1000)
+    .option("--steps <n>", "training steps per learner (default: dqn 150000, ppo 250000)", intOption("--steps", 1))
+    .option("--algos <list>", "learners to train: dqn,ppo,a2c or none", "dqn,ppo")
+    .option("--train-seed <n>", "root seed of training", intOption("--train-seed", 0), 1)
+    .option("--workers <n>", "training worker threads", intOption("--workers", 1), 2)
+    .option("--seeds <k>", "number of held-out evaluation seeds", intOption("--seeds", 1), 5)
+    .option("--first-seed <n>", "first held-out seed (>= 1000)", intOption("--first-seed", 0), 1000)
     .option("--solver <backend>", "LP backend: auto, highs or jsls", "auto")
     .option("--out <dir>", "report directory", "runs/benchmark")
     .option("--json", "print the KPI summary as JSON")
-    .action(async (o: { env: string; config?: string; seeds: number; firstSeed: number; solver: string; out: string; json?: boolean }) => {
-      await runBenchmark({ ...o, json: o.json ?? false });
+    .action(async (o: { env: string; config?: string; steps?: number; algos: string; trainSeed: number; workers: number; seeds: number; firstSeed: number; solver: string; out: string; json?: boolean }) => {
+      await runBenchmark({ ...o, algos: algosOption(o.algos), json: o.json ?? false });
     });
 }

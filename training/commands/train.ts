@@ -7,7 +7,8 @@
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { ConfigError } from "../../src/core/errors.js";
-import { train, type Algo, type TrainResult } from "../train.js";
+// tfjs loads with the learners: import them only when a command trains (keeps `gridgym envs` fast)
+import type { Algo, TrainOptions, TrainResult } from "../train.js";
 import { intOption, readConfigFile } from "./common.js";
 
 const ALGOS: readonly Algo[] = ["dqn", "ppo", "a2c"];
@@ -50,7 +51,7 @@ export async function runTrain(o: TrainCommandOptions, write: (line: string) => 
   let windowStep = 0;
   let sps = "-";
   let announced = false;
-  const opts: Parameters<typeof train>[0] = {
+  const opts: TrainOptions = {
     envId: o.env,
     envConfig: readConfigFile(o.config),
     algo,
@@ -86,6 +87,7 @@ export async function runTrain(o: TrainCommandOptions, write: (line: string) => 
   if (o.resume !== undefined) opts.resumeFrom = o.resume;
   let result: TrainResult;
   try {
+    const { train } = await import("../train.js");
     result = await train(opts);
   } finally {
     bar?.stop();
