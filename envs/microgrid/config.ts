@@ -119,7 +119,11 @@ const forecastSchema = z.strictObject({
   model: z.enum(["off", "persistence", "seasonal-naive", "perfect", "quantile-forest"]).default("persistence"),
   /** Ticks ahead in the observation (the seed's planner looks 4 ahead). */
   horizonTicks: z.number().int().min(1).max(48).default(4),
-  /** Refit the model every this many ticks (models that fit; the seed refits every 2). */
+  /**
+   * Refit the model every this many ticks (models that fit; the seed refits every 2). The forecast
+   * agent forecasts at every tick, so this is also the forest's `refitEvery` in planning instants
+   * (forecast-agent.ts); fits happen at ticks 1, 1 + R, 1 + 2R, ...
+   */
   refitEveryTicks: z.number().int().min(1).default(2),
 });
 

@@ -158,6 +158,11 @@ export const pvColumn = (j: number) => `pv${j}Kw`;
 
 const OBSERVATION_SLAB_OBSERVATIONS = 256;
 const TWO_PI = 2 * Math.PI;
+// time features by hour of day and weekday, computed once with the observation's formulas
+const HOUR_SIN = Float64Array.from({ length: 24 }, (_, hour) => Math.sin((TWO_PI * hour) / 24));
+const HOUR_COS = Float64Array.from({ length: 24 }, (_, hour) => Math.cos((TWO_PI * hour) / 24));
+const WEEKDAY_SIN = Float64Array.from({ length: 7 }, (_, weekday) => Math.sin((TWO_PI * weekday) / 7));
+const WEEKDAY_COS = Float64Array.from({ length: 7 }, (_, weekday) => Math.cos((TWO_PI * weekday) / 7));
 
 export class MicrogridEnv implements Env<Float32Array, Float32Array | Float64Array | number[]>, RecordsTrajectory {
   readonly observationSpace: Box<Float32Array>;
@@ -351,7 +356,8 @@ export class MicrogridEnv implements Env<Float32Array, Float32Array | Float64Arr
       requested[i] = raw > m ? m : raw < -m ? -m : raw;
     }
     const t = this.#t;
-    this.#aggregator.setPointsKw.set(requested);
+    const setPoints = this.#aggregator.setPointsKw;
+    for (let i = 0; i < B; i++) setPoints[i] = requested[i]!;
     this.#orchestrator.dispatch(t);
 
     const o = this.#aggregator.outcome;
@@ -457,10 +463,10 @@ export class MicrogridEnv implements Env<Float32Array, Float32Array | Float64Arr
     const obs = this.#newObservation();
     const hour = (this.config.startHour + t) % 24;
     const weekday = (this.config.startWeekday + Math.floor((this.config.startHour + t) / 24)) % 7;
-    obs[0] = Math.sin((TWO_PI * hour) / 24);
-    obs[1] = Math.cos((TWO_PI * hour) / 24);
-    obs[2] = Math.sin((TWO_PI * weekday) / 7);
-    obs[3] = Math.cos((TWO_PI * weekday) / 7);
+    obs[0] = HOUR_SIN[hour]!;
+    obs[1] = HOUR_COS[hour]!;
+    obs[2] = WEEKDAY_SIN[weekday]!;
+    obs[3] = WEEKDAY_COS[weekday]!;
     obs[4] = t / this.episodeSteps;
     obs[5] = this.grid.capacityKw > 0 ? reg.gridAvailableKw / this.grid.capacityKw : this.#exo.gridAvailability[t]!;
     obs[6] = reg.loadKw;
@@ -473,13 +479,18 @@ export class MicrogridEnv implements Env<Float32Array, Float32Array | Float64Arr
       obs[idx.socStart + i] = b.energyKwh / b.params.capacityKwh;
       obs[idx.batteryAvailableStart + i] = this.#exo.batteryAvailability[i]![t]!;
     }
+    // the six forecast blocks are contiguous, in this order (microgridObservationIndex)
     const fc = this.#forecast.forecast;
-    obs.set(fc.loadQ05, idx.loadQ05Start);
-    obs.set(fc.loadQ50, idx.loadQ50Start);
-    obs.set(fc.loadQ95, idx.loadQ95Start);
-    obs.set(fc.pvQ05, idx.pvQ05Start);
-    obs.set(fc.pvQ50, idx.pvQ50Start);
-    obs.set(fc.pvQ95, idx.pvQ95Start);
+    const H = idx.horizon;
+    const l05 = fc.loadQ05, l50 = fc.loadQ50, l95 = fc.loadQ95, p05 = fc.pvQ05, p50 = fc.pvQ50, p95 = fc.pvQ95;
+    for (let k = 0, o = idx.loadQ05Start; k < H; k++, o++) {
+      obs[o] = l05[k]!;
+      obs[o + H] = l50[k]!;
+      obs[o + 2 * H] = l95[k]!;
+      obs[o + 3 * H] = p05[k]!;
+      obs[o + 4 * H] = p50[k]!;
+      obs[o + 5 * H] = p95[k]!;
+    }
     return obs;
   }
 

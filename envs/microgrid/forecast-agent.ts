@@ -10,6 +10,18 @@
  *   quantiles from the forecaster (naive: its own past errors; forest: the trees' spread).
  *   The forest refits every `refitEveryTicks` ticks and reads the ambient temperature over
  *   the horizon as a covariate: the weather is taken as perfectly forecast.
+ *
+ * Refit schedule: the forest's `refitEvery` counts planning instants (distinct ctx.t), and this
+ * agent is asked for a forecast at every tick (the orchestrator's REQUEST at tick t = 0 .. T), so
+ * one planning instant is one tick and `refitEvery = refitEveryTicks / TICKS_PER_INSTANT` with
+ * TICKS_PER_INSTANT = 1. The first fit is at tick 1 (tick 0 has no training row), then every
+ * `refitEveryTicks` ticks: 1, 1 + R, 1 + 2R, ... A planner that asks the forest itself only
+ * every few ticks (the seed: every 2) must convert its own ticks to instants.
+ *
+ * Covariate coverage: a forecast at tick t reads the temperature of ticks t+1 .. t+horizon.
+ * The exogenous series are extended rather than the horizon shortened: they hold
+ * episodeTicks + horizonTicks + 1 ticks (exogenous.ts), so even the observation after the
+ * last step (t = episodeTicks) has its full horizon of covariates (checked at construction).
  * - `perfect`: the episode's true series (all three quantiles equal it).
  */
 import type { Rng } from "../../src/core/rng.js";
@@ -31,6 +43,14 @@ export interface MicrogridForecast {
   pvQ95: Float64Array;
 }
 
+/** Ticks between two forecasts of the agent (it forecasts at every tick): a forest "planning instant" is one tick. */
+export const TICKS_PER_INSTANT = 1;
+
+/** The forest's `refitEvery` (planning instants) for a refit every `refitEveryTicks` ticks. */
+export function refitEveryInstants(refitEveryTicks: number): number {
+  return Math.max(1, Math.round(refitEveryTicks / TICKS_PER_INSTANT));
+}
+
 export class ForecastAgent {
   readonly horizon: number;
   readonly forecast: MicrogridForecast;
@@ -48,11 +68,20 @@ export class ForecastAgent {
   ) {
     this.horizon = config.forecast.horizonTicks;
     this.#model = config.forecast.model;
+    // the last forecast (t = episodeTicks) reads covariates and, for `perfect`, truth up to t + horizon
+    if (exo.length < config.episodeTicks + this.horizon + 1) {
+      throw new RangeError(`ForecastAgent: exogenous series of ${exo.length} ticks do not cover episodeTicks + horizonTicks + 1 = ${config.episodeTicks + this.horizon + 1}`);
+    }
     const h = this.horizon;
     this.forecast = {
       loadQ05: new Float64Array(h), loadQ50: new Float64Array(h), loadQ95: new Float64Array(h),
       pvQ05: new Float64Array(h), pvQ50: new Float64Array(h), pvQ95: new Float64Array(h),
     };
+  }
+
+  /** The episode's forecaster (null for `off` and `perfect`), e.g. to read a forest's fit schedule. */
+  get forecaster(): Forecaster | null {
+    return this.#forecaster;
   }
 
   /** Builds a fresh forecaster for an episode; `rng` is the episode's forecast stream. */
@@ -64,7 +93,7 @@ export class ForecastAgent {
         this.#forecaster = createForecaster({ kind: f.model });
         break;
       case "quantile-forest":
-        this.#forecaster = createForecaster({ kind: "quantile-forest", refitEvery: f.refitEveryTicks }, rng);
+        this.#forecaster = createForecaster({ kind: "quantile-forest", refitEvery: refitEveryInstants(f.refitEveryTicks) }, rng);
         break;
       default:
         this.#forecaster = null;
@@ -84,8 +113,12 @@ export class ForecastAgent {
     const h = this.horizon;
     const r = this.registry;
     if (this.#model === "off") {
-      fc.loadQ05.fill(r.loadKw); fc.loadQ50.fill(r.loadKw); fc.loadQ95.fill(r.loadKw);
-      fc.pvQ05.fill(r.pvKw); fc.pvQ50.fill(r.pvKw); fc.pvQ95.fill(r.pvKw);
+      const l = r.loadKw;
+      const p = r.pvKw;
+      for (let k = 0; k < h; k++) {
+        fc.loadQ05[k] = l; fc.loadQ50[k] = l; fc.loadQ95[k] = l;
+        fc.pvQ05[k] = p; fc.pvQ50[k] = p; fc.pvQ95[k] = p;
+      }
       return;
     }
     if (this.#model === "perfect") {

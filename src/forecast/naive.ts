@@ -12,6 +12,11 @@
  * point forecast and q50 is the point forecast itself. With no past error yet (t < L_k) the
  * band has zero width. Before a full period is observed, seasonal naive repeats y[t]. The band
  * always contains the point (an offset of the wrong sign is taken as 0), so q05 <= q50 <= q95.
+ *
+ * The two quantiles read only the order statistics around ranks 5 % and 95 % of the window, so
+ * they are found by a partial selection (the few smallest and largest errors) instead of a full
+ * sort: the same values, in the same order as Float64Array#sort (-0 before +0); a window with
+ * NaN or too short for the selection to pay is sorted as before.
  */
 import { GymError } from "../core/errors.js";
 import type { ForecastContext, Forecaster, QuantileForecast } from "./forecaster.js";
@@ -33,6 +38,12 @@ export class SeasonalNaiveForecaster implements Forecaster {
   readonly #period: number;
   readonly #options: NaiveOptions;
   #errors = new Float64Array(0);
+  // the smallest (ascending) and largest (descending) errors of the window, for the quantiles
+  #smallest = new Float64Array(0);
+  #largest = new Float64Array(0);
+  #errorsHaveNaN = false;
+  #lowOffset = 0;
+  #highOffset = 0;
 
   /** `period` in ticks (24 for hourly data, 1 for persistence). */
   constructor(period: number, options: Partial<NaiveOptions> = {}, name = period === 1 ? "persistence" : "seasonal-naive") {
@@ -55,7 +66,11 @@ export class SeasonalNaiveForecaster implements Forecaster {
     const q05 = new Float64Array(horizon);
     const q50 = new Float64Array(horizon);
     const q95 = new Float64Array(horizon);
-    if (this.#errors.length < this.#options.errorWindow) this.#errors = new Float64Array(this.#options.errorWindow);
+    if (this.#errors.length < this.#options.errorWindow) {
+      this.#errors = new Float64Array(this.#options.errorWindow);
+      this.#smallest = new Float64Array(this.#options.errorWindow);
+      this.#largest = new Float64Array(this.#options.errorWindow);
+    }
     const floor = this.#options.lowerBound ?? -Infinity;
     let bandLag = -1;
     let lowOffset = 0;
@@ -72,9 +87,9 @@ export class SeasonalNaiveForecaster implements Forecaster {
           lowOffset = 0;
           highOffset = 0;
         } else {
-          const sorted = this.#errors.subarray(0, count).sort();
-          lowOffset = quantileOfSorted(sorted, count, 0.05);
-          highOffset = quantileOfSorted(sorted, count, 0.95);
+          this.#errorQuantiles(count);
+          lowOffset = this.#lowOffset;
+          highOffset = this.#highOffset;
         }
       }
       q50[k - 1] = Math.max(floor, point);
@@ -88,9 +103,93 @@ export class SeasonalNaiveForecaster implements Forecaster {
   #fillErrors(y: ArrayLike<number>, t: number, lag: number): number {
     const first = Math.max(lag, t - this.#options.errorWindow + 1);
     let n = 0;
-    for (let tau = first; tau <= t; tau++) this.#errors[n++] = y[tau]! - y[tau - lag]!;
+    let nan = false;
+    for (let tau = first; tau <= t; tau++) {
+      const e = y[tau]! - y[tau - lag]!;
+      if (e !== e) nan = true;
+      this.#errors[n++] = e;
+    }
+    this.#errorsHaveNaN = nan;
     return n;
   }
+
+  /**
+   * The 5 % and 95 % quantiles (quantileOfSorted's rule) of the first `count` errors, into
+   * #lowOffset and #highOffset: from the order statistics they read, selected without sorting.
+   */
+  #errorQuantiles(count: number): void {
+    const hLow = (count - 1) * 0.05;
+    const loLow = Math.floor(hLow);
+    const hiLow = loLow + 1 < count ? loLow + 1 : loLow;
+    const hHigh = (count - 1) * 0.95;
+    const loHigh = Math.floor(hHigh);
+    const hiHigh = loHigh + 1 < count ? loHigh + 1 : loHigh;
+    const k = hiLow + 1; // ranks 0..hiLow: the k smallest
+    const m = count - loHigh; // ranks loHigh..count-1: the m largest
+    if (this.#errorsHaveNaN || count < 32 || 4 * (k + m) > count) {
+      const sorted = this.#errors.subarray(0, count).sort();
+      this.#lowOffset = quantileOfSorted(sorted, count, 0.05);
+      this.#highOffset = quantileOfSorted(sorted, count, 0.95);
+      return;
+    }
+    const e = this.#errors;
+    const small = this.#smallest;
+    const large = this.#largest;
+    // the k smallest, ascending: start from the first k, then insert whatever sorts before the k-th
+    for (let i = 0; i < k; i++) {
+      const x = e[i]!;
+      let j = i;
+      while (j > 0 && sortsBefore(x, small[j - 1]!)) {
+        small[j] = small[j - 1]!;
+        j--;
+      }
+      small[j] = x;
+    }
+    let kth = small[k - 1]!;
+    for (let i = k; i < count; i++) {
+      const x = e[i]!;
+      if (x > kth || (x === kth && !sortsBefore(x, kth))) continue;
+      let j = k - 1;
+      while (j > 0 && sortsBefore(x, small[j - 1]!)) {
+        small[j] = small[j - 1]!;
+        j--;
+      }
+      small[j] = x;
+      kth = small[k - 1]!;
+    }
+    // the m largest, descending: likewise with the order reversed
+    for (let i = 0; i < m; i++) {
+      const x = e[i]!;
+      let j = i;
+      while (j > 0 && sortsBefore(large[j - 1]!, x)) {
+        large[j] = large[j - 1]!;
+        j--;
+      }
+      large[j] = x;
+    }
+    let mth = large[m - 1]!;
+    for (let i = m; i < count; i++) {
+      const x = e[i]!;
+      if (x < mth || (x === mth && !sortsBefore(mth, x))) continue;
+      let j = m - 1;
+      while (j > 0 && sortsBefore(large[j - 1]!, x)) {
+        large[j] = large[j - 1]!;
+        j--;
+      }
+      large[j] = x;
+      mth = large[m - 1]!;
+    }
+    // sorted[r] is small[r] for r < k and large[count - 1 - r] for r >= loHigh
+    const a = small[loLow]!;
+    this.#lowOffset = a + (hLow - loLow) * (small[hiLow]! - a);
+    const b = large[count - 1 - loHigh]!;
+    this.#highOffset = b + (hHigh - loHigh) * (large[count - 1 - hiHigh]! - b);
+  }
+}
+
+/** True when `a` sorts before `b` in Float64Array#sort's order without NaN: numeric, -0 before +0. */
+function sortsBefore(a: number, b: number): boolean {
+  return a < b || (a === 0 && b === 0 && 1 / a < 1 / b);
 }
 
 /** Persistence: y[t + k] = y[t], with empirical k-step error quantiles. */

@@ -58,8 +58,8 @@ function copyContent(content: unknown): unknown {
 
 export class MessageBus {
   readonly #agents = new Map<string, BusAgent>();
-  readonly #topics = new Map<string, string[]>();
-  readonly #topicAgents = new Map<string, BusAgent[]>();
+  // per topic: subscriber names and their handlers, in subscription order (one lookup per publish)
+  readonly #topics = new Map<string, { names: string[]; agents: BusAgent[] }>();
   // the queue is a growable ring of reusable message objects, each with its receiver's handler
   #queue: AclMessage[] = [];
   #targets: BusAgent[] = [];
@@ -89,19 +89,20 @@ export class MessageBus {
   /** Subscribes a registered agent to a topic; delivery follows subscription order. */
   subscribe(topic: string, name: string): void {
     this.#requireAgent(name, "name");
-    const subs = this.#topics.get(topic) ?? [];
-    if (!subs.includes(name)) {
-      subs.push(name);
-      const agents = this.#topicAgents.get(topic) ?? [];
-      agents.push(this.#agents.get(name)!);
-      this.#topicAgents.set(topic, agents);
+    let subs = this.#topics.get(topic);
+    if (subs === undefined) {
+      subs = { names: [], agents: [] };
+      this.#topics.set(topic, subs);
     }
-    this.#topics.set(topic, subs);
+    if (!subs.names.includes(name)) {
+      subs.names.push(name);
+      subs.agents.push(this.#agents.get(name)!);
+    }
   }
 
   /** Subscribers of `topic`, in delivery order. */
   subscribers(topic: string): readonly string[] {
-    return this.#topics.get(topic) ?? [];
+    return this.#topics.get(topic)?.names ?? [];
   }
 
   /** A fresh conversation id (1, 2, ... since construction or `resetConversations`). */
@@ -149,20 +150,52 @@ export class MessageBus {
    * first is handled, exactly as if they had been sent from inside a handler.
    */
   batch(sendAll: () => void): void {
-    if (this.#draining) {
-      sendAll();
-      return;
-    }
-    this.#draining = true;
+    const held = this.hold();
+    let ok = false;
     try {
       sendAll();
-    } catch (err) {
-      this.#size = 0;
-      throw err;
+      ok = true;
     } finally {
-      this.#draining = false;
+      this.release(held, ok);
+    }
+  }
+
+  /**
+   * The closure-free form of `batch`: `hold()` holds delivery and returns whether it did (false
+   * inside a delivery, where messages queue anyway); queue messages; then `release(held)` delivers
+   * them. Pass `ok = false` (e.g. from a `finally` after a throw) to drop what was queued instead.
+   */
+  hold(): boolean {
+    if (this.#draining) return false;
+    this.#draining = true;
+    return true;
+  }
+
+  /** Ends a `hold()`: delivers what was queued (or drops it when `ok` is false). No-op when `held` is false. */
+  release(held: boolean, ok = true): void {
+    if (!held) return;
+    this.#draining = false;
+    if (!ok) {
+      this.#size = 0;
+      return;
     }
     this.#drain();
+  }
+
+  /** The agent registered under `name` (throws naming `field` if none), for `sendTo`. */
+  agent(name: string, field = "receiver"): BusAgent {
+    const agent = this.#agents.get(name);
+    if (agent === undefined) this.#requireAgent(name, field);
+    return agent!;
+  }
+
+  /**
+   * `send` to an agent already resolved with `agent(receiver)`: the same message, delivery
+   * and transcript, without the name lookup. `agent` must be the one registered as `receiver`.
+   */
+  sendTo(agent: BusAgent, performative: Performative, sender: string, receiver: string, conversationId: number, quantity = 0, price = 0, content: unknown = null): void {
+    this.#enqueue(agent, performative, sender, receiver, null, conversationId, quantity, price, content);
+    if (!this.#draining) this.#drain();
   }
 
   /** Sends a point-to-point message; delivers at once unless a delivery is in progress. */
@@ -177,9 +210,10 @@ export class MessageBus {
   publish(performative: Performative, sender: string, topic: string, conversationId: number, quantity = 0, price = 0, content: unknown = null): void {
     const subs = this.#topics.get(topic);
     if (subs !== undefined) {
-      const agents = this.#topicAgents.get(topic)!;
-      for (let i = 0; i < subs.length; i++) {
-        this.#enqueue(agents[i]!, performative, sender, subs[i]!, topic, conversationId, quantity, price, content);
+      const names = subs.names;
+      const agents = subs.agents;
+      for (let i = 0; i < names.length; i++) {
+        this.#enqueue(agents[i]!, performative, sender, names[i]!, topic, conversationId, quantity, price, content);
       }
     }
     if (!this.#draining) this.#drain();
@@ -210,7 +244,8 @@ export class MessageBus {
 
   #enqueue(agent: BusAgent, performative: Performative, sender: string, receiver: string, topic: string | null, conversationId: number, quantity: number, price: number, content: unknown): void {
     if (this.#size === this.#queue.length) this.#grow(this.#queue.length * 2);
-    const slot = (this.#head + this.#size) % this.#queue.length;
+    // the capacity is a power of two (64, doubled when full), so a mask wraps the ring
+    const slot = (this.#head + this.#size) & (this.#queue.length - 1);
     this.#targets[slot] = agent;
     const m = this.#queue[slot]!;
     m.performative = performative;
@@ -250,7 +285,7 @@ export class MessageBus {
         // the slot stays queued while its handler runs, so messages the handler sends
         // cannot overwrite it (the ring grows instead); it is released afterwards
         this.#targets[this.#head]!.receive(m);
-        this.#head = (this.#head + 1) % this.#queue.length;
+        this.#head = (this.#head + 1) & (this.#queue.length - 1);
         this.#size--;
       }
     } finally {

@@ -73,6 +73,8 @@ export class ContractNetInitiator {
   #replies = 0;
   #winners = 0;
   #answers = 0;
+  /** No responder name appears twice, so a reply's expected index is its index (see `receive`). */
+  #unique = false;
 
   constructor(
     readonly bus: MessageBus,
@@ -121,13 +123,18 @@ export class ContractNetInitiator {
       this.failed = new Uint8Array(n);
       this.#order = new Int32Array(n);
     }
-    this.proposed.fill(0);
-    this.proposedPrice.fill(0);
-    this.refused.fill(0);
-    this.awarded.fill(0);
-    this.executed.fill(0);
-    this.failed.fill(0);
+    for (let i = 0; i < this.proposed.length; i++) {
+      this.proposed[i] = 0;
+      this.proposedPrice[i] = 0;
+      this.refused[i] = 0;
+      this.awarded[i] = 0;
+      this.executed[i] = 0;
+      this.failed[i] = 0;
+    }
     this.responders = responders;
+    let unique = n <= 16;
+    for (let i = 1; unique && i < n; i++) for (let j = 0; j < i; j++) if (responders[i] === responders[j]) unique = false;
+    this.#unique = unique;
     this.conversationId = this.bus.newConversation();
     this.#replies = 0;
     this.#winners = 0;
@@ -139,19 +146,30 @@ export class ContractNetInitiator {
       this.hooks.onProposals(this);
       return id;
     }
-    this.bus.batch(() => {
-      for (let i = 0; i < n; i++) {
-        const q = typeof quantity === "number" ? quantity : quantity[i]!;
-        this.bus.send("CFP", this.owner, responders[i]!, id, q, 0, content);
+    const bus = this.bus;
+    const held = bus.hold();
+    let ok = false;
+    try {
+      if (typeof quantity === "number") {
+        for (let i = 0; i < n; i++) bus.send("CFP", this.owner, responders[i]!, id, quantity, 0, content);
+      } else {
+        for (let i = 0; i < n; i++) bus.send("CFP", this.owner, responders[i]!, id, quantity[i]!, 0, content);
       }
-    });
+      ok = true;
+    } finally {
+      bus.release(held, ok);
+    }
     return id;
   }
 
   /** Feeds a received message; returns true when it belonged to this conversation. */
   receive(m: AclMessage): boolean {
     if (m.conversationId !== this.conversationId || this.#phase === "idle" || this.#phase === "done") return false;
-    const i = this.responders.indexOf(m.sender);
+    // replies arrive in responder order on the synchronous bus: try the next expected one first
+    const expected = this.#unique && this.#phase === "collecting" ? this.#replies : -1;
+    const i = expected >= 0 && expected < this.responders.length && this.responders[expected] === m.sender
+      ? expected
+      : this.responders.indexOf(m.sender);
     if (i < 0) return false;
     switch (m.performative) {
       case "PROPOSE":
@@ -210,12 +228,15 @@ export class ContractNetInitiator {
       }
     }
     this.#phase = "executing";
-    if (this.#winners === 0) {
-      this.bus.batch(() => this.#sendAwards(m));
-      this.#finish();
-      return;
+    const held = this.bus.hold();
+    let ok = false;
+    try {
+      this.#sendAwards(m);
+      ok = true;
+    } finally {
+      this.bus.release(held, ok);
     }
-    this.bus.batch(() => this.#sendAwards(m));
+    if (this.#winners === 0) this.#finish();
   }
 
   #sendAwards(m: number): void {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { hourlyCalendar, persistenceForecaster, seasonalNaiveForecaster, type ForecastContext } from "../../src/forecast/index.js";
+import { Rng } from "../../src/core/rng.js";
+import { hourlyCalendar, persistenceForecaster, quantileOfSorted, seasonalNaiveForecaster, type ForecastContext } from "../../src/forecast/index.js";
 
 function ctx(y: ArrayLike<number>, t: number, horizon: number): ForecastContext {
   return { t, horizon, series: { loadKw: y }, calendar: hourlyCalendar() };
@@ -44,5 +45,48 @@ describe("naive forecasters", () => {
   it("rejects a missing series and a bad horizon by name", () => {
     assert.throws(() => persistenceForecaster().forecast("pvKw", ctx([1], 0, 1)), /persistence: ctx\.series\.pvKw is missing/);
     assert.throws(() => seasonalNaiveForecaster().forecast("loadKw", ctx([1], 0, 0)), /seasonal-naive: ctx\.horizon must be an integer >= 1, got 0/);
+  });
+
+  it("selects the same error quantiles as a full sort (ties, signed zeros, NaN, every window size)", () => {
+    // the rule of the module doc, by sorting every window
+    const reference = (y: Float64Array, t: number, horizon: number, period: number, window: number, floor: number) => {
+      const q05: number[] = [], q50: number[] = [], q95: number[] = [];
+      for (let k = 1; k <= horizon; k++) {
+        const lag = period * Math.ceil(k / period);
+        const point = t + k - lag >= 0 ? y[t + k - lag]! : y[t]!;
+        const errors: number[] = [];
+        for (let tau = Math.max(lag, t - window + 1); tau <= t; tau++) errors.push(y[tau]! - y[tau - lag]!);
+        const sorted = Float64Array.from(errors).sort();
+        const low = errors.length ? quantileOfSorted(sorted, errors.length, 0.05) : 0;
+        const high = errors.length ? quantileOfSorted(sorted, errors.length, 0.95) : 0;
+        q50.push(Math.max(floor, point));
+        q05.push(Math.max(floor, Math.min(point, point + low)));
+        q95.push(Math.max(floor, Math.max(point, point + high)));
+      }
+      return [q05, q50, q95];
+    };
+    const rng = new Rng(11, "naive-selection");
+    for (let trial = 0; trial < 40; trial++) {
+      const n = 60 + rng.int(300);
+      const y = Float64Array.from({ length: n }, (_, i) => {
+        const u = rng.next();
+        switch (trial % 4) {
+          case 0: return 20 + 10 * Math.sin(i / 3) + rng.normal();
+          case 1: return Math.round(u * 3);
+          case 2: return u < 0.4 ? 0 : u < 0.6 ? -0 : rng.normal();
+          default: return u < 0.03 ? NaN : rng.normal();
+        }
+      });
+      const period = trial % 3 === 0 ? 24 : 1;
+      const window = [168, 40, 500][trial % 3]!;
+      const lowerBound = trial % 2 === 0 ? 0 : null;
+      const options = { errorWindow: window, lowerBound };
+      const f = period === 1 ? persistenceForecaster(options) : seasonalNaiveForecaster(24, options);
+      for (let t = 0; t < n; t += 7) {
+        const got = f.forecast("loadKw", ctx(y, t, 6));
+        const want = reference(y, t, 6, period, window, lowerBound ?? -Infinity);
+        [got.q05, got.q50, got.q95].forEach((q, j) => q.forEach((v, k) => assert.ok(Object.is(v, want[j]![k]), `trial ${trial} t ${t} q${j} k ${k}: ${v} vs ${want[j]![k]}`)));
+      }
+    }
   });
 });

@@ -54,4 +54,34 @@ describe("MessageBus", () => {
     assert.throws(() => bus.register("a", { receive: () => {} }), { message: 'invalid MessageBus:\n  name: expected a name not yet registered, got "a"' });
     assert.throws(() => bus.send("INFORM", "a", "nobody", 0), { message: 'invalid MessageBus:\n  receiver: expected a registered agent name, got "nobody"' });
   });
+
+  it("hold/release queue messages like batch, sendTo delivers like send, and a throw drops what was held", () => {
+    const run = (closureFree: boolean) => {
+      const bus = new MessageBus({ record: true });
+      const log: string[] = [];
+      bus.register("a", logger(log, "a"));
+      bus.register("b", logger(log, "b", (m) => { if (m.performative === "CFP") bus.send("PROPOSE", "b", "a", m.conversationId, m.quantity); }));
+      const b = bus.agent("b");
+      if (closureFree) {
+        const held = bus.hold();
+        bus.sendTo(b, "CFP", "a", "b", 1, 1);
+        bus.sendTo(b, "CFP", "a", "b", 1, 2);
+        assert.deepEqual(log, []);
+        bus.release(held);
+      } else {
+        bus.batch(() => { bus.send("CFP", "a", "b", 1, 1); bus.send("CFP", "a", "b", 1, 2); });
+      }
+      return { log, transcript: bus.takeTranscript() };
+    };
+    assert.deepEqual(run(true), run(false));
+    assert.deepEqual(run(true).log, ["b<-a:CFP:1", "b<-a:CFP:2", "a<-b:PROPOSE:1", "a<-b:PROPOSE:2"]);
+
+    const bus = new MessageBus();
+    const log: string[] = [];
+    bus.register("a", logger(log, "a"));
+    assert.throws(() => bus.batch(() => { bus.send("INFORM", "x", "a", 0); bus.send("INFORM", "x", "nobody", 0); }), /receiver/);
+    bus.send("INFORM", "x", "a", 0, 7);
+    assert.deepEqual(log, ["a<-x:INFORM:7"], "the batch that threw delivered nothing and left the bus usable");
+    assert.throws(() => bus.agent("nobody"), { message: 'invalid MessageBus:\n  receiver: expected a registered agent name, got "nobody"' });
+  });
 });

@@ -60,4 +60,30 @@ describe("ContractNetInitiator over the bus", () => {
     assert.deepEqual(executed, []);
     assert.equal(cn.totalAwarded, 0);
   });
+
+  it("matches replies to responders by name, the first of a repeated name like indexOf", () => {
+    const bus = new MessageBus();
+    const cn = new ContractNetInitiator(bus, "boss", { onProposals: (c) => c.award(Infinity), onDone: () => {} });
+    bus.register("boss", { receive: (m: AclMessage) => { cn.receive(m); } });
+    bus.register("r", {
+      receive: (m: AclMessage) => {
+        if (m.performative === "CFP") answerCfp(bus, "r", m, m.quantity, 1);
+        if (m.performative === "ACCEPT-PROPOSAL") reportExecution(bus, "r", m, m.quantity);
+      },
+    });
+    bus.register("s", {
+      receive: (m: AclMessage) => {
+        if (m.performative === "CFP") answerCfp(bus, "s", m, m.quantity, 0);
+        if (m.performative === "ACCEPT-PROPOSAL") reportExecution(bus, "s", m, m.quantity);
+      },
+    });
+    // unique names: each reply lands at its own index
+    cn.start(["s", "r"], [3, 4]);
+    assert.deepEqual([Array.from(cn.proposed), Array.from(cn.executed)], [[3, 4], [3, 4]]);
+    // a repeated name: every reply of "r" lands on its first index, as indexOf has it
+    cn.start(["r", "s", "r"], [5, 6, 7]);
+    assert.deepEqual(Array.from(cn.proposed), [7, 6, 0]);
+    assert.deepEqual(Array.from(cn.executed), [7, 6, 0]);
+    assert.equal(cn.phase, "done");
+  });
 });
