@@ -6,3 +6,10 @@ export { RandomPolicy } from "./random.js";
 export { buildCommunityLp, type CommunityLpInput, type CommunityPlan } from "./community-lp.js";
 export { readStorageDispatchInfo, powerToReachEnergyKw, type StorageDispatchInfo } from "./storage-dispatch.js";
 export { MicrogridMyopicPolicy } from "./microgrid-myopic.js";
+export { buildMicrogridLp, planSetPointKw, MICROGRID_LP_DEFAULTS, type MicrogridLpInput, type MicrogridLpBattery, type MicrogridLpScenario, type MicrogridPlan, type MicrogridScenarioPlan } from "./microgrid-lp.js";
+export {
+  MicrogridPredictivePolicy, microgridPredictiveConfigSchema, PREDICTIVE_VARIANTS, RESERVE_AWARE_SOC,
+  type MicrogridPredictiveConfig, type MicrogridPredictiveConfigInput, type PredictiveVariant, type PlanningForecast, type PlanningTimings,
+} from "./microgrid-predictive.js";
+export { MicrogridOraclePolicy, microgridOracleConfigSchema, type MicrogridOracleConfig, type MicrogridForesightEnv } from "./microgrid-oracle.js";
+export { readMicrogridInfo, type MicrogridInfo } from "./microgrid-info.js";

@@ -29,4 +29,19 @@ describe("examples", () => {
     const ret = (name: string) => Number(new RegExp(`${name}\\s+peak import \\d+ kW, energy cost [\\d.]+ EUR, penalised return (-?[\\d.]+)`).exec(out)![1]);
     assert.ok(ret("peak-shaver") > ret("myopic"), out);
   });
+
+  it("train-dqn trains on a tiny budget and prints DQN beside MPC and myopic in one KPI table", () => {
+    const out = runExample("train-dqn.ts");
+    assert.match(out, /trained 500 steps at \d+ steps\/s on tfjs (wasm|cpu|tensorflow)/);
+    assert.match(out, /KPI\s+dqn\s+mpc\s+myopic/);
+    assert.match(out, /total cost \(EUR\)/);
+  });
+
+  it("sweep.json is a valid sweep spec that expands to its trials", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { expandSweep } = await import("../training/sweep-spec.js");
+    const trials = expandSweep(JSON.parse(readFileSync(join(ROOT, "examples", "sweep.json"), "utf8")));
+    assert.ok(trials.length >= 2);
+    assert.ok(trials.every((t) => t.envId === "CommunityBattery-v0"));
+  });
 });

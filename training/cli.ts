@@ -12,6 +12,7 @@ import { GymError } from "../src/core/errors.js";
 import { registerBenchmarkCommand } from "./commands/benchmark.js";
 import { registerEnvsCommand } from "./commands/envs.js";
 import { registerEvaluateCommand } from "./commands/evaluate.js";
+import { registerReproduceCommand } from "./commands/reproduce.js";
 import { registerSweepCommand } from "./commands/sweep.js";
 import { registerTrainCommand } from "./commands/train.js";
 
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerEnvsCommand(program);
   registerEvaluateCommand(program);
   registerBenchmarkCommand(program);
+  registerReproduceCommand(program);
   registerTrainCommand(program);
   registerSweepCommand(program);
   return program;

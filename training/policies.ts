@@ -7,12 +7,14 @@ import type { Env, PolicyFactory } from "../src/core/env.js";
 import { ConfigError } from "../src/core/errors.js";
 import { createSolver, type BackendChoice } from "../src/solvers/index.js";
 import { MicrogridMyopicPolicy } from "../baselines/microgrid-myopic.js";
+import { MicrogridOraclePolicy } from "../baselines/microgrid-oracle.js";
+import { MicrogridPredictivePolicy, PREDICTIVE_VARIANTS, type PredictiveVariant } from "../baselines/microgrid-predictive.js";
 import { MpcPolicy } from "../baselines/mpc.js";
 import { MyopicPolicy } from "../baselines/myopic.js";
 import { OraclePolicy } from "../baselines/oracle.js";
 import { RandomPolicy } from "../baselines/random.js";
 
-export const BASELINE_NAMES = ["myopic", "mpc", "oracle", "random"] as const;
+export const BASELINE_NAMES = ["myopic", "mpc", "oracle", "random", "mpc-reserve", "mpc-stochastic"] as const;
 export type BaselineName = (typeof BASELINE_NAMES)[number];
 
 export interface BaselineOptions {
@@ -26,6 +28,18 @@ export interface BaselineOptions {
 type Builder = (opts: BaselineOptions) => Promise<PolicyFactory>;
 
 const random: Builder = async () => (env: Env, ctx) => new RandomPolicy(env, ctx.seed);
+
+/**
+ * A microgrid predictive planner: the variant's settings, then policyConfig on top (an object),
+ * so `--policy mpc-reserve` with policyConfig { reserveSoc: 0.5 } changes only the reserve.
+ */
+function microgridPredictive(variant: PredictiveVariant): Builder {
+  return async (o) => {
+    const solver = await createSolver({ backend: o.solver ?? "auto" });
+    const extra = typeof o.policyConfig === "object" && o.policyConfig !== null ? o.policyConfig : {};
+    return () => new MicrogridPredictivePolicy(solver, { ...PREDICTIVE_VARIANTS[variant], ...extra }, variant);
+  };
+}
 
 /** Each family's controllers by baseline name; a family without a name does not offer it. */
 const FAMILIES: Record<string, Partial<Record<BaselineName, Builder>>> = {
@@ -44,6 +58,13 @@ const FAMILIES: Record<string, Partial<Record<BaselineName, Builder>>> = {
   microgrid: {
     myopic: async () => () => new MicrogridMyopicPolicy(),
     random,
+    mpc: microgridPredictive("mpc"),
+    "mpc-reserve": microgridPredictive("mpc-reserve"),
+    "mpc-stochastic": microgridPredictive("mpc-stochastic"),
+    oracle: async (o) => {
+      const solver = await createSolver({ backend: o.solver ?? "auto" });
+      return (env: Env) => new MicrogridOraclePolicy(env, solver, o.policyConfig);
+    },
   },
 };
 

@@ -1,0 +1,347 @@
+/**
+ * The seed's predictive controller for Microgrid-v0 (SPEC section 1, "Predictive"; seed 001,
+ * section 3.3) and the two planners its future work names, as one Policy:
+ *
+ * - until `activationTick` (the env's, 168, unless set) it is the myopic baseline;
+ * - from then on, every `replanEvery` (2) ticks it forecasts load and PV `horizon` (4) ticks
+ *   ahead, solves the planner LP (microgrid-lp.ts) over the tick being dispatched (observed,
+ *   exact) plus those forecast ticks, and applies the plan's battery set-points until the next
+ *   re-plan (rolling horizon: the first action, then the second at the tick in between);
+ * - `scenarios: "median"` plans on q50 alone (the seed); `"tree"` is the stochastic planner:
+ *   one LP over the three-branch tree (pessimistic / median / optimistic, 0.15 / 0.70 / 0.15)
+ *   whose first step's battery decisions are shared by all branches (non-anticipativity), the
+ *   later ticks applied from the median branch;
+ * - `reserveSoc > 0` is the reserve-aware planner: a minimum state of charge on every battery,
+ *   as a soft LP constraint (see microgrid-lp.ts).
+ *
+ * Forecasts come from the env's observation (its q05/q50/q95 blocks; configure the env's
+ * `forecast.model`, e.g. quantile-forest) or from the policy's own Forecaster (src/forecast),
+ * fed with the load, PV and temperature it has observed. The forest reads temperature at the
+ * forecast ticks; the policy forecasts it as the same hour a day earlier (the current value
+ * before a day is observed). Every forecast used at a planning instant is kept in
+ * `planningForecasts`, so the forecast MAE over planning instants can be scored afterwards.
+ *
+ * Objective and why the terminal value: see microgrid-lp.ts for the LP and
+ * `terminalValuePerKwh` below for the choice of its default.
+ */
+import { z } from "zod";
+import type { Info, Policy } from "../src/core/env.js";
+import { ConfigError, parseConfig } from "../src/core/errors.js";
+import { Rng } from "../src/core/rng.js";
+import { createForecaster, scenarioTree, scenarioTreeOptionsSchema, type ForecastContext, type Forecaster, type QuantileForecast } from "../src/forecast/index.js";
+import { storageMaxChargeKw, storageMaxDischargeKw } from "../src/physics/battery.js";
+import type { Solver } from "../src/solvers/index.js";
+import { MicrogridMyopicPolicy } from "./microgrid-myopic.js";
+import { buildMicrogridLp, planSetPointKw, type MicrogridLpScenario, type MicrogridPlan } from "./microgrid-lp.js";
+import { batteryEnergiesKwh, float32SetPointKw, lpBattery, readMicrogridInfo, requireMicrogridInfo, type MicrogridInfo } from "./microgrid-info.js";
+
+const forecastSourceSchema = z.discriminatedUnion("source", [
+  /** The env's forecast blocks (its `forecast.horizonTicks` must be >= `horizon`). */
+  z.strictObject({ source: z.literal("env") }),
+  z.strictObject({
+    source: z.literal("forecaster"),
+    /** createForecaster's config, e.g. { kind: "quantile-forest", refitEvery: 1 }. */
+    forecaster: z.unknown(),
+    /** Seed of the forecaster's random stream (the forest's subsamples). */
+    seed: z.number().int().min(0).default(0),
+    /** Month of the episode, a calendar feature (the env's default: 6). */
+    month: z.number().int().min(1).max(12).default(6),
+  }),
+]);
+
+export const microgridPredictiveConfigSchema = z.strictObject({
+  /** First planning tick; null: the env's `activationTick` (SPEC: 168). */
+  activationTick: z.number().int().min(0).nullable().default(null),
+  /** Ticks between re-plans (SPEC: 2). */
+  replanEvery: z.number().int().min(1).default(2),
+  /** Forecast ticks planned beyond the tick being dispatched (SPEC: 4). */
+  horizon: z.number().int().min(1).max(48).default(4),
+  forecast: forecastSourceSchema.default({ source: "env" }),
+  /** `median`: the seed's LP on q50; `tree`: the stochastic planner over the three-branch tree. */
+  scenarios: z.enum(["median", "tree"]).default("median"),
+  /** Branch probabilities of the tree (the seed's 0.15 / 0.70 / 0.15). */
+  tree: scenarioTreeOptionsSchema.default(() => scenarioTreeOptionsSchema.parse({})),
+  /** Steps of the tree's plan whose battery decisions all branches share. */
+  nonAnticipativeSteps: z.number().int().min(1).default(1),
+  /**
+   * Minimum state of charge kept by the reserve-aware planner (0: none, the seed's planner).
+   * The reserve-aware default (RESERVE_AWARE_SOC, 0.35) is the energy that carries the campus
+   * night load at its highest (10 % of 50 kW, times 1.3) through the SPEC's 5-tick blackout,
+   * 5 h x 6.5 kW / eta_d 0.95 = 34 kWh of 100.
+   */
+  reserveSoc: z.number().min(0).max(1).default(0),
+  /**
+   * Cost per kWh and tick below the reserve, in kWh of import: above what restoring a kWh
+   * from the grid costs (1 / eta_c + cycling, about 1.07), so the plan restores the reserve
+   * whenever the grid can; far below the unserved penalty, so the reserve serves load when
+   * nothing else can (what it is kept for).
+   */
+  reservePenaltyPerKwh: z.number().min(0).default(10),
+  /** The seed's cycling proxy per kWh charged or discharged. */
+  cyclingPenaltyPerKwh: z.number().min(0).default(0.01),
+  /**
+   * Worth of each kWh left in storage after the horizon, in kWh of import. With 0 (the LP as
+   * the seed writes it) a 4-tick plan values stored energy only if it is used within 4 ticks,
+   * so it exports midday surplus the myopic rule would store for the evening. The default
+   * 0.9 values a stored kWh at a little under what it will displace when discharged
+   * (eta_d = 0.95): enough to store every surplus (worth > cycling), not enough to hold
+   * energy back from a deficit (discharging pays 1 - 0.9 / 0.95 > cycling).
+   */
+  terminalValuePerKwh: z.number().min(0).default(0.9),
+  /**
+   * What the ticks between two re-plans apply. `correct` (default): the plan's set-points,
+   * shifted by what the forecast of that tick's net load (load - PV), now observed, missed: the
+   * batteries absorb the error as far as their limits allow, the way the myopic rule absorbs
+   * any net load. `as-planned`: the plan's set-points unchanged, so a forecast error lands on
+   * the grid (a charge planned on forecast surplus is then bought).
+   */
+  betweenReplans: z.enum(["correct", "as-planned"]).default("correct"),
+  /** Penalty per kWh of planned unserved load. */
+  unservedPenaltyPerKwh: z.number().min(0).default(1000),
+});
+export type MicrogridPredictiveConfig = z.output<typeof microgridPredictiveConfigSchema>;
+export type MicrogridPredictiveConfigInput = z.input<typeof microgridPredictiveConfigSchema>;
+
+/** The reserve-aware planner's default minimum state of charge (see `reserveSoc`). */
+export const RESERVE_AWARE_SOC = 0.35;
+
+/** The named planners: the seed's, the reserve-aware and the stochastic one. */
+export const PREDICTIVE_VARIANTS = {
+  mpc: {},
+  "mpc-reserve": { reserveSoc: RESERVE_AWARE_SOC },
+  "mpc-stochastic": { scenarios: "tree" },
+} as const satisfies Record<string, MicrogridPredictiveConfigInput>;
+export type PredictiveVariant = keyof typeof PREDICTIVE_VARIANTS;
+
+/** One planning instant's median forecasts (ticks tick+1 .. tick+horizon), kW. */
+export interface PlanningForecast {
+  tick: number;
+  loadKw: Float64Array;
+  pvKw: Float64Array;
+}
+
+/** Where a planning policy's time went, ms (for bench/). */
+export interface PlanningTimings {
+  instants: number;
+  forecastMs: number;
+  /** Forecast calls that refitted a model, and their time (own quantile forest only). */
+  fits: number;
+  fitCallMs: number;
+  lpBuildMs: number;
+  lpSolveMs: number;
+}
+
+const TWO_PI = 2 * Math.PI;
+
+export class MicrogridPredictivePolicy implements Policy<Float32Array, Float32Array> {
+  readonly name: string;
+  readonly config: MicrogridPredictiveConfig;
+  readonly #solver: Solver;
+  readonly #myopic = new MicrogridMyopicPolicy();
+  #info: MicrogridInfo | null = null;
+  #activation = 0;
+  #t = 0;
+  #episodes = 0;
+  #energyKwh = new Float64Array(0);
+  #plan: MicrogridPlan | null = null;
+  #planStart = 0;
+  #forecaster: Forecaster | null = null;
+  #startHour = 0;
+  #startWeekday = 0;
+  #loadHistory = new Float64Array(0);
+  #pvHistory = new Float64Array(0);
+  #temperature = new Float64Array(0);
+  /** The median forecasts of every planning instant of the current episode. */
+  planningForecasts: PlanningForecast[] = [];
+  timings: PlanningTimings = zeroTimings();
+
+  constructor(solver: Solver, config: unknown = {}, name?: string) {
+    this.config = parseConfig("predictive config", microgridPredictiveConfigSchema, config);
+    if (this.config.forecast.source === "forecaster") createForecaster(this.config.forecast.forecaster);
+    this.#solver = solver;
+    this.name = name ?? (this.config.scenarios === "tree" ? "mpc-stochastic" : this.config.reserveSoc > 0 ? "mpc-reserve" : "mpc");
+  }
+
+  /** The plan of the last planning instant (for tests and reports). */
+  get plan(): MicrogridPlan | null {
+    return this.#plan;
+  }
+
+  /** First planning tick of the current episode. */
+  get activationTick(): number {
+    return this.#activation;
+  }
+
+  reset(info: Info): void {
+    const mi = readMicrogridInfo(this.name, info);
+    if (this.config.forecast.source === "env" && mi.horizonTicks < this.config.horizon) {
+      throw new ConfigError(`${this.name} policy`, [{ path: "horizon", expected: `at most the env's forecast.horizonTicks (${mi.horizonTicks}) with forecast.source "env"`, received: String(this.config.horizon) }]);
+    }
+    this.#info = mi;
+    this.#myopic.reset(info);
+    this.#activation = this.config.activationTick ?? mi.activationTick;
+    this.#t = 0;
+    this.#energyKwh = Float64Array.from(mi.batteries, (b) => b.initialEnergyKwh);
+    this.#plan = null;
+    this.#planStart = 0;
+    const n = mi.episodeTicks + this.config.horizon + 1;
+    this.#loadHistory = new Float64Array(n);
+    this.#pvHistory = new Float64Array(n);
+    this.#temperature = new Float64Array(n);
+    this.planningForecasts = [];
+    this.timings = zeroTimings();
+    const f = this.config.forecast;
+    this.#forecaster = f.source === "forecaster" ? createForecaster(f.forecaster, new Rng(f.seed, "predictive-forecast").child(`episode/${this.#episodes}`)) : null;
+    this.#episodes++;
+  }
+
+  act(observation: Float32Array, stepInfo: Info): Float32Array {
+    const info = requireMicrogridInfo(this.name, this.#info);
+    const idx = info.observationIndex;
+    const t = this.#t++;
+    batteryEnergiesKwh(info, stepInfo, this.#energyKwh);
+    if (t < this.#loadHistory.length) {
+      this.#loadHistory[t] = observation[idx.loadKw]!;
+      this.#pvHistory[t] = observation[idx.pvKw]!;
+      this.#temperature[t] = observation[idx.temperatureC]!;
+    }
+    if (t === 0) {
+      this.#startHour = angleIndex(observation[0]!, observation[1]!, 24);
+      this.#startWeekday = angleIndex(observation[2]!, observation[3]!, 7);
+    }
+    if (t < this.#activation) return this.#myopic.act(observation, stepInfo);
+    if (this.#plan === null || (t - this.#activation) % this.config.replanEvery === 0 || t - this.#planStart >= this.#plan.steps) {
+      this.#replan(t, observation, info);
+    }
+    const plan = this.#plan!;
+    const k = t - this.#planStart;
+    const median = this.config.scenarios === "tree" ? 1 : 0;
+    const B = info.batteries.length;
+    const setPoints = new Float64Array(B);
+    for (let i = 0; i < B; i++) setPoints[i] = planSetPointKw(plan, i, k, median);
+    if (k > 0 && this.config.betweenReplans === "correct") {
+      const sc = plan.scenarios[median]!;
+      const missedKw = (observation[idx.loadKw]! - observation[idx.pvKw]!) - (sc.loadKw[k]! - sc.pvKw[k]!);
+      this.#absorb(info, observation, setPoints, missedKw);
+    }
+    const out = new Float32Array(B);
+    for (let i = 0; i < B; i++) {
+      const limitKw = info.batteries[i]!.maxPowerKw * observation[idx.batteryAvailableStart + i]!;
+      out[i] = float32SetPointKw(setPoints[i]!, limitKw);
+    }
+    return out;
+  }
+
+  /** Shifts the set-points by -missedKw in battery order, each within what its state (and reserve) allows. */
+  #absorb(info: MicrogridInfo, observation: Float32Array, setPoints: Float64Array, missedKw: number): void {
+    let left = -missedKw;
+    for (let i = 0; i < setPoints.length && Math.abs(left) > 1e-9; i++) {
+      const b = info.batteries[i]!;
+      const available = observation[info.observationIndex.batteryAvailableStart + i]!;
+      // the correction never spends the reserve while the grid can cover the miss instead
+      const keepSoc = this.config.reserveSoc > 0 && observation[info.observationIndex.gridStatus]! > 0 ? this.config.reserveSoc : b.minSoc;
+      const lo = -storageMaxDischargeKw({ ...b, minSoc: Math.max(b.minSoc, keepSoc) }, this.#energyKwh[i]!, info.dtHours) * available;
+      const hi = storageMaxChargeKw(b, this.#energyKwh[i]!, info.dtHours) * available;
+      const want = setPoints[i]! + left;
+      const got = want < lo ? lo : want > hi ? hi : want;
+      left -= got - setPoints[i]!;
+      setPoints[i] = got;
+    }
+  }
+
+  #forecasts(t: number, observation: Float32Array, info: MicrogridInfo): { load: QuantileForecast; pv: QuantileForecast } {
+    const H = this.config.horizon;
+    const idx = info.observationIndex;
+    if (this.#forecaster === null) {
+      const block = (start: number) => Float64Array.from(observation.subarray(start, start + H));
+      return {
+        load: { q05: block(idx.loadQ05Start), q50: block(idx.loadQ50Start), q95: block(idx.loadQ95Start) },
+        pv: { q05: block(idx.pvQ05Start), q50: block(idx.pvQ50Start), q95: block(idx.pvQ95Start) },
+      };
+    }
+    // temperature at the forecast ticks: the same hour a day earlier, else the value now
+    const temp = this.#temperature;
+    for (let k = 1; k <= H; k++) temp[t + k] = t + k - 24 >= 0 ? temp[t + k - 24]! : temp[t]!;
+    const month = this.config.forecast.source === "forecaster" ? this.config.forecast.month : 6;
+    const ctx: ForecastContext = {
+      t,
+      horizon: H,
+      series: { loadKw: this.#loadHistory.subarray(0, t + 1), pvKw: this.#pvHistory.subarray(0, t + 1) },
+      covariates: { temperatureC: temp },
+      calendar: (tick: number) => ({
+        hourOfDay: (this.#startHour + tick) % 24,
+        dayOfWeek: (this.#startWeekday + Math.floor((this.#startHour + tick) / 24)) % 7,
+        month,
+      }),
+    };
+    const fitsBefore = fitCount(this.#forecaster);
+    const t0 = performance.now();
+    const load = this.#forecaster.forecast("loadKw", ctx);
+    const t1 = performance.now();
+    const pv = this.#forecaster.forecast("pvKw", ctx);
+    if (fitCount(this.#forecaster) > fitsBefore) {
+      this.timings.fits++;
+      this.timings.fitCallMs += t1 - t0;
+    }
+    return { load, pv };
+  }
+
+  #replan(t: number, observation: Float32Array, info: MicrogridInfo): void {
+    const idx = info.observationIndex;
+    const H = this.config.horizon;
+    const t0 = performance.now();
+    const { load, pv } = this.#forecasts(t, observation, info);
+    const t1 = performance.now();
+    this.planningForecasts.push({ tick: t, loadKw: load.q50.slice(), pvKw: pv.q50.slice() });
+
+    const loadNow = observation[idx.loadKw]!;
+    const pvNow = observation[idx.pvKw]!;
+    const withNow = (now: number, ahead: ArrayLike<number>): Float64Array => {
+      const s = new Float64Array(H + 1);
+      s[0] = now;
+      for (let k = 0; k < H; k++) s[k + 1] = Math.max(0, ahead[k]!);
+      return s;
+    };
+    const scenarios: MicrogridLpScenario[] = this.config.scenarios === "tree"
+      ? scenarioTree(load, pv, this.config.tree.probabilities).map((s) => ({ name: s.name, probability: s.probability, loadKw: withNow(loadNow, s.loadKw), pvKw: withNow(pvNow, s.pvKw) }))
+      : [{ name: "median", probability: 1, loadKw: withNow(loadNow, load.q50), pvKw: withNow(pvNow, pv.q50) }];
+    // grid and battery availability now are assumed to last over the horizon (no foresight of events)
+    const gridKw = observation[idx.gridStatus]! * info.grid.capacityKw;
+    const batteries = info.batteries.map((_, i) => lpBattery(info, i, this.#energyKwh[i]!, new Float64Array(H + 1).fill(observation[idx.batteryAvailableStart + i]!)));
+    const { model, decode } = buildMicrogridLp({
+      dtHours: info.dtHours,
+      batteries,
+      scenarios,
+      gridCapacityKw: gridKw,
+      cyclingPenaltyPerKwh: this.config.cyclingPenaltyPerKwh,
+      exportCreditPerKwh: info.grid.costPerKwh > 0 ? info.grid.exportPricePerKwh / info.grid.costPerKwh : 0,
+      unservedPenaltyPerKwh: this.config.unservedPenaltyPerKwh,
+      terminalValuePerKwh: this.config.terminalValuePerKwh,
+      reserve: this.config.reserveSoc > 0 ? { soc: this.config.reserveSoc, penaltyPerKwh: this.config.reservePenaltyPerKwh } : undefined,
+      nonAnticipativeSteps: this.config.nonAnticipativeSteps,
+    });
+    const t2 = performance.now();
+    const sol = this.#solver.solve(model);
+    this.#plan = decode(sol.x);
+    this.#planStart = t;
+    const tm = this.timings;
+    tm.instants++;
+    tm.forecastMs += t1 - t0;
+    tm.lpBuildMs += t2 - t1;
+    tm.lpSolveMs += sol.solveMs;
+  }
+}
+
+function zeroTimings(): PlanningTimings {
+  return { instants: 0, forecastMs: 0, fits: 0, fitCallMs: 0, lpBuildMs: 0, lpSolveMs: 0 };
+}
+
+function fitCount(f: Forecaster): number {
+  return (f as { fitCount?: number }).fitCount ?? 0;
+}
+
+/** The integer position (hour, weekday) encoded by sin/cos of 2 pi k / period. */
+function angleIndex(sin: number, cos: number, period: number): number {
+  const k = Math.round((Math.atan2(sin, cos) * period) / TWO_PI);
+  return ((k % period) + period) % period;
+}

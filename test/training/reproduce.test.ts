@@ -1,0 +1,60 @@
+import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { checkDirections, REPRODUCTION_RUNS } from "../../training/reproduce-microgrid.js";
+
+const CLI = join(import.meta.dirname, "..", "..", "training", "cli.ts");
+
+describe("gridgym reproduce microgrid", function () {
+  this.timeout(120_000);
+
+  it("--seeds 2 --json prints the runs, the KPI summaries and the direction checks, and writes trajectories", () => {
+    const out = mkdtempSync(join(tmpdir(), "gridgym-reproduce-"));
+    const r = spawnSync(process.execPath, ["--import", "tsx", CLI, "reproduce", "microgrid", "--seeds", "2", "--json", "--out", out], { encoding: "utf8", timeout: 110_000 });
+    assert.equal(r.status, 0, r.stderr);
+    const result = JSON.parse(r.stdout) as {
+      experiment: string; seeds: number[]; files: string[];
+      runs: { name: string; kpis: Record<string, { mean: number; std: number; n: number }> }[];
+      directions: { name: string; holds: boolean; detail: string }[];
+    };
+    assert.deepEqual(Object.keys(result).sort(), ["directions", "experiment", "files", "runs", "seeds"]);
+    assert.equal(result.experiment, "microgrid");
+    assert.deepEqual(result.seeds, [0, 1]);
+    assert.deepEqual(result.runs.map((x) => x.name), REPRODUCTION_RUNS.map((x) => x.name));
+    for (const run of result.runs) {
+      for (const key of ["cebrSeedPct", "cebrLocalPct", "iebrSeedPostMeanPct", "avgSocPostPct", "bri50PostPct", "scarcityPostPct", "efc"]) {
+        assert.equal(run.kpis[key]!.n, 2, `${run.name}.${key}`);
+        assert.ok(Number.isFinite(run.kpis[key]!.mean), `${run.name}.${key}`);
+      }
+    }
+    const predictive = result.runs.find((x) => x.name === "predictive")!;
+    // a forecast MAE in kW: positive, and far below the 50 kW nominal load
+    assert.ok(predictive.kpis["forecastMaeLoadKw"]!.mean > 0 && predictive.kpis["forecastMaeLoadKw"]!.mean < 25);
+    assert.ok(predictive.kpis["forecastMaePvKw"]!.mean > 0 && predictive.kpis["forecastMaePvKw"]!.mean < 25);
+    assert.ok(result.directions.some((d) => d.name.startsWith("reserve-aware")));
+    assert.equal(result.files.length, 2 * REPRODUCTION_RUNS.length + 1);
+    assert.ok(result.files.every((f) => existsSync(f)));
+  });
+
+  it("direction checks compare the means in the seed's direction", () => {
+    const s = (mean: number) => ({ mean, std: 0, ci95: 0, n: 1 });
+    const kpis = (soc: number, scarcity: number) => ({
+      cebrSeedPct: s(100 + soc), iebrSeedPostMeanPct: s(100 + soc), avgSocPostPct: s(soc), bri50PostPct: s(soc), scarcityPostPct: s(scarcity), efc: s(soc / 2),
+    });
+    const runs = [
+      { name: "baseline", scenario: "nominal", policy: "myopic", kpis: kpis(20, 50) },
+      { name: "predictive", scenario: "nominal", policy: "mpc", kpis: kpis(60, 10) },
+      { name: "pv-outage", scenario: "pv-outage", policy: "mpc", kpis: kpis(62, 8) },
+      { name: "load-spike", scenario: "load-spike", policy: "mpc", kpis: kpis(12, 48) },
+      { name: "load-spike-reserve", scenario: "load-spike", policy: "mpc-reserve", kpis: kpis(40, 5) },
+      { name: "load-spike-stochastic", scenario: "load-spike", policy: "mpc-stochastic", kpis: kpis(12, 48) },
+    ];
+    const d = checkDirections(runs);
+    assert.ok(d.filter((x) => !x.name.startsWith("stochastic")).every((x) => x.holds), JSON.stringify(d.filter((x) => !x.holds)));
+    assert.equal(d.find((x) => x.name.startsWith("stochastic"))!.holds, false);
+    runs[1]!.kpis.scarcityPostPct = s(55);
+    assert.equal(checkDirections(runs).find((x) => x.name.includes("scarcity % of ticks"))!.holds, false);
+  });
+});
