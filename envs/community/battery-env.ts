@@ -55,7 +55,7 @@
  */
 import type { Env, Info, ResetOptions, ResetResult, StepResult } from "../../src/core/env.js";
 import { ConfigError, InvalidActionError, ResetNeededError, describeValue } from "../../src/core/errors.js";
-import { Rng, entropySeed, isValidSeed } from "../../src/core/rng.js";
+import { Rng, entropySeed, rngForReset } from "../../src/core/rng.js";
 import { Box } from "../../src/core/spaces.js";
 import { Trajectory, type RecordsTrajectory } from "../../src/core/trajectory.js";
 import { loadCommunityProfiles } from "../../src/data/community-profiles.js";
@@ -199,12 +199,7 @@ export class CommunityBatteryEnv implements Env<Float32Array, Float32Array | Flo
 
   reset(opts: ResetOptions = {}): ResetResult<Float32Array> {
     if (this.#closed) throw new ResetNeededError(this.#envId, "the env is closed");
-    if (opts.seed !== undefined) {
-      if (!isValidSeed(opts.seed)) {
-        throw new ConfigError(`${this.#envId} reset`, [{ path: "seed", expected: "a non-negative safe integer", received: describeValue(opts.seed) }]);
-      }
-      this.#rng = new Rng(opts.seed);
-    }
+    this.#rng = rngForReset(this.#envId, this.#rng, opts.seed);
     const cfg = this.config;
     const days = Math.floor(this.#profiles.length / 24);
     const startDay = cfg.startDay === "random" ? this.#rng.int(days - cfg.days + 1) : cfg.startDay;

@@ -67,7 +67,7 @@
  */
 import type { Env, Info, ResetOptions, ResetResult, StepResult } from "../../src/core/env.js";
 import { ConfigError, InvalidActionError, ResetNeededError, describeValue } from "../../src/core/errors.js";
-import { Rng, entropySeed, isValidSeed } from "../../src/core/rng.js";
+import { Rng, entropySeed, rngForReset } from "../../src/core/rng.js";
 import { Box } from "../../src/core/spaces.js";
 import { Trajectory, type RecordsTrajectory } from "../../src/core/trajectory.js";
 import { microgridKpis, type MicrogridKpis } from "../../src/kpi/microgrid.js";
@@ -298,12 +298,7 @@ export class MicrogridEnv implements Env<Float32Array, Float32Array | Float64Arr
 
   reset(opts: ResetOptions = {}): ResetResult<Float32Array> {
     if (this.#closed) throw new ResetNeededError(this.#envId, "the env is closed");
-    if (opts.seed !== undefined) {
-      if (!isValidSeed(opts.seed)) {
-        throw new ConfigError(`${this.#envId} reset`, [{ path: "seed", expected: "a non-negative safe integer", received: describeValue(opts.seed) }]);
-      }
-      this.#rng = new Rng(opts.seed);
-    }
+    this.#rng = rngForReset(this.#envId, this.#rng, opts.seed);
     // an episode draws its own streams from the env generator, so repeated resets differ
     const episode = this.#rng.int(2 ** 31);
     this.#exo.sample(this.#rng.child(`weather/${episode}`), this.#rng.child(`load/${episode}`));

@@ -3,7 +3,7 @@
  * contracts, the registry, wrappers, the vector env and the env checker.
  */
 export * from "./errors.js";
-export { Rng, isValidSeed, entropySeed } from "./rng.js";
+export { Rng, isValidSeed, entropySeed, rngForReset } from "./rng.js";
 export {
   Box,
   Discrete,

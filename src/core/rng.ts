@@ -6,6 +6,7 @@
  * and thread, so the same seed gives bit-identical trajectories anywhere.
  */
 import seedrandom from "seedrandom";
+import { ConfigError, describeValue } from "./errors.js";
 
 export class Rng {
   readonly #next: () => number;
@@ -62,4 +63,16 @@ export function entropySeed(): number {
   const buf = new Uint32Array(1);
   globalThis.crypto.getRandomValues(buf);
   return buf[0]!;
+}
+
+/**
+ * The generator an env uses after `reset({ seed })`: a fresh one from `seed` when given
+ * (validated: a ConfigError names `seed`), else the current one, so episodes continue its stream.
+ */
+export function rngForReset(envId: string, current: Rng, seed: unknown): Rng {
+  if (seed === undefined) return current;
+  if (!isValidSeed(seed)) {
+    throw new ConfigError(`${envId} reset`, [{ path: "seed", expected: "a non-negative safe integer", received: describeValue(seed) }]);
+  }
+  return new Rng(seed);
 }
