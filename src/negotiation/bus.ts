@@ -25,18 +25,11 @@ export interface BusAgent {
 }
 
 /** One delivered message, as recorded in the transcript. */
-export interface TranscriptEntry {
+export interface TranscriptEntry extends AclMessage {
   /** Delivery number since the transcript was last cleared. */
   seq: number;
   /** The bus's current tick (set by `setTick`). */
   tick: number;
-  performative: Performative;
-  sender: string;
-  receiver: string;
-  topic: string | null;
-  conversationId: number;
-  quantity: number;
-  price: number;
   /** A shallow copy of an object content (so later changes to the original do not show), or the content itself. */
   content: unknown;
 }
