@@ -13,9 +13,9 @@ import { parseConfig } from "../src/core/errors.js";
 import { Rng } from "../src/core/rng.js";
 import type { NormalizeObservationState } from "../src/core/wrappers/normalize-observation.js";
 import { ActorCritic } from "./actor-critic.js";
-import { optimizerArrays, restoreOptimizer, type NamedArray } from "./io.js";
+import { HostRmsProp, clipByGlobalNormHost, readGradients } from "./host-train.js";
+import type { NamedArray } from "./io.js";
 import type { Learner, LearnerInit, LearnerProgress, Transition, UpdateStats } from "./learner.js";
-import { clipByGlobalNorm } from "./networks.js";
 import { ObservationNormalizer } from "./normalizer.js";
 import { normalizeInPlace } from "./ppo.js";
 import { RolloutBuffer } from "./rollout-buffer.js";
@@ -73,7 +73,9 @@ export class A2cLearner implements Learner<Float32Array | number> {
   readonly config: A2cConfig;
   readonly progress: LearnerProgress = { steps: 0, updates: 0 };
   readonly policy: ActorCritic;
-  readonly #optimizer: tf.Optimizer;
+  /** RMSprop on the policy's host copies (the source of truth for its weights; see host-train.ts). */
+  readonly #optimizer: HostRmsProp;
+  readonly #grads: Float32Array[];
   readonly #buffer: RolloutBuffer;
   readonly #normalizer: ObservationNormalizer;
   readonly #learningRate: Schedule;
@@ -89,7 +91,8 @@ export class A2cLearner implements Learner<Float32Array | number> {
     this.#obsSize = init.observationSize;
     this.#root = new Rng(init.seed, "a2c");
     this.policy = new ActorCritic(init.observationSize, init.actionSpace, cfg.hiddenSizes, cfg.initLogStd, this.#root.child("init"));
-    this.#optimizer = tf.train.rmsprop(cfg.learningRate, cfg.rmsPropDecay, 0, cfg.rmsPropEpsilon);
+    this.#optimizer = new HostRmsProp(this.policy.hostArrays, cfg.learningRate, cfg.rmsPropDecay, 0, cfg.rmsPropEpsilon);
+    this.#grads = this.policy.hostArrays.map((a) => new Float32Array(a.length));
     this.#buffer = new RolloutBuffer(cfg.nSteps, init.observationSize, this.policy.actionDim);
     this.#normalizer = new ObservationNormalizer(init.observationSize, cfg.normalizeObservations);
     this.#learningRate = cfg.annealLearningRate ? linearSchedule(cfg.learningRate, 0, init.scheduleSteps) : () => cfg.learningRate;
@@ -135,7 +138,7 @@ export class A2cLearner implements Learner<Float32Array | number> {
     const n = buf.size;
     const d = this.#obsSize;
     const lr = this.#learningRate(this.progress.steps - n);
-    (this.#optimizer as unknown as { learningRate: number }).learningRate = lr;
+    this.#optimizer.learningRate = lr;
     const adv = buf.advantages.slice(0, n);
     if (cfg.normalizeAdvantage && n > 1) normalizeInPlace(adv);
     const loss = tf.tidy(() => {
@@ -149,12 +152,15 @@ export class A2cLearner implements Learner<Float32Array | number> {
         const vLoss = tf.mean(tf.square(tf.sub(returns, e.value)));
         return tf.add(tf.sub(pgLoss, tf.mul(cfg.entCoef, tf.mean(e.entropy))), tf.mul(cfg.vfCoef, vLoss)) as tf.Scalar;
       }, this.policy.variables);
-      this.#optimizer.applyGradients(clipByGlobalNorm(grads, cfg.maxGradNorm));
+      // one read-back of every gradient; clipping and RMSprop run on the host copies
+      readGradients(this.policy.variables, grads, this.#grads);
       return value;
     });
     const lossValue = loss.dataSync()[0]!;
     loss.dispose();
-    this.policy.syncHost();
+    clipByGlobalNormHost(this.#grads, cfg.maxGradNorm);
+    this.#optimizer.step(this.policy.hostArrays, this.#grads);
+    this.policy.pushHost();
     this.progress.updates++;
     return { loss: lossValue, learningRate: lr };
   }
@@ -162,13 +168,13 @@ export class A2cLearner implements Learner<Float32Array | number> {
   async snapshot(): Promise<{ state: Record<string, unknown>; arrays: NamedArray[] }> {
     return {
       state: { progress: { ...this.progress }, normalizer: this.#normalizer.getState(), restored: "weights, log-std, RMSprop state, observation statistics, step counter; a partial rollout is dropped" },
-      arrays: [...this.policy.arrays(), ...(await optimizerArrays(this.#optimizer))],
+      arrays: [...this.policy.arrays(), ...this.#optimizer.arrays(this.policy.variables.map((v) => v.shape))],
     };
   }
 
   async restore(state: Record<string, unknown>, arrays: Map<string, NamedArray>): Promise<void> {
     this.policy.setArrays(arrays);
-    await restoreOptimizer(this.#optimizer, arrays);
+    this.#optimizer.restore(arrays);
     this.#normalizer.setState(state["normalizer"] as NormalizeObservationState);
     Object.assign(this.progress, state["progress"] as LearnerProgress);
     this.#sampleRng = this.#root.child(`sample/${this.progress.steps}`);
@@ -180,6 +186,5 @@ export class A2cLearner implements Learner<Float32Array | number> {
 
   dispose(): void {
     this.policy.dispose();
-    this.#optimizer.dispose();
   }
 }

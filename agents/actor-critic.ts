@@ -159,6 +159,22 @@ export class ActorCritic {
     return { logProb, entropy, value };
   }
 
+  /** The host copies in `variables` order (the arrays a host optimizer updates; see host-train.ts). */
+  get hostArrays(): Float32Array[] {
+    return [...this.actor.host, ...this.critic.host, ...(this.logStd ? [this.#logStdHost] : [])];
+  }
+
+  /** Uploads the host copies to the variables (after a host-side update). */
+  pushHost(): void {
+    this.actor.pushHost();
+    this.critic.pushHost();
+    if (this.logStd) {
+      const t = tf.tensor(this.#logStdHost, this.logStd.shape);
+      this.logStd.assign(t);
+      t.dispose();
+    }
+  }
+
   /** Reads the variables back into the host copies (after an update). */
   syncHost(): void {
     this.actor.syncHost();

@@ -19,9 +19,10 @@ import { ConfigError, parseConfig } from "../src/core/errors.js";
 import { Rng } from "../src/core/rng.js";
 import { Discrete } from "../src/core/spaces.js";
 import type { NormalizeObservationState } from "../src/core/wrappers/normalize-observation.js";
-import { networkArrays, optimizerArrays, restoreOptimizer, takeArrays, type NamedArray } from "./io.js";
+import { networkArrays, takeArrays, type NamedArray } from "./io.js";
 import type { Learner, LearnerInit, LearnerProgress, Transition, UpdateStats } from "./learner.js";
-import { Mlp, clipByGlobalNorm } from "./networks.js";
+import { HostAdam, backwardHost, clipByGlobalNormHost, forwardDevice, forwardTape, zerosLike } from "./host-train.js";
+import { Mlp } from "./networks.js";
 import { ObservationNormalizer } from "./normalizer.js";
 import { ReplayBuffer } from "./replay-buffer.js";
 import { linearSchedule, type Schedule } from "./schedules.js";
@@ -83,7 +84,11 @@ export class DqnLearner implements Learner<number> {
   readonly #obsSize: number;
   readonly #q: Mlp;
   readonly #target: Mlp;
-  readonly #optimizer: tf.Optimizer;
+  /** Adam on the host copy of the online network (the source of truth for its weights). */
+  readonly #optimizer: HostAdam;
+  readonly #grads: Float32Array[];
+  /** dLoss/dQ(s, .) of a batch (non-zero at the taken actions). */
+  readonly #dq: Float32Array;
   readonly #buffer: ReplayBuffer;
   readonly #normalizer: ObservationNormalizer;
   readonly #epsilon: Schedule;
@@ -107,7 +112,10 @@ export class DqnLearner implements Learner<number> {
     this.#q = new Mlp({ sizes, activation: "relu" }, root.child("init"));
     this.#target = new Mlp({ sizes, activation: "relu" }, root.child("init"));
     this.#target.copyFrom(this.#q);
-    this.#optimizer = tf.train.adam(cfg.learningRate);
+    // tf.train.adam's defaults: beta1 0.9, beta2 0.999, the backend's epsilon
+    this.#optimizer = new HostAdam(this.#q.host, cfg.learningRate);
+    this.#grads = zerosLike(this.#q);
+    this.#dq = new Float32Array(cfg.batchSize * this.nActions);
     this.#buffer = new ReplayBuffer(cfg.bufferSize, init.observationSize, root.child("replay"));
     this.#normalizer = new ObservationNormalizer(init.observationSize, cfg.normalizeObservations);
     this.#epsilon = linearSchedule(cfg.explorationInitialEps, cfg.explorationFinalEps, cfg.explorationFraction * init.scheduleSteps);
@@ -151,33 +159,54 @@ export class DqnLearner implements Learner<number> {
     return best;
   }
 
-  /** One gradient step on a replay batch; returns the Huber loss. */
+  /**
+   * One gradient step on a replay batch; returns the Huber loss.
+   *
+   * The same computation as a `tf.variableGrads` step (double DQN target, mean Huber loss,
+   * clipping by global norm, Adam), arranged for few wasm ops (see host-train.ts): the online
+   * network runs on the observations (activations kept) and the next observations, the
+   * target network on the next observations; their Q values are read back and the targets,
+   * the loss and its
+   * gradient with respect to Q(s, a) (clip(Q - target, -1, 1) / B, Huber's delta being 1)
+   * are computed on the host; the backward pass of that gradient runs on the device, and
+   * clipping and Adam update the host copy of the weights, which is then uploaded.
+   */
   #update(): number {
     const cfg = this.config;
-    const b = this.#buffer.sample(cfg.batchSize, this.#normalizeInto);
+    const B = cfg.batchSize;
+    const b = this.#buffer.sample(B, this.#normalizeInto);
     const n = this.nActions;
     const d = this.#obsSize;
-    const loss = tf.tidy(() => {
-      const obs = tf.tensor2d(b.observations, [b.batchSize, d]);
-      const next = tf.tensor2d(b.nextObservations, [b.batchSize, d]);
-      // double DQN: the online network picks the next action, the target network values it
-      const nextAction = tf.oneHot(tf.argMax(this.#q.apply(next), 1), n);
-      const nextValue = tf.sum(tf.mul(this.#target.apply(next), nextAction), 1);
-      const notDone = tf.sub(1, tf.tensor1d(b.terminated));
-      const target = tf.add(tf.tensor1d(b.rewards), tf.mul(tf.mul(notDone, cfg.gamma), nextValue));
-      const taken = tf.oneHot(tf.tensor1d(b.actions, "int32"), n);
-      const { value, grads } = tf.variableGrads(
-        () => tf.losses.huberLoss(target, tf.sum(tf.mul(this.#q.apply(obs), taken), 1)) as tf.Scalar,
-        this.#q.variables,
-      );
-      this.#optimizer.applyGradients(clipByGlobalNorm(grads, cfg.maxGradNorm));
-      return value;
+    const dq = this.#dq;
+    let loss = 0;
+    tf.tidy(() => {
+      const tape = forwardTape(this.#q, b.observations, B);
+      const next = tf.tensor2d(b.nextObservations, [B, d]);
+      const qNow = tape.output.dataSync() as Float32Array;
+      const qNext = forwardDevice(this.#q, next).dataSync() as Float32Array;
+      const qTarget = forwardDevice(this.#target, next).dataSync() as Float32Array;
+      dq.fill(0);
+      const gamma = Math.fround(cfg.gamma);
+      for (let r = 0; r < B; r++) {
+        // double DQN: the online network picks the next action (first maximum, as tf.argMax), the target network values it
+        const o = r * n;
+        let best = 0;
+        for (let a = 1; a < n; a++) if (qNext[o + a]! > qNext[o + best]!) best = a;
+        const nextValue = qTarget[r * n + best]!;
+        const notDone = 1 - b.terminated[r]!;
+        const target = Math.fround(b.rewards[r]! + Math.fround(Math.fround(notDone * gamma) * nextValue));
+        const err = qNow[r * n + b.actions[r]!]! - target;
+        const abs = Math.abs(err);
+        loss += abs <= 1 ? 0.5 * abs * abs : abs - 0.5;
+        dq[r * n + b.actions[r]!] = (err > 1 ? 1 : err < -1 ? -1 : err) / B;
+      }
+      backwardHost(this.#q, tape, dq, this.#grads);
     });
-    const lossValue = loss.dataSync()[0]!;
-    loss.dispose();
-    this.#q.syncHost();
+    clipByGlobalNormHost(this.#grads, cfg.maxGradNorm);
+    this.#optimizer.step(this.#q.host, this.#grads);
+    this.#q.pushHost();
     this.progress.updates++;
-    return lossValue;
+    return Math.fround(loss / B);
   }
 
   #updateTarget(): void {
@@ -198,7 +227,7 @@ export class DqnLearner implements Learner<number> {
       arrays: [
         ...networkArrays("q", this.#q.variables, this.#q.host),
         ...networkArrays("target", this.#target.variables, this.#target.host),
-        ...(await optimizerArrays(this.#optimizer)),
+        ...this.#optimizer.arrays(this.#q.variables.map((v) => v.shape)),
       ],
     };
   }
@@ -206,7 +235,7 @@ export class DqnLearner implements Learner<number> {
   async restore(state: Record<string, unknown>, arrays: Map<string, NamedArray>): Promise<void> {
     this.#q.setWeights(takeArrays(arrays, "q", this.#q.variables.length));
     this.#target.setWeights(takeArrays(arrays, "target", this.#target.variables.length));
-    await restoreOptimizer(this.#optimizer, arrays);
+    this.#optimizer.restore(arrays);
     this.#normalizer.setState(state["normalizer"] as NormalizeObservationState);
     Object.assign(this.progress, state["progress"] as LearnerProgress);
     // a resumed run explores with a fresh stream tied to where it resumes, not a replay of step 0's
@@ -220,6 +249,5 @@ export class DqnLearner implements Learner<number> {
   dispose(): void {
     this.#q.dispose();
     this.#target.dispose();
-    this.#optimizer.dispose();
   }
 }

@@ -2,11 +2,12 @@
  * Networks: multilayer perceptrons held as raw tfjs variables, with a second, plain
  * Float32Array copy of the weights for acting.
  *
- * Why raw variables and not tf.layers: the learners write their own train steps
- * (`tf.variableGrads` + an optimizer inside `tf.tidy`), which on the wasm backend costs
- * a fraction of `model.trainOnBatch`; and choosing one action is a 57-64-64-n product
- * that plain JavaScript does in ~15 us, against ~150 us for a tfjs `predict` of one row.
- * `syncHost()` reads the weights back after each update (a few KB).
+ * Why raw variables and not tf.layers: the learners write their own train steps (see
+ * host-train.ts: a hand-written backward pass for DQN, `tf.variableGrads` for PPO and A2C,
+ * clipping and the optimizer on the host copy), which on the wasm backend cost a fraction of
+ * `model.trainOnBatch`; and choosing one action is a 57-64-64-n product that plain
+ * JavaScript does in ~15 us, against ~150 us for a tfjs `predict` of one row. A learner that
+ * updates the host copy uploads it with `pushHost()`; `syncHost()` reads variables back.
  *
  * Initialisation is Glorot-uniform (He et al. use it too for ReLU MLPs of this size),
  * drawn from the run's seeded Rng, so the same seed gives the same weights on every
@@ -119,6 +120,15 @@ export class Mlp {
   /** Reads the variables back into the host copy (after an update). */
   syncHost(): void {
     this.variables.forEach((v, i) => this.host[i]!.set(v.dataSync() as Float32Array));
+  }
+
+  /** Uploads the host copy to the variables (after a host-side update, see host-train.ts). */
+  pushHost(): void {
+    this.variables.forEach((v, i) => {
+      const t = tf.tensor(this.host[i]!, v.shape);
+      v.assign(t);
+      t.dispose();
+    });
   }
 
   /** Sets both the variables and the host copy from arrays in `variables` order. */

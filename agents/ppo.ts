@@ -15,9 +15,9 @@ import { parseConfig } from "../src/core/errors.js";
 import { Rng } from "../src/core/rng.js";
 import type { NormalizeObservationState } from "../src/core/wrappers/normalize-observation.js";
 import { ActorCritic } from "./actor-critic.js";
-import { optimizerArrays, restoreOptimizer, type NamedArray } from "./io.js";
+import { HostAdam, clipByGlobalNormHost, readGradients } from "./host-train.js";
+import type { NamedArray } from "./io.js";
 import type { Learner, LearnerInit, LearnerProgress, Transition, UpdateStats } from "./learner.js";
-import { clipByGlobalNorm } from "./networks.js";
 import { ObservationNormalizer } from "./normalizer.js";
 import { RolloutBuffer } from "./rollout-buffer.js";
 import { linearSchedule, type Schedule } from "./schedules.js";
@@ -86,7 +86,9 @@ export class PpoLearner implements Learner<Float32Array | number> {
   readonly config: PpoConfig;
   readonly progress: LearnerProgress = { steps: 0, updates: 0 };
   readonly policy: ActorCritic;
-  readonly #optimizer: tf.Optimizer;
+  /** Adam on the policy's host copies (the source of truth for its weights; see host-train.ts). */
+  readonly #optimizer: HostAdam;
+  readonly #grads: Float32Array[];
   readonly #buffer: RolloutBuffer;
   readonly #normalizer: ObservationNormalizer;
   readonly #learningRate: Schedule;
@@ -104,7 +106,8 @@ export class PpoLearner implements Learner<Float32Array | number> {
     this.#root = new Rng(init.seed, "ppo");
     this.policy = new ActorCritic(init.observationSize, init.actionSpace, cfg.hiddenSizes, cfg.initLogStd, this.#root.child("init"));
     // CleanRL uses eps 1e-5 for PPO's Adam
-    this.#optimizer = tf.train.adam(cfg.learningRate, 0.9, 0.999, 1e-5);
+    this.#optimizer = new HostAdam(this.policy.hostArrays, cfg.learningRate, 0.9, 0.999, 1e-5);
+    this.#grads = this.policy.hostArrays.map((a) => new Float32Array(a.length));
     this.#buffer = new RolloutBuffer(cfg.nSteps, init.observationSize, this.policy.actionDim);
     this.#normalizer = new ObservationNormalizer(init.observationSize, cfg.normalizeObservations);
     this.#learningRate = cfg.annealLearningRate ? linearSchedule(cfg.learningRate, 0, init.scheduleSteps) : () => cfg.learningRate;
@@ -153,7 +156,8 @@ export class PpoLearner implements Learner<Float32Array | number> {
     const cfg = this.config;
     const buf = this.#buffer;
     const lr = this.#learningRate(this.progress.steps - buf.size);
-    (this.#optimizer as unknown as { learningRate: number }).learningRate = lr;
+    this.#optimizer.learningRate = lr;
+    const params = this.policy.hostArrays;
     const batchSize = Math.max(1, Math.floor(buf.size / cfg.numMinibatches));
     const d = this.#obsSize;
     const vars = this.policy.variables;
@@ -190,9 +194,13 @@ export class PpoLearner implements Learner<Float32Array | number> {
             }
             return tf.add(tf.sub(pgLoss, tf.mul(cfg.entCoef, tf.mean(e.entropy))), tf.mul(cfg.vfCoef, vLoss)) as tf.Scalar;
           }, vars);
-          this.#optimizer.applyGradients(clipByGlobalNorm(grads, cfg.maxGradNorm));
+          // one read-back of every gradient; clipping and Adam run on the host copies
+          readGradients(vars, grads, this.#grads);
           return [value, clipped!];
         });
+        clipByGlobalNormHost(this.#grads, cfg.maxGradNorm);
+        this.#optimizer.step(params, this.#grads);
+        this.policy.pushHost();
         lossSum += loss.dataSync()[0]!;
         clipFracSum += clipFrac.dataSync()[0]!;
         count++;
@@ -201,20 +209,19 @@ export class PpoLearner implements Learner<Float32Array | number> {
         this.progress.updates++;
       }
     }
-    this.policy.syncHost();
     return { loss: lossSum / count, clipFraction: clipFracSum / count, learningRate: lr };
   }
 
   async snapshot(): Promise<{ state: Record<string, unknown>; arrays: NamedArray[] }> {
     return {
       state: { progress: { ...this.progress }, normalizer: this.#normalizer.getState(), restored: "weights, log-std, Adam state, observation statistics, step counter; a partial rollout is dropped" },
-      arrays: [...this.policy.arrays(), ...(await optimizerArrays(this.#optimizer))],
+      arrays: [...this.policy.arrays(), ...this.#optimizer.arrays(this.policy.variables.map((v) => v.shape))],
     };
   }
 
   async restore(state: Record<string, unknown>, arrays: Map<string, NamedArray>): Promise<void> {
     this.policy.setArrays(arrays);
-    await restoreOptimizer(this.#optimizer, arrays);
+    this.#optimizer.restore(arrays);
     this.#normalizer.setState(state["normalizer"] as NormalizeObservationState);
     Object.assign(this.progress, state["progress"] as LearnerProgress);
     this.#sampleRng = this.#root.child(`sample/${this.progress.steps}`);
@@ -227,7 +234,6 @@ export class PpoLearner implements Learner<Float32Array | number> {
 
   dispose(): void {
     this.policy.dispose();
-    this.#optimizer.dispose();
   }
 }
 

@@ -9,10 +9,15 @@
  * two hidden layers of 64, 11 action levels, updates from step 1,000. PPO runs CleanRL's
  * defaults (2048-step rollouts, 10 epochs) with minibatches of 64 and of 256.
  *
- * What makes it fast (see agents/networks.ts): a hand-written train step (tf.variableGrads +
- * Adam inside tf.tidy) instead of model.trainOnBatch; actions chosen by a plain Float32Array
- * forward pass on a host copy of the weights (~15 us, against ~150 us for a one-row
- * predict), read back once per update; replay sampling into reused typed arrays.
+ * What makes it fast (see agents/networks.ts and agents/host-train.ts): on wasm every op costs
+ * a fixed ~10-30 us, so the train steps dispatch few of them. DQN's update runs the forward
+ * passes on the device, reads the Q values back, computes the double-DQN targets and the Huber
+ * gradient on the host, runs a hand-written backward pass (~15 ops, one read-back) and does
+ * gradient clipping and Adam on the host copy of the weights, uploaded once per update (~0.8 ms
+ * against ~2.5 ms for tf.variableGrads + a tfjs Adam). PPO and A2C keep tf.variableGrads but
+ * clip and step Adam / RMSprop on the host. Actions are chosen by a plain Float32Array forward
+ * pass on the host copy (~15 us, against ~150 us for a one-row predict); replay sampling
+ * writes into reused typed arrays.
  */
 import "../envs/index.js";
 import { train, type Algo } from "../training/train.js";
