@@ -46,6 +46,12 @@ export interface RunSweepOptions {
   /** Runs the trials; the caller keeps ownership and closes it. Default: a Piscina pool, closed at the end. */
   executor?: TrialExecutor;
   onProgress?: (progress: SweepProgress) => void;
+  /**
+   * Check every trial's hyperparameters against its learner's schema before anything runs.
+   * Default: true with the default executor (whose workers run the real learners); false when
+   * a custom executor is passed, since its task module may read other fields.
+   */
+  checkHyperparameters?: boolean;
 }
 
 /** One trial of the sweep as it stands after the run. */
@@ -72,16 +78,31 @@ export interface SweepSummary {
 }
 
 /**
- * Checks every distinct env config against the env's schema before any trial starts, so a
- * typo fails the sweep at once, with the field named, instead of failing every trial twice.
+ * Checks every distinct env config and every distinct set of hyperparameters against their
+ * schemas before any trial starts, so a typo fails the sweep at once, with the field named,
+ * instead of failing (and being retried) in every worker. The learners' schemas load tfjs,
+ * so they are imported only here, when a sweep is about to run.
  */
-function checkEnvConfigs(trials: readonly TrialSpec[]): void {
+async function checkTrialConfigs(trials: readonly TrialSpec[], checkHyperparameters: boolean): Promise<void> {
   const checked = new Set<string>();
   for (const trial of trials) {
-    const key = JSON.stringify([trial.envId, trial.envConfig]);
-    if (checked.has(key)) continue;
-    checked.add(key);
-    resolveConfig(trial.envId, trial.envConfig);
+    const envKey = JSON.stringify(["env", trial.envId, trial.envConfig]);
+    if (!checked.has(envKey)) {
+      checked.add(envKey);
+      resolveConfig(trial.envId, trial.envConfig);
+    }
+  }
+  if (!checkHyperparameters) return;
+  const { parseA2cConfig } = await import("../agents/a2c.js");
+  const { parseDqnConfig } = await import("../agents/dqn.js");
+  const { parsePpoConfig } = await import("../agents/ppo.js");
+  const parsers = { dqn: parseDqnConfig, ppo: parsePpoConfig, a2c: parseA2cConfig };
+  for (const trial of trials) {
+    const hpKey = JSON.stringify([trial.algo, trial.hyperparameters]);
+    if (!checked.has(hpKey)) {
+      checked.add(hpKey);
+      parsers[trial.algo](trial.hyperparameters);
+    }
   }
 }
 
@@ -93,7 +114,7 @@ function checkEnvConfigs(trials: readonly TrialSpec[]): void {
 export async function runSweep(input: unknown, opts: RunSweepOptions = {}): Promise<SweepSummary> {
   const spec: SweepSpec = parseSweepSpec(input);
   const trials = expandSweep(spec);
-  checkEnvConfigs(trials);
+  await checkTrialConfigs(trials, opts.checkHyperparameters ?? opts.executor === undefined);
   const outDir = resolve(spec.outDir);
   const store = ResultsStore.inDir(outDir);
   const finished = store.load();

@@ -82,6 +82,15 @@ describe("runSweep", function () {
     assert.equal(existsSync(join(outDir, ATTEMPTS_LOG)), false);
   });
 
+  it("rejects hyperparameters a learner's schema refuses before running any trial (default executor)", async () => {
+    const outDir = mkdtempSync(join(tmpdir(), "gridgym-sweep-"));
+    const spec = { ...sweepSpec(outDir), hyperparameters: { dqn: { gamma: 1.5 }, ppo: { clipCoef: -1 } } };
+    await assert.rejects(runSweep(spec, { workers: 1 }), {
+      message: "invalid dqn hyperparameters:\n  gamma: expected a number <= 1, got 1.5",
+    });
+    assert.equal(existsSync(join(outDir, RESULTS_FILE)), false);
+  });
+
   it("SIGKILL of the sweep process mid-run, then a re-run: every trial has exactly one result", async function () {
     const outDir = mkdtempSync(join(tmpdir(), "gridgym-sweep-"));
     const spec = sweepSpec(outDir, { sleepMs: 150 }, [0, 1, 2, 3, 4, 5]);
