@@ -6,7 +6,7 @@
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 import type { EvaluationResult } from "./evaluate.js";
-import { STORAGE_KPI_COLUMNS, kpiCell, type KpiColumn } from "./table.js";
+import { kpiCell, kpiColumnsFor, type KpiColumn } from "./table.js";
 
 /** One point of a learner's learning curve; either return may be missing at a given step. */
 export interface LearningCurvePoint {
@@ -35,7 +35,7 @@ export interface ReportInput {
   /** Empty when no learner ran: the report then says so instead of drawing an empty chart. */
   learningCurves: LearningCurve[];
   notes?: string[];
-  /** Rows of the KPI table (default: the storage KPI suite of training/table.ts). */
+  /** Rows of the KPI table (default: the suite that fits the results, training/table.ts). */
   kpiColumns?: readonly KpiColumn[];
 }
 
@@ -96,7 +96,7 @@ export async function renderBenchmarkReport(input: ReportInput): Promise<string>
     facts(input),
     "<h2>KPIs</h2>",
     "<p>Cells: mean ± half-width of the 95 % confidence interval of the mean over the seeds (Student's t).</p>",
-    kpiTable(input.results, input.kpiColumns ?? STORAGE_KPI_COLUMNS),
+    kpiTable(input.results, input.kpiColumns ?? kpiColumnsFor(input.results)),
     "<h2>Charts</h2>",
     ...figures,
     notes.length > 0 ? `<h2>Notes</h2>\n<ul>${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join("")}</ul>` : "",

@@ -35,7 +35,7 @@ export function kpiCell(r: EvaluationResult, c: KpiColumn): string {
 }
 
 /** Fixed-width table for a terminal. */
-export function formatTable(results: readonly EvaluationResult[], columns: readonly KpiColumn[] = STORAGE_KPI_COLUMNS): string {
+export function formatTable(results: readonly EvaluationResult[], columns: readonly KpiColumn[] = kpiColumnsFor(results)): string {
   const header = ["KPI", ...results.map((r) => r.policy)];
   const rows = columns.map((c) => [c.label, ...results.map((r) => kpiCell(r, c))]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -44,9 +44,31 @@ export function formatTable(results: readonly EvaluationResult[], columns: reado
 }
 
 /** The same table in Markdown. */
-export function formatMarkdownTable(results: readonly EvaluationResult[], columns: readonly KpiColumn[] = STORAGE_KPI_COLUMNS): string {
+export function formatMarkdownTable(results: readonly EvaluationResult[], columns: readonly KpiColumn[] = kpiColumnsFor(results)): string {
   const header = `| KPI | ${results.map((r) => r.policy).join(" | ")} |`;
   const sep = `|---|${results.map(() => "---:").join("|")}|`;
   const rows = columns.map((c) => `| ${c.label} | ${results.map((r) => kpiCell(r, c)).join(" | ")} |`);
   return [header, sep, ...rows].join("\n");
+}
+
+/** The microgrid suite (SPEC section 1): the seed's Table 1 rows plus import and unserved energy. */
+export const MICROGRID_KPI_COLUMNS: readonly KpiColumn[] = [
+  { key: "importCost", label: "import cost", digits: 1 },
+  { key: "importKwh", label: "grid import (kWh)", digits: 0 },
+  { key: "exportKwh", label: "grid export (kWh)", digits: 0 },
+  { key: "selfSufficiency", label: "self-sufficiency (%)", scale: 100, digits: 1 },
+  { key: "cebrSeedPct", label: "final CEBR, seed def. (%)", digits: 1 },
+  { key: "cebrLocalPct", label: "final CEBR, local (%)", digits: 1 },
+  { key: "iebrSeedPostMeanPct", label: "mean IEBR post (%)", digits: 1 },
+  { key: "avgSocPostPct", label: "avg SoC post (%)", digits: 1 },
+  { key: "bri50PostPct", label: "BRI>=50 (% of ticks)", digits: 1 },
+  { key: "scarcityPostPct", label: "scarcity (% of ticks)", digits: 1 },
+  { key: "efc", label: "equivalent full cycles", digits: 2 },
+  { key: "unservedKwh", label: "unserved (kWh)", digits: 1 },
+];
+
+/** The KPI rows that fit an env's KPI suite (by the keys its first result reports). */
+export function kpiColumnsFor(results: readonly EvaluationResult[]): readonly KpiColumn[] {
+  const keys = results[0] ? Object.keys(results[0].summary) : [];
+  return keys.includes("cebrSeedPct") ? MICROGRID_KPI_COLUMNS : STORAGE_KPI_COLUMNS;
 }
