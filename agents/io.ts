@@ -80,7 +80,8 @@ export function loadArrays(dir: string): { meta: ModelFileMeta; arrays: Map<stri
 
 /** The arrays of one network, named `${prefix}/${i}`. */
 export function networkArrays(prefix: string, variables: readonly tf.Variable[], host: readonly Float32Array[]): NamedArray[] {
-  return variables.map((v, i) => ({ name: `${prefix}/${i}`, shape: [...v.shape], data: host[i]! }));
+  // copies: a snapshot must not change as training goes on (train()'s keepBest holds one)
+  return variables.map((v, i) => ({ name: `${prefix}/${i}`, shape: [...v.shape], data: host[i]!.slice() }));
 }
 
 /** Arrays `${prefix}/0..n-1` from a loaded file, in order; throws ConfigError when one is missing. */

@@ -25,26 +25,33 @@ function arg(name: string, fallback: string): string {
 
 const ENV_ID = "CommunityBattery-v0";
 const SEEDS = [1000, 1001, 1002, 1003, 1004];
+// model selection (keepBest) on validation episodes apart from the test seeds above
+const VALIDATION_SEEDS = [2000, 2001, 2002, 2003, 2004];
 const SEED = Number(arg("--seed", "1"));
 const OUT = arg("--out", "runs/learning");
 const ONLY = arg("--only", "");
 // training env config (e.g. {"rewardBaseline":"idle"}); evaluation always uses the default config
-const TRAIN_ENV_CONFIG = JSON.parse(arg("--env-config", "{}")) as object;
+// rewards relative to an idle battery by default: the same optimal policy, far less variance
+const TRAIN_ENV_CONFIG = JSON.parse(arg("--env-config", '{"rewardBaseline":"idle"}')) as object;
 
 const RUNS: { algo: Algo; steps: number; hyperparameters: Record<string, unknown> }[] = [
   {
     algo: "dqn",
-    steps: Number(arg("--dqn-steps", "200000")),
+    steps: Number(arg("--dqn-steps", "500000")),
     hyperparameters: {
-      // 21 levels of 60 kW: fine enough to stop at a full or empty battery, few enough to learn fast
-      actionLevels: 21,
-      explorationFraction: 0.3,
+      // 5 levels (-600, -300, 0, 300, 600 kW): arbitrage is mostly full power or idle, and fewer
+      // actions learn faster than 11 or 21 (21 levels: 73-81 % of the oracle's saving, 5: 87-88 %)
+      actionLevels: 5,
+      // the gain of charging now arrives when discharging 6-18 h later: gamma 0.98 (0.95: 84 %)
+      gamma: 0.98,
       learningRate: 5e-4,
+      explorationFraction: 0.2,
+      targetUpdateInterval: 2000,
     },
   },
   {
     algo: "ppo",
-    steps: Number(arg("--ppo-steps", "300000")),
+    steps: Number(arg("--ppo-steps", "500000")),
     hyperparameters: {
       // minibatches of 256 (not CleanRL's 64): tfjs' per-op overhead dominates, so bigger batches are nearly free
       numMinibatches: 8,
@@ -68,10 +75,11 @@ for (const run of RUNS) {
     seed: SEED,
     steps: run.steps,
     outDir,
-    evalSeeds: SEEDS,
+    evalSeeds: VALIDATION_SEEDS,
     evalEvery: Math.ceil(run.steps / 10),
+    keepBest: true,
     hooks: {
-      onEval: (e) => { console.log(`  step ${e.step}: eval mean cost ${e.kpis["totalCostEur"]?.toFixed(1)} EUR`); },
+      onEval: (e) => { console.log(`  step ${e.step}: validation mean cost ${e.kpis["totalCostEur"]?.toFixed(1)} EUR`); },
     },
   });
   console.log(`  backend ${r.backend}, ${Math.round(r.stepsPerSecond)} env steps/s, wall ${(r.wallSeconds / 60).toFixed(1)} min`);

@@ -54,6 +54,12 @@ export interface TrainOptions {
   outDir?: string;
   evalSeeds?: number[];
   evalEvery?: number;
+  /**
+   * Keep the learner of the best evaluation (highest mean return on `evalSeeds`) rather than
+   * the last one: saved, returned and scored. Use evaluation seeds apart from the seeds the
+   * model is finally judged on, or the choice leaks the test set.
+   */
+  keepBest?: boolean;
   hooks?: TrainHooks;
   resumeFrom?: string;
   backend?: "auto" | "wasm" | "cpu" | "tensorflow";
@@ -88,6 +94,7 @@ const trainOptionsSchema = z.strictObject({
   evalSeeds: z.array(z.number().int().min(HELD_OUT_SEED_START).max(Number.MAX_SAFE_INTEGER)).min(1).optional(),
   /** Env steps between evaluations; 0: only the final one. Default: a tenth of the run. */
   evalEvery: z.number().int().min(0).optional(),
+  keepBest: z.boolean().optional(),
   hooks: z.custom<TrainHooks>((h) => h === undefined || (typeof h === "object" && h !== null)).optional(),
   resumeFrom: z.string().min(1).optional(),
   backend: z.enum(["auto", "wasm", "cpu", "tensorflow"]).optional(),
@@ -228,12 +235,15 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const episodeSeeds = new Rng(o.seed, startStep === 0 ? "train-episodes" : `train-episodes/${startStep}`);
   let evalMs = 0;
   let lastEval: { meanReturn: number; kpis: Record<string, number> } | null = null;
-  const runEval = (step: number): boolean => {
+  let best: { meanReturn: number; kpis: Record<string, number>; snap: Awaited<ReturnType<Learner<unknown>["snapshot"]>> } | null = null;
+  const runEval = async (step: number): Promise<boolean> => {
     const t0 = performance.now();
-    lastEval = evaluatePolicy(o.envId, o.envConfig, policy, evalSeeds, recordsKpis);
+    const e = evaluatePolicy(o.envId, o.envConfig, policy, evalSeeds, recordsKpis);
+    lastEval = e;
+    if (o.keepBest && (best === null || e.meanReturn > best.meanReturn)) best = { ...e, snap: await learner.snapshot() };
     evalMs += performance.now() - t0;
-    learningCurve.push({ step, evalReturn: lastEval.meanReturn });
-    return hooks.onEval?.({ step, meanReturn: lastEval.meanReturn, kpis: lastEval.kpis }) !== false;
+    learningCurve.push({ step, evalReturn: e.meanReturn });
+    return hooks.onEval?.({ step, meanReturn: e.meanReturn, kpis: e.kpis }) !== false;
   };
 
   let episode = 0;
@@ -268,15 +278,16 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       } else {
         observation = r.observation;
       }
-      if (evalEvery > 0 && stepsDone % evalEvery === 0 && stepsDone < o.steps && !runEval(step)) go = false;
+      if (evalEvery > 0 && stepsDone % evalEvery === 0 && stepsDone < o.steps && !(await runEval(step))) go = false;
       if (!go) break;
     }
     const finalStep = startStep + stepsDone;
-    runEval(finalStep);
+    await runEval(finalStep);
+    const chosen = best ?? { ...lastEval!, snap: null };
     const trainSeconds = (performance.now() - started - evalMs) / 1000;
     let modelDir: string | undefined;
     if (o.outDir !== undefined) {
-      const snap = await learner.snapshot();
+      const snap = chosen.snap ?? await learner.snapshot();
       const meta: RunMeta = {
         algo: o.algo,
         envId: o.envId,
@@ -302,7 +313,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       stepsPerSecond: stepsDone / Math.max(1e-9, trainSeconds),
       wallSeconds: (performance.now() - started) / 1000,
       learningCurve,
-      kpis: lastEval!.kpis,
+      kpis: chosen.kpis,
     };
     if (modelDir !== undefined) {
       result.modelDir = modelDir;

@@ -34,6 +34,16 @@ export const TrialSpecSchema = z.strictObject({
   seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   /** Environment steps to train for. */
   steps: z.number().int().min(1),
+  /**
+   * How the run is evaluated while it trains (optional: absent, train()'s defaults apply and the
+   * trial id is what it was without this field). `keepBest` keeps the best-evaluated learner;
+   * give it validation `seeds` apart from the seeds the model is finally judged on.
+   */
+  evaluation: z.strictObject({
+    seeds: z.array(z.number().int().min(1000)).min(1).optional(),
+    every: z.number().int().min(0).optional(),
+    keepBest: z.boolean().optional(),
+  }).optional(),
 });
 
 /** A validated trial description with defaults filled in. */
@@ -115,6 +125,9 @@ export async function runTrial(spec: unknown, opts: RunTrialOptions = {}): Promi
     hyperparameters: parsed.hyperparameters,
     seed: parsed.seed,
     steps: parsed.steps,
+    ...(parsed.evaluation?.seeds === undefined ? {} : { evalSeeds: parsed.evaluation.seeds }),
+    ...(parsed.evaluation?.every === undefined ? {} : { evalEvery: parsed.evaluation.every }),
+    ...(parsed.evaluation?.keepBest === undefined ? {} : { keepBest: parsed.evaluation.keepBest }),
     ...(opts.outDir === undefined ? {} : { outDir: join(opts.outDir, "models", id) }),
   });
   return {

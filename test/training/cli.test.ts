@@ -91,6 +91,6 @@ describe("gridgym CLI", () => {
   it("benchmark refuses evaluation seeds below 1000, which learners train on", () => {
     const r = gridgym("benchmark", "--algos", "none", "--first-seed", "5");
     assert.equal(r.status, 2);
-    assert.equal(r.stderr, "gridgym: invalid benchmark:\n  --first-seed: expected a seed >= 1000 (learners train on seeds below 1000), got 5\n");
+    assert.equal(r.stderr, "gridgym: invalid benchmark:\n  --first-seed: expected a seed >= 1000 (learners train on seeds below 1000) whose range avoids the validation seeds 2000-2004, got 5\n");
   });
 });

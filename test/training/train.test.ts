@@ -100,6 +100,20 @@ describe("train", () => {
     assert.ok(!readFileSync(join(first, "weights.bin")).equals(readFileSync(join(second, "weights.bin"))));
   });
 
+  it("keepBest saves and reports the best-evaluated learner, not the last one", async () => {
+    const dir = tmp("keep-best");
+    const r = await train(base("ppo", { steps: 840, evalEvery: 120, outDir: dir, keepBest: true, evalSeeds: [2000, 2001] }));
+    const evals = r.learningCurve.filter((p) => p.evalReturn !== undefined).map((p) => p.evalReturn!);
+    assert.equal(evals.length, 7);
+    const bestReturn = Math.max(...evals);
+    // this seed's run ends below its best evaluation, so the test tells "best" from "last"
+    assert.ok(evals[evals.length - 1]! < bestReturn);
+    assert.equal(r.kpis["return"], bestReturn);
+    // the saved model is that learner: it scores the best return again on the same seeds
+    const ev = evaluate("CommunityBattery-v0", ONE_DAY, await loadPolicy(dir), [2000, 2001]);
+    assert.ok(Math.abs(ev.summary["return"]!.mean - bestReturn) < 1e-9);
+  });
+
   it("resuming with another algorithm is refused, naming resumeFrom", async () => {
     const dir = tmp("resume-algo");
     await train(base("a2c", { steps: 48, outDir: dir }));

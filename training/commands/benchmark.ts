@@ -28,8 +28,8 @@ import { DEFAULT_ENV, intOption, readConfigFile, solverOption } from "./common.j
  * 2 cores (one worker each) and learn what they can in that time (bench/learning.ts).
  */
 export const BENCHMARK_LEARNERS: Record<"dqn" | "ppo", { steps: number; hyperparameters: Record<string, unknown> }> = {
-  dqn: { steps: 150_000, hyperparameters: { actionLevels: 21, gamma: 0.95, learningRate: 1e-3, explorationFraction: 0.3 } },
-  ppo: { steps: 250_000, hyperparameters: { numMinibatches: 8 } },
+  dqn: { steps: 400_000, hyperparameters: { actionLevels: 5, gamma: 0.98, learningRate: 5e-4, explorationFraction: 0.2, targetUpdateInterval: 2000 } },
+  ppo: { steps: 300_000, hyperparameters: { numMinibatches: 8 } },
 };
 
 /**
@@ -40,6 +40,9 @@ function trainingEnvConfig(envId: string, config: unknown): Record<string, unkno
   const resolved = resolveConfig(envId, config) as Record<string, unknown>;
   return "rewardBaseline" in resolved ? { ...(config as object), rewardBaseline: "idle" } : { ...(config as object) };
 }
+
+/** Episodes for model selection while training: never the evaluation seeds (1000 up by default). */
+const VALIDATION_SEEDS = [2000, 2001, 2002, 2003, 2004];
 
 export interface BenchmarkOptions {
   env: string;
@@ -66,6 +69,8 @@ async function trainLearners(opts: BenchmarkOptions, config: unknown): Promise<T
     hyperparameters: BENCHMARK_LEARNERS[algo as "dqn" | "ppo"]?.hyperparameters ?? {},
     seed: opts.trainSeed,
     steps: opts.steps ?? BENCHMARK_LEARNERS[algo as "dqn" | "ppo"]?.steps ?? 100_000,
+    // keep the best learner by validation episodes, apart from the held-out seeds it is judged on
+    evaluation: { seeds: VALIDATION_SEEDS, keepBest: true },
   }));
   const executor = new PiscinaExecutor({ workers: Math.min(opts.workers, specs.length), maxAttempts: 1 });
   const results: TrialResult[] = [];
@@ -88,8 +93,8 @@ export async function runBenchmark(opts: BenchmarkOptions): Promise<void> {
   const config = readConfigFile(opts.config);
   resolveConfig(opts.env, config);
   const seeds = Array.from({ length: opts.seeds }, (_, i) => opts.firstSeed + i);
-  if (seeds[0]! < 1000) {
-    throw new ConfigError("benchmark", [{ path: "--first-seed", expected: "a seed >= 1000 (learners train on seeds below 1000)", received: String(opts.firstSeed) }]);
+  if (seeds[0]! < 1000 || seeds.some((s) => VALIDATION_SEEDS.includes(s))) {
+    throw new ConfigError("benchmark", [{ path: "--first-seed", expected: "a seed >= 1000 (learners train on seeds below 1000) whose range avoids the validation seeds 2000-2004", received: String(opts.firstSeed) }]);
   }
   mkdirSync(opts.out, { recursive: true });
   const trials = await trainLearners(opts, config);
@@ -115,6 +120,7 @@ export async function runBenchmark(opts: BenchmarkOptions): Promise<void> {
   const notes = [
     "Total cost = spot cost of the grid exchange + the battery energy missing at the end valued at the episode's mean price.",
     ...trials.map((t) => `${t.spec.algo}: ${t.spec.steps.toLocaleString()} training steps in ${t.wallSeconds.toFixed(0)} s on tfjs ${t.backend}, seed ${t.spec.seed}; model in ${t.modelDir}`),
+    ...(trials.length > 0 ? [`Learners: the model kept is the best of their periodic evaluations on validation seeds ${VALIDATION_SEEDS.join(", ")}, never on the seeds of this table.`] : []),
     "Evaluation wall time (all seeds): " + Object.entries(timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)} s`).join(", "),
   ];
   const { renderBenchmarkReport } = await import("../report.js");
