@@ -28,7 +28,7 @@ import { DEFAULT_ENV, intOption, readConfigFile, solverOption } from "./common.j
  * 2 cores (one worker each) and learn what they can in that time (bench/learning.ts).
  */
 export const BENCHMARK_LEARNERS: Record<"dqn" | "ppo", { steps: number; hyperparameters: Record<string, unknown> }> = {
-  dqn: { steps: 400_000, hyperparameters: { actionLevels: 5, gamma: 0.98, learningRate: 5e-4, explorationFraction: 0.2, targetUpdateInterval: 2000 } },
+  dqn: { steps: 500_000, hyperparameters: { actionLevels: 3, gamma: 0.98, learningRate: 5e-4, explorationFraction: 0.2, targetUpdateInterval: 2000 } },
   ppo: { steps: 300_000, hyperparameters: { numMinibatches: 8 } },
 };
 
@@ -178,7 +178,7 @@ export function registerBenchmarkCommand(program: Command): void {
     .description("train DQN and PPO, evaluate them with the baselines on held-out seeds; print the KPI table and write an HTML report")
     .option("--env <id>", "environment id", DEFAULT_ENV)
     .option("--config <file>", "environment config (JSON)")
-    .option("--steps <n>", "training steps per learner (default: dqn 150000, ppo 250000)", intOption("--steps", 1))
+    .option("--steps <n>", "training steps per learner (default: dqn 500000, ppo 300000)", intOption("--steps", 1))
     .option("--algos <list>", "learners to train: dqn,ppo,a2c or none", "dqn,ppo")
     .option("--train-seed <n>", "root seed of training", intOption("--train-seed", 0), 1)
     .option("--workers <n>", "training worker threads", intOption("--workers", 1), 2)
