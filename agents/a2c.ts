@@ -1,7 +1,8 @@
 /**
  * A2C (Mnih et al. 2016, synchronous): one gradient step per short rollout on the policy
  * gradient with a learned baseline, entropy bonus and value loss. Reads top to bottom:
- * hyperparameters, networks (the actor-critic shared with PPO), rollout and update.
+ * hyperparameters, the learner, then its update; the actor-critic and the rollout
+ * (sampling, reward scaling, GAE) are shared with PPO (actor-critic.ts, on-policy.ts).
  *
  * Defaults are SB3's A2C (RMSprop with alpha 0.99 and eps 1e-5, lr 7e-4, 5 steps per
  * rollout, GAE lambda 1 i.e. n-step returns, value coefficient 0.5, max gradient norm 0.5,
@@ -10,16 +11,9 @@
 import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
 import { parseConfig } from "../src/core/errors.js";
-import { Rng } from "../src/core/rng.js";
-import type { NormalizeObservationState } from "../src/core/wrappers/normalize-observation.js";
-import { ActorCritic } from "./actor-critic.js";
 import { HostRmsProp, clipByGlobalNormHost, readGradients } from "./host-train.js";
-import type { NamedArray } from "./io.js";
-import type { Learner, LearnerInit, LearnerProgress, Transition, UpdateStats } from "./learner.js";
-import { ObservationNormalizer } from "./normalizer.js";
-import { normalizeInPlace } from "./ppo.js";
-import { RolloutBuffer } from "./rollout-buffer.js";
-import { linearSchedule, type Schedule } from "./schedules.js";
+import type { LearnerInit, UpdateStats } from "./learner.js";
+import { OnPolicyLearner, normalizeInPlace } from "./on-policy.js";
 
 // ---------------------------------------------------------------- hyperparameters
 
@@ -67,78 +61,26 @@ export function parseA2cConfig(input: unknown): A2cConfig {
 // ---------------------------------------------------------------- the learner
 
 /** Synchronous advantage actor-critic over a Box (Gaussian) or Discrete (categorical) action space. */
-export class A2cLearner implements Learner<Float32Array | number> {
+export class A2cLearner extends OnPolicyLearner<A2cConfig> {
   readonly algo = "a2c" as const;
   readonly name = "a2c";
-  readonly config: A2cConfig;
-  readonly progress: LearnerProgress = { steps: 0, updates: 0 };
-  readonly policy: ActorCritic;
-  /** RMSprop on the policy's host copies (the source of truth for its weights; see host-train.ts). */
-  readonly #optimizer: HostRmsProp;
-  readonly #grads: Float32Array[];
-  readonly #buffer: RolloutBuffer;
-  readonly #normalizer: ObservationNormalizer;
-  readonly #learningRate: Schedule;
-  readonly #root: Rng;
-  #sampleRng: Rng;
-  #pending: { observation: Float32Array; raw: Float32Array; logProb: number; value: number } | null = null;
-  readonly #obsSize: number;
+  protected readonly optimizer: HostRmsProp;
+  protected readonly optimizerName = "RMSprop";
 
   /** @throws ConfigError for an invalid hyperparameter or an unsupported action space */
   constructor(init: LearnerInit) {
-    const cfg = parseA2cConfig(init.hyperparameters);
-    this.config = cfg;
-    this.#obsSize = init.observationSize;
-    this.#root = new Rng(init.seed, "a2c");
-    this.policy = new ActorCritic(init.observationSize, init.actionSpace, cfg.hiddenSizes, cfg.initLogStd, this.#root.child("init"));
-    this.#optimizer = new HostRmsProp(this.policy.hostArrays, cfg.learningRate, cfg.rmsPropDecay, 0, cfg.rmsPropEpsilon);
-    this.#grads = this.policy.hostArrays.map((a) => new Float32Array(a.length));
-    this.#buffer = new RolloutBuffer(cfg.nSteps, init.observationSize, this.policy.actionDim);
-    this.#normalizer = new ObservationNormalizer(init.observationSize, cfg.normalizeObservations);
-    this.#learningRate = cfg.annealLearningRate ? linearSchedule(cfg.learningRate, 0, init.scheduleSteps) : () => cfg.learningRate;
-    this.#sampleRng = this.#root.child("sample");
-  }
-
-  /** The deterministic action (clipped Gaussian mean, or most likely index), statistics frozen. */
-  act(observation: Float32Array): Float32Array | number {
-    return this.policy.toEnvAction(this.policy.deterministic(this.#normalizer.normalize(observation)));
-  }
-
-  exploration(): undefined {
-    return undefined;
-  }
-
-  explore(observation: Float32Array): Float32Array | number {
-    this.#normalizer.update(observation);
-    const obs = this.#normalizer.normalize(observation);
-    const s = this.policy.sample(obs, this.#sampleRng);
-    this.#pending = { observation: obs, raw: s.raw, logProb: s.logProb, value: s.value };
-    return this.policy.toEnvAction(s.raw);
-  }
-
-  observe(t: Transition<Float32Array | number>): UpdateStats | null {
-    const cfg = this.config;
-    const p = this.#pending!;
-    this.#pending = null;
-    let reward = t.reward * cfg.rewardScale;
-    if (t.truncated && !t.terminated) reward += cfg.gamma * this.policy.value(this.#normalizer.normalize(t.nextObservation));
-    this.#buffer.add(p.observation, p.raw, reward, t.terminated || t.truncated, p.value, p.logProb);
-    this.progress.steps++;
-    if (!this.#buffer.full) return null;
-    this.#buffer.computeReturnsAndAdvantages(this.policy.value(this.#normalizer.normalize(t.nextObservation)), cfg.gamma, cfg.gaeLambda);
-    const stats = this.#update();
-    this.#buffer.reset();
-    return stats;
+    super(init, parseA2cConfig(init.hyperparameters), "a2c");
+    this.optimizer = new HostRmsProp(this.policy.hostArrays, this.config.learningRate, this.config.rmsPropDecay, 0, this.config.rmsPropEpsilon);
   }
 
   /** One gradient step on the whole rollout. */
-  #update(): UpdateStats {
+  protected update(): UpdateStats {
     const cfg = this.config;
-    const buf = this.#buffer;
+    const buf = this.buffer;
     const n = buf.size;
-    const d = this.#obsSize;
-    const lr = this.#learningRate(this.progress.steps - n);
-    this.#optimizer.learningRate = lr;
+    const d = this.obsSize;
+    const lr = this.learningRateSchedule(this.progress.steps - n);
+    this.optimizer.learningRate = lr;
     const adv = buf.advantages.slice(0, n);
     if (cfg.normalizeAdvantage && n > 1) normalizeInPlace(adv);
     const loss = tf.tidy(() => {
@@ -153,38 +95,18 @@ export class A2cLearner implements Learner<Float32Array | number> {
         return tf.add(tf.sub(pgLoss, tf.mul(cfg.entCoef, tf.mean(e.entropy))), tf.mul(cfg.vfCoef, vLoss)) as tf.Scalar;
       }, this.policy.variables);
       // one read-back of every gradient; clipping and RMSprop run on the host copies
-      readGradients(this.policy.variables, grads, this.#grads);
+      readGradients(this.policy.variables, grads, this.grads);
       return value;
     });
     const lossValue = loss.dataSync()[0]!;
     loss.dispose();
-    clipByGlobalNormHost(this.#grads, cfg.maxGradNorm);
-    this.#optimizer.step(this.policy.hostArrays, this.#grads);
+    clipByGlobalNormHost(this.grads, cfg.maxGradNorm);
+    this.optimizer.step(this.policy.hostArrays, this.grads);
     this.policy.pushHost();
     this.progress.updates++;
     return { loss: lossValue, learningRate: lr };
   }
 
-  async snapshot(): Promise<{ state: Record<string, unknown>; arrays: NamedArray[] }> {
-    return {
-      state: { progress: { ...this.progress }, normalizer: this.#normalizer.getState(), restored: "weights, log-std, RMSprop state, observation statistics, step counter; a partial rollout is dropped" },
-      arrays: [...this.policy.arrays(), ...this.#optimizer.arrays(this.policy.variables.map((v) => v.shape))],
-    };
-  }
-
-  async restore(state: Record<string, unknown>, arrays: Map<string, NamedArray>): Promise<void> {
-    this.policy.setArrays(arrays);
-    this.#optimizer.restore(arrays);
-    this.#normalizer.setState(state["normalizer"] as NormalizeObservationState);
-    Object.assign(this.progress, state["progress"] as LearnerProgress);
-    this.#sampleRng = this.#root.child(`sample/${this.progress.steps}`);
-  }
-
-  weights(): Float32Array[] {
-    return this.policy.weights();
-  }
-
-  dispose(): void {
-    this.policy.dispose();
-  }
+  /** A2C draws no random numbers of its own beyond the shared action samples. */
+  protected restoreStreams(): void {}
 }

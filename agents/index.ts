@@ -8,6 +8,7 @@ export type { Algo, Learner, LearnerInit, LearnerProgress, Transition, UpdateSta
 export { DqnLearner, dqnConfigSchema, parseDqnConfig, type DqnConfig } from "./dqn.js";
 export { PpoLearner, ppoConfigSchema, parsePpoConfig, type PpoConfig } from "./ppo.js";
 export { A2cLearner, a2cConfigSchema, parseA2cConfig, type A2cConfig } from "./a2c.js";
+export { OnPolicyLearner, type OnPolicyConfigCommon } from "./on-policy.js";
 export { ActorCritic, type PolicySample } from "./actor-critic.js";
 export { Mlp, clipByGlobalNorm, type MlpSpec, type Activation } from "./networks.js";
 export { ReplayBuffer, type ReplayBatch } from "./replay-buffer.js";

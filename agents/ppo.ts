@@ -3,7 +3,8 @@
  * clipped value loss, several epochs of shuffled minibatches per rollout. Gaussian policy
  * with a learned log-std for Box actions (sampled actions are clipped into the Box, see
  * actor-critic.ts), categorical for Discrete. Reads top to bottom as CleanRL's
- * ppo_continuous_action.py: hyperparameters, networks, then rollout and update.
+ * ppo_continuous_action.py: hyperparameters, the learner, then its update; the rollout
+ * (sampling, reward scaling, GAE) is shared with A2C in on-policy.ts.
  *
  * Defaults are CleanRL's ppo_continuous_action.py (lr 3e-4 annealed linearly, 2048 steps,
  * 32 minibatches, 10 epochs, clip 0.2, GAE lambda 0.95, value coefficient 0.5, max gradient
@@ -12,15 +13,11 @@
 import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
 import { parseConfig } from "../src/core/errors.js";
-import { Rng } from "../src/core/rng.js";
-import type { NormalizeObservationState } from "../src/core/wrappers/normalize-observation.js";
-import { ActorCritic } from "./actor-critic.js";
+import type { Rng } from "../src/core/rng.js";
 import { HostAdam, clipByGlobalNormHost, readGradients } from "./host-train.js";
-import type { NamedArray } from "./io.js";
-import type { Learner, LearnerInit, LearnerProgress, Transition, UpdateStats } from "./learner.js";
-import { ObservationNormalizer } from "./normalizer.js";
+import type { LearnerInit, UpdateStats } from "./learner.js";
+import { OnPolicyLearner, normalizeInPlace } from "./on-policy.js";
 import { RolloutBuffer } from "./rollout-buffer.js";
-import { linearSchedule, type Schedule } from "./schedules.js";
 
 // ---------------------------------------------------------------- hyperparameters
 
@@ -69,97 +66,33 @@ export function parsePpoConfig(input: unknown): PpoConfig {
   return parseConfig("ppo hyperparameters", ppoConfigSchema, input ?? {});
 }
 
-/** What `explore` remembers for the following `observe`. */
-interface Pending {
-  observation: Float32Array;
-  raw: Float32Array;
-  logProb: number;
-  value: number;
-}
-
 // ---------------------------------------------------------------- the learner
 
 /** PPO with clipping over a Box (Gaussian) or Discrete (categorical) action space. */
-export class PpoLearner implements Learner<Float32Array | number> {
+export class PpoLearner extends OnPolicyLearner<PpoConfig> {
   readonly algo = "ppo" as const;
   readonly name = "ppo";
-  readonly config: PpoConfig;
-  readonly progress: LearnerProgress = { steps: 0, updates: 0 };
-  readonly policy: ActorCritic;
-  /** Adam on the policy's host copies (the source of truth for its weights; see host-train.ts). */
-  readonly #optimizer: HostAdam;
-  readonly #grads: Float32Array[];
-  readonly #buffer: RolloutBuffer;
-  readonly #normalizer: ObservationNormalizer;
-  readonly #learningRate: Schedule;
-  readonly #root: Rng;
-  #sampleRng: Rng;
+  protected readonly optimizer: HostAdam;
+  protected readonly optimizerName = "Adam";
   #minibatchRng: Rng;
-  #pending: Pending | null = null;
-  readonly #obsSize: number;
 
   /** @throws ConfigError for an invalid hyperparameter or an unsupported action space */
   constructor(init: LearnerInit) {
-    const cfg = parsePpoConfig(init.hyperparameters);
-    this.config = cfg;
-    this.#obsSize = init.observationSize;
-    this.#root = new Rng(init.seed, "ppo");
-    this.policy = new ActorCritic(init.observationSize, init.actionSpace, cfg.hiddenSizes, cfg.initLogStd, this.#root.child("init"));
+    super(init, parsePpoConfig(init.hyperparameters), "ppo");
     // CleanRL uses eps 1e-5 for PPO's Adam
-    this.#optimizer = new HostAdam(this.policy.hostArrays, cfg.learningRate, 0.9, 0.999, 1e-5);
-    this.#grads = this.policy.hostArrays.map((a) => new Float32Array(a.length));
-    this.#buffer = new RolloutBuffer(cfg.nSteps, init.observationSize, this.policy.actionDim);
-    this.#normalizer = new ObservationNormalizer(init.observationSize, cfg.normalizeObservations);
-    this.#learningRate = cfg.annealLearningRate ? linearSchedule(cfg.learningRate, 0, init.scheduleSteps) : () => cfg.learningRate;
-    this.#sampleRng = this.#root.child("sample");
-    this.#minibatchRng = this.#root.child("minibatch");
-  }
-
-  /** The deterministic action (clipped Gaussian mean, or most likely index), statistics frozen. */
-  act(observation: Float32Array): Float32Array | number {
-    return this.policy.toEnvAction(this.policy.deterministic(this.#normalizer.normalize(observation)));
-  }
-
-  exploration(): undefined {
-    return undefined;
-  }
-
-  /** Samples from the policy; remembers the sample for `observe`. */
-  explore(observation: Float32Array): Float32Array | number {
-    this.#normalizer.update(observation);
-    const obs = this.#normalizer.normalize(observation);
-    const s = this.policy.sample(obs, this.#sampleRng);
-    this.#pending = { observation: obs, raw: s.raw, logProb: s.logProb, value: s.value };
-    return this.policy.toEnvAction(s.raw);
-  }
-
-  /** Stores the step; when the rollout is full, computes GAE and updates. */
-  observe(t: Transition<Float32Array | number>): UpdateStats | null {
-    const cfg = this.config;
-    const p = this.#pending!;
-    this.#pending = null;
-    let reward = t.reward * cfg.rewardScale;
-    // a time limit is no terminal state: bootstrap the cut-off return from V(final observation)
-    if (t.truncated && !t.terminated) reward += cfg.gamma * this.policy.value(this.#normalizer.normalize(t.nextObservation));
-    this.#buffer.add(p.observation, p.raw, reward, t.terminated || t.truncated, p.value, p.logProb);
-    this.progress.steps++;
-    if (!this.#buffer.full) return null;
-    const lastValue = this.policy.value(this.#normalizer.normalize(t.nextObservation));
-    this.#buffer.computeReturnsAndAdvantages(lastValue, cfg.gamma, cfg.gaeLambda);
-    const stats = this.#update();
-    this.#buffer.reset();
-    return stats;
+    this.optimizer = new HostAdam(this.policy.hostArrays, this.config.learningRate, 0.9, 0.999, 1e-5);
+    this.#minibatchRng = this.root.child("minibatch");
   }
 
   /** `updateEpochs` passes of shuffled minibatches over the rollout. */
-  #update(): UpdateStats {
+  protected update(): UpdateStats {
     const cfg = this.config;
-    const buf = this.#buffer;
-    const lr = this.#learningRate(this.progress.steps - buf.size);
-    this.#optimizer.learningRate = lr;
+    const buf = this.buffer;
+    const lr = this.learningRateSchedule(this.progress.steps - buf.size);
+    this.optimizer.learningRate = lr;
     const params = this.policy.hostArrays;
     const batchSize = Math.max(1, Math.floor(buf.size / cfg.numMinibatches));
-    const d = this.#obsSize;
+    const d = this.obsSize;
     const vars = this.policy.variables;
     let lossSum = 0;
     let clipFracSum = 0;
@@ -195,11 +128,11 @@ export class PpoLearner implements Learner<Float32Array | number> {
             return tf.add(tf.sub(pgLoss, tf.mul(cfg.entCoef, tf.mean(e.entropy))), tf.mul(cfg.vfCoef, vLoss)) as tf.Scalar;
           }, vars);
           // one read-back of every gradient; clipping and Adam run on the host copies
-          readGradients(vars, grads, this.#grads);
+          readGradients(vars, grads, this.grads);
           return [value, clipped!];
         });
-        clipByGlobalNormHost(this.#grads, cfg.maxGradNorm);
-        this.#optimizer.step(params, this.#grads);
+        clipByGlobalNormHost(this.grads, cfg.maxGradNorm);
+        this.optimizer.step(params, this.grads);
         this.policy.pushHost();
         lossSum += loss.dataSync()[0]!;
         clipFracSum += clipFrac.dataSync()[0]!;
@@ -212,39 +145,7 @@ export class PpoLearner implements Learner<Float32Array | number> {
     return { loss: lossSum / count, clipFraction: clipFracSum / count, learningRate: lr };
   }
 
-  async snapshot(): Promise<{ state: Record<string, unknown>; arrays: NamedArray[] }> {
-    return {
-      state: { progress: { ...this.progress }, normalizer: this.#normalizer.getState(), restored: "weights, log-std, Adam state, observation statistics, step counter; a partial rollout is dropped" },
-      arrays: [...this.policy.arrays(), ...this.#optimizer.arrays(this.policy.variables.map((v) => v.shape))],
-    };
+  protected restoreStreams(steps: number): void {
+    this.#minibatchRng = this.root.child(`minibatch/${steps}`);
   }
-
-  async restore(state: Record<string, unknown>, arrays: Map<string, NamedArray>): Promise<void> {
-    this.policy.setArrays(arrays);
-    this.#optimizer.restore(arrays);
-    this.#normalizer.setState(state["normalizer"] as NormalizeObservationState);
-    Object.assign(this.progress, state["progress"] as LearnerProgress);
-    this.#sampleRng = this.#root.child(`sample/${this.progress.steps}`);
-    this.#minibatchRng = this.#root.child(`minibatch/${this.progress.steps}`);
-  }
-
-  weights(): Float32Array[] {
-    return this.policy.weights();
-  }
-
-  dispose(): void {
-    this.policy.dispose();
-  }
-}
-
-/** Standardises `x` in place (mean 0, std 1; CleanRL adds 1e-8 to the std). */
-export function normalizeInPlace(x: Float32Array): void {
-  let mean = 0;
-  for (let i = 0; i < x.length; i++) mean += x[i]!;
-  mean /= x.length;
-  let v = 0;
-  for (let i = 0; i < x.length; i++) v += (x[i]! - mean) ** 2;
-  // CleanRL uses the sample std (torch.std is unbiased)
-  const std = Math.sqrt(v / Math.max(1, x.length - 1));
-  for (let i = 0; i < x.length; i++) x[i] = (x[i]! - mean) / (std + 1e-8);
 }

@@ -1,0 +1,162 @@
+/**
+ * What PPO and A2C share, as SB3's OnPolicyAlgorithm: an actor-critic sampled into a rollout
+ * buffer (rewards scaled, time limits bootstrapped from the critic), GAE once the rollout is
+ * full, then the algorithm's own update; plus observation statistics, the learning-rate
+ * schedule, the random streams and save/restore. Each algorithm file keeps its hyperparameters,
+ * its optimizer and its update, and reads top to bottom on its own.
+ */
+import { Rng } from "../src/core/rng.js";
+import type { NormalizeObservationState } from "../src/core/wrappers/normalize-observation.js";
+import { ActorCritic } from "./actor-critic.js";
+import type { NamedArray } from "./io.js";
+import type { Learner, LearnerInit, LearnerProgress, Transition, UpdateStats } from "./learner.js";
+import { ObservationNormalizer } from "./normalizer.js";
+import { RolloutBuffer } from "./rollout-buffer.js";
+import { linearSchedule, type Schedule } from "./schedules.js";
+
+/** The hyperparameters every on-policy learner has (its zod schema documents them and their defaults). */
+export type OnPolicyConfigCommon = {
+  learningRate: number;
+  annealLearningRate: boolean;
+  nSteps: number;
+  gamma: number;
+  gaeLambda: number;
+  hiddenSizes: number[];
+  initLogStd: number;
+  rewardScale: number;
+  normalizeObservations: boolean;
+};
+
+/** An optimizer over the policy's host copies (HostAdam, HostRmsProp; see host-train.ts). */
+export interface HostOptimizer {
+  learningRate: number;
+  step(params: readonly Float32Array[], grads: readonly Float32Array[]): void;
+  arrays(shapes: readonly (readonly number[])[]): NamedArray[];
+  restore(arrays: Map<string, NamedArray>): boolean;
+}
+
+/** What `explore` remembers for the following `observe`. */
+interface Pending {
+  observation: Float32Array;
+  raw: Float32Array;
+  logProb: number;
+  value: number;
+}
+
+/** An actor-critic learner that collects `nSteps` transitions, then updates on them. */
+export abstract class OnPolicyLearner<C extends OnPolicyConfigCommon> implements Learner<Float32Array | number> {
+  abstract readonly algo: "ppo" | "a2c";
+  abstract readonly name: string;
+  readonly config: C;
+  readonly progress: LearnerProgress = { steps: 0, updates: 0 };
+  readonly policy: ActorCritic;
+  /** Gradients read back from tfjs, one array per policy variable, for the host optimizer. */
+  protected readonly grads: Float32Array[];
+  protected readonly buffer: RolloutBuffer;
+  protected readonly learningRateSchedule: Schedule;
+  protected readonly obsSize: number;
+  /** The learner's root random stream; children are named by what they draw for. */
+  protected readonly root: Rng;
+  readonly #normalizer: ObservationNormalizer;
+  #sampleRng: Rng;
+  #pending: Pending | null = null;
+
+  /** The optimizer on the policy's host copies (the source of truth for its weights; see host-train.ts). */
+  protected abstract readonly optimizer: HostOptimizer;
+  /** The optimizer's name as the snapshot describes its state ("Adam", "RMSprop"). */
+  protected abstract readonly optimizerName: string;
+  /** Updates on the full rollout (returns and advantages computed). */
+  protected abstract update(): UpdateStats;
+  /** Re-derives the algorithm's own random streams after a restore at `steps` (PPO: its minibatch shuffles). */
+  protected abstract restoreStreams(steps: number): void;
+
+  /** @param stream names the root random stream (the algorithm: "ppo", "a2c") */
+  protected constructor(init: LearnerInit, config: C, stream: string) {
+    this.config = config;
+    this.obsSize = init.observationSize;
+    this.root = new Rng(init.seed, stream);
+    this.policy = new ActorCritic(init.observationSize, init.actionSpace, config.hiddenSizes, config.initLogStd, this.root.child("init"));
+    this.grads = this.policy.hostArrays.map((a) => new Float32Array(a.length));
+    this.buffer = new RolloutBuffer(config.nSteps, init.observationSize, this.policy.actionDim);
+    this.#normalizer = new ObservationNormalizer(init.observationSize, config.normalizeObservations);
+    this.learningRateSchedule = config.annealLearningRate ? linearSchedule(config.learningRate, 0, init.scheduleSteps) : () => config.learningRate;
+    this.#sampleRng = this.root.child("sample");
+  }
+
+  /** The deterministic action (clipped Gaussian mean, or most likely index), statistics frozen. */
+  act(observation: Float32Array): Float32Array | number {
+    return this.policy.toEnvAction(this.policy.deterministic(this.#normalizer.normalize(observation)));
+  }
+
+  exploration(): undefined {
+    return undefined;
+  }
+
+  /** Samples from the policy; remembers the sample for `observe`. */
+  explore(observation: Float32Array): Float32Array | number {
+    this.#normalizer.update(observation);
+    const obs = this.#normalizer.normalize(observation);
+    const s = this.policy.sample(obs, this.#sampleRng);
+    this.#pending = { observation: obs, raw: s.raw, logProb: s.logProb, value: s.value };
+    return this.policy.toEnvAction(s.raw);
+  }
+
+  /** Stores the step; when the rollout is full, computes GAE and updates. */
+  observe(t: Transition<Float32Array | number>): UpdateStats | null {
+    const cfg = this.config;
+    const p = this.#pending!;
+    this.#pending = null;
+    let reward = t.reward * cfg.rewardScale;
+    // a time limit is no terminal state: bootstrap the cut-off return from V(final observation)
+    if (t.truncated && !t.terminated) reward += cfg.gamma * this.policy.value(this.#normalizer.normalize(t.nextObservation));
+    this.buffer.add(p.observation, p.raw, reward, t.terminated || t.truncated, p.value, p.logProb);
+    this.progress.steps++;
+    if (!this.buffer.full) return null;
+    const lastValue = this.policy.value(this.#normalizer.normalize(t.nextObservation));
+    this.buffer.computeReturnsAndAdvantages(lastValue, cfg.gamma, cfg.gaeLambda);
+    const stats = this.update();
+    this.buffer.reset();
+    return stats;
+  }
+
+  async snapshot(): Promise<{ state: Record<string, unknown>; arrays: NamedArray[] }> {
+    return {
+      state: {
+        progress: { ...this.progress },
+        normalizer: this.#normalizer.getState(),
+        restored: `weights, log-std, ${this.optimizerName} state, observation statistics, step counter; a partial rollout is dropped`,
+      },
+      arrays: [...this.policy.arrays(), ...this.optimizer.arrays(this.policy.variables.map((v) => v.shape))],
+    };
+  }
+
+  async restore(state: Record<string, unknown>, arrays: Map<string, NamedArray>): Promise<void> {
+    this.policy.setArrays(arrays);
+    this.optimizer.restore(arrays);
+    this.#normalizer.setState(state["normalizer"] as NormalizeObservationState);
+    Object.assign(this.progress, state["progress"] as LearnerProgress);
+    // a resumed run draws fresh samples, not the ones the first run drew from step 0
+    this.#sampleRng = this.root.child(`sample/${this.progress.steps}`);
+    this.restoreStreams(this.progress.steps);
+  }
+
+  weights(): Float32Array[] {
+    return this.policy.weights();
+  }
+
+  dispose(): void {
+    this.policy.dispose();
+  }
+}
+
+/** Standardises `x` in place (mean 0, std 1; CleanRL adds 1e-8 to the std). */
+export function normalizeInPlace(x: Float32Array): void {
+  let mean = 0;
+  for (let i = 0; i < x.length; i++) mean += x[i]!;
+  mean /= x.length;
+  let v = 0;
+  for (let i = 0; i < x.length; i++) v += (x[i]! - mean) ** 2;
+  // CleanRL uses the sample std (torch.std is unbiased)
+  const std = Math.sqrt(v / Math.max(1, x.length - 1));
+  for (let i = 0; i < x.length; i++) x[i] = (x[i]! - mean) / (std + 1e-8);
+}
