@@ -58,3 +58,18 @@ describe("gridgym reproduce microgrid", function () {
     assert.equal(checkDirections(runs).find((x) => x.name.includes("scarcity % of ticks"))!.holds, false);
   });
 });
+
+describe("gridgym reproduce hub", function () {
+  this.timeout(60_000);
+
+  it("--json prints base vs optimised cost, emissions and primary input, each lower when optimised", () => {
+    const r = spawnSync(process.execPath, ["--import", "tsx", CLI, "reproduce", "hub", "--json"], { encoding: "utf8", timeout: 55_000 });
+    assert.equal(r.status, 0, r.stderr);
+    const hub = JSON.parse(r.stdout) as Record<"cost" | "emissions" | "primaryInput", { base: number; optimised: number; seedPct: number }> & { steps: number };
+    assert.equal(hub.steps, 48);
+    for (const key of ["cost", "emissions", "primaryInput"] as const) {
+      assert.ok(hub[key].optimised < hub[key].base, key);
+    }
+    assert.equal(hub.cost.seedPct, -6.42);
+  });
+});

@@ -2,17 +2,31 @@
  * `gridgym reproduce microgrid`: seed 001's Table 1 (SPEC section 1) over N seeds, the seed's
  * values beside ours, with the directions the reproduction must show; trajectories (one CSV
  * per run and seed) and a JSON summary go to --out.
+ * `gridgym reproduce hub`: seed 002's optimised vs base case for one hub over one day.
  */
 import type { Command } from "commander";
 import { ConfigError } from "../../src/core/errors.js";
+import { reproduceHub, type HubReproduction } from "../reproduce-hub.js";
 import { formatReproduction, reproduceMicrogrid } from "../reproduce-microgrid.js";
 import { intOption, solverOption } from "./common.js";
 
-const EXPERIMENTS = ["microgrid"] as const;
+const EXPERIMENTS = ["microgrid", "hub"] as const;
+
+function formatHub(r: HubReproduction): string {
+  const row = (label: string, c: HubReproduction["cost"], digits: number) =>
+    `${label.padEnd(20)} ${c.base.toFixed(digits).padStart(10)} ${c.optimised.toFixed(digits).padStart(10)} ${`${c.totalPct.toFixed(2)} %`.padStart(10)} ${`${c.meanStepPct.toFixed(2)} %`.padStart(12)} ${`${c.seedPct.toFixed(2)} %`.padStart(9)}`;
+  return [
+    `one hub, one day (${r.steps} half hours), cost objective, LP on ${r.backend}`,
+    `${"".padEnd(20)} ${"base".padStart(10)} ${"optimised".padStart(10)} ${"day total".padStart(10)} ${"mean per step".padStart(12)} ${"seed".padStart(9)}`,
+    row("cost (GBP)", r.cost, 2),
+    row("emissions (kg)", r.emissions, 1),
+    row("primary input (kWh)", r.primaryInput, 0),
+  ].join("\n");
+}
 
 export function registerReproduceCommand(program: Command): void {
   program.command("reproduce")
-    .description("reproduce a seed paper's results table (microgrid: seed 001, Table 1) over several seeds")
+    .description("reproduce a seed paper's results (microgrid: seed 001, Table 1 over several seeds; hub: seed 002, optimised vs base case)")
     .argument("<experiment>", `one of ${EXPERIMENTS.join(", ")}`)
     .option("--seeds <n>", "number of seeds", intOption("--seeds", 1), 10)
     .option("--first-seed <n>", "first seed", intOption("--first-seed", 0), 0)
@@ -22,6 +36,11 @@ export function registerReproduceCommand(program: Command): void {
     .action(async (experiment: string, o: { seeds: number; firstSeed: number; solver: string; out: string; json?: boolean }) => {
       if (!(EXPERIMENTS as readonly string[]).includes(experiment)) {
         throw new ConfigError("reproduce", [{ path: "experiment", expected: `one of ${EXPERIMENTS.join(", ")}`, received: JSON.stringify(experiment) }]);
+      }
+      if (experiment === "hub") {
+        const hub = await reproduceHub({ backend: solverOption(o.solver) });
+        process.stdout.write((o.json ? JSON.stringify(hub) : formatHub(hub)) + "\n");
+        return;
       }
       const result = await reproduceMicrogrid({ seeds: o.seeds, firstSeed: o.firstSeed, solver: solverOption(o.solver), outDir: o.out });
       if (o.json) {
