@@ -15,6 +15,7 @@ import { registerEvaluateCommand } from "./commands/evaluate.js";
 import { registerReproduceCommand } from "./commands/reproduce.js";
 import { registerSweepCommand } from "./commands/sweep.js";
 import { registerTrainCommand } from "./commands/train.js";
+import { registerWorkerCommand } from "./commands/worker.js";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerReproduceCommand(program);
   registerTrainCommand(program);
   registerSweepCommand(program);
+  registerWorkerCommand(program);
   return program;
 }
 

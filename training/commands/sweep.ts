@@ -10,6 +10,7 @@ import { readFileSync } from "node:fs";
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { ConfigError, WorkerError } from "../../src/core/errors.js";
+import { BullMQExecutor } from "../bullmq-executor.js";
 import type { TrialExecutor } from "../executor.js";
 import { ResultsStore, toCSV } from "../results-store.js";
 import { type SweepSummary, runSweep } from "../sweep.js";
@@ -19,6 +20,8 @@ import { intOption, writeFile } from "./common.js";
 export interface SweepCommandOptions {
   workers?: number;
   csv?: string;
+  /** Run the trials on `gridgym worker` processes through this Redis instead of local threads. */
+  redis?: string;
   /** Replaces the Piscina pool, for tests. */
   executor?: TrialExecutor;
   /** Shows the progress bar (default: when stderr is a terminal). */
@@ -56,9 +59,13 @@ export async function sweepCommand(specFile: string, opts: SweepCommandOptions =
   const t0 = performance.now();
   let started = false;
   let retries = 0;
+  const queueExecutor = opts.executor === undefined && opts.redis !== undefined ? new BullMQExecutor({ redis: opts.redis }) : undefined;
+  const executor = opts.executor ?? queueExecutor;
   const summary = await runSweep(spec, {
     ...(opts.workers === undefined ? {} : { workers: opts.workers }),
-    ...(opts.executor === undefined ? {} : { executor: opts.executor }),
+    ...(executor === undefined ? {} : { executor }),
+    // the workers run the real learners, so check hyperparameters here as a local sweep does
+    ...(queueExecutor === undefined ? {} : { checkHyperparameters: true }),
     onProgress: (p) => {
       if (p.event.kind === "retry") retries++;
       const minutes = (performance.now() - t0) / 60_000;
@@ -73,7 +80,7 @@ export async function sweepCommand(specFile: string, opts: SweepCommandOptions =
         bar.update(value, payload);
       }
     },
-  });
+  }).finally(() => queueExecutor?.close());
   if (started) bar.stop();
   (opts.out ?? process.stdout).write(
     `sweep: ${summary.total} trials: ${summary.done} done, ${summary.skipped} already recorded, ${summary.failed} failed; results in ${summary.resultsFile}\n`,
@@ -95,11 +102,12 @@ export async function sweepCommand(specFile: string, opts: SweepCommandOptions =
 
 export function registerSweepCommand(program: Command): void {
   program.command("sweep")
-    .description("run or resume a sweep of training trials on local worker threads")
+    .description("run or resume a sweep of training trials on local worker threads, or on workers through Redis")
     .argument("<spec>", "sweep spec (JSON); see examples/sweep.json")
     .option("--workers <n>", "worker threads (default: available cores, at most one per trial)", intOption("--workers", 1))
     .option("--csv <file>", "also write every result of the sweep as CSV")
-    .action(async (specFile: string, o: { workers?: number; csv?: string }) => {
+    .option("--redis <url>", "enqueue the trials in this Redis for `gridgym worker` processes instead of running them here")
+    .action(async (specFile: string, o: { workers?: number; csv?: string; redis?: string }) => {
       await sweepCommand(specFile, o);
     });
 }

@@ -1,0 +1,304 @@
+/**
+ * Sweeps across machines: trials as BullMQ jobs in Redis, run by `gridgym worker` processes.
+ *
+ * Two halves share one queue:
+ * - `BullMQExecutor` (the driver, behind the TrialExecutor contract) enqueues each trial with
+ *   job id = trial id, so enqueueing is idempotent: a driver that is killed and run again finds
+ *   the jobs it already made (finished ones keep their result in Redis) instead of making new ones.
+ *   It polls the jobs and hands each finished one to `onResult` once; the sweep's ResultsStore
+ *   then drops anything it already holds, so a redelivered trial is never recorded twice.
+ *   A recorded job is removed from Redis; a job Redis has lost (a restart without its data) is
+ *   enqueued again; a job left failed by an earlier run is replaced, so a re-run retries it.
+ * - `TrialWorker` takes jobs and runs each in its own Piscina pool, so a CPU-bound trial never
+ *   blocks the event loop that renews the job's lock. A worker killed mid-trial stops renewing;
+ *   another worker's stalled check puts the job back on the queue and it runs elsewhere.
+ *   A trial whose spec or env config is invalid fails at once (UnrecoverableError, no retries).
+ *   A watchdog recreates the BullMQ worker when Redis answers again but the worker does not.
+ *
+ * Connections: bullmq 6 under ESM takes ioredis instances as `connection`; clients use
+ * `maxRetriesPerRequest: null` so commands wait out a Redis restart instead of failing.
+ */
+import "../envs/index.js";
+import { Job, Queue, UnrecoverableError, Worker } from "bullmq";
+import { Redis } from "ioredis";
+import { resolveConfig } from "../src/core/registry.js";
+import { ConfigError, WorkerError, describeValue } from "../src/core/errors.js";
+import type { ExecutorReport, FailureHandler, ResultHandler, TrialExecutor, TrialFailure, TrialTask } from "./executor.js";
+import { PiscinaExecutor } from "./pool.js";
+import { type TrialResult, TrialResultSchema, parseTrialSpec, trialId } from "./trial.js";
+
+/** The queue trials go to unless told otherwise; driver and workers must agree on it. */
+export const DEFAULT_QUEUE = "gridgym-trials";
+const JOB_NAME = "trial";
+
+/** Opens an ioredis client for a `redis://` URL, as BullMQ needs it (commands wait across reconnects). */
+export function connectRedis(url: string): Redis {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError("--redis", [{ path: "redis", expected: "a redis:// URL", received: describeValue(url) }]);
+  }
+  if (parsed.protocol !== "redis:" && parsed.protocol !== "rediss:") {
+    throw new ConfigError("--redis", [{ path: "redis", expected: "a redis:// or rediss:// URL", received: describeValue(url) }]);
+  }
+  const client = new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(times * 100, 1000) });
+  // while Redis is down ioredis emits 'error' on every reconnect attempt; commands wait it out
+  client.on("error", () => {});
+  return client;
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Options of the driver. */
+export interface BullMQExecutorOptions {
+  /** Redis URL, e.g. `redis://127.0.0.1:6379`. */
+  redis: string;
+  queue?: string;
+  /** Attempts per trial, the first included. Default 3. */
+  maxAttempts?: number;
+  /** First retry delay; doubles with each further attempt. Default 1000 ms. */
+  backoffMs?: number;
+  /** How often the driver looks at its jobs. Default 200 ms. */
+  pollMs?: number;
+}
+
+/** The driver: enqueues trials and collects their results; see the module comment. */
+export class BullMQExecutor implements TrialExecutor {
+  readonly #connection: Redis;
+  readonly #queue: Queue;
+  readonly #maxAttempts: number;
+  readonly #backoffMs: number;
+  readonly #pollMs: number;
+  #closed = false;
+
+  constructor(options: BullMQExecutorOptions) {
+    this.#maxAttempts = options.maxAttempts ?? 3;
+    this.#backoffMs = options.backoffMs ?? 1000;
+    this.#pollMs = options.pollMs ?? 200;
+    this.#connection = connectRedis(options.redis);
+    this.#queue = new Queue(options.queue ?? DEFAULT_QUEUE, { connection: this.#connection });
+    this.#queue.on("error", () => {});
+  }
+
+  async #enqueue(id: string, task: TrialTask): Promise<void> {
+    const existing = await Job.fromId(this.#queue, id);
+    // a trial that failed for good in an earlier run gets fresh attempts in this one
+    if (existing !== undefined && (await existing.getState()) === "failed") await existing.remove();
+    await this.#queue.add(JOB_NAME, task, {
+      jobId: id,
+      attempts: this.#maxAttempts,
+      backoff: { type: "exponential", delay: this.#backoffMs },
+      removeOnComplete: false,
+      removeOnFail: false,
+    });
+  }
+
+  async run(tasks: readonly TrialTask[], onResult: ResultHandler, onError: FailureHandler): Promise<ExecutorReport> {
+    if (this.#closed) throw new WorkerError("BullMQExecutor: run() after close()");
+    const pending = new Map<string, TrialTask>();
+    for (const task of tasks) {
+      const id = trialId(task.spec);
+      if (!pending.has(id)) pending.set(id, task);
+    }
+    for (const [id, task] of pending) await this.#enqueue(id, task);
+    const completed: string[] = [];
+    const failed: TrialFailure[] = [];
+    const failuresSeen = new Map<string, number>();
+
+    const failure = (id: string, task: TrialTask, job: Job, willRetry: boolean): TrialFailure => ({
+      id,
+      spec: task.spec,
+      attempt: job.attemptsMade,
+      willRetry,
+      error: new WorkerError(`trial ${id} (${task.spec.algo}, seed ${task.spec.seed}) attempt ${job.attemptsMade}/${this.#maxAttempts}: ${job.failedReason}`),
+    });
+
+    const check = async (id: string, task: TrialTask): Promise<void> => {
+      const job = await Job.fromId<TrialTask, unknown>(this.#queue, id);
+      if (this.#closed) return;
+      if (job === undefined) {
+        // Redis lost the job (restarted without its data): it was never recorded, so enqueue it again
+        await this.#enqueue(id, task);
+        return;
+      }
+      const state = job.finishedOn === undefined ? null : await job.getState();
+      if (state === "completed") {
+        const result: TrialResult = TrialResultSchema.parse(job.returnvalue);
+        if (result.id !== id) throw new WorkerError(`job ${id} returned the result of trial ${result.id}`);
+        pending.delete(id);
+        await onResult(result);
+        completed.push(id);
+        // only after recording: a driver killed before this finds the job again on its next run
+        await job.remove().catch(() => {});
+        return;
+      }
+      if (state === "failed") {
+        pending.delete(id);
+        const final = failure(id, task, job, false);
+        onError(final);
+        failed.push(final);
+        return;
+      }
+      if (job.failedReason !== undefined && job.failedReason !== "" && job.attemptsMade > (failuresSeen.get(id) ?? 0)) {
+        failuresSeen.set(id, job.attemptsMade);
+        onError(failure(id, task, job, true));
+      }
+    };
+
+    while (pending.size > 0) {
+      if (this.#closed) throw new WorkerError("BullMQExecutor: closed while trials were running");
+      for (const [id, task] of [...pending]) await check(id, task);
+      if (pending.size > 0) await new Promise((r) => setTimeout(r, this.#pollMs));
+    }
+    return { completed, failed };
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#queue.close();
+    this.#connection.disconnect();
+  }
+}
+
+/** Options of a worker process. */
+export interface TrialWorkerOptions {
+  redis: string;
+  queue?: string;
+  /** Trials at a time, each on its own thread. Default 1. */
+  concurrency?: number;
+  /** Module that runs one trial (see PiscinaExecutorOptions.taskModule). Default: the real trainer. */
+  taskModule?: string | URL;
+  /** How long a job stays locked without renewal before another worker may take it. Default 30 s. */
+  lockDurationMs?: number;
+  /** How often this worker looks for stalled jobs. Default 30 s. */
+  stalledIntervalMs?: number;
+  /** How often the watchdog checks that the worker is alive. Default 5 s. */
+  watchdogMs?: number;
+  /** Called with each event worth a line of log. */
+  log?: (line: string) => void;
+}
+
+/**
+ * Checks in the main thread what can be checked cheaply before a trial starts, so an invalid
+ * trial fails without retries (thrown inside the pool it would look like any failed attempt).
+ */
+function checkTask(data: unknown): TrialTask {
+  try {
+    const task = data as TrialTask;
+    const spec = parseTrialSpec(task.spec);
+    resolveConfig(spec.envId, spec.envConfig);
+    return { spec, outDir: task.outDir ?? null };
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UnrecoverableError(err.message);
+    throw err;
+  }
+}
+
+/** A worker process's side: takes trial jobs and runs them on its own threads. */
+export class TrialWorker {
+  readonly #options: Required<Omit<TrialWorkerOptions, "taskModule">>;
+  readonly #pool: PiscinaExecutor;
+  readonly #probe: Redis;
+  #connection: Redis;
+  #worker: Worker;
+  readonly #watchdog: NodeJS.Timeout;
+  #lastErrorAt = 0;
+  #closing: Promise<void> | null = null;
+  /** How many times the watchdog replaced the BullMQ worker. */
+  restarts = 0;
+
+  constructor(options: TrialWorkerOptions) {
+    this.#options = {
+      redis: options.redis,
+      queue: options.queue ?? DEFAULT_QUEUE,
+      concurrency: options.concurrency ?? 1,
+      lockDurationMs: options.lockDurationMs ?? 30_000,
+      stalledIntervalMs: options.stalledIntervalMs ?? 30_000,
+      watchdogMs: options.watchdogMs ?? 5000,
+      log: options.log ?? (() => {}),
+    };
+    this.#pool = new PiscinaExecutor({
+      workers: this.#options.concurrency,
+      // BullMQ owns retries (with backoff, across machines); the pool runs each job once
+      maxAttempts: 1,
+      ...(options.taskModule === undefined ? {} : { taskModule: options.taskModule }),
+    });
+    this.#probe = connectRedis(this.#options.redis);
+    this.#connection = connectRedis(this.#options.redis);
+    this.#worker = this.#createWorker();
+    this.#watchdog = setInterval(() => void this.#checkAlive(), this.#options.watchdogMs);
+    this.#watchdog.unref();
+  }
+
+  #createWorker(): Worker {
+    const worker = new Worker(this.#options.queue, (job: Job) => this.#process(job), {
+      connection: this.#connection,
+      concurrency: this.#options.concurrency,
+      lockDuration: this.#options.lockDurationMs,
+      stalledInterval: this.#options.stalledIntervalMs,
+      // a stall (a killed worker) is not the trial's fault; attempts cap the trial's own failures
+      maxStalledCount: 10,
+    });
+    worker.on("error", (err) => {
+      this.#lastErrorAt = Date.now();
+      this.#options.log(`worker: redis error: ${messageOf(err)}`);
+    });
+    worker.on("failed", (job, err) => this.#options.log(`worker: trial ${job?.id ?? "?"} failed: ${err.message}`));
+    worker.on("completed", (job) => this.#options.log(`worker: trial ${job.id ?? "?"} done`));
+    return worker;
+  }
+
+  async #process(job: Job): Promise<TrialResult> {
+    const task = checkTask(job.data);
+    let result: TrialResult | null = null;
+    let error: string | null = null;
+    await this.#pool.run([task], (r) => { result = r; }, (f) => { error = f.error.message; });
+    if (result === null) throw new Error(error ?? `trial ${job.id ?? "?"} gave no result`);
+    return result;
+  }
+
+  /**
+   * The watchdog: Redis answers the probe, yet the worker is not running or still reports
+   * connection errors, so it will not recover on its own: replace it.
+   */
+  async #checkAlive(): Promise<void> {
+    if (this.#closing !== null) return;
+    const reachable = await Promise.race([
+      this.#probe.ping().then(() => true, () => false),
+      new Promise<boolean>((r) => setTimeout(() => r(false), this.#options.watchdogMs / 2)),
+    ]);
+    if (!reachable || this.#closing !== null) return;
+    const stuck = !this.#worker.isRunning() || Date.now() - this.#lastErrorAt < this.#options.watchdogMs / 2;
+    if (!stuck) return;
+    this.#options.log("worker: redis is back but the worker is not; recreating it");
+    this.restarts++;
+    const old = this.#worker;
+    const oldConnection = this.#connection;
+    this.#lastErrorAt = 0;
+    this.#connection = connectRedis(this.#options.redis);
+    this.#worker = this.#createWorker();
+    await old.close(true).catch(() => {});
+    oldConnection.disconnect();
+  }
+
+  /** Resolves when the worker is taking jobs. */
+  async ready(): Promise<void> {
+    await this.#worker.waitUntilReady();
+  }
+
+  /** Stops taking jobs, lets running trials finish, then closes the pool and connections. Safe to call twice. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      clearInterval(this.#watchdog);
+      await this.#worker.close();
+      await this.#pool.close();
+      this.#connection.disconnect();
+      this.#probe.disconnect();
+    })();
+    return this.#closing;
+  }
+}
