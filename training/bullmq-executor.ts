@@ -3,7 +3,7 @@
  *
  * Two halves share one queue:
  * - `BullMQExecutor` (the driver, behind the TrialExecutor contract) enqueues each trial with
- *   job id = trial id, so enqueueing is idempotent: a driver that is killed and run again finds
+ *   job id = "trial-" + trial id, so enqueueing is idempotent: a driver that is killed and run again finds
  *   the jobs it already made (finished ones keep their result in Redis) instead of making new ones.
  *   It polls the jobs and hands each finished one to `onResult` once; the sweep's ResultsStore
  *   then drops anything it already holds, so a redelivered trial is never recorded twice.
@@ -65,6 +65,14 @@ export interface BullMQExecutorOptions {
   pollMs?: number;
 }
 
+/**
+ * The BullMQ job id of a trial: the trial id with a prefix. BullMQ refuses custom ids that read
+ * as integers, and a 16-hex-digit hash is all digits for about 1 trial in 5,000.
+ */
+export function jobIdOf(trialId: string): string {
+  return `trial-${trialId}`;
+}
+
 /** The driver: enqueues trials and collects their results; see the module comment. */
 export class BullMQExecutor implements TrialExecutor {
   readonly #connection: Redis;
@@ -84,11 +92,11 @@ export class BullMQExecutor implements TrialExecutor {
   }
 
   async #enqueue(id: string, task: TrialTask): Promise<void> {
-    const existing = await Job.fromId(this.#queue, id);
+    const existing = await Job.fromId(this.#queue, jobIdOf(id));
     // a trial that failed for good in an earlier run gets fresh attempts in this one
     if (existing !== undefined && (await existing.getState()) === "failed") await existing.remove();
     await this.#queue.add(JOB_NAME, task, {
-      jobId: id,
+      jobId: jobIdOf(id),
       attempts: this.#maxAttempts,
       backoff: { type: "exponential", delay: this.#backoffMs },
       removeOnComplete: false,
@@ -117,7 +125,7 @@ export class BullMQExecutor implements TrialExecutor {
     });
 
     const check = async (id: string, task: TrialTask): Promise<void> => {
-      const job = await Job.fromId<TrialTask, unknown>(this.#queue, id);
+      const job = await Job.fromId<TrialTask, unknown>(this.#queue, jobIdOf(id));
       if (this.#closed) return;
       if (job === undefined) {
         // Redis lost the job (restarted without its data): it was never recorded, so enqueue it again

@@ -125,7 +125,7 @@ describe("BullMQ sweeps across worker processes (real redis-server on loopback)"
     assert.equal(resultIds(dir).length, 8);
     assert.deepEqual(new Set(resultIds(dir)), new Set(remote.trials.map((t) => t.id)));
     for (const t of remote.trials) assert.equal(attemptsOf(dir, t.id), 1);
-    for (const w of [a, b]) assert.match(w.output(), /trial [0-9a-f]{16} done/, "each worker ran trials");
+    for (const w of [a, b]) assert.match(w.output(), /trial trial-[0-9a-f]{16} done/, "each worker ran trials");
   });
 
   it("SIGKILL of a worker mid-trial: the trial re-runs on another worker and has exactly one result", async () => {
@@ -143,7 +143,7 @@ describe("BullMQ sweeps across worker processes (real redis-server on loopback)"
     const summary = await sweep;
     assert.deepEqual([summary.done, summary.failed], [2, 0]);
     assert.equal(attemptsOf(dir, killed), 2, "the killed trial ran once more");
-    assert.match(b.output(), new RegExp(`trial ${killed} done`));
+    assert.match(b.output(), new RegExp(`trial trial-${killed} done`));
     assert.deepEqual(resultIds(dir).sort(), expandSweep(spec).map((t) => trialId(t)).sort());
   });
 
@@ -203,5 +203,14 @@ describe("BullMQ sweeps across worker processes (real redis-server on loopback)"
     assert.deepEqual([summary.done, summary.failed], [12, 0]);
     assert.equal(resultIds(dir).length, 12);
     assert.deepEqual(new Set(resultIds(dir)), new Set(expandSweep(spec).map((t) => trialId(t))));
+  });
+
+  it("gives every trial a non-numeric job id, which BullMQ requires, even when the trial id is all digits", async () => {
+    const { jobIdOf } = await import("../../training/bullmq-executor.js");
+    const { trialId } = await import("../../training/trial.js");
+    const id = trialId({ envId: "CommunityBattery-v0", algo: "dqn", seed: 14688, steps: 1000 });
+    assert.match(id, /^\d{16}$/);
+    assert.equal(jobIdOf(id), `trial-${id}`);
+    assert.ok(!/^\d+$/.test(jobIdOf(id)));
   });
 });
