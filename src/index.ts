@@ -20,3 +20,4 @@ export * from "./physics/weather.js";
 export * from "./physics/pv.js";
 export * from "./physics/campus-load.js";
 export * from "./physics/external-supply.js";
+export * from "./market/index.js";

@@ -14,3 +14,4 @@ export {
   type ContractNetHooks,
   type Proposal,
 } from "./contract-net.js";
+export { SealedBidAuction, firstPriceWinner, isSealedBidCall, placeBid, type AuctionResult, type SealedBidCall } from "./sealed-bid.js";
