@@ -41,7 +41,15 @@ const microgridInfoSchema = z.object({
     maxPowerKw: z.number().min(0),
     initialEnergyKwh: z.number().min(0),
   })).min(1),
-  grid: z.object({ capacityKw: z.number().min(0), costPerKwh: z.number().min(0), exportPricePerKwh: z.number().min(0) }),
+  /** Hour of day of tick 0 (the tariff's clock). */
+  startHour: z.number().int().min(0).max(23).default(0),
+  grid: z.object({
+    capacityKw: z.number().min(0),
+    costPerKwh: z.number().min(0),
+    exportPricePerKwh: z.number().min(0),
+    /** The tariff: import cost per hour of day; absent: costPerKwh at every hour. */
+    importCostByHourPerKwh: z.array(z.number().min(0)).length(24).optional(),
+  }),
 });
 
 export type MicrogridInfo = z.output<typeof microgridInfoSchema>;
@@ -100,4 +108,16 @@ export function setPointToReachKw(info: MicrogridInfo, i: number, energyKwh: num
   const afterSelf = energyKwh - Math.min(energyKwh, b.selfDischargePerHour * energyKwh * dt);
   const delta = targetKwh - afterSelf;
   return delta >= 0 ? delta / (b.chargeEfficiency * dt) : (delta * b.dischargeEfficiency) / dt;
+}
+
+/**
+ * The planner LP's import weights for `steps` ticks from `firstTick`: each tick's import cost
+ * over the base cost (all 1 under a flat tariff).
+ */
+export function importWeights(info: MicrogridInfo, firstTick: number, steps: number): Float64Array {
+  const out = new Float64Array(steps).fill(1);
+  const byHour = info.grid.importCostByHourPerKwh;
+  if (byHour === undefined || !(info.grid.costPerKwh > 0)) return out;
+  for (let k = 0; k < steps; k++) out[k] = byHour[(info.startHour + firstTick + k) % 24]! / info.grid.costPerKwh;
+  return out;
 }

@@ -12,8 +12,9 @@
  *   balance (SPEC eq. 4, with the slacks that keep blackouts and outages feasible):
  *     PV[k] + sum_i dis[i,k] + imp[k] + unserved[k] = L[k] + sum_i ch[i,k] + exp[k] + curtailment[k]
  *
- * Objective, probability-weighted over scenarios, in kWh of grid import:
- *   min sum_k dt (imp - exportCredit exp + cycling (ch + dis) + unservedPenalty unserved
+ * Objective, probability-weighted over scenarios, in kWh of grid import (at the base price; a
+ * time-of-use tariff weighs step k's import by w[k] = its price / the base price):
+ *   min sum_k dt (w[k] imp - exportCredit exp + cycling (ch + dis) + unservedPenalty unserved
  *                 + curtailmentPenalty curtailment)
  *       + reservePenalty sum_{i,k} below[i,k] - terminalValue sum_i E[i,H-1]
  * The seed's code writes `min sum grid + 0.01 sum(ch + dis)` with one free-sign grid column in
@@ -64,6 +65,8 @@ export interface MicrogridLpInput {
   cyclingPenaltyPerKwh?: number;
   /** What an exported kWh is worth in kWh of import; default 0. */
   exportCreditPerKwh?: number;
+  /** Weight of each step's import (its price over the base price); default 1 every step. */
+  importWeights?: ArrayLike<number>;
   /** Per kWh of load not served; default 1000 (far above anything else, so only used when nothing else can serve). */
   unservedPenaltyPerKwh?: number;
   /** Per kWh of PV thrown away; default 1e-4 (export first, as the env does). */
@@ -188,6 +191,15 @@ function checkInput(input: MicrogridLpInput): FieldIssue[] {
   nonNegative(issues, "unservedPenaltyPerKwh", input.unservedPenaltyPerKwh);
   nonNegative(issues, "curtailmentPenaltyPerKwh", input.curtailmentPenaltyPerKwh);
   nonNegative(issues, "terminalValuePerKwh", input.terminalValuePerKwh);
+  if (input.importWeights !== undefined) {
+    finiteSeries(issues, "importWeights", input.importWeights, H);
+    for (let k = 0; k < H && k < (input.importWeights?.length ?? 0); k++) {
+      if (input.importWeights[k]! < 0) {
+        issues.push({ path: `importWeights[${k}]`, expected: "a number >= 0", received: describeValue(input.importWeights[k]) });
+        break;
+      }
+    }
+  }
   if (input.reserve !== undefined) {
     if (!(input.reserve.soc >= 0 && input.reserve.soc <= 1)) issues.push({ path: "reserve.soc", expected: "a number in [0, 1]", received: describeValue(input.reserve.soc) });
     nonNegative(issues, "reserve.penaltyPerKwh", input.reserve.penaltyPerKwh);
@@ -246,7 +258,7 @@ export function buildMicrogridLp(input: MicrogridLpInput): { model: LpModel; dec
     }
     for (let k = 0; k < H; k++) {
       const capKw = Math.max(0, capAt(k));
-      imp[s]![k] = model.addVar(`imp_${s}_${k}`, 0, capKw, p * dt);
+      imp[s]![k] = model.addVar(`imp_${s}_${k}`, 0, capKw, p * dt * (input.importWeights?.[k] ?? 1));
       exp[s]![k] = model.addVar(`exp_${s}_${k}`, 0, allowExport ? capKw : 0, -p * exportCredit * dt);
       curt[s]![k] = model.addVar(`curt_${s}_${k}`, 0, Infinity, p * curtailmentPenalty * dt);
       uns[s]![k] = model.addVar(`uns_${s}_${k}`, 0, Infinity, p * unservedPenalty * dt);

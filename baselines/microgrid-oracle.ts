@@ -16,7 +16,7 @@ import { ConfigError, parseConfig } from "../src/core/errors.js";
 import type { Solver } from "../src/solvers/index.js";
 import type { MicrogridForesight } from "../envs/microgrid/env.js";
 import { buildMicrogridLp, type MicrogridPlan } from "./microgrid-lp.js";
-import { batteryEnergiesKwh, float32SetPointKw, lpBattery, readMicrogridInfo, requireMicrogridInfo, setPointToReachKw, type MicrogridInfo } from "./microgrid-info.js";
+import { batteryEnergiesKwh, float32SetPointKw, importWeights, lpBattery, readMicrogridInfo, requireMicrogridInfo, setPointToReachKw, type MicrogridInfo } from "./microgrid-info.js";
 
 export const microgridOracleConfigSchema = z.strictObject({
   /** The seed's cycling proxy per kWh charged or discharged. */
@@ -70,6 +70,7 @@ export class MicrogridOraclePolicy implements Policy<Float32Array, Float32Array>
       gridCapacityKw: f.gridAvailableKw,
       cyclingPenaltyPerKwh: this.config.cyclingPenaltyPerKwh,
       exportCreditPerKwh: mi.grid.costPerKwh > 0 ? mi.grid.exportPricePerKwh / mi.grid.costPerKwh : 0,
+      importWeights: importWeights(mi, 0, f.loadKw.length),
       unservedPenaltyPerKwh: this.config.unservedPenaltyPerKwh,
     });
     this.#plan = decode(this.#solver.solve(model).x);

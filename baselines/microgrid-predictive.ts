@@ -33,7 +33,7 @@ import { storageMaxChargeKw, storageMaxDischargeKw } from "../src/physics/batter
 import type { Solver } from "../src/solvers/index.js";
 import { MicrogridMyopicPolicy } from "./microgrid-myopic.js";
 import { buildMicrogridLp, planSetPointKw, type MicrogridLpScenario, type MicrogridPlan } from "./microgrid-lp.js";
-import { batteryEnergiesKwh, float32SetPointKw, lpBattery, readMicrogridInfo, requireMicrogridInfo, type MicrogridInfo } from "./microgrid-info.js";
+import { batteryEnergiesKwh, float32SetPointKw, importWeights, lpBattery, readMicrogridInfo, requireMicrogridInfo, type MicrogridInfo } from "./microgrid-info.js";
 
 const forecastSourceSchema = z.discriminatedUnion("source", [
   /** The env's forecast blocks (its `forecast.horizonTicks` must be >= `horizon`). */
@@ -315,6 +315,7 @@ export class MicrogridPredictivePolicy implements Policy<Float32Array, Float32Ar
       gridCapacityKw: gridKw,
       cyclingPenaltyPerKwh: this.config.cyclingPenaltyPerKwh,
       exportCreditPerKwh: info.grid.costPerKwh > 0 ? info.grid.exportPricePerKwh / info.grid.costPerKwh : 0,
+      importWeights: importWeights(info, t, H + 1),
       unservedPenaltyPerKwh: this.config.unservedPenaltyPerKwh,
       terminalValuePerKwh: this.config.terminalValuePerKwh,
       reserve: this.config.reserveSoc > 0 ? { soc: this.config.reserveSoc, penaltyPerKwh: this.config.reservePenaltyPerKwh } : undefined,

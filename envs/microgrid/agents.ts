@@ -21,7 +21,7 @@ import type { AclMessage } from "../../src/negotiation/fipa.js";
 import {
   nextStorageEnergyKwh, selfDischargeKwh, storageConversionLossKwh, storageMaxChargeKw, storageMaxDischargeKw, type StorageParams,
 } from "../../src/physics/battery.js";
-import { availableGridKw, type ExternalSupplyParams } from "../../src/physics/external-supply.js";
+import { availableGridKw, importCostPerKwh, type ExternalSupplyParams } from "../../src/physics/external-supply.js";
 import type { Exogenous } from "./exogenous.js";
 
 /** Topic names of the microgrid bus. */
@@ -179,12 +179,15 @@ export class SupplyAgent {
   importKw = 0;
   exportKw = 0;
   #pendingKind: CfpKind = "supply";
-  constructor(readonly bus: MessageBus, readonly exo: Exogenous, readonly params: ExternalSupplyParams) {}
+  #costPerKwh = 0;
+  /** `startHour`: hour of day of tick 0 (the tariff's clock). */
+  constructor(readonly bus: MessageBus, readonly exo: Exogenous, readonly params: ExternalSupplyParams, readonly startHour = 0) {}
   receive(m: AclMessage): void {
     switch (m.performative) {
       case "INFORM":
         if (m.topic !== TOPIC.tick) return;
         this.state.tick = m.quantity;
+        this.#costPerKwh = importCostPerKwh(this.params, (this.startHour + m.quantity) % 24);
         this.availableKw = availableGridKw(this.params, this.exo.gridAvailability[m.quantity]!);
         this.importKw = 0;
         this.exportKw = 0;
@@ -196,7 +199,7 @@ export class SupplyAgent {
         this.#pendingKind = kind;
         const q = m.quantity < this.availableKw ? m.quantity : this.availableKw;
         // the price is the aggregator's cost per kWh: export earns, so its cost is negative
-        answerCfp(this.bus, AGENT.supply, m, q, kind === "absorb" ? -this.params.exportPricePerKwh : this.params.costPerKwh);
+        answerCfp(this.bus, AGENT.supply, m, q, kind === "absorb" ? -this.params.exportPricePerKwh : this.#costPerKwh);
         return;
       }
       case "ACCEPT-PROPOSAL":

@@ -55,11 +55,30 @@ const loadSchema = z.strictObject({
   clampMax: z.number().min(0).default(1.3),
 });
 
+/**
+ * The import tariff. `flat` (default): `costPerKwh` at every hour, the seed's. `tou`: a two-level
+ * time-of-use tariff, `costPerKwh` off-peak and `peakCostPerKwh` in [peakStartHour, peakEndHour).
+ * Its defaults follow the tariff bundled with the Fontana data (data/citylearn2022: Southern
+ * California Edison TOU-D-PRIME, 0.21 off-peak and 0.50 USD/kWh from 16:00 to 21:00 in winter):
+ * the peak hours as there, the peak/off-peak ratio 0.50 / 0.21 applied to the seed's 5.0.
+ */
+const tariffSchema = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("flat") }),
+  z.strictObject({
+    kind: z.literal("tou"),
+    peakStartHour: z.number().int().min(0).max(23).default(16),
+    peakEndHour: z.number().int().min(1).max(24).default(21),
+    peakCostPerKwh: z.number().min(0).default(11.9),
+  }),
+]);
+
 const gridSchema = z.strictObject({
   /** Import and export limit of the connection, kW. */
   capacityKw: z.number().min(0).default(100),
+  /** Import cost per kWh (off-peak cost under a `tou` tariff). */
   costPerKwh: z.number().min(0).default(5.0),
   exportPricePerKwh: z.number().min(0).default(0),
+  tariff: tariffSchema.default({ kind: "flat" }),
 });
 
 const window = {
@@ -180,6 +199,9 @@ export const microgridConfigSchema = z.strictObject({
   if (cfg.weather.sunsetHour <= cfg.weather.sunriseHour) {
     ctx.addIssue({ code: "custom", path: ["weather", "sunsetHour"], message: `a number > sunriseHour (${cfg.weather.sunriseHour})` });
   }
+  if (cfg.grid.tariff.kind === "tou" && cfg.grid.tariff.peakEndHour <= cfg.grid.tariff.peakStartHour) {
+    ctx.addIssue({ code: "custom", path: ["grid", "tariff", "peakEndHour"], message: `an integer > peakStartHour (${cfg.grid.tariff.peakStartHour})` });
+  }
   if (cfg.load.deltaMax < cfg.load.deltaMin) {
     ctx.addIssue({ code: "custom", path: ["load", "deltaMax"], message: `a number >= deltaMin (${cfg.load.deltaMin})` });
   }
@@ -203,6 +225,7 @@ export type MicrogridConfig = z.output<typeof microgridConfigSchema>;
 export type MicrogridConfigInput = z.input<typeof microgridConfigSchema>;
 export type BatteryConfig = MicrogridConfig["batteries"][number];
 export type PvArrayConfig = MicrogridConfig["pvArrays"][number];
+export type TariffConfig = MicrogridConfig["grid"]["tariff"];
 
 /** The stress events of a config: the named scenario's default event first, then `events`. */
 export function resolveStressEvents(cfg: MicrogridConfig): StressEvent[] {

@@ -54,8 +54,8 @@
  * ## For planners (reset info)
  * `observationIndex`, `dtHours`, `episodeTicks`, `activationTick`, `horizonTicks`,
  * `batteries` (capacityKwh, maxPowerKw, chargeEfficiency, dischargeEfficiency,
- * selfDischargePerHour, minSoc, maxSoc, initialEnergyKwh, offer cost), `grid` (capacityKw,
- * costPerKwh, exportPricePerKwh), `reward` (the reward config), `events` (resolved stress
+ * selfDischargePerHour, minSoc, maxSoc, initialEnergyKwh, offer cost), `startHour`, `grid` (capacityKw,
+ * costPerKwh, exportPricePerKwh, importCostByHourPerKwh: the tariff, 24 hourly costs), `reward` (the reward config), `events` (resolved stress
  * events). `foresight()` returns the episode's true load, PV, weather and availabilities.
  * Step info: loadKw, servedLoadKw, pvKw, importKw, exportKw, curtailmentKw, unservedKw,
  * importCost, energyKwh (total), soc (aggregate), `batteries[i]` {requestedKw, chargeKw,
@@ -73,7 +73,7 @@ import { Trajectory, type RecordsTrajectory } from "../../src/core/trajectory.js
 import { microgridKpis, type MicrogridKpis } from "../../src/kpi/microgrid.js";
 import { MessageBus } from "../../src/negotiation/bus.js";
 import { storagePowerLimitKw, type StorageParams } from "../../src/physics/battery.js";
-import { gridCost, type ExternalSupplyParams } from "../../src/physics/external-supply.js";
+import { gridCost, touImportCostByHour, type ExternalSupplyParams } from "../../src/physics/external-supply.js";
 import { AGENT, BatteryAgent, LoadAgent, Orchestrator, PvAgent, StateRegistry, SupplyAgent, TOPIC, WeatherAgent } from "./agents.js";
 import { AggregatorAgent } from "./aggregator.js";
 import { resolveStressEvents, type MicrogridConfig, type StressEvent } from "./config.js";
@@ -213,7 +213,13 @@ export class MicrogridEnv implements Env<Float32Array, Float32Array | Float64Arr
       };
       return Object.freeze({ ...params, maxPowerKw: storagePowerLimitKw(params), initialEnergyKwh: b.initialSoc * b.capacityKwh });
     });
-    this.grid = { capacityKw: config.grid.capacityKw, costPerKwh: config.grid.costPerKwh, exportPricePerKwh: config.grid.exportPricePerKwh };
+    const tariff = config.grid.tariff;
+    this.grid = {
+      capacityKw: config.grid.capacityKw, costPerKwh: config.grid.costPerKwh, exportPricePerKwh: config.grid.exportPricePerKwh,
+      importCostByHourPerKwh: tariff.kind === "tou"
+        ? touImportCostByHour(config.grid.costPerKwh, tariff.peakCostPerKwh, tariff.peakStartHour, tariff.peakEndHour)
+        : new Float64Array(24).fill(config.grid.costPerKwh),
+    };
     this.#maxPowerKw = Float64Array.from(this.batteryInfo, (b) => b.maxPowerKw);
     this.#actionBoundKw = Float64Array.from(this.#maxPowerKw, (m) => Math.max(m, Math.fround(m)));
     this.#requestedKw = new Float64Array(B);
@@ -250,7 +256,7 @@ export class MicrogridEnv implements Env<Float32Array, Float32Array | Float64Arr
     const weather = new WeatherAgent(bus, this.#exo);
     const pvs = config.pvArrays.map((_, j) => new PvAgent(bus, this.#exo, j));
     const load = new LoadAgent(bus, this.#exo);
-    this.#supply = new SupplyAgent(bus, this.#exo, this.grid);
+    this.#supply = new SupplyAgent(bus, this.#exo, this.grid, config.startHour);
     this.#batteries = this.batteryInfo.map((b, i) => new BatteryAgent(bus, this.#exo, i, b, DT_HOURS));
     this.#forecast = new ForecastAgent(bus, this.#registry, this.#exo, config);
     this.#aggregator = new AggregatorAgent(bus, this.#registry, B);
@@ -323,7 +329,8 @@ export class MicrogridEnv implements Env<Float32Array, Float32Array | Float64Arr
         activationTick: this.config.activationTick,
         horizonTicks: this.config.forecast.horizonTicks,
         batteries: this.batteryInfo.map((b) => ({ ...b, offerCostCharge: 1 - b.chargeEfficiency, offerCostDischarge: 1 - b.dischargeEfficiency })),
-        grid: { ...this.grid },
+        startHour: this.config.startHour,
+        grid: { ...this.grid, importCostByHourPerKwh: Array.from(this.grid.importCostByHourPerKwh!) },
         reward: { ...this.config.reward },
         events: this.events.map((e) => ({ ...e })),
         batteryEnergyKwh: Float64Array.from(this.#batteries, (b) => b.energyKwh),
@@ -372,7 +379,7 @@ export class MicrogridEnv implements Env<Float32Array, Float32Array | Float64Arr
       const gap = rc.reserveSoc * b.params.capacityKwh - b.energyKwh;
       if (gap > 0) reserveGapKwh += gap;
     }
-    const importCost = gridCost(this.grid, o.importKw, o.exportKw, DT_HOURS);
+    const importCost = gridCost(this.grid, o.importKw, o.exportKw, DT_HOURS, (this.config.startHour + t) % 24);
     let reward = rc.kind === "cost"
       ? -importCost - rc.cyclingPenaltyPerKwh * (chargeKw + dischargeKw) * DT_HOURS
       : loadKw > 0 ? 1 - Math.min(o.importKw, loadKw) / loadKw : 1;
