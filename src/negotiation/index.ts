@@ -15,3 +15,4 @@ export {
   type Proposal,
 } from "./contract-net.js";
 export { SealedBidAuction, firstPriceWinner, isSealedBidCall, placeBid, type AuctionResult, type SealedBidCall } from "./sealed-bid.js";
+export * from "./double-auction.js";
