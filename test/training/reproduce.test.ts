@@ -50,12 +50,18 @@ describe("gridgym reproduce microgrid", function () {
       { name: "load-spike", scenario: "load-spike", policy: "mpc", kpis: kpis(12, 48) },
       { name: "load-spike-reserve", scenario: "load-spike", policy: "mpc-reserve", kpis: kpis(40, 5) },
       { name: "load-spike-stochastic", scenario: "load-spike", policy: "mpc-stochastic", kpis: kpis(12, 48) },
+      { name: "reserve", scenario: "nominal", policy: "mpc-reserve", kpis: kpis(50, 3) },
     ];
     const d = checkDirections(runs);
     assert.ok(d.filter((x) => !x.name.startsWith("stochastic")).every((x) => x.holds), JSON.stringify(d.filter((x) => !x.holds)));
     assert.equal(d.find((x) => x.name.startsWith("stochastic"))!.holds, false);
     runs[1]!.kpis.scarcityPostPct = s(55);
     assert.equal(checkDirections(runs).find((x) => x.name.includes("scarcity % of ticks"))!.holds, false);
+    runs[6]!.kpis.efc = s(5);
+    const held = checkDirections(runs).find((x) => x.name.startsWith("reserve-aware planner (nominal week)"))!;
+    assert.equal(held.holds, false);
+    assert.match(held.name, /beats baseline on 5 of 6 Table 1 rows/);
+    assert.match(held.detail, /EFC 5\.00 vs 10\.00 \(not\)/);
   });
 });
 
