@@ -1,1 +1,3 @@
 export * from "./balancing.js";
+export * from "./flexibility.js";
+export * from "./settlement.js";
