@@ -99,7 +99,12 @@ export const stressEventSchema = z.discriminatedUnion("kind", [
   }),
   z.strictObject({
     kind: z.literal("load-spike"),
-    ...window,
+    /**
+     * First tick of the spike: 176 = 08:00 of day 8, the first campus working hour after
+     * activation. A spike at 01:00 (tick 169) lands when the battery is empty anyway and the
+     * load is 10 % of nominal, so it stresses nothing.
+     */
+    startTick: z.number().int().min(0).default(176),
     lengthTicks: z.number().int().min(1).default(8),
     /** Load multiplier while the spike lasts. */
     size: z.number().min(0).default(2),
