@@ -247,6 +247,22 @@ export interface CommunityBatterySpec {
   initialEnergyKwh: number;
 }
 
+/**
+ * The community battery as StorageParams: eta_c = eta_d = sqrt(eta), C-rate = maxPower /
+ * capacity, SoC bounds 0..1, no self-discharge. The same SPEC eq. 1g dynamics, with separate
+ * charge and discharge flows: an LP plan may charge and discharge in the same hour (SPEC 1g
+ * allows it, and it is how the plan absorbs energy at negative prices or meets the equal-
+ * throughput condition), which a single net power cannot express; such a plan replays exactly
+ * through nextStorageEnergyKwh with these params.
+ */
+export function communityBatteryAsStorage(p: BatteryParams): StorageParams {
+  const s = Math.sqrt(p.efficiency);
+  return {
+    capacityKwh: p.capacityKwh, chargeEfficiency: s, dischargeEfficiency: s, cRatePerHour: p.maxPowerKw / p.capacityKwh,
+    selfDischargePerHour: 0, minSoc: 0, maxSoc: 1,
+  };
+}
+
 function evParamsOf(ev: z.output<typeof evSchema>): EvParams {
   const p: EvParams = { capacityKwh: ev.capacityKwh, maxChargeKw: ev.maxChargeKw, chargeEfficiency: ev.chargeEfficiency };
   if (ev.v2g !== undefined) p.v2g = { ...ev.v2g };
