@@ -13,6 +13,7 @@ export { evaluate, runEpisode, type EvaluationResult, type EpisodeResult, type E
 export { baselineFactory, BASELINE_NAMES } from "./training/policies.js";
 export { reproduceMicrogrid, checkDirections, formatReproduction, REPRODUCTION_RUNS, TABLE_ROWS, type ReproduceOptions, type ReproductionResult, type DirectionCheck } from "./training/reproduce-microgrid.js";
 export * from "./envs/microgrid/index.js";
+export * from "./envs/energy-hub/index.js";
 export { train, loadPolicy, type TrainOptions, type TrainResult, type TrainHooks, type Algo } from "./training/train.js";
 export { runSweep, type SweepSummary } from "./training/sweep.js";
 export { formatTable, formatMarkdownTable, STORAGE_KPI_COLUMNS, type KpiColumn } from "./training/table.js";

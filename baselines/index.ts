@@ -16,3 +16,4 @@ export { readMicrogridInfo, type MicrogridInfo } from "./microgrid-info.js";
 export { buildCentralLp, solveCentral, communityInputFromProfiles, addHouseholdBlock, addCommunityBatteryBlock, tariffPrices, exchangeCostEur, type CommunityCentralInput, type HouseholdLpAssets, type CommunityTariff, type CentralSchedule, type HouseholdSchedule, type CommunityBatterySchedule, type PccSchedule } from "./community-central.js";
 export { solveDecentral, type DecentralOptions, type DecentralResult } from "./community-decentral.js";
 export { solveAdmm, admmConfigSchema, type AdmmConfig, type AdmmConfigInput, type AdmmIteration, type AdmmResult } from "./community-admm.js";
+export { HubFitAndForgetPolicy, HubLpPolicy, HubMyopicPolicy, hubSetPoints } from "./hub-policies.js";

@@ -21,3 +21,4 @@ export * from "./physics/pv.js";
 export * from "./physics/campus-load.js";
 export * from "./physics/external-supply.js";
 export * from "./market/index.js";
+export { hubKpis, HUB_KPI_COLUMNS, type HubKpis, type HubSeries, type HubKpiColumn } from "./kpi/hub.js";

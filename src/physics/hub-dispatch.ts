@@ -146,10 +146,25 @@ export function buildHubLp(hub: Hub, steps: readonly HubStep[], objective: HubOb
       const base = t * width;
       const inputs = new Float64Array(nDev);
       for (let i = 0; i < nDev; i++) inputs[i] = at(cols[base + i]!);
+      const exportKw = at(cols[base + nDev]!);
+      const dumpKw = at(cols[base + nDev + 1]!);
       const electricShedKw = at(cols[base + nDev + 2]!);
       const heatShedKw = at(cols[base + nDev + 3]!);
-      const served = { ...step, electricLoadKw: step.electricLoadKw - electricShedKw, heatLoadKw: step.heatLoadKw - heatShedKw };
-      return { ...closeBalance(hub, served, inputs), electricShedKw, heatShedKw };
+      // the LP's own export and dump are closed as loads, so closing the balance only removes
+      // the solver's rounding and never undoes a dump the LP chose (e.g. to absorb a pinned input)
+      const served = {
+        ...step,
+        electricLoadKw: step.electricLoadKw - electricShedKw + exportKw,
+        heatLoadKw: step.heatLoadKw - heatShedKw + dumpKw,
+      };
+      const d = closeBalance(hub, served, inputs);
+      return {
+        ...d,
+        electricityExportedKw: d.electricityExportedKw + exportKw,
+        heatDumpedKw: d.heatDumpedKw + dumpKw,
+        electricShedKw,
+        heatShedKw,
+      };
     });
   };
   return { model, decode };

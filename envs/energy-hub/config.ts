@@ -1,0 +1,123 @@
+/**
+ * Configuration of the energy-hub envs (SPEC section 2): the hubs, their loads, the contracts'
+ * forecast errors (the seed's sensitivity study), the aggregators' limits, the balancing
+ * market, the hubs' answers to deviation requests and the reward. Every default is SPEC's.
+ */
+import { z } from "zod";
+import { HubConfigSchema } from "../../src/physics/energy-hub.js";
+import { HUB_OBJECTIVES } from "../../src/physics/hub-dispatch.js";
+import { balancingMarketSchema } from "../../src/market/balancing.js";
+
+/** The seed's forecast errors (section 3.4): average load forecast 3.455 %, hour-ahead up to 12.851 %. */
+export const DEVIATION_PERCENT = { small: 3.455, large: 12.851 } as const;
+
+/** How a hub answers a deviation request (index = the method's number; the parallel env's action uses it). */
+export const RESPONSES = ["refuse", "method1", "method2", "method3", "cascade"] as const;
+export type HubResponse = (typeof RESPONSES)[number];
+
+const deviationSchema = z.strictObject({
+  /**
+   * "fixed": the commercial aggregator's contract misses the hub's optimum by exactly the
+   * magnitude every half hour (the seed's study); "random": by the magnitude times |N(0, 1)|
+   * (a forecast error of random size); "none": contracts meet the optimum.
+   */
+  mode: z.enum(["fixed", "random", "none"]).default("random"),
+  /** small (3.455 %), large (12.851 %), or a percent; of the day's peak load (electricity) and heat peak (gas). */
+  magnitude: z.union([z.enum(["small", "large"]), z.strictObject({ percent: z.number().positive().max(100) })]).default("small"),
+  /**
+   * "positive": the contract holds more than the hub's optimum (the hub is asked to take more),
+   * "negative": less (asked to take less), "random": a fair coin per hub, carrier and step.
+   */
+  direction: z.enum(["positive", "negative", "random"]).default("random"),
+  /** Which hubs' contracts deviate: all, the first only, or the listed indices. */
+  hubs: z.union([z.enum(["all", "first"]), z.array(z.number().int().nonnegative()).min(1)]).default("all"),
+  /** Which purchased carriers deviate. */
+  carriers: z.array(z.enum(["electricity", "gas"])).min(1).default(["electricity", "gas"]),
+}).prefault({});
+
+export const energyHubConfigSchema = z.strictObject({
+  /** Number of identical hubs (SPEC: two). */
+  hubs: z.number().int().min(1).max(1000).default(2),
+  /** One hub's devices, prices, emission factors and limits (src/physics/energy-hub.ts); defaults Table 3. */
+  hub: HubConfigSchema.prefault({}),
+  /** What the hub agents minimise and the reward charges: energy, cost or emissions. */
+  objective: z.enum(HUB_OBJECTIVES).default("cost"),
+  /** Loads per hub (src/data/hub-profiles.ts): 20 households and 2 service areas, scaled as SPEC says. */
+  loads: z.strictObject({
+    households: z.number().int().positive().default(20),
+    serviceAreas: z.number().int().nonnegative().default(2),
+    electricPeakKva: z.number().positive().default(116.4),
+    powerFactor: z.number().gt(0).lte(1).default(0.85),
+    heatPeakPerUnitKw: z.number().positive().default(8),
+    /** Relative std of the half-hourly load noise, drawn per hub and step (0: the profile itself). */
+    noise: z.number().min(0).max(0.5).default(0.02),
+  }).prefault({}),
+  /** Days per episode (48 half hours each). */
+  days: z.number().int().min(1).max(366).default(1),
+  deviation: deviationSchema,
+  /** Share of each load that is controllable (Method 1 sheds only this). */
+  controllableLoadShare: z.strictObject({
+    electricity: z.number().min(0).max(1).default(0.1),
+    heat: z.number().min(0).max(1).default(0.1),
+  }).prefault({}),
+  /** Whether Methods 2 and 3 may let heat go when they absorb contracted energy (agents.ts). */
+  methodsMayDumpHeat: z.boolean().default(true),
+  /** Technical aggregator's limits on the group of hubs (the sum over hubs), kW. */
+  network: z.strictObject({
+    transformerRatingKw: z.number().positive().default(1000),
+    gasSupplyLimitKw: z.number().positive().default(5000),
+  }).prefault({}),
+  balancing: balancingMarketSchema.prefault({}),
+  /** How the hubs the env does not control (single-agent env) answer requests and bid. */
+  otherHubs: z.strictObject({
+    response: z.enum(RESPONSES).default("cascade"),
+    /** Bid for surplus offered in an auction, as a share of the carrier's price. */
+    bidShareOfPrice: z.number().min(0).max(10).default(0.5),
+  }).prefault({}),
+  /** Single-agent env: the controlled hub's answer to deviation requests. */
+  response: z.enum(RESPONSES).default("cascade"),
+  /** Parallel env: the largest bid an agent may place, GBP/kWh. */
+  maxBidGbpPerKwh: z.number().positive().default(0.5),
+  /** Which hub the single-agent env controls. */
+  controlledHub: z.number().int().nonnegative().default(0),
+  /** Reward: -(objective * objectiveWeight) - penalties. */
+  reward: z.strictObject({
+    objectiveWeight: z.number().nonnegative().default(1),
+    /** Per kWh of load not served (network orders beyond the controllable share, or top-up limits). */
+    unmetLoadPerKwh: z.number().nonnegative().default(1),
+    /** Per kWh of controllable load shed by Method 1. */
+    shedLoadPerKwh: z.number().nonnegative().default(0.05),
+    /** Per kWh of deviation settled on the balancing market (on top of its cost). */
+    balancedDeviationPerKwh: z.number().nonnegative().default(0.003),
+  }).prefault({}),
+  /** Record the per-step trajectory (KPIs need it). */
+  record: z.boolean().default(true),
+  /** Record the bus transcript into info (slow; for inspection). */
+  transcript: z.boolean().default(false),
+}).superRefine((cfg, ctx) => {
+  if (cfg.controlledHub >= cfg.hubs) {
+    ctx.addIssue({ code: "custom", path: ["controlledHub"], message: `an index < hubs (${cfg.hubs})`, input: cfg.controlledHub });
+  }
+  const hubs = cfg.deviation.hubs;
+  if (Array.isArray(hubs)) {
+    hubs.forEach((h, i) => {
+      if (h >= cfg.hubs) ctx.addIssue({ code: "custom", path: ["deviation", "hubs", i], message: `an index < hubs (${cfg.hubs})`, input: h });
+    });
+  }
+  const devices = cfg.hub.devices;
+  for (const out of ["electricity", "heat"] as const) {
+    const eta = out === "electricity" ? "electricEfficiency" : "thermalEfficiency";
+    const topUp = devices.some((d) => d.input !== "solar" && d.input !== "wind" && eta in d && !(out === "electricity" ? "thermalEfficiency" in d : "electricEfficiency" in d));
+    if (!topUp) {
+      ctx.addIssue({ code: "custom", path: ["hub", "devices"], message: `a single-output device on a purchased carrier that tops up ${out} (e.g. a ${out === "electricity" ? "transformer" : "boiler"})`, input: devices.map((d) => d.kind) });
+    }
+  }
+});
+export type EnergyHubConfig = z.output<typeof energyHubConfigSchema>;
+export type EnergyHubConfigInput = z.input<typeof energyHubConfigSchema>;
+
+/** Deviation magnitude as a percent of peak load. */
+export function deviationPercent(cfg: EnergyHubConfig): number {
+  const m = cfg.deviation.magnitude;
+  return typeof m === "string" ? DEVIATION_PERCENT[m] : m.percent;
+}

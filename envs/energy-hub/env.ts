@@ -1,0 +1,189 @@
+/**
+ * EnergyHub-v0: one multi-carrier energy hub among N (SPEC section 2, seed 002), dispatched half
+ * hour by half hour while the commercial aggregator asks it to follow its day-ahead contracts.
+ *
+ * ## Description
+ * The hubs of system.ts: Table 3 devices turn grid electricity, gas, sun and wind into
+ * electricity and heat for 20 households and 2 service areas (48 half hours a day). The agent
+ * sets the controlled hub's devices; the other hubs run their LP optimum and answer requests with
+ * `config.otherHubs.response`. Contracts miss the optimum by the configured forecast error, so
+ * each half hour the commercial aggregator may ask the hub to change its electricity and gas
+ * inputs; the hub answers with `config.response` (Method 1, 2, 3, refuse or the cascade), and
+ * what stays unresolved is settled on the balancing market.
+ *
+ * ## Action space
+ * Box([0]^k, [1]^k), float64, one set-point per controllable device (every device but the
+ * top-up ones: with Table 3, k = 4: PV, wind, fuel cell, microturbine; `info.actionDevices` in
+ * the reset info names them): device i gets min + a[i] (max - min) kW of input, max being its
+ * rated input bounded by this half hour's resource. The transformer and the boiler then close
+ * the electricity and heat balance; what they cannot cover is unmet load, and surplus turns the
+ * devices back down (the hub neither exports nor dumps heat unless its config allows it). An
+ * action outside the box, NaN or of the wrong length throws InvalidActionError naming the
+ * index and the bound; nothing is clipped.
+ *
+ * ## Observation space (Float32Array, length 12 + k; the map is `info.observationIndex`)
+ * | index   | meaning                                              | unit    |
+ * |---------|------------------------------------------------------|---------|
+ * | 0, 1    | sin, cos of the time of day                          | -       |
+ * | 2       | episode progress t / T                               | -       |
+ * | 3, 4    | electric and heat load of this half hour             | kW      |
+ * | 5, 6    | solar and wind resource reaching PV and wind turbine | kW      |
+ * | 7, 8    | contract for electricity and gas this half hour      | kW      |
+ * | 9, 10   | deviation requested last half hour (el, gas)         | kW      |
+ * | 11      | balancing cost settled last half hour                | GBP     |
+ * | 12..    | largest input each controllable device can take now  | kW      |
+ *
+ * ## Reward
+ * -(objective) - unmetLoadPerKwh * unmet kWh - shedLoadPerKwh * shed kWh - balancedDeviationPerKwh
+ * * kWh settled on the balancing market, with the objective (config) the hub's cost (contract +
+ * balancing + auction payments, GBP), emissions (kgCO2) or primary input (kWh).
+ *
+ * ## Info
+ * Per step: inputs and outputs per carrier, device inputs, dispatch factors, the coupling matrix
+ * D (P = D L), per-carrier balance residuals (kWh), heat dumped, load shed and unmet, contracts,
+ * the deviation requested and its resolution (0 none, 1-3 method, -1 balancing market), the
+ * auctions the hub held, costs, and `hubStep`/`contractKw` of the next half hour for planners.
+ *
+ * ## Episode end
+ * `terminated` after days * 48 half hours; `truncated` stays false.
+ *
+ * ## Version history
+ * - v0: first version.
+ */
+import type { Env, Info, ResetOptions, ResetResult, StepResult } from "../../src/core/env.js";
+import { InvalidActionError, ResetNeededError, describeValue } from "../../src/core/errors.js";
+import { Rng, entropySeed, rngForReset } from "../../src/core/rng.js";
+import { Box } from "../../src/core/spaces.js";
+import type { Trajectory } from "../../src/core/trajectory.js";
+import type { RecordsTrajectory } from "../../src/core/trajectory.js";
+import { hubKpis, type HubKpis } from "../../src/kpi/hub.js";
+import type { Solver } from "../../src/solvers/index.js";
+import type { EnergyHubConfig } from "./config.js";
+import { HubSystem, type HubColumn, type HubCommand } from "./system.js";
+
+export const ENERGY_HUB_ID = "EnergyHub-v0";
+
+/** Fixed observation fields before the per-device block. */
+export const OBSERVATION_FIELDS = [
+  "hourSin", "hourCos", "progress", "electricLoadKw", "heatLoadKw", "solarResourceKw", "windResourceKw",
+  "contractElectricityKw", "contractGasKw", "lastRequestedElectricityKw", "lastRequestedGasKw", "lastBalancingCostGbp",
+] as const;
+
+/** The observation index map for a hub whose controllable devices have these ids. */
+export function hubObservationIndex(deviceIds: readonly string[]): Record<string, number> {
+  const index: Record<string, number> = {};
+  OBSERVATION_FIELDS.forEach((f, i) => { index[f] = i; });
+  deviceIds.forEach((id, k) => { index[`maxInputKw.${id}`] = OBSERVATION_FIELDS.length + k; });
+  index["size"] = OBSERVATION_FIELDS.length + deviceIds.length;
+  return index;
+}
+
+/** Observation box shared by both energy-hub envs. */
+export function hubObservationSpace(k: number): Box<Float32Array> {
+  const n = OBSERVATION_FIELDS.length + k;
+  const low = new Float64Array(n).fill(0);
+  const high = new Float64Array(n).fill(Infinity);
+  low[0] = -1; high[0] = 1; low[1] = -1; high[1] = 1; high[2] = 1;
+  low[9] = -Infinity; low[10] = -Infinity; low[11] = -Infinity;
+  return new Box<Float32Array>({ low, high, dtype: "float32" });
+}
+
+export class EnergyHubEnv implements Env<Float32Array, ArrayLike<number>>, RecordsTrajectory {
+  readonly observationSpace: Box<Float32Array>;
+  readonly actionSpace: Box<Float64Array>;
+  spec?: Env["spec"];
+  readonly system: HubSystem;
+  readonly config: EnergyHubConfig;
+  readonly #controlled: number;
+  readonly #commands: HubCommand[];
+  #rng: Rng;
+  #running = false;
+  #closed = false;
+
+  /** `solver` defaults to a synchronous javascript-lp-solver (make() cannot await HiGHS). */
+  constructor(config: EnergyHubConfig, solver?: Solver) {
+    this.config = config;
+    this.system = new HubSystem(config, solver);
+    this.#controlled = config.controlledHub;
+    const k = this.system.controllable.length;
+    this.observationSpace = hubObservationSpace(k);
+    this.actionSpace = new Box<Float64Array>({ low: 0, high: 1, shape: [k], dtype: "float64" });
+    const hub = this.system.hub;
+    const share = config.otherHubs.bidShareOfPrice;
+    const otherBid = (k2: number): number => share * hub.pricesGbpPerKwh[k2 === 0 ? "electricity" : "gas"];
+    this.#commands = this.system.hubs.map((_, h) => ({
+      setPoints: null,
+      response: h === this.#controlled ? config.response : config.otherHubs.response,
+      bidFor: otherBid,
+    }));
+    this.#rng = new Rng(entropySeed());
+  }
+
+  get unwrapped(): Env<unknown, unknown> {
+    return this as unknown as Env<unknown, unknown>;
+  }
+
+  get #envId(): string {
+    return this.spec?.id ?? ENERGY_HUB_ID;
+  }
+
+  get episodeSteps(): number {
+    return this.system.episodeSteps;
+  }
+
+  reset(opts: ResetOptions = {}): ResetResult<Float32Array> {
+    if (this.#closed) throw new ResetNeededError(this.#envId, "the env is closed");
+    this.#rng = rngForReset(this.#envId, this.#rng, opts.seed);
+    this.system.reset(this.#rng);
+    this.#running = true;
+    const sys = this.system;
+    const ids = sys.controllable.map((i) => sys.hub.devices[i]!.id);
+    return {
+      observation: sys.observe(this.#controlled, new Float32Array(this.observationSpace.size)),
+      info: {
+        observationIndex: hubObservationIndex(ids),
+        actionDevices: ids,
+        controllableDeviceIndices: [...sys.controllable],
+        hub: sys.hub,
+        objective: this.config.objective,
+        dtHours: sys.hub.dtHours,
+        episodeSteps: sys.episodeSteps,
+        controlledHub: this.#controlled,
+        ...sys.planningInfo(this.#controlled),
+      },
+    };
+  }
+
+  step(action: ArrayLike<number>): StepResult<Float32Array> {
+    if (!this.#running) {
+      throw new ResetNeededError(this.#envId, this.#closed ? "the env is closed" : "the episode has not started or has ended");
+    }
+    this.actionSpace.assertAction(this.#envId, action);
+    for (let i = 0; i < action.length; i++) {
+      const v = action[i]!;
+      if (!(v >= 0 && v <= 1)) throw new InvalidActionError(this.#envId, i, "in [0, 1]", describeValue(v));
+    }
+    const sys = this.system;
+    this.#commands[this.#controlled]!.setPoints = action;
+    const outcomes = sys.step(this.#commands);
+    const mine = outcomes[this.#controlled]!;
+    const terminated = sys.t >= sys.episodeSteps;
+    if (terminated) this.#running = false;
+    const info: Info = { ...mine.info, ...sys.planningInfo(this.#controlled) };
+    if (this.config.transcript) info["transcript"] = sys.takeTranscript();
+    return { observation: sys.observe(this.#controlled, new Float32Array(this.observationSpace.size)), reward: mine.reward, terminated, truncated: false, info };
+  }
+
+  trajectory(): Trajectory<HubColumn> {
+    return this.system.trajectories[this.#controlled]!;
+  }
+
+  kpis(): HubKpis & Record<string, number> {
+    return hubKpis([this.trajectory()], this.system.hub.dtHours) as HubKpis & Record<string, number>;
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#running = false;
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * The multi-carrier energy hub family (SPEC section 2): registers EnergyHub-v0 (one hub under
+ * control) and EnergyHubParallel-v0 (one agent per hub).
+ */
+import { list, register } from "../../src/core/registry.js";
+import { HUB_STEPS_PER_DAY } from "../../src/data/hub-profiles.js";
+import { energyHubConfigSchema } from "./config.js";
+import { ENERGY_HUB_ID, EnergyHubEnv } from "./env.js";
+import { ENERGY_HUB_PARALLEL_ID, EnergyHubParallelEnv } from "./parallel.js";
+
+export { EnergyHubEnv, ENERGY_HUB_ID, OBSERVATION_FIELDS, hubObservationIndex } from "./env.js";
+export { EnergyHubParallelEnv, ENERGY_HUB_PARALLEL_ID } from "./parallel.js";
+export {
+  energyHubConfigSchema, deviationPercent, DEVIATION_PERCENT, RESPONSES,
+  type EnergyHubConfig, type EnergyHubConfigInput, type HubResponse,
+} from "./config.js";
+export { HubSystem, HUB_COLUMNS, PEAK_FIRST_STEP, PEAK_LAST_STEP, controllableDevices, isPeak, type HubColumn } from "./system.js";
+export { PURCHASED, type Resolution } from "./agents.js";
+
+if (!list().some((s) => s.id === ENERGY_HUB_ID)) {
+  register({
+    kind: "env",
+    id: ENERGY_HUB_ID,
+    description: "Multi-carrier energy hub (Table 3 devices) among N, contracts with forecast errors, Methods 1-3 and balancing market, 48 half hours",
+    configSchema: energyHubConfigSchema,
+    defaultEpisodeSteps: HUB_STEPS_PER_DAY,
+    create: (config) => new EnergyHubEnv(config),
+  });
+  register({
+    kind: "parallel",
+    id: ENERGY_HUB_PARALLEL_ID,
+    description: "EnergyHub-v0 with one agent per hub: set-points, answers to deviation requests and auction bids",
+    configSchema: energyHubConfigSchema,
+    defaultEpisodeSteps: HUB_STEPS_PER_DAY,
+    create: (config) => new EnergyHubParallelEnv(config),
+  });
+}

@@ -1,0 +1,355 @@
+/**
+ * The multi-hub system both energy-hub envs step (SPEC section 2): N identical hubs with their
+ * element agents, the technical and the commercial aggregator, on one MessageBus.
+ *
+ * Episode (reset): each hub's loads are the day profile of src/data/hub-profiles.ts times
+ * (1 + noise N(0, 1)), per hub and half hour. Each hub agent solves its dispatch LP for every
+ * half hour (the optimum P*), and the commercial aggregator's day-ahead contract for carrier m
+ * is P*[m] + delta[m], where delta is the forecast error of config.deviation (never below 0).
+ *
+ * One step (half hour), in this order:
+ * 1. the element agents report each device's available input to their hub agent (tick topic);
+ * 2. each hub applies its dispatch (the agent's set-points, or the LP optimum P*);
+ * 3. the technical aggregator checks the group against the transformer rating and the gas
+ *    supply limit and orders pro-rata cuts, which the hubs obey (re-dispatch, else unmet load);
+ * 4. the commercial aggregator asks each hub whose purchased inputs miss the contract to change
+ *    them by the difference; the hub answers by Method 1, 2 or 3 or refuses (agents.ts);
+ * 5. every remaining difference between input and (traded) contract is settled on the balancing
+ *    market (src/market/balancing.ts).
+ * Cost of a hub's step: contract (as bought day-ahead) + balancing settlement + auction
+ * payments made - received. Emissions and primary input follow the inputs actually used.
+ */
+import { ConfigError } from "../../src/core/errors.js";
+import { Rng } from "../../src/core/rng.js";
+import { Trajectory } from "../../src/core/trajectory.js";
+import { HUB_STEPS_PER_DAY, hubDayProfiles, type HubDayProfiles } from "../../src/data/hub-profiles.js";
+import { settleImbalance } from "../../src/market/balancing.js";
+import { MessageBus, type TranscriptEntry } from "../../src/negotiation/bus.js";
+import { INPUT_CARRIERS, toConverter } from "../../src/physics/converters.js";
+import {
+  couplingMatrix, deviceMaxInputKw, dispatchFactors, hubInputsKw, hubOutputsKw, type Hub, type HubStep,
+} from "../../src/physics/energy-hub.js";
+import { jslsSolver, solveHubDispatch, type HubLpDispatch } from "../../src/physics/hub-dispatch.js";
+import type { Solver } from "../../src/solvers/index.js";
+import {
+  CA, CommercialAggregator, DEVIATION_TOL_KW, ElementAgent, HubAgent, PURCHASED, TA, TOPIC_TICK, TechnicalAggregator,
+} from "./agents.js";
+import { deviationPercent, type EnergyHubConfig, type HubResponse } from "./config.js";
+
+/** Half hours of each day in the seed's "peak" window (Table 4 note: time steps 10-43). */
+export const PEAK_FIRST_STEP = 10;
+export const PEAK_LAST_STEP = 43;
+
+/** The per-step columns recorded for each hub (all kW unless named otherwise). */
+export const HUB_COLUMNS = [
+  "step", "peak", "electricLoadKw", "heatLoadKw", "solarResourceKw", "windResourceKw",
+  "inElectricityKw", "inGasKw", "inSolarKw", "inWindKw", "outElectricityKw", "outHeatKw",
+  "heatDumpedKw", "exportedKw", "shedElectricKw", "shedHeatKw", "unmetElectricKw", "unmetHeatKw",
+  "contractElectricityKw", "contractGasKw", "requestedElectricityKw", "requestedGasKw", "resolution",
+  "balancedElectricityKw", "balancedGasKw", "balancingCostGbp", "balancingFeeGbp", "contractCostGbp",
+  "auctionNetPaidGbp", "auctionSoldKw", "auctionRevenueGbp", "auctionsHeld",
+  "costGbp", "emissionsKg", "primaryInputKwh", "residualElectricityKwh", "residualHeatKwh", "reward",
+] as const;
+export type HubColumn = (typeof HUB_COLUMNS)[number];
+
+/** What one hub does this step, from its agent's action. */
+export interface HubCommand {
+  /** Set-points in [0, 1] of the controllable devices; null: the LP optimum. */
+  setPoints: ArrayLike<number> | null;
+  response: HubResponse;
+  /** Bid per purchased carrier (GBP/kWh), 0: no bid. */
+  bidFor: (k: number) => number;
+}
+
+/** One hub's outcome of a step. */
+export interface HubOutcome {
+  reward: number;
+  row: Record<HubColumn, number>;
+  info: Record<string, unknown>;
+}
+
+/** The hub config as the physics computes with it. */
+export function hubOf(cfg: EnergyHubConfig): Hub {
+  return { ...cfg.hub, devices: cfg.hub.devices.map(toConverter) };
+}
+
+/**
+ * Indices of the devices an agent sets: all but each output's top-up device (the first
+ * single-output device on a purchased carrier: the transformer and the boiler in Table 3),
+ * which closes the balance.
+ */
+export function controllableDevices(hub: Hub): number[] {
+  const topUps = new Set<number>();
+  for (const out of ["electricity", "heat"] as const) {
+    const i = hub.devices.findIndex((c) => c.input !== "solar" && c.input !== "wind"
+      && (out === "electricity" ? c.electricEfficiency > 0 && !(c.thermalEfficiency > 0) : c.thermalEfficiency > 0 && !(c.electricEfficiency > 0)));
+    if (i >= 0) topUps.add(i);
+  }
+  return hub.devices.flatMap((_, i) => (topUps.has(i) ? [] : [i]));
+}
+
+export class HubSystem {
+  readonly hub: Hub;
+  readonly controllable: number[];
+  readonly bus: MessageBus;
+  readonly hubs: HubAgent[];
+  readonly episodeSteps: number;
+  readonly profiles: HubDayProfiles;
+  readonly trajectories: Trajectory<HubColumn>[];
+  readonly solver: Solver;
+  readonly #ta: TechnicalAggregator;
+  readonly #ca: CommercialAggregator;
+  /** [hub][t]: loads and resource, the LP optimum, the contract (el, gas). */
+  #steps: HubStep[][] = [];
+  #optimum: HubLpDispatch[][] = [];
+  #contract: Float64Array[] = [];
+  #t = 0;
+  #lastRequested: Float64Array[] = [];
+  #lastBalancingGbp: Float64Array;
+
+  constructor(readonly cfg: EnergyHubConfig, solver: Solver = jslsSolver()) {
+    this.hub = hubOf(cfg);
+    this.solver = solver;
+    this.controllable = controllableDevices(this.hub);
+    if (Math.abs(this.hub.dtHours - 0.5) > 1e-12) {
+      throw new ConfigError("EnergyHub config", [{ path: "hub.dtHours", expected: "0.5 (the profiles are 48 half hours a day)", received: String(this.hub.dtHours) }]);
+    }
+    this.episodeSteps = cfg.days * HUB_STEPS_PER_DAY;
+    this.profiles = hubDayProfiles(cfg.loads);
+    this.bus = new MessageBus({ record: cfg.transcript });
+    this.#ta = new TechnicalAggregator(this.bus, [cfg.network.transformerRatingKw, cfg.network.gasSupplyLimitKw]);
+    this.#ca = new CommercialAggregator(this.bus);
+    this.bus.register(TA, this.#ta);
+    this.bus.register(CA, this.#ca);
+    const share = { electricity: cfg.controllableLoadShare.electricity, heat: cfg.controllableLoadShare.heat };
+    this.hubs = Array.from({ length: cfg.hubs }, (_, h) => new HubAgent(this.bus, `hub${h}`, h, this.hub, solver, cfg.objective, share, cfg.methodsMayDumpHeat));
+    for (const a of this.hubs) {
+      this.bus.register(a.name, a);
+      a.peers = this.hubs.filter((b) => b !== a).map((b) => b.name);
+      this.hub.devices.forEach((c, i) => {
+        const name = `${a.name}/${c.id}`;
+        this.bus.register(name, new ElementAgent(this.bus, name, a.name, i, a));
+        this.bus.subscribe(TOPIC_TICK, name);
+      });
+    }
+    this.trajectories = this.hubs.map(() => new Trajectory(HUB_COLUMNS, cfg.record ? this.episodeSteps : 0));
+    this.#lastBalancingGbp = new Float64Array(cfg.hubs);
+  }
+
+  get t(): number {
+    return this.#t;
+  }
+
+  /** Draws the episode's loads and forecast errors from `rng` and buys the contracts. */
+  reset(rng: Rng): void {
+    const cfg = this.cfg;
+    const ep = rng.child(`episode/${rng.int(2 ** 31)}`);
+    const pct = deviationPercent(cfg) / 100;
+    const p = this.profiles;
+    const amountKw = [pct * Math.max(...p.electricLoadKw), pct * Math.max(...p.heatLoadKw)];
+    const dh = cfg.deviation.hubs;
+    const affected = (h: number): boolean => (dh === "all" ? true : dh === "first" ? h === 0 : dh.includes(h));
+    this.#steps = [];
+    this.#optimum = [];
+    this.#contract = [];
+    this.#lastRequested = this.hubs.map(() => new Float64Array(2));
+    this.#lastBalancingGbp.fill(0);
+    this.hubs.forEach((_, h) => {
+      const loads = ep.child(`loads/${h}`);
+      const dev = ep.child(`deviation/${h}`);
+      const steps: HubStep[] = [];
+      for (let t = 0; t < this.episodeSteps; t++) {
+        const d = t % HUB_STEPS_PER_DAY;
+        steps.push({
+          electricLoadKw: Math.max(0, p.electricLoadKw[d]! * (1 + cfg.loads.noise * loads.normal())),
+          heatLoadKw: Math.max(0, p.heatLoadKw[d]! * (1 + cfg.loads.noise * loads.normal())),
+          solarResourceKw: p.solarResourceKw[d]!,
+          windResourceKw: p.windResourceKw[d]!,
+        });
+      }
+      const optimum = steps.map((s) => solveHubDispatch(this.solver, this.hub, [s], cfg.objective).dispatches[0]!);
+      const contract = new Float64Array(2 * this.episodeSteps);
+      optimum.forEach((d, t) => {
+        const u = hubInputsKw(this.hub, d.deviceInputKw);
+        PURCHASED.forEach((carrier, k) => {
+          let delta = 0;
+          if (cfg.deviation.mode !== "none" && affected(h) && cfg.deviation.carriers.includes(carrier)) {
+            const sign = cfg.deviation.direction === "positive" ? 1 : cfg.deviation.direction === "negative" ? -1 : dev.next() < 0.5 ? -1 : 1;
+            delta = sign * amountKw[k]! * (cfg.deviation.mode === "fixed" ? 1 : Math.abs(dev.normal()));
+          }
+          contract[2 * t + k] = Math.max(0, u[INPUT_CARRIERS.indexOf(carrier)]! + delta);
+        });
+      });
+      this.#steps.push(steps);
+      this.#optimum.push(optimum);
+      this.#contract.push(contract);
+    });
+    this.#t = 0;
+    this.bus.resetConversations();
+    for (const tr of this.trajectories) tr.setLength(0);
+  }
+
+  /** Loads and resource of hub `h` at step `t` (the last step once the episode is over). */
+  stepOf(h: number, t = this.#t): HubStep {
+    return this.#steps[h]![Math.min(t, this.episodeSteps - 1)]!;
+  }
+
+  /** Day-ahead contract of hub `h` at step `t`, kW (electricity, gas). */
+  contractOf(h: number, t = this.#t): [number, number] {
+    const c = this.#contract[h]!;
+    const i = 2 * Math.min(t, this.episodeSteps - 1);
+    return [c[i]!, c[i + 1]!];
+  }
+
+  /** The LP optimum of hub `h` at step `t` (device inputs, kW). */
+  optimumOf(h: number, t = this.#t): Float64Array {
+    return this.#optimum[h]![Math.min(t, this.episodeSteps - 1)]!.deviceInputKw;
+  }
+
+  /** The observation of hub `h` before the current step (layout: env.ts OBSERVATION_FIELDS). */
+  observe(h: number, out: Float32Array): Float32Array {
+    const t = this.#t;
+    const s = this.stepOf(h);
+    const [cel, cgas] = this.contractOf(h);
+    const hour = ((t % HUB_STEPS_PER_DAY) + 0.5) / 2;
+    out[0] = Math.sin((2 * Math.PI * hour) / 24);
+    out[1] = Math.cos((2 * Math.PI * hour) / 24);
+    out[2] = t / this.episodeSteps;
+    out[3] = s.electricLoadKw;
+    out[4] = s.heatLoadKw;
+    out[5] = s.solarResourceKw;
+    out[6] = s.windResourceKw;
+    out[7] = cel;
+    out[8] = cgas;
+    out[9] = this.#lastRequested[h]![0]!;
+    out[10] = this.#lastRequested[h]![1]!;
+    out[11] = this.#lastBalancingGbp[h]!;
+    this.controllable.forEach((i, k) => { out[12 + k] = deviceMaxInputKw(this.hub, s, i); });
+    return out;
+  }
+
+  /** What a policy needs to plan the coming step of hub `h`. */
+  planningInfo(h: number): Record<string, unknown> {
+    return { hubStep: { ...this.stepOf(h) }, contractKw: this.contractOf(h) };
+  }
+
+  /** Transcript since the last call (empty unless config.transcript). */
+  takeTranscript(): TranscriptEntry[] {
+    return this.bus.takeTranscript();
+  }
+
+  /** Runs one half hour for every hub (see the header); returns each hub's outcome. */
+  step(commands: readonly HubCommand[]): HubOutcome[] {
+    const t = this.#t;
+    const cfg = this.cfg;
+    const hub = this.hub;
+    const dt = hub.dtHours;
+    const bus = this.bus;
+    bus.setTick(t);
+    this.hubs.forEach((a, h) => {
+      const [cel, cgas] = this.contractOf(h, t);
+      a.beginStep(this.#steps[h]![t]!, cel, cgas);
+      a.response = commands[h]!.response;
+      a.bidFor = commands[h]!.bidFor;
+    });
+    bus.publish("INFORM", "env", TOPIC_TICK, bus.newConversation());
+    this.hubs.forEach((a, h) => {
+      const sp = commands[h]!.setPoints;
+      if (sp === null) a.applyDispatch(this.#optimum[h]![t]!);
+      else a.applySetPoints(sp, this.controllable);
+      const conv = bus.newConversation();
+      const inputs = a.purchasedInputsKw();
+      bus.send("INFORM", a.name, TA, conv, inputs[0], 0, inputs);
+      bus.send("INFORM", a.name, CA, conv, inputs[1], 0, inputs);
+    });
+    const orders = this.#ta.enforce(this.hubs);
+    this.#ca.requestDeviations(this.hubs);
+
+    const outcomes = this.hubs.map((a, h): HubOutcome => {
+      const s = a.s;
+      const p = hubInputsKw(hub, s.x);
+      const l = hubOutputsKw(hub, s.x);
+      const used = a.purchasedInputsKw();
+      const balancedKw = [0, 0];
+      let balancingCostGbp = 0;
+      let balancingFeeGbp = 0;
+      PURCHASED.forEach((carrier, k) => {
+        const imbalanceKw = used[k]! - s.tradedContractKw[k]!;
+        if (Math.abs(imbalanceKw) <= DEVIATION_TOL_KW) return;
+        const settled = settleImbalance(cfg.balancing, imbalanceKw * dt, hub.pricesGbpPerKwh[carrier]);
+        balancedKw[k] = imbalanceKw;
+        balancingCostGbp += settled.totalGbp;
+        balancingFeeGbp += settled.balancingCostGbp;
+      });
+      let contractCostGbp = 0;
+      PURCHASED.forEach((carrier, k) => { contractCostGbp += hub.pricesGbpPerKwh[carrier] * s.contractKw[k]! * dt; });
+      const costGbp = contractCostGbp + balancingCostGbp + s.auctionNetPaidGbp;
+      let emissionsKg = 0;
+      let primaryInputKwh = 0;
+      INPUT_CARRIERS.forEach((m, k) => {
+        emissionsKg += hub.emissionsKgPerKwh[m] * p[k]! * dt;
+        primaryInputKwh += hub.energyWeights[m] * p[k]! * dt;
+      });
+      const objective = cfg.objective === "cost" ? costGbp : cfg.objective === "emissions" ? emissionsKg : primaryInputKwh;
+      const unmetKwh = (s.unmetElectricKw + s.unmetHeatKw) * dt;
+      const shedKwh = (s.electricShedKw + s.heatShedKw) * dt;
+      const balancedKwh = (Math.abs(balancedKw[0]!) + Math.abs(balancedKw[1]!)) * dt;
+      const r = cfg.reward;
+      const reward = -r.objectiveWeight * objective - r.unmetLoadPerKwh * unmetKwh - r.shedLoadPerKwh * shedKwh - r.balancedDeviationPerKwh * balancedKwh;
+      const [resEl, resHeat] = a.residualKwh();
+      const step = a.step;
+      const row: Record<HubColumn, number> = {
+        step: t, peak: isPeak(t) ? 1 : 0,
+        electricLoadKw: step.electricLoadKw, heatLoadKw: step.heatLoadKw, solarResourceKw: step.solarResourceKw, windResourceKw: step.windResourceKw,
+        inElectricityKw: p[0]!, inGasKw: p[1]!, inSolarKw: p[2]!, inWindKw: p[3]!, outElectricityKw: l[0]!, outHeatKw: l[1]!,
+        heatDumpedKw: s.heatDumpedKw, exportedKw: s.exportedKw, shedElectricKw: s.electricShedKw, shedHeatKw: s.heatShedKw,
+        unmetElectricKw: s.unmetElectricKw, unmetHeatKw: s.unmetHeatKw,
+        contractElectricityKw: s.contractKw[0]!, contractGasKw: s.contractKw[1]!,
+        requestedElectricityKw: s.requestedKw[0]!, requestedGasKw: s.requestedKw[1]!, resolution: s.resolution,
+        balancedElectricityKw: balancedKw[0]!, balancedGasKw: balancedKw[1]!, balancingCostGbp, balancingFeeGbp, contractCostGbp,
+        auctionNetPaidGbp: s.auctionNetPaidGbp, auctionSoldKw: s.auctionSoldKw, auctionRevenueGbp: s.auctionRevenueGbp, auctionsHeld: s.auctions.length,
+        costGbp, emissionsKg, primaryInputKwh, residualElectricityKwh: resEl, residualHeatKwh: resHeat, reward,
+      };
+      if (cfg.record) {
+        const cols = this.trajectories[h]!.columns;
+        for (const c of HUB_COLUMNS) cols[c][t] = row[c];
+        this.trajectories[h]!.setLength(t + 1);
+      }
+      this.#lastRequested[h]![0] = s.requestedKw[0]!;
+      this.#lastRequested[h]![1] = s.requestedKw[1]!;
+      this.#lastBalancingGbp[h] = balancingCostGbp;
+      const nu = dispatchFactors(hub, s.x);
+      const info: Record<string, unknown> = {
+        inputsKw: Object.fromEntries(INPUT_CARRIERS.map((m, k) => [m, p[k]!])),
+        outputsKw: { electricity: l[0]!, heat: l[1]! },
+        deviceInputKw: Array.from(s.x),
+        dispatchFactors: Array.from(nu),
+        couplingMatrix: couplingMatrix(hub, nu, p).map((row) => Array.from(row)),
+        residualKwh: { electricity: resEl, heat: resHeat },
+        heatDumpedKw: s.heatDumpedKw,
+        exportedKw: s.exportedKw,
+        shedKw: { electricity: s.electricShedKw, heat: s.heatShedKw },
+        unmetKw: { electricity: s.unmetElectricKw, heat: s.unmetHeatKw },
+        contractKw: { electricity: s.contractKw[0]!, gas: s.contractKw[1]! },
+        deviation: {
+          requestedKw: { electricity: s.requestedKw[0]!, gas: s.requestedKw[1]! },
+          resolution: s.resolution,
+          balancedKw: { electricity: balancedKw[0]!, gas: balancedKw[1]! },
+        },
+        networkOrders: orders,
+        balancingCostGbp, contractCostGbp, costGbp, emissionsKg, primaryInputKwh,
+        auctions: s.auctions.map((x) => ({ ...x, bids: x.bids.map((b) => ({ ...b })) })),
+        auctionNetPaidGbp: s.auctionNetPaidGbp,
+      };
+      return { reward, row, info };
+    });
+    this.#t = t + 1;
+    return outcomes;
+  }
+}
+
+/** Whether half hour `t` (of any day) is in the seed's peak window. */
+export function isPeak(t: number): boolean {
+  const d = t % HUB_STEPS_PER_DAY;
+  return d >= PEAK_FIRST_STEP && d <= PEAK_LAST_STEP;
+}

@@ -1,0 +1,228 @@
+import { strict as assert } from "node:assert";
+import fc from "fast-check";
+import "../../envs/index.js";
+import { EnergyHubEnv, EnergyHubParallelEnv } from "../../envs/energy-hub/index.js";
+import { HubFitAndForgetPolicy, HubLpPolicy, HubMyopicPolicy } from "../../baselines/hub-policies.js";
+import { checkEnv, checkParallelEnv } from "../../src/core/checker.js";
+import type { Info, Policy } from "../../src/core/env.js";
+import { ConfigError, InvalidActionError } from "../../src/core/errors.js";
+import { make, makeParallel } from "../../src/core/registry.js";
+import { Rng } from "../../src/core/rng.js";
+import { INPUT_CARRIERS } from "../../src/physics/converters.js";
+import { dispatchFactorSums, limitViolations, type Hub, type HubStep } from "../../src/physics/energy-hub.js";
+import { settleImbalance } from "../../src/market/balancing.js";
+
+const ID = "EnergyHub-v0";
+const PID = "EnergyHubParallel-v0";
+
+function makeEnv(config: object = {}): EnergyHubEnv {
+  return make(ID, config).unwrapped as unknown as EnergyHubEnv;
+}
+
+function makePar(config: object = {}): EnergyHubParallelEnv {
+  return makeParallel(PID, config) as unknown as EnergyHubParallelEnv;
+}
+
+/** Asserts the hub invariants of one step: balance, P = D L, factors sum to 1, device limits. */
+function assertInvariants(hub: Hub, step: HubStep, info: Info, where: string): void {
+  // Methods 2 and 3 may let heat go (methodsMayDumpHeat, on by default)
+  const mayDump = { ...hub, allowHeatDump: true };
+  const res = info["residualKwh"] as { electricity: number; heat: number };
+  assert.ok(Math.abs(res.electricity) < 1e-9 && Math.abs(res.heat) < 1e-9, `${where}: residual ${JSON.stringify(res)}`);
+  const p = INPUT_CARRIERS.map((m) => (info["inputsKw"] as Record<string, number>)[m]!);
+  const out = info["outputsKw"] as { electricity: number; heat: number };
+  const d = info["couplingMatrix"] as number[][];
+  p.forEach((pm, m) => {
+    const dl = d[m]![0]! * out.electricity + d[m]![1]! * out.heat;
+    assert.ok(Math.abs(dl - pm) <= 1e-9 * Math.max(1, pm), `${where}: (D L)[${m}] = ${dl}, P = ${pm}`);
+  });
+  const sums = dispatchFactorSums(hub, info["dispatchFactors"] as number[]);
+  INPUT_CARRIERS.forEach((m, k) => {
+    if (hub.devices.some((c) => c.input === m)) assert.ok(Math.abs(sums[k]! - 1) < 1e-12, `${where}: factors of ${m} sum to ${sums[k]}`);
+  });
+  const v = limitViolations(mayDump, step, {
+    deviceInputKw: Float64Array.from(info["deviceInputKw"] as number[]),
+    heatDumpedKw: info["heatDumpedKw"] as number,
+    electricityExportedKw: info["exportedKw"] as number,
+  });
+  assert.deepEqual(v, [], where);
+}
+
+/** Runs an episode of `act` on the single env and checks the invariants every step. */
+function runChecked(env: EnergyHubEnv, seed: number, act: (obs: Float32Array, info: Info) => ArrayLike<number>): number {
+  const r0 = env.reset({ seed });
+  let obs = r0.observation;
+  let info = r0.info;
+  let ret = 0;
+  for (let t = 0; ; t++) {
+    const step = info["hubStep"] as HubStep;
+    const r = env.step(act(obs, info));
+    assertInvariants(env.system.hub, step, r.info, `seed ${seed} step ${t}`);
+    ret += r.reward;
+    obs = r.observation;
+    info = r.info;
+    if (r.terminated) return ret;
+  }
+}
+
+describe("EnergyHub-v0", () => {
+  it("passes checkEnv with the defaults and with fixed large deviations under the emissions objective", () => {
+    checkEnv(make(ID));
+    checkEnv(make(ID, { objective: "emissions", deviation: { mode: "fixed", magnitude: "large", direction: "positive" }, loads: { noise: 0.05 } }));
+  });
+
+  it("keeps balance, P = D L, dispatch factors and device limits every step under random actions and configs", () => {
+    fc.assert(fc.property(
+      fc.integer({ min: 0, max: 1000 }),
+      fc.constantFrom("energy", "cost", "emissions"),
+      fc.constantFrom("positive", "negative", "random"),
+      fc.constantFrom("refuse", "method1", "method2", "method3", "cascade"),
+      fc.boolean(),
+      (seed, objective, direction, response, dump) => {
+        const env = makeEnv({ objective, response, deviation: { direction, magnitude: "large" }, hub: { allowHeatDump: dump } });
+        const rng = new Rng(seed, "test-actions");
+        runChecked(env, seed, () => env.actionSpace.sample(rng));
+      },
+    ), { numRuns: 12 });
+  });
+
+  it("keeps the same invariants for every baseline policy", () => {
+    const policies: Policy<Float32Array, Float64Array>[] = [
+      new HubFitAndForgetPolicy(), new HubMyopicPolicy(), new HubLpPolicy(undefined, "cost"),
+      new HubLpPolicy(undefined, "emissions"), new HubLpPolicy(undefined, "energy"),
+    ];
+    for (const policy of policies) {
+      const env = makeEnv({ deviation: { mode: "fixed", direction: "positive" } });
+      let first = true;
+      runChecked(env, 3, (obs, info) => {
+        if (first) { policy.reset?.(info); first = false; }
+        return policy.act(obs, info);
+      });
+      assert.equal(env.kpis().unmetLoadKwh, 0, policy.name);
+    }
+  });
+
+  it("gives bit-identical trajectories for the same seed and actions, and different ones for another seed", () => {
+    const run = (seed: number) => {
+      const env = makeEnv();
+      const rng = new Rng(7, "a");
+      env.reset({ seed });
+      for (let t = 0; t < 48; t++) env.step(env.actionSpace.sample(rng));
+      return env.trajectory().toCSV();
+    };
+    assert.equal(run(1), run(1));
+    assert.notEqual(run(1), run(2));
+  });
+
+  it("rejects an action outside [0, 1] naming the index and bound, without clipping", () => {
+    const env = makeEnv();
+    env.reset({ seed: 0 });
+    assert.throws(() => env.step([0.5, 1.5, 0, 0]), (err: unknown) => err instanceof InvalidActionError && err.index === 1 && /action\[1\] must be in \[0, 1\], got 1\.5/.test(err.message));
+    assert.throws(() => env.step([0.5, NaN, 0, 0]), InvalidActionError);
+    assert.throws(() => env.step([0.5, 0.5]), InvalidActionError);
+  });
+
+  it("names bad device efficiencies, infeasible limits and unknown carriers by path", () => {
+    assert.throws(() => make(ID, { hub: { devices: [{ kind: "pv" }, { kind: "fuel-cell", minElectricKw: 20 }, { kind: "boiler" }, { kind: "transformer" }] } }),
+      /hub\.devices\[1\]\.minElectricKw: expected a number <= maxElectricKw \(10\)/);
+    const devices = [
+      { kind: "pv", electricEfficiency: 1.2 }, { kind: "wind" }, { kind: "fuel-cell" },
+      { kind: "microturbine", input: "hydrogen" }, { kind: "boiler", thermalEfficiency: 0 }, { kind: "transformer" },
+    ];
+    try {
+      make(ID, { hub: { devices } });
+      assert.fail("expected a ConfigError");
+    } catch (err) {
+      assert.ok(err instanceof ConfigError);
+      const paths = err.issues.map((i) => i.path);
+      for (const p of ["hub.devices[0].electricEfficiency", "hub.devices[3].input", "hub.devices[4].thermalEfficiency"]) {
+        assert.ok(paths.includes(p), `${p} in ${paths.join(", ")}`);
+      }
+    }
+    assert.throws(() => make(ID, { hubs: 2, controlledHub: 2 }), /controlledHub: expected an index < hubs \(2\)/);
+    assert.throws(() => make(ID, { hub: { devices: [{ kind: "pv" }, { kind: "boiler" }] } }), /hub\.devices: expected a single-output device on a purchased carrier that tops up electricity/);
+  });
+
+  it("publishes the observation index map and the action devices in the reset info", () => {
+    const { observation, info } = makeEnv().reset({ seed: 0 });
+    const index = info["observationIndex"] as Record<string, number>;
+    assert.deepEqual(info["actionDevices"], ["pv", "wind", "fuel-cell", "microturbine"]);
+    assert.equal(index["size"], observation.length);
+    assert.equal(index["maxInputKw.microturbine"], 15);
+    const step = info["hubStep"] as HubStep;
+    assert.equal(observation[index["electricLoadKw"]!], Math.fround(step.electricLoadKw));
+    assert.equal(observation[index["contractGasKw"]!], Math.fround((info["contractKw"] as number[])[1]!));
+  });
+});
+
+describe("EnergyHub-v0 deviations and balancing", () => {
+  /** Drives every hub at its LP optimum with a fixed answer and bid; returns the parallel env. */
+  function runOptimal(config: object, response: number, bid: number): EnergyHubParallelEnv {
+    const env = makePar(config);
+    const lp = new HubLpPolicy(undefined, "cost");
+    const { infos } = env.reset({ seed: 5 });
+    lp.reset(infos["hub0"]!);
+    let cur = infos;
+    for (;;) {
+      const actions: Record<string, Float64Array> = {};
+      for (const a of env.agents) {
+        const sp = lp.act(new Float32Array(0), cur[a]!);
+        actions[a] = Float64Array.from([...sp, response, bid]);
+      }
+      const r = env.step(actions);
+      cur = r.infos;
+      if (env.agents.length === 0) return env;
+    }
+  }
+
+  it("passes checkParallelEnv", () => {
+    checkParallelEnv(makeParallel(PID));
+    checkParallelEnv(makeParallel(PID, { hubs: 3, deviation: { mode: "fixed", direction: "positive", magnitude: "large" } }));
+  });
+
+  it("settles a refused deviation on the balancing market: the optimum misses each contract by exactly the request", () => {
+    const env = runOptimal({ deviation: { mode: "fixed", direction: "negative" }, loads: { noise: 0 } }, 0, 0);
+    const tr = env.trajectories()[0]!;
+    const n = tr.length;
+    assert.equal(n, 48);
+    let expected = 0;
+    for (let t = 0; t < n; t++) {
+      const el = tr.columns.balancedElectricityKw[t]!;
+      const gas = tr.columns.balancedGasKw[t]!;
+      assert.ok(Math.abs(el + tr.columns.requestedElectricityKw[t]!) < 1e-6);
+      assert.equal(tr.columns.resolution[t], -1);
+      expected += settleImbalance(env.config.balancing, el * 0.5, 0.1558).totalGbp + settleImbalance(env.config.balancing, gas * 0.5, 0.05013).totalGbp;
+    }
+    assert.ok(Math.abs(env.kpis().balancingCostGbp - 2 * expected) < 1e-6 * expected);
+    assert.equal(env.kpis().sentToBalancing, 96);
+  });
+
+  it("Method 1 resolves no positive deviation, and some negative ones", () => {
+    const pos = runOptimal({ deviation: { mode: "fixed", direction: "positive" } }, 1, 0).kpis();
+    assert.equal(pos.deviationsRequested, 96);
+    assert.equal(pos.resolvedMethod1, 0);
+    assert.equal(pos.sentToBalancing, 96);
+    const neg = runOptimal({ deviation: { mode: "fixed", direction: "negative" } }, 1, 0).kpis();
+    assert.ok(neg.resolvedMethod1 > 0, `resolved ${neg.resolvedMethod1}`);
+    assert.ok(neg.shedLoadKwh > 0);
+  });
+
+  it("Method 3 sells one hub's surplus to the other: volume and payments conserved", () => {
+    const env = runOptimal({ deviation: { mode: "fixed", direction: "positive", hubs: "first" } }, 3, 0.04);
+    const [a, b] = env.trajectories();
+    let sold = 0;
+    for (let t = 0; t < a!.length; t++) {
+      const soldKw = a!.columns.auctionSoldKw[t]!;
+      sold += soldKw;
+      // what hub0 sells, hub1 pays for at its bid
+      assert.ok(Math.abs(a!.columns.auctionNetPaidGbp[t]! + b!.columns.auctionNetPaidGbp[t]!) < 1e-12);
+      assert.ok(Math.abs(b!.columns.auctionNetPaidGbp[t]! - 0.04 * soldKw * 0.5) < 1e-12);
+      // hub1 has no deviation of its own: whatever it takes on is exactly matched by its traded contract
+      assert.ok(Math.abs(b!.columns.balancedElectricityKw[t]!) < 1e-6 && Math.abs(b!.columns.balancedGasKw[t]!) < 1e-6);
+    }
+    assert.ok(sold > 0);
+    const k = env.kpis();
+    assert.ok(k.resolvedMethod3 > 0);
+    assert.ok(Math.abs(k.auctionMeanPriceGbpPerKwh - 0.04) < 1e-12);
+  });
+});
