@@ -8,12 +8,12 @@
  * - HubMyopicPolicy: rule of thumb, heat-led: renewables at full resource, CHP units (highest
  *   thermal efficiency first) sized to the heat load, never beyond what the electric load absorbs.
  */
-import type { Info, Policy } from "../src/core/env.js";
+import type { Info, Policy, PolicyFactory } from "../src/core/env.js";
 import { ConfigError } from "../src/core/errors.js";
 import { deviceInputLimitsKw } from "../src/physics/converters.js";
 import { deviceMaxInputKw, type Hub, type HubStep } from "../src/physics/energy-hub.js";
-import { jslsSolver, solveHubDispatch, type HubObjective } from "../src/physics/hub-dispatch.js";
-import type { Solver } from "../src/solvers/index.js";
+import { HUB_OBJECTIVES, jslsSolver, solveHubDispatch, type HubObjective } from "../src/physics/hub-dispatch.js";
+import { createSolver, type BackendChoice, type Solver } from "../src/solvers/index.js";
 import { baseCaseDispatch } from "./hub-lp.js";
 
 /** What a hub policy reads from the env's reset info. */
@@ -70,12 +70,19 @@ export class HubFitAndForgetPolicy extends HubPlanPolicy {
 
 export class HubLpPolicy extends HubPlanPolicy {
   readonly name: string;
-  constructor(readonly solver: Solver = jslsSolver(), readonly objective: HubObjective = "cost") {
+  #objective: HubObjective | null;
+  /** `objective` null: the env's own (its reset info's `objective`). */
+  constructor(readonly solver: Solver = jslsSolver(), objective: HubObjective | null = null) {
     super();
-    this.name = `lp-${objective}`;
+    this.#objective = objective;
+    this.name = objective === null ? "lp" : `lp-${objective}`;
+  }
+  override reset(info: Info): void {
+    super.reset(info);
+    if (this.#objective === null && HUB_OBJECTIVES.includes(info["objective"] as HubObjective)) this.#objective = info["objective"] as HubObjective;
   }
   protected plan(hub: Hub, step: HubStep): ArrayLike<number> {
-    return solveHubDispatch(this.solver, hub, [step], this.objective).dispatches[0]!.deviceInputKw;
+    return solveHubDispatch(this.solver, hub, [step], this.#objective ?? "cost").dispatches[0]!.deviceInputKw;
   }
 }
 
@@ -102,3 +109,21 @@ export class HubMyopicPolicy extends HubPlanPolicy {
     return x;
   }
 }
+
+/** Options the CLI's baseline builders pass (training/policies.ts BaselineOptions). */
+interface HubBaselineOptions {
+  solver?: BackendChoice;
+  /** lp: { objective } overrides the env's objective. */
+  policyConfig?: unknown;
+}
+
+/** The energy-hub family's baselines by CLI name (training/policies.ts FAMILIES). */
+export const HUB_BASELINES = {
+  "fit-and-forget": async (_o: HubBaselineOptions): Promise<PolicyFactory> => () => new HubFitAndForgetPolicy() as unknown as Policy,
+  myopic: async (_o: HubBaselineOptions): Promise<PolicyFactory> => () => new HubMyopicPolicy() as unknown as Policy,
+  lp: async (o: HubBaselineOptions): Promise<PolicyFactory> => {
+    const solver = await createSolver({ backend: o.solver ?? "auto" });
+    const objective = (o.policyConfig as { objective?: HubObjective } | undefined)?.objective ?? null;
+    return () => new HubLpPolicy(solver, objective) as unknown as Policy;
+  },
+};

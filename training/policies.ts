@@ -13,8 +13,9 @@ import { MpcPolicy } from "../baselines/mpc.js";
 import { MyopicPolicy } from "../baselines/myopic.js";
 import { OraclePolicy } from "../baselines/oracle.js";
 import { RandomPolicy } from "../baselines/random.js";
+import { HUB_BASELINES } from "../baselines/hub-policies.js";
 
-export const BASELINE_NAMES = ["myopic", "mpc", "oracle", "random", "mpc-reserve", "mpc-stochastic"] as const;
+export const BASELINE_NAMES = ["myopic", "mpc", "oracle", "random", "mpc-reserve", "mpc-stochastic", "fit-and-forget", "lp"] as const;
 export type BaselineName = (typeof BASELINE_NAMES)[number];
 
 export interface BaselineOptions {
@@ -43,6 +44,7 @@ function microgridPredictive(variant: PredictiveVariant): Builder {
 
 /** Each family's controllers by baseline name; a family without a name does not offer it. */
 const FAMILIES: Record<string, Partial<Record<BaselineName, Builder>>> = {
+  "energy-hub": { ...HUB_BASELINES, random },
   community: {
     myopic: async () => () => new MyopicPolicy(),
     random,
@@ -72,6 +74,7 @@ const FAMILIES: Record<string, Partial<Record<BaselineName, Builder>>> = {
 export function envFamily(envId: string): string {
   if (envId.startsWith("CommunityBattery-")) return "community";
   if (envId.startsWith("Microgrid")) return "microgrid";
+  if (envId.startsWith("EnergyHub")) return "energy-hub";
   return "unknown";
 }
 

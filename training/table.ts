@@ -67,8 +67,30 @@ export const MICROGRID_KPI_COLUMNS: readonly KpiColumn[] = [
   { key: "unservedKwh", label: "unserved (kWh)", digits: 1 },
 ];
 
+/** The energy-hub suite (SPEC section 2): cost, emissions, inputs, deviations and their resolution, auctions. */
+export const HUB_KPI_COLUMNS: readonly KpiColumn[] = [
+  { key: "costGbp", label: "cost (GBP)", digits: 2 },
+  { key: "costGbpPerInputKwh", label: "cost per input kWh (GBP)", digits: 4 },
+  { key: "emissionsKg", label: "emissions (kgCO2)", digits: 1 },
+  { key: "primaryInputKwh", label: "primary input (kWh)", digits: 0 },
+  { key: "inputElectricityKwh", label: "grid electricity (kWh)", digits: 0 },
+  { key: "inputGasKwh", label: "gas (kWh)", digits: 0 },
+  { key: "unmetLoadKwh", label: "unmet load (kWh)", digits: 2 },
+  { key: "shedLoadKwh", label: "load shed, Method 1 (kWh)", digits: 1 },
+  { key: "heatDumpedKwh", label: "heat dumped (kWh)", digits: 1 },
+  { key: "deviationsRequested", label: "deviations requested", digits: 0 },
+  { key: "resolvedMethod1", label: "resolved by Method 1", digits: 0 },
+  { key: "resolvedMethod2", label: "resolved by Method 2", digits: 0 },
+  { key: "resolvedMethod3", label: "resolved by Method 3", digits: 0 },
+  { key: "sentToBalancing", label: "sent to balancing market", digits: 0 },
+  { key: "balancingCostGbp", label: "balancing cost (GBP)", digits: 2 },
+  { key: "auctionVolumeKwh", label: "auction volume (kWh)", digits: 1 },
+  { key: "auctionMeanPriceGbpPerKwh", label: "auction mean price (GBP/kWh)", digits: 4 },
+];
+
 /** The KPI rows that fit an env's KPI suite (by the keys its first result reports). */
 export function kpiColumnsFor(results: readonly EvaluationResult[]): readonly KpiColumn[] {
   const keys = results[0] ? Object.keys(results[0].summary) : [];
+  if (keys.includes("auctionVolumeKwh")) return HUB_KPI_COLUMNS;
   return keys.includes("cebrSeedPct") ? MICROGRID_KPI_COLUMNS : STORAGE_KPI_COLUMNS;
 }
