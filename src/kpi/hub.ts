@@ -3,7 +3,8 @@
  * per-step trajectory of one or more hubs (summed over hubs):
  * - cost (contract + balancing + auction payments, GBP), emissions (kgCO2), primary input (kWh,
  *   weighted as the energy objective) and the input energy per carrier (kWh);
- * - cost per kWh of primary input (the unit of the seed's Table 4);
+ * - cost per kWh of primary input, and per kWh of grid electricity and gas used (Table 4's unit:
+ *   renewable resource left out, so curtailing free PV to absorb a deviation does not look dear);
  * - unmet load, load shed by Method 1, heat dumped (kWh);
  * - deviation requests (hub half hours with a request), how many each method resolved, how many
  *   went to the balancing market, and the share resolved in the seed's peak window vs off-peak;
@@ -35,6 +36,8 @@ export interface HubKpis {
   inputSolarKwh: number;
   inputWindKwh: number;
   costGbpPerInputKwh: number;
+  /** Cost per kWh of grid electricity and gas used (the unit of our Table 4 analogue). */
+  costGbpPerPurchasedKwh: number;
   unmetLoadKwh: number;
   shedLoadKwh: number;
   heatDumpedKwh: number;
@@ -58,7 +61,7 @@ export interface HubKpis {
 export function hubKpis(series: readonly HubSeries[], dtHours: number): HubKpis {
   const k: HubKpis = {
     costGbp: 0, emissionsKg: 0, primaryInputKwh: 0, inputElectricityKwh: 0, inputGasKwh: 0, inputSolarKwh: 0, inputWindKwh: 0,
-    costGbpPerInputKwh: NaN, unmetLoadKwh: 0, shedLoadKwh: 0, heatDumpedKwh: 0, deviationsRequested: 0,
+    costGbpPerInputKwh: NaN, costGbpPerPurchasedKwh: NaN, unmetLoadKwh: 0, shedLoadKwh: 0, heatDumpedKwh: 0, deviationsRequested: 0,
     resolvedMethod1: 0, resolvedMethod2: 0, resolvedMethod3: 0, sentToBalancing: 0, resolvedSharePeak: NaN, resolvedShareOffPeak: NaN,
     balancingCostGbp: 0, balancedKwh: 0, auctionsHeld: 0, auctionVolumeKwh: 0, auctionMeanPriceGbpPerKwh: NaN, maxAbsResidualKwh: 0,
   };
@@ -106,6 +109,8 @@ export function hubKpis(series: readonly HubSeries[], dtHours: number): HubKpis 
     }
   }
   k.costGbpPerInputKwh = k.primaryInputKwh > 0 ? k.costGbp / k.primaryInputKwh : NaN;
+  const purchasedKwh = k.inputElectricityKwh + k.inputGasKwh;
+  k.costGbpPerPurchasedKwh = purchasedKwh > 0 ? k.costGbp / purchasedKwh : NaN;
   k.resolvedSharePeak = asked[0]! > 0 ? solved[0]! / asked[0]! : NaN;
   k.resolvedShareOffPeak = asked[1]! > 0 ? solved[1]! / asked[1]! : NaN;
   k.auctionMeanPriceGbpPerKwh = k.auctionVolumeKwh > 0 ? revenue / k.auctionVolumeKwh : NaN;

@@ -2,11 +2,12 @@
  * `gridgym reproduce microgrid`: seed 001's Table 1 (SPEC section 1) over N seeds, the seed's
  * values beside ours, with the directions the reproduction must show; trajectories (one CSV
  * per run and seed) and a JSON summary go to --out.
- * `gridgym reproduce hub`: seed 002's optimised vs base case for one hub over one day.
+ * `gridgym reproduce hub`: seed 002's optimised vs base case for one hub over one day, and its
+ * deviation sensitivity study (Table 4 analogue, training/reproduce-hub.ts).
  */
 import type { Command } from "commander";
 import { ConfigError } from "../../src/core/errors.js";
-import { reproduceHub, type HubReproduction } from "../reproduce-hub.js";
+import { formatHubDeviationStudy, reproduceHub, reproduceHubDeviations, type HubReproduction } from "../reproduce-hub.js";
 import { formatReproduction, reproduceMicrogrid } from "../reproduce-microgrid.js";
 import { intOption, solverOption } from "./common.js";
 
@@ -26,7 +27,7 @@ function formatHub(r: HubReproduction): string {
 
 export function registerReproduceCommand(program: Command): void {
   program.command("reproduce")
-    .description("reproduce a seed paper's results (microgrid: seed 001, Table 1 over several seeds; hub: seed 002, optimised vs base case)")
+    .description("reproduce a seed paper's results (microgrid: seed 001, Table 1 over several seeds; hub: seed 002, optimised vs base case and the deviation study)")
     .argument("<experiment>", `one of ${EXPERIMENTS.join(", ")}`)
     .option("--seeds <n>", "number of seeds", intOption("--seeds", 1), 10)
     .option("--first-seed <n>", "first seed", intOption("--first-seed", 0), 0)
@@ -39,7 +40,8 @@ export function registerReproduceCommand(program: Command): void {
       }
       if (experiment === "hub") {
         const hub = await reproduceHub({ backend: solverOption(o.solver) });
-        process.stdout.write((o.json ? JSON.stringify(hub) : formatHub(hub)) + "\n");
+        const deviations = reproduceHubDeviations();
+        process.stdout.write((o.json ? JSON.stringify({ ...hub, deviations }) : `${formatHub(hub)}\n\n${formatHubDeviationStudy(deviations)}`) + "\n");
         return;
       }
       const result = await reproduceMicrogrid({ seeds: o.seeds, firstSeed: o.firstSeed, solver: solverOption(o.solver), outDir: o.out });
