@@ -48,6 +48,9 @@ describe("ADMM community framework (issue #6)", () => {
       // ... and it comes within the stated tolerance of it
       const gap = (a.communityCostEur - central.communityCostEur) / Math.abs(central.communityCostEur);
       assert.ok(gap <= COST_TOLERANCE, `gap ${(100 * gap).toFixed(3)} %`);
+      // the certified lower bound is a true lower bound, and ADMM stopped within the stated gap
+      assert.ok(a.lowerBoundEur <= central.objective + 1e-6, `lower bound ${a.lowerBoundEur} above the optimum ${central.objective}`);
+      assert.ok(a.communityCostEur + a.evPenaltyEur - a.lowerBoundEur <= cfg.gapTolerance * Math.abs(a.communityCostEur) + cfg.gapAbsEur);
       assert.equal(a.evPenaltyEur, 0);
       // the PCC exchange is the sum of the agents' plans
       for (let t = 0; t < T; t++) {
@@ -65,6 +68,19 @@ describe("ADMM community framework (issue #6)", () => {
     const a = solveAdmm(highs, admmCase(3, 11, 30), { maxIterations: 3 });
     assert.equal(a.converged, false);
     assert.equal(a.iterations, 3);
+  });
+
+  it("does not claim convergence while the certified gap is open, even with small residuals", () => {
+    const input = admmCase(3, 11, 30);
+    const central = solveCentral(highs, input);
+    // a loose residual tolerance alone would stop early; the gap check keeps going
+    const a = solveAdmm(highs, input, { toleranceKw: 10, gapTolerance: 0, gapAbsEur: 1e-9, maxIterations: 40, gapCheckEvery: 5 });
+    const bounds = a.history.filter((h) => !Number.isNaN(h.lowerBoundEur));
+    assert.ok(bounds.length >= 8);
+    for (const h of bounds) assert.ok(h.lowerBoundEur <= central.objective + 1e-6, "every bound is below the optimum");
+    assert.equal(a.converged, false);
+    assert.equal(a.iterations, 40);
+    assert.ok(a.history.slice(5).some((h) => h.primalKw <= Math.sqrt(24) * 10), "the residual test alone would have stopped it");
   });
 
   it("refuses a bad config, naming each field", () => {
