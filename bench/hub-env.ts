@@ -1,0 +1,79 @@
+/**
+ * Energy-hub env benchmark (SPEC section 2): env steps per second of EnergyHub-v0 (one agent)
+ * and EnergyHubParallel-v0 (one step = every hub acts), on the default config (2 hubs, random
+ * forecast errors every half hour, requests answered by the Methods' cascade) with random
+ * actions, and with each hub's LP optimum (requests then come from the forecast errors only);
+ * reset time (each hub solves its 48 half-hour LPs) is reported apart.
+ * Run: npx tsx bench/hub-env.ts. Prints numbers, never pass/fail.
+ */
+import "../envs/index.js";
+import { EnergyHubEnv, EnergyHubParallelEnv, energyHubConfigSchema } from "../envs/energy-hub/index.js";
+import { Rng } from "../src/core/rng.js";
+import { hubSetPoints } from "../baselines/hub-policies.js";
+
+const EPISODES = 20;
+
+function single(config: object, optimum: boolean): { stepsPerS: number; resetMs: number } {
+  const env = new EnergyHubEnv(energyHubConfigSchema.parse(config));
+  const rng = new Rng(0, "bench-actions");
+  let steps = 0;
+  let stepMs = 0;
+  let resetMs = 0;
+  for (let e = 0; e < EPISODES; e++) {
+    const t0 = performance.now();
+    env.reset({ seed: e });
+    const t1 = performance.now();
+    resetMs += t1 - t0;
+    const ctrl = env.system.controllable;
+    for (let t = 0; t < env.episodeSteps; t++) {
+      const h = env.config.controlledHub;
+      const a = optimum
+        ? hubSetPoints(env.system.hub, env.system.stepOf(h), env.system.optimumOf(h), ctrl)
+        : env.actionSpace.sample(rng);
+      const s0 = performance.now();
+      env.step(a);
+      stepMs += performance.now() - s0;
+      steps++;
+    }
+  }
+  return { stepsPerS: steps / (stepMs / 1000), resetMs: resetMs / EPISODES };
+}
+
+function parallel(config: object): { stepsPerS: number; resetMs: number; hubs: number } {
+  const env = new EnergyHubParallelEnv(energyHubConfigSchema.parse(config));
+  const rng = new Rng(0, "bench-actions");
+  let steps = 0;
+  let stepMs = 0;
+  let resetMs = 0;
+  for (let e = 0; e < EPISODES; e++) {
+    const t0 = performance.now();
+    env.reset({ seed: e });
+    resetMs += performance.now() - t0;
+    while (env.agents.length > 0) {
+      const actions: Record<string, Float64Array> = {};
+      for (const a of env.agents) actions[a] = env.actionSpace(a).sample(rng);
+      const s0 = performance.now();
+      env.step(actions);
+      stepMs += performance.now() - s0;
+      steps++;
+    }
+  }
+  return { stepsPerS: steps / (stepMs / 1000), resetMs: resetMs / EPISODES, hubs: env.possibleAgents.length };
+}
+
+console.log(`energy-hub envs, Node ${process.version}, ${EPISODES} episodes of 48 half hours each (jsls LPs)`);
+single({}, false);
+const fmt = (x: number) => Math.round(x).toLocaleString("en-US").padStart(8);
+for (const [label, cfg, opt] of [
+  ["EnergyHub-v0, random actions", {}, false],
+  ["EnergyHub-v0, LP-optimal set-points", {}, true],
+  ["EnergyHub-v0, random actions, no deviations", { deviation: { mode: "none" } }, false],
+  ["EnergyHub-v0, random actions, requests refused", { response: "refuse", otherHubs: { response: "refuse" } }, false],
+] as const) {
+  const r = single(cfg, opt);
+  console.log(`${label.padEnd(50)} ${fmt(r.stepsPerS)} steps/s   reset ${r.resetMs.toFixed(1)} ms`);
+}
+for (const hubs of [2, 10]) {
+  const r = parallel({ hubs });
+  console.log(`${`EnergyHubParallel-v0, ${hubs} hubs, random actions`.padEnd(50)} ${fmt(r.stepsPerS)} steps/s   (${fmt(r.stepsPerS * r.hubs)} hub-steps/s)   reset ${r.resetMs.toFixed(1)} ms`);
+}
