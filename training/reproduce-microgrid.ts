@@ -216,7 +216,7 @@ export function checkDirections(runs: ReproductionResult["runs"]): DirectionChec
     detail: rowsHeld.map((x) => `${x.label} ${x.detail}${x.holds ? "" : " (not)"}`).join("; "),
   });
   const scT = mean("load-spike-stochastic", "scarcityPostPct");
-  checks.push({ name: "stochastic planner lowers the load-spike scarcity (seed's future work; reported, not required)", holds: scT < scS, detail: `scarcity ${fmt(scT)} vs ${fmt(scS)}` });
+  checks.push({ name: "stochastic planner lowers the load-spike scarcity (seed's future work; reported, not required)", holds: scT < scS - 0.005, detail: `scarcity ${fmt(scT)} vs ${fmt(scS)}` });
   return checks;
 }
 
