@@ -27,7 +27,9 @@
  *   is not traded: the seed's auction allocates a good the initiator holds to the highest bid.
  * - cascade: Method 1 for pure reductions, then Method 2, then Method 3 (the seed's advice:
  *   Method 1 for reductions, Method 2 for increases, Method 3 between hubs).
- * Whatever a hub leaves unresolved is settled on the balancing market by the env.
+ * Whatever a hub leaves unresolved is settled on the balancing market by the env. A cap the
+ * technical aggregator ordered holds for the rest of the step: no method or bid may pin an input
+ * above it (the seed: requests from the technical aggregator cannot be rejected).
  */
 import type { MessageBus } from "../../src/negotiation/bus.js";
 import type { AclMessage } from "../../src/negotiation/fipa.js";
@@ -168,6 +170,7 @@ export class HubAgent {
     s.auctionRevenueGbp = 0;
     s.auctions = [];
     this.#offers.clear();
+    this.#capKw.fill(Infinity);
   }
 
   /** Inputs per purchased carrier, kW. */
@@ -222,18 +225,26 @@ export class HubAgent {
     return trySolveHubStep(this.solver, hub, this.step, this.objective, { inputBoundsKw: bounds, ...(shed ? { shed } : {}) });
   }
 
-  /** Pins both purchased inputs: `targets` kW. */
-  #pinned(el: number, gas: number): InputBoundsKw {
+  /**
+   * Pins both purchased inputs (kW); null when a pin breaks a cap the technical aggregator
+   * ordered this step (a technical order outranks a commercial request).
+   */
+  #pinned(el: number, gas: number): InputBoundsKw | null {
+    if (el > this.#capKw[0]! + DEVIATION_TOL_KW || gas > this.#capKw[1]! + DEVIATION_TOL_KW) return null;
     return { electricity: { minKw: el, maxKw: el }, gas: { minKw: gas, maxKw: gas } };
   }
+
+  /** Caps on the purchased inputs from this step's network orders, kW. */
+  readonly #capKw = new Float64Array([Infinity, Infinity]);
 
   /** Method 1: controllable loads only reduce, so any positive request is refused. */
   #method1(delta: readonly [number, number]): boolean {
     if (delta[0] > DEVIATION_TOL_KW || delta[1] > DEVIATION_TOL_KW) return false;
     const [el, gas] = this.purchasedInputsKw();
     const share = this.controllableShare;
-    const d = this.redispatch(this.#pinned(el + delta[0], gas + delta[1]), { electricShare: share.electricity, heatShare: share.heat, costPerKwh: 1 });
-    if (d === null || d.electricShedKw + d.heatShedKw <= 0) return false;
+    const pins = this.#pinned(el + delta[0], gas + delta[1]);
+    const d = pins && this.redispatch(pins, { electricShare: share.electricity, heatShare: share.heat, costPerKwh: 1 });
+    if (!d || d.electricShedKw + d.heatShedKw <= 0) return false;
     this.applyDispatch(d);
     return true;
   }
@@ -241,8 +252,9 @@ export class HubAgent {
   /** Method 2: re-dispatch with every purchased input at its contract. */
   #method2(delta: readonly [number, number]): boolean {
     const [el, gas] = this.purchasedInputsKw();
-    const d = this.redispatch(this.#pinned(el + delta[0], gas + delta[1]), undefined, this.#methodHub);
-    if (d === null) return false;
+    const pins = this.#pinned(el + delta[0], gas + delta[1]);
+    const d = pins && this.redispatch(pins, undefined, this.#methodHub);
+    if (!d) return false;
     this.applyDispatch(d);
     return true;
   }
@@ -320,6 +332,7 @@ export class HubAgent {
   /** Obeys a network order (cannot be refused): re-dispatch under the cap, shedding as unmet load if it must. */
   obey(order: CapOrder): void {
     const k = order.carrier === "electricity" ? 0 : 1;
+    this.#capKw[k] = Math.min(this.#capKw[k]!, order.maxKw);
     const inputs = this.purchasedInputsKw();
     if (inputs[k]! <= order.maxKw + DEVIATION_TOL_KW) return;
     const bounds: InputBoundsKw = { [order.carrier]: { maxKw: order.maxKw } };
@@ -346,8 +359,9 @@ export class HubAgent {
       return;
     }
     const [el, gas] = this.purchasedInputsKw();
-    const d = this.redispatch(this.#pinned(el + (k === 0 ? cfp.quantity : 0), gas + (k === 1 ? cfp.quantity : 0)), undefined, this.#methodHub);
-    if (d === null) {
+    const pins = this.#pinned(el + (k === 0 ? cfp.quantity : 0), gas + (k === 1 ? cfp.quantity : 0));
+    const d = pins && this.redispatch(pins, undefined, this.#methodHub);
+    if (!d) {
       placeBid(this.bus, this.name, cfp, 0);
       return;
     }

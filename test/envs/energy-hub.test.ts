@@ -226,3 +226,43 @@ describe("EnergyHub-v0 deviations and balancing", () => {
     assert.ok(Math.abs(k.auctionMeanPriceGbpPerKwh - 0.04) < 1e-12);
   });
 });
+
+describe("EnergyHub-v0 aggregators on the bus", () => {
+  it("the technical aggregator's orders keep the group within the transformer rating, and the hubs obey", () => {
+    const env = makePar({ network: { transformerRatingKw: 40 }, deviation: { mode: "none" } });
+    env.reset({ seed: 3 });
+    let orders = 0;
+    while (env.agents.length > 0) {
+      const actions: Record<string, Float64Array> = {};
+      for (const a of env.agents) actions[a] = Float64Array.from([1, 1, 0, 0, 4, 0]);
+      const r = env.step(actions);
+      const grid = env.possibleAgents.map((a) => (r.infos[a]!["inputsKw"] as Record<string, number>)["electricity"]!);
+      assert.ok(grid[0]! + grid[1]! <= 40 + 1e-6, `grid ${grid}`);
+      orders += r.infos["hub0"]!["networkOrders"] as number;
+      for (const a of env.possibleAgents) {
+        const info = r.infos[a]!;
+        const res = info["residualKwh"] as { electricity: number; heat: number };
+        assert.ok(Math.abs(res.electricity) < 1e-9 && Math.abs(res.heat) < 1e-9);
+      }
+    }
+    assert.ok(orders > 0);
+  });
+
+  it("records the agents' conversation when asked: element reports, requests, CFPs, bids and awards", () => {
+    const env = makePar({ transcript: true, deviation: { mode: "fixed", direction: "positive", hubs: "first" } });
+    const { infos } = env.reset({ seed: 1 });
+    const lp = new HubLpPolicy(undefined, "cost");
+    lp.reset(infos["hub0"]!);
+    const actions: Record<string, Float64Array> = {};
+    for (const a of env.agents) actions[a] = Float64Array.from([...lp.act(new Float32Array(0), infos[a]!), 3, 0.02]);
+    const r = env.step(actions);
+    const t = r.infos["hub0"]!["transcript"] as { performative: string; sender: string; receiver: string }[];
+    const has = (p: string, from: string, to: string) => t.some((e) => e.performative === p && e.sender.startsWith(from) && e.receiver === to);
+    assert.ok(has("INFORM", "hub0/pv", "hub0"));
+    assert.ok(has("REQUEST", "commercial-aggregator", "hub0"));
+    assert.ok(has("CFP", "hub0", "hub1"));
+    assert.ok(has("PROPOSE", "hub1", "hub0"));
+    assert.ok(has("ACCEPT-PROPOSAL", "hub0", "hub1"));
+    assert.ok(has("INFORM", "hub0", "commercial-aggregator"));
+  });
+});
