@@ -22,8 +22,16 @@ const deviationSchema = z.strictObject({
    * (a forecast error of random size); "none": contracts meet the optimum.
    */
   mode: z.enum(["fixed", "random", "none"]).default("random"),
-  /** small (3.455 %), large (12.851 %), or a percent; of the day's peak load (electricity) and heat peak (gas). */
-  magnitude: z.union([z.enum(["small", "large"]), z.strictObject({ percent: z.number().positive().max(100) })]).default("small"),
+  /**
+   * small (3.455 %), large (12.851 %) or { percent }: of the day's electric peak (electricity) and
+   * heat peak (gas), which gives the seed's 3.42 / 6.08 kW and 12.71 / 22.62 kW; or absolute
+   * { electricityKw, gasKw }.
+   */
+  magnitude: z.union([
+    z.enum(["small", "large"]),
+    z.strictObject({ percent: z.number().positive().max(100) }),
+    z.strictObject({ electricityKw: z.number().nonnegative(), gasKw: z.number().nonnegative() }),
+  ]).default("small"),
   /**
    * "positive": the contract holds more than the hub's optimum (the hub is asked to take more),
    * "negative": less (asked to take less), "random": a fair coin per hub, carrier and step.
@@ -116,8 +124,10 @@ export const energyHubConfigSchema = z.strictObject({
 export type EnergyHubConfig = z.output<typeof energyHubConfigSchema>;
 export type EnergyHubConfigInput = z.input<typeof energyHubConfigSchema>;
 
-/** Deviation magnitude as a percent of peak load. */
-export function deviationPercent(cfg: EnergyHubConfig): number {
+/** Deviation amounts, kW (electricity, gas), for a day whose electric and heat peaks are given. */
+export function deviationAmountsKw(cfg: EnergyHubConfig, electricPeakKw: number, heatPeakKw: number): [number, number] {
   const m = cfg.deviation.magnitude;
-  return typeof m === "string" ? DEVIATION_PERCENT[m] : m.percent;
+  if (typeof m === "object" && "electricityKw" in m) return [m.electricityKw, m.gasKw];
+  const pct = (typeof m === "string" ? DEVIATION_PERCENT[m] : m.percent) / 100;
+  return [pct * electricPeakKw, pct * heatPeakKw];
 }

@@ -11,7 +11,7 @@ import { ENERGY_HUB_PARALLEL_ID, EnergyHubParallelEnv } from "./parallel.js";
 export { EnergyHubEnv, ENERGY_HUB_ID, OBSERVATION_FIELDS, hubObservationIndex } from "./env.js";
 export { EnergyHubParallelEnv, ENERGY_HUB_PARALLEL_ID } from "./parallel.js";
 export {
-  energyHubConfigSchema, deviationPercent, DEVIATION_PERCENT, RESPONSES,
+  energyHubConfigSchema, deviationAmountsKw, DEVIATION_PERCENT, RESPONSES,
   type EnergyHubConfig, type EnergyHubConfigInput, type HubResponse,
 } from "./config.js";
 export { HubSystem, HUB_COLUMNS, PEAK_FIRST_STEP, PEAK_LAST_STEP, controllableDevices, isPeak, type HubColumn } from "./system.js";

@@ -34,7 +34,7 @@ import type { Solver } from "../../src/solvers/index.js";
 import {
   CA, CommercialAggregator, DEVIATION_TOL_KW, ElementAgent, HubAgent, PURCHASED, TA, TOPIC_TICK, TechnicalAggregator,
 } from "./agents.js";
-import { deviationPercent, type EnergyHubConfig, type HubResponse } from "./config.js";
+import { deviationAmountsKw, type EnergyHubConfig, type HubResponse } from "./config.js";
 
 /** Half hours of each day in the seed's "peak" window (Table 4 note: time steps 10-43). */
 export const PEAK_FIRST_STEP = 10;
@@ -144,9 +144,8 @@ export class HubSystem {
   reset(rng: Rng): void {
     const cfg = this.cfg;
     const ep = rng.child(`episode/${rng.int(2 ** 31)}`);
-    const pct = deviationPercent(cfg) / 100;
     const p = this.profiles;
-    const amountKw = [pct * Math.max(...p.electricLoadKw), pct * Math.max(...p.heatLoadKw)];
+    const amountKw = deviationAmountsKw(cfg, Math.max(...p.electricLoadKw), Math.max(...p.heatLoadKw));
     const dh = cfg.deviation.hubs;
     const affected = (h: number): boolean => (dh === "all" ? true : dh === "first" ? h === 0 : dh.includes(h));
     this.#steps = [];

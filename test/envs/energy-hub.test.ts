@@ -9,7 +9,7 @@ import { ConfigError, InvalidActionError } from "../../src/core/errors.js";
 import { make, makeParallel } from "../../src/core/registry.js";
 import { Rng } from "../../src/core/rng.js";
 import { INPUT_CARRIERS } from "../../src/physics/converters.js";
-import { dispatchFactorSums, limitViolations, type Hub, type HubStep } from "../../src/physics/energy-hub.js";
+import { dispatchFactorSums, hubInputsKw, limitViolations, type Hub, type HubStep } from "../../src/physics/energy-hub.js";
 import { settleImbalance } from "../../src/market/balancing.js";
 
 const ID = "EnergyHub-v0";
@@ -264,5 +264,37 @@ describe("EnergyHub-v0 aggregators on the bus", () => {
     assert.ok(has("PROPOSE", "hub1", "hub0"));
     assert.ok(has("ACCEPT-PROPOSAL", "hub0", "hub1"));
     assert.ok(has("INFORM", "hub0", "commercial-aggregator"));
+  });
+});
+
+describe("EnergyHubParallel-v0 invariants", () => {
+  it("keeps balance, P = D L, factors and limits for every hub under random set-points, answers and bids", () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 1000 }), fc.constantFrom(2, 3), fc.constantFrom("small", "large"), (seed, hubs, magnitude) => {
+      const env = makePar({ hubs, deviation: { magnitude, direction: "positive", mode: "fixed" } });
+      const rng = new Rng(seed, "par-actions");
+      let { infos } = env.reset({ seed });
+      while (env.agents.length > 0) {
+        const actions: Record<string, Float64Array> = {};
+        for (const a of env.agents) actions[a] = env.actionSpace(a).sample(rng);
+        const steps = Object.fromEntries(env.agents.map((a) => [a, infos[a]!["hubStep"] as HubStep]));
+        const r = env.step(actions);
+        for (const a of env.possibleAgents) assertInvariants(env.system.hub, steps[a]!, r.infos[a]!, `seed ${seed} ${a}`);
+        infos = r.infos;
+      }
+    }), { numRuns: 6 });
+  });
+
+  it("takes the seed's deviation amounts: 3.455 % and 12.851 % of the peaks, or absolute kW", () => {
+    const amounts = (magnitude: unknown) => {
+      const env = makePar({ hubs: 1, loads: { noise: 0 }, deviation: { mode: "fixed", direction: "positive", magnitude } });
+      env.reset({ seed: 0 });
+      const opt = env.system.optimumOf(0, 20);
+      const [el, gas] = env.system.contractOf(0, 20);
+      const p = hubInputsKw(env.system.hub, opt);
+      return [el - p[0]!, gas - p[1]!].map((x) => +x.toFixed(2));
+    };
+    assert.deepEqual(amounts("small"), [3.42, 6.08]);
+    assert.deepEqual(amounts("large"), [12.71, 22.62]);
+    assert.deepEqual(amounts({ electricityKw: 1, gasKw: 2 }), [1, 2]);
   });
 });
