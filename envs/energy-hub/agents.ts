@@ -2,7 +2,8 @@
  * The agents inside the energy-hub envs (SPEC section 2, seed 002 Fig. 2-4), talking over the
  * MessageBus:
  * - ElementAgent (one per device): on each tick, reports to its hub agent the largest input its
- *   device can take this step (its limits and, for PV and wind, its resource forecast).
+ *   device can take this step (its limits and, for PV and wind, its resource forecast, which is
+ *   the half hour's resource: forecasts of the element agents are exact), with its efficiencies.
  * - HubAgent: builds its dispatch (from the set-points it is given, or the LP optimum), informs
  *   the aggregators of its inputs P, answers deviation requests by Method 1, 2 or 3 or refuses,
  *   obeys the technical aggregator's orders, and bids in other hubs' auctions.
@@ -74,19 +75,38 @@ interface DeviationAnswer {
   readonly method: Resolution;
 }
 
+/** What an element agent reports each tick besides the available input (the message's quantity). */
+export interface ElementReport {
+  readonly deviceIndex: number;
+  readonly electricEfficiency: number;
+  readonly thermalEfficiency: number;
+  /** Input limits from the device's output limits, kW (converters.ts deviceInputLimitsKw). */
+  readonly minInputKw: number;
+  readonly ratedMaxInputKw: number;
+}
+
 export class ElementAgent {
+  readonly #report: ElementReport;
+
   constructor(
     readonly bus: MessageBus,
     readonly name: string,
     readonly hubAgent: string,
     readonly deviceIndex: number,
     readonly state: { hub: Hub; step: HubStep },
-  ) {}
+  ) {
+    const c = state.hub.devices[deviceIndex]!;
+    const lim = deviceInputLimitsKw(c);
+    this.#report = Object.freeze({
+      deviceIndex, electricEfficiency: c.electricEfficiency, thermalEfficiency: c.thermalEfficiency, minInputKw: lim.minKw, ratedMaxInputKw: lim.maxKw,
+    });
+  }
 
+  /** On a tick: INFORM the hub agent of the input the device can take now (limits and, for PV and wind, the resource forecast). */
   receive(m: AclMessage): void {
     if (m.performative !== "INFORM" || m.topic !== TOPIC_TICK) return;
     const available = deviceMaxInputKw(this.state.hub, this.state.step, this.deviceIndex);
-    this.bus.send("INFORM", this.name, this.hubAgent, m.conversationId, available, 0, this.deviceIndex);
+    this.bus.send("INFORM", this.name, this.hubAgent, m.conversationId, available, 0, this.#report);
   }
 }
 
@@ -385,7 +405,7 @@ export class HubAgent {
     if (this.#auction.receive(m)) return;
     switch (m.performative) {
       case "INFORM":
-        if (m.sender.startsWith(`${this.name}/`)) this.availableKw[m.content as number] = m.quantity;
+        if (m.sender.startsWith(`${this.name}/`)) this.availableKw[(m.content as ElementReport).deviceIndex] = m.quantity;
         return;
       case "CFP":
         if (isSealedBidCall(m)) {

@@ -14,7 +14,8 @@
  * +quantity, so the two always sum to zero; the payment is price * quantity * dtHours.
  *
  * On the synchronous bus every bid has arrived when `start` returns (if it is called outside
- * a delivery), so `run` returns the result at once.
+ * a delivery), so `run` returns the result at once; an agent that starts an auction while
+ * handling a message gets the result through `onDone` instead.
  */
 import type { MessageBus } from "./bus.js";
 import type { AclMessage } from "./fipa.js";
@@ -84,6 +85,8 @@ export class SealedBidAuction {
     readonly owner: string,
     /** Step length that turns kW into kWh for the payment. */
     readonly dtHours = 0.5,
+    /** Called once every bidder answered (after the awards are queued): lets an agent go on from inside a delivery. */
+    readonly onDone: ((result: AuctionResult) => void) | null = null,
   ) {}
 
   get phase(): Phase {
@@ -135,7 +138,9 @@ export class SealedBidAuction {
   receive(m: AclMessage): boolean {
     if (this.#phase !== "collecting" || m.conversationId !== this.#conversationId) return false;
     if (m.performative !== "PROPOSE" && m.performative !== "REFUSE") return false;
-    const i = this.#bidders.indexOf(m.sender);
+    // on the synchronous bus bids arrive in bidder order: try the next expected one first
+    const next = this.#replies;
+    const i = next < this.#bidders.length && this.#bidders[next] === m.sender && this.#answered[next] === 0 ? next : this.#bidders.indexOf(m.sender);
     // one bid per bidder: a second answer is ignored
     if (i < 0 || this.#answered[i] === 1) return false;
     this.#answered[i] = 1;
@@ -173,6 +178,7 @@ export class SealedBidAuction {
     } finally {
       this.bus.release(held, ok);
     }
+    this.onDone?.(this.#result);
   }
 }
 

@@ -60,6 +60,17 @@ describe("first-price sealed-bid auction", () => {
     assert.equal(market([]).auction.run([], "gas", 3).resolved, false);
   });
 
+  it("counts one bid per bidder: a second answer cannot raise a bid", () => {
+    const bus = new MessageBus();
+    const auction = new SealedBidAuction(bus, "seller", 0.5);
+    bus.register("seller", { receive: (m) => { auction.receive(m); } });
+    bus.register("greedy", { receive: (m) => { if (isSealedBidCall(m)) { placeBid(bus, "greedy", m, 0.01); placeBid(bus, "greedy", m, 0.9); } } });
+    bus.register("honest", { receive: (m) => { if (isSealedBidCall(m)) placeBid(bus, "honest", m, 0.05); } });
+    const r = auction.run(["greedy", "honest"], "gas", 2);
+    assert.equal(r.winner, "honest");
+    assert.deepEqual(r.bids.map((b) => b.priceGbpPerKwh), [0.01, 0.05]);
+  });
+
   it("gives the same transcript for the same bids", () => {
     const run = () => {
       const m = market([0.02, 0.03]);
