@@ -17,3 +17,4 @@ export { buildCentralLp, solveCentral, communityInputFromProfiles, addHouseholdB
 export { solveDecentral, type DecentralOptions, type DecentralResult } from "./community-decentral.js";
 export { solveAdmm, admmConfigSchema, type AdmmConfig, type AdmmConfigInput, type AdmmIteration, type AdmmResult } from "./community-admm.js";
 export { HubFitAndForgetPolicy, HubLpPolicy, HubMyopicPolicy, hubSetPoints } from "./hub-policies.js";
+export { baseCaseDispatch, buildHubLp, solveHubDispatch, HUB_OBJECTIVES, type HubObjective } from "./hub-lp.js";

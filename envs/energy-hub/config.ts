@@ -76,10 +76,10 @@ export const energyHubConfigSchema = z.strictObject({
     gasSupplyLimitKw: z.number().positive().default(5000),
   }).prefault({}),
   balancing: balancingMarketSchema.prefault({}),
-  /** How the hubs the env does not control (single-agent env) answer requests and bid. */
+  /** Single-agent env: how the hubs the agent does not control answer requests, and how every hub bids. */
   otherHubs: z.strictObject({
     response: z.enum(RESPONSES).default("cascade"),
-    /** Bid for surplus offered in an auction, as a share of the carrier's price. */
+    /** Bid for surplus offered in an auction, as a share of the carrier's price (the controlled hub bids so too). */
     bidShareOfPrice: z.number().min(0).max(10).default(0.5),
   }).prefault({}),
   /** Single-agent env: the controlled hub's answer to deviation requests. */

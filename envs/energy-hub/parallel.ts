@@ -16,7 +16,8 @@
  * ## Observation, reward, info
  * Per agent as in EnergyHub-v0 (same index map, published in each reset info); each agent's
  * reward charges its own hub. Every agent acts every half hour; all terminate together after
- * days * 48 half hours, and `agents` is then empty.
+ * days * 48 half hours, and `agents` is then empty. With `transcript` on, the step's bus
+ * transcript (every agent's messages) rides in hub0's info only.
  */
 import type { Info, ParallelEnv, ParallelResetResult, ParallelStepResult, ResetOptions } from "../../src/core/env.js";
 import { ConfigError, InvalidActionError, ResetNeededError, describeValue } from "../../src/core/errors.js";
