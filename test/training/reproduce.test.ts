@@ -79,3 +79,17 @@ describe("gridgym reproduce hub", function () {
     assert.equal(hub.cost.seedPct, -6.42);
   });
 });
+
+describe("gridgym reproduce community", function () {
+  this.timeout(60_000);
+
+  it("--seeds 1 --json prints the three runs' PCC statistics and the seed's directions, all holding", () => {
+    const r = spawnSync(process.execPath, ["--import", "tsx", CLI, "reproduce", "community", "--seeds", "1", "--json"], { encoding: "utf8", timeout: 55_000 });
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { seeds: number[]; runs: { name: string; stats: Record<string, { mean: number }> }[]; directions: { holds: boolean; name: string }[] };
+    assert.deepEqual(out.seeds, [0]);
+    assert.deepEqual(out.runs.map((x) => x.name), ["no-battery", "LEC-MS", "LEC-MPEA"]);
+    assert.equal(out.directions.length, 4);
+    for (const d of out.directions) assert.ok(d.holds, d.name);
+  });
+});

@@ -4,14 +4,17 @@
  * per run and seed) and a JSON summary go to --out.
  * `gridgym reproduce hub`: seed 002's optimised vs base case for one hub over one day, and its
  * deviation sensitivity study (Table 4 analogue, training/reproduce-hub.ts).
+ * `gridgym reproduce community`: seed 003's PCC result, self-consumption (LEC-MS) vs arbitrage
+ * (LEC-MPEA) over N weeks (training/reproduce-community.ts).
  */
 import type { Command } from "commander";
 import { ConfigError } from "../../src/core/errors.js";
+import { formatCommunityReproduction, reproduceCommunity } from "../reproduce-community.js";
 import { formatHubDeviationStudy, reproduceHub, reproduceHubDeviations, type HubReproduction } from "../reproduce-hub.js";
 import { formatReproduction, reproduceMicrogrid } from "../reproduce-microgrid.js";
 import { intOption, solverOption } from "./common.js";
 
-const EXPERIMENTS = ["microgrid", "hub"] as const;
+const EXPERIMENTS = ["microgrid", "hub", "community"] as const;
 
 function formatHub(r: HubReproduction): string {
   const row = (label: string, c: HubReproduction["cost"], digits: number) =>
@@ -27,7 +30,7 @@ function formatHub(r: HubReproduction): string {
 
 export function registerReproduceCommand(program: Command): void {
   program.command("reproduce")
-    .description("reproduce a seed paper's results (microgrid: seed 001, Table 1 over several seeds; hub: seed 002, optimised vs base case and the deviation study)")
+    .description("reproduce a seed paper's results (microgrid: seed 001, Table 1 over several seeds; hub: seed 002, optimised vs base case and the deviation study; community: seed 003, LEC-MS vs LEC-MPEA at the PCC)")
     .argument("<experiment>", `one of ${EXPERIMENTS.join(", ")}`)
     .option("--seeds <n>", "number of seeds", intOption("--seeds", 1), 10)
     .option("--first-seed <n>", "first seed", intOption("--first-seed", 0), 0)
@@ -37,6 +40,11 @@ export function registerReproduceCommand(program: Command): void {
     .action(async (experiment: string, o: { seeds: number; firstSeed: number; solver: string; out: string; json?: boolean }) => {
       if (!(EXPERIMENTS as readonly string[]).includes(experiment)) {
         throw new ConfigError("reproduce", [{ path: "experiment", expected: `one of ${EXPERIMENTS.join(", ")}`, received: JSON.stringify(experiment) }]);
+      }
+      if (experiment === "community") {
+        const community = await reproduceCommunity({ seeds: o.seeds, firstSeed: o.firstSeed, solver: solverOption(o.solver) });
+        process.stdout.write((o.json ? JSON.stringify(community) : formatCommunityReproduction(community)) + "\n");
+        return;
       }
       if (experiment === "hub") {
         const hub = await reproduceHub({ backend: solverOption(o.solver) });
