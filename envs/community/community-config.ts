@@ -1,0 +1,140 @@
+/**
+ * Config schema of Community-v0 and CommunityBatteryGrid-v0 (SPEC section 3, issue #6): the
+ * households (envs/community/households.ts, embedded as `community`), the episode, the tariff,
+ * the feeder behind the PCC (src/physics/feeder.ts), the peer-to-peer market, the flexibility
+ * marketplace (src/market/flexibility.ts) and the reward terms. Every field has a default.
+ *
+ * Cross-field checks name the field by path: an LV feeder whose bus count is not the
+ * household count, both `lvFeeder` and `feeder.lvFeeder` given, a contract naming a household
+ * that does not exist, or (households given as an array) an asset that household lacks, and
+ * `startDay` + `days` past the data year. What needs the drawn households (count mode) is
+ * checked when the env is built, with the same paths.
+ */
+import { z } from "zod";
+import { FeederConfigSchema } from "../../src/physics/feeder.js";
+import { FlexContractSchema } from "../../src/market/flexibility.js";
+import { FONTANA_HOURS } from "../../src/data/community-profiles.js";
+import { communityHouseholdsConfigSchema } from "./households.js";
+
+/** Assets a household may offer to the flexibility marketplace, as `household-<i>/<asset>`. */
+export const FLEX_ASSET_KINDS = ["battery", "ev", "flex"] as const;
+export type FlexAssetKind = (typeof FLEX_ASSET_KINDS)[number];
+
+const ASSET_ID = /^household-(\d+)\/(battery|ev|flex)$/;
+
+/** Parses a marketplace asset id `household-<i>/<battery|ev|flex>`; null when it is not one. */
+export function parseAssetId(id: string): { household: number; kind: FlexAssetKind } | null {
+  const m = ASSET_ID.exec(id);
+  return m === null ? null : { household: Number(m[1]), kind: m[2] as FlexAssetKind };
+}
+
+const activationSchema = z.strictObject({
+  contractId: z.string().min(1),
+  /** Hour of the episode (0 = its first hour) the activation starts. */
+  startHour: z.int().nonnegative(),
+  durationHours: z.int().positive(),
+});
+
+const contractSchema = FlexContractSchema.extend({
+  /** The aggregator that contracts the flexibility (outside the community by default). */
+  aggregator: z.string().min(1).default("aggregator"),
+});
+
+export const communityEnvConfigSchema = z.strictObject({
+  /** Households and the community battery (envs/community/households.ts). */
+  community: communityHouseholdsConfigSchema.prefault({}),
+  /** Seed of the households' draws (count mode): the community is fixed per env; reset seeds draw the episode. */
+  householdSeed: z.int().nonnegative().default(0),
+  /** Episode length in days of 24 hourly steps. */
+  days: z.int().min(1).max(360).default(7),
+  /** First day of the episode in the data year, or `random` (drawn from the reset seed). */
+  startDay: z.union([z.literal("random"), z.int().nonnegative()]).default("random"),
+  /** Import price = spot + gridFee; export price = spot - exportFee (both fees >= 0). */
+  tariff: z.strictObject({
+    gridFeeEurPerKwh: z.number().nonnegative().default(0.06),
+    exportFeeEurPerKwh: z.number().nonnegative().default(0),
+  }).prefault({}),
+  /** MV line, transformer, power factors and voltage limits (src/physics/feeder.ts). */
+  feeder: FeederConfigSchema.prefault({}),
+  /**
+   * A radial LV feeder with one bus per household (src/physics/feeder.ts radialLvFeeder:
+   * household i on line i % feeders, one rOhm + j xOhm segment further out than the previous
+   * household of its line); null: every household sits at the PCC busbar.
+   */
+  lvFeeder: z.strictObject({
+    feeders: z.int().positive().default(4),
+    /** Segment resistance, ohm (default: 30 m of 150 mm2 Al cable). */
+    rOhm: z.number().positive().default(0.0062),
+    xOhm: z.number().positive().default(0.0024),
+  }).nullable().default(null),
+  /** Peer-to-peer continuous double auction among households, each hour (src/negotiation/double-auction.ts). */
+  p2p: z.strictObject({
+    enabled: z.boolean().default(true),
+    /**
+     * `action`: each household's limit price comes from its action (index 3: position in the
+     * hour's [export, import] price band); `midpoint`: every limit is the band's midpoint
+     * (the action's element is then fixed at 0.5).
+     */
+    prices: z.enum(["action", "midpoint"]).default("action"),
+  }).prefault({}),
+  /** Flexibility marketplace (seed 004): contracts over household assets and scheduled activations. */
+  flexibility: z.strictObject({
+    /** Contracts; `assets` are `household-<i>/battery`, `household-<i>/ev` or `household-<i>/flex`, `provider` is `household-<i>`. Hours count from the episode start. */
+    contracts: z.array(contractSchema).default([]),
+    /** Activation requests, made at reset (accepted or refused under the contract's terms). */
+    activations: z.array(activationSchema).default([]),
+  }).prefault({}),
+  /** Community battery: an agent (`community-battery`), or driven by `communityBatteryRule`. */
+  communityBatteryAgent: z.boolean().default(false),
+  /** Rule for a community battery that is not an agent: self-consumption against the households' net, or idle. */
+  communityBatteryRule: z.enum(["self-consumption", "idle"]).default("self-consumption"),
+  /** How the community's residual (PCC bill minus the households' tariff bills) is shared: by consumption ("load") or equally. */
+  costSharing: z.enum(["load", "equal"]).default("load"),
+  rewards: z.strictObject({
+    /** Penalty per hour with a voltage outside the limits or the transformer above 100 %, shared equally among households, EUR. */
+    gridViolationEurPerHour: z.number().nonnegative().default(0),
+    /** Weight of the fairness term: -w |saving_h - mean saving| per hour (savings against the no-asset reference). */
+    fairnessWeight: z.number().nonnegative().default(0),
+  }).prefault({}),
+  /** Record the per-tick trajectory (needed for KPIs). */
+  record: z.boolean().default(true),
+}).superRefine((c, ctx) => {
+  const issue = (path: Array<string | number>, message: string): void => {
+    ctx.addIssue({ code: "custom", path, message });
+  };
+  const hh = c.community.households;
+  const n = Array.isArray(hh) ? hh.length : hh;
+  if (typeof c.startDay === "number" && c.startDay + c.days > FONTANA_HOURS / 24) {
+    issue(["startDay"], `an integer <= ${FONTANA_HOURS / 24 - c.days} (the data has ${FONTANA_HOURS / 24} days, episode ${c.days})`);
+  }
+  if (c.feeder.lvFeeder !== undefined) {
+    if (c.lvFeeder !== null) issue(["lvFeeder"], "null when feeder.lvFeeder lists the buses (give one of them)");
+    if (c.feeder.lvFeeder.buses.length !== n) issue(["feeder", "lvFeeder", "buses"], `${n} buses (one per household)`);
+  }
+  if (c.communityBatteryAgent && c.community.communityBattery === null) {
+    issue(["communityBatteryAgent"], "false when community.communityBattery is null");
+  }
+  const ids = new Set<string>();
+  c.flexibility.contracts.forEach((k, i) => {
+    ids.add(k.id);
+    const m = /^household-(\d+)$/.exec(k.provider);
+    if (m === null || Number(m[1]) >= n) issue(["flexibility", "contracts", i, "provider"], `household-<i> with i < ${n}`);
+    k.assets.forEach((id, j) => {
+      const a = parseAssetId(id);
+      if (a === null || a.household >= n) {
+        issue(["flexibility", "contracts", i, "assets", j], `household-<i>/<battery|ev|flex> with i < ${n}`);
+      } else if (`household-${a.household}` !== k.provider) {
+        issue(["flexibility", "contracts", i, "assets", j], `an asset of the provider ${k.provider}`);
+      } else if (Array.isArray(hh) && hh[a.household]![a.kind] === undefined) {
+        issue(["flexibility", "contracts", i, "assets", j], `an asset household ${a.household} has (it has no ${a.kind})`);
+      }
+    });
+  });
+  c.flexibility.activations.forEach((a, i) => {
+    if (!ids.has(a.contractId)) issue(["flexibility", "activations", i, "contractId"], "the id of a contract in flexibility.contracts");
+    if (a.startHour >= c.days * 24) issue(["flexibility", "activations", i, "startHour"], `an hour < ${c.days * 24} (the episode's length)`);
+  });
+});
+
+export type CommunityEnvConfig = z.output<typeof communityEnvConfigSchema>;
+export type CommunityEnvConfigInput = z.input<typeof communityEnvConfigSchema>;
