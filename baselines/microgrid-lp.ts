@@ -30,6 +30,9 @@
  *   already under its reserve, or a blackout that needs the reserve, keeps the LP feasible.
  * - `terminalValuePerKwh`: each kWh left in storage after the last step is worth this many kWh
  *   of import, so a short horizon does not treat stored energy as worthless.
+ * - `holdingValuePerKwhStep`: each kWh held after every step is worth this many kWh of import
+ *   (objective - h sum_k E[k]); a small value breaks a flat tariff's ties toward keeping charge
+ *   (resilience), at the price of the surplus a full battery can no longer take.
  * - several scenarios with `nonAnticipativeSteps` (default 1): the battery decisions of the
  *   first steps are shared by every scenario (one decision, taken before the outcome is known).
  */
@@ -75,6 +78,8 @@ export interface MicrogridLpInput {
   reserve?: { soc: number; penaltyPerKwh: number };
   /** Value of each kWh stored after the last step, in kWh of import; default 0. */
   terminalValuePerKwh?: number;
+  /** Value of each kWh held in storage at the end of every step, in kWh of import; default 0 (see the header). */
+  holdingValuePerKwhStep?: number;
   /** Steps whose battery decisions every scenario shares; default 1. */
   nonAnticipativeSteps?: number;
 }
@@ -112,6 +117,7 @@ export const MICROGRID_LP_DEFAULTS = Object.freeze({
   unservedPenaltyPerKwh: 1000,
   curtailmentPenaltyPerKwh: 1e-4,
   terminalValuePerKwh: 0,
+  holdingValuePerKwhStep: 0,
   nonAnticipativeSteps: 1,
 });
 
@@ -191,6 +197,7 @@ function checkInput(input: MicrogridLpInput): FieldIssue[] {
   nonNegative(issues, "unservedPenaltyPerKwh", input.unservedPenaltyPerKwh);
   nonNegative(issues, "curtailmentPenaltyPerKwh", input.curtailmentPenaltyPerKwh);
   nonNegative(issues, "terminalValuePerKwh", input.terminalValuePerKwh);
+  nonNegative(issues, "holdingValuePerKwhStep", input.holdingValuePerKwhStep);
   if (input.importWeights !== undefined) {
     finiteSeries(issues, "importWeights", input.importWeights, H);
     for (let k = 0; k < H && k < (input.importWeights?.length ?? 0); k++) {
@@ -220,6 +227,7 @@ export function buildMicrogridLp(input: MicrogridLpInput): { model: LpModel; dec
   const unservedPenalty = input.unservedPenaltyPerKwh ?? d.unservedPenaltyPerKwh;
   const curtailmentPenalty = input.curtailmentPenaltyPerKwh ?? d.curtailmentPenaltyPerKwh;
   const terminalValue = input.terminalValuePerKwh ?? d.terminalValuePerKwh;
+  const holdingValue = input.holdingValuePerKwhStep ?? d.holdingValuePerKwhStep;
   const nonAnticipative = input.nonAnticipativeSteps ?? d.nonAnticipativeSteps;
   const reserve = input.reserve;
 
@@ -251,7 +259,7 @@ export function buildMicrogridLp(input: MicrogridLpInput): { model: LpModel; dec
         // an idle battery drifts by self-discharge: never force it above or below where it drifts to
         const lb = Math.min(b.minSoc * b.capacityKwh, drift);
         const ub = Math.max(b.maxSoc * b.capacityKwh, drift);
-        eI[k] = model.addVar(`e_${s}_${i}_${k}`, lb, ub, k === H - 1 ? -p * terminalValue : 0);
+        eI[k] = model.addVar(`e_${s}_${i}_${k}`, lb, ub, -p * (holdingValue + (k === H - 1 ? terminalValue : 0)));
         if (reserve) belowI[k] = model.addVar(`below_${s}_${i}_${k}`, 0, Infinity, p * reserve.penaltyPerKwh);
       }
       ch[s]!.push(chI); dis[s]!.push(disI); e[s]!.push(eI); below[s]!.push(belowI);

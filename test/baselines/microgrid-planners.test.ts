@@ -56,6 +56,17 @@ describe("microgrid planner LP", () => {
     assert.ok(Math.abs(s.importKw[1]!) < 1e-6);
   });
 
+  it("a holding value breaks the flat tariff's tie toward keeping charge: the deficit is imported first, the battery discharges last", () => {
+    const input = {
+      dtHours: 1, batteries: [battery(10)], scenarios: [{ probability: 1, loadKw: [10, 10], pvKw: [0, 0] }], gridCapacityKw: 100,
+      cyclingPenaltyPerKwh: 0, terminalValuePerKwh: 0,
+    };
+    const held = solvePlan(solver, { ...input, holdingValuePerKwhStep: 0.001 }).scenarios[0]!;
+    assert.ok(Math.abs(held.importKw[0]! - 10) < 1e-6 && Math.abs(held.dischargeKw[0]![1]! - 10) < 1e-6, `import ${Array.from(held.importKw)}, discharge ${Array.from(held.dischargeKw[0]!)}`);
+    assert.ok(Math.abs(held.energyKwh[0]![0]! - 10) < 1e-6);
+    assert.throws(() => solvePlan(solver, { ...input, holdingValuePerKwhStep: -1 }), /holdingValuePerKwhStep: expected a finite number >= 0/);
+  });
+
   it("keeps the reserve: discharges only down to it and imports the rest", () => {
     const plan = solvePlan(solver, {
       dtHours: 1, batteries: [battery(50)], scenarios: [{ probability: 1, loadKw: [40, 40], pvKw: [0, 0] }], gridCapacityKw: 100,
