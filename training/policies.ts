@@ -14,6 +14,7 @@ import { MyopicPolicy } from "../baselines/myopic.js";
 import { OraclePolicy } from "../baselines/oracle.js";
 import { RandomPolicy } from "../baselines/random.js";
 import { HUB_BASELINES } from "../baselines/hub-policies.js";
+import { CommunityGridMyopicPolicy } from "../baselines/community-policies.js";
 
 export const BASELINE_NAMES = ["myopic", "mpc", "oracle", "random", "mpc-reserve", "mpc-stochastic", "fit-and-forget", "lp"] as const;
 export type BaselineName = (typeof BASELINE_NAMES)[number];
@@ -45,6 +46,10 @@ function microgridPredictive(variant: PredictiveVariant): Builder {
 /** Each family's controllers by baseline name; a family without a name does not offer it. */
 const FAMILIES: Record<string, Partial<Record<BaselineName, Builder>>> = {
   "energy-hub": { ...HUB_BASELINES, random },
+  "community-grid": {
+    myopic: async () => () => new CommunityGridMyopicPolicy(),
+    random,
+  },
   community: {
     myopic: async () => () => new MyopicPolicy(),
     random,
@@ -73,6 +78,7 @@ const FAMILIES: Record<string, Partial<Record<BaselineName, Builder>>> = {
 /** The family of an env id: its name before the version, e.g. "Microgrid-v0" → microgrid. */
 export function envFamily(envId: string): string {
   if (envId.startsWith("CommunityBattery-")) return "community";
+  if (envId.startsWith("CommunityBatteryGrid-")) return "community-grid";
   if (envId.startsWith("Microgrid")) return "microgrid";
   if (envId.startsWith("EnergyHub")) return "energy-hub";
   return "unknown";

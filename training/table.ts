@@ -88,9 +88,31 @@ export const HUB_KPI_COLUMNS: readonly KpiColumn[] = [
   { key: "auctionMeanPriceGbpPerKwh", label: "auction mean price (GBP/kWh)", digits: 4 },
 ];
 
+/** The local energy community suite (SPEC section 3, src/kpi/community.ts). */
+export const COMMUNITY_KPI_COLUMNS: readonly KpiColumn[] = [
+  { key: "totalCostEur", label: "community cost (EUR)", digits: 2 },
+  { key: "costPerHouseholdEur", label: "cost per household (EUR)", digits: 2 },
+  { key: "savingsEur", label: "savings vs no-asset reference (EUR)", digits: 2 },
+  { key: "selfConsumption", label: "self-consumption (%)", scale: 100, digits: 1 },
+  { key: "selfSufficiency", label: "self-sufficiency (%)", scale: 100, digits: 1 },
+  { key: "peakImportKw", label: "peak PCC import (kW)", digits: 1 },
+  { key: "pccPowerStdKw", label: "PCC power std (kW)", digits: 1 },
+  { key: "pccMaxRampKw", label: "PCC max ramp (kW)", digits: 1 },
+  { key: "minPccVoltagePu", label: "min PCC voltage (p.u.)", digits: 4 },
+  { key: "maxPccVoltagePu", label: "max PCC voltage (p.u.)", digits: 4 },
+  { key: "hoursVoltageViolation", label: "hours outside voltage limits", digits: 0 },
+  { key: "transformerOverloadHours", label: "transformer overload hours", digits: 0 },
+  { key: "p2pVolumeKwh", label: "P2P volume (kWh)", digits: 1 },
+  { key: "fairnessGini", label: "fairness, Gini of savings", digits: 3 },
+  { key: "flexDeliveredShare", label: "flexibility delivered / requested (%)", scale: 100, digits: 1 },
+  { key: "flexPenaltyEur", label: "flexibility penalties (EUR)", digits: 2 },
+  { key: "evUnmetKwh", label: "EV energy unmet (kWh)", digits: 1 },
+];
+
 /** The KPI rows that fit an env's KPI suite (by the keys its first result reports). */
 export function kpiColumnsFor(results: readonly EvaluationResult[]): readonly KpiColumn[] {
   const keys = results[0] ? Object.keys(results[0].summary) : [];
   if (keys.includes("auctionVolumeKwh")) return HUB_KPI_COLUMNS;
+  if (keys.includes("p2pVolumeKwh")) return COMMUNITY_KPI_COLUMNS;
   return keys.includes("cebrSeedPct") ? MICROGRID_KPI_COLUMNS : STORAGE_KPI_COLUMNS;
 }

@@ -1,0 +1,194 @@
+/**
+ * Baselines for Community-v0 (issue #6), as joint policies (one call gives every agent's action)
+ * and, for CommunityBatteryGrid-v0, a single-agent myopic Policy.
+ *
+ * - `CommunityMyopicPolicy`: every household runs the rule of envs/community/household-rule.ts
+ *   (self-consumption with its home battery, EV charging on arrival at full rate until its
+ *   energy is met, flexible load at its baseline, P2P limit at the band's midpoint); a
+ *   community-battery agent does self-consumption against the households' net (from the same
+ *   rule, so it knows this hour's net) or stays idle (`communityBattery: "idle"`).
+ * - `CommunityPlanningPolicy`: rolling-horizon planning with one of the three frameworks of
+ *   baselines/: "central" (solveCentral, one LP), "decentral" (solveDecentral: household LPs,
+ *   then the manager's battery LP) or "admm" (solveAdmm: slow at scale, re-plan daily). Every
+ *   `replanEveryHours` (default 24) it plans the next `horizonHours` (default 24) from the env's
+ *   current state (CommunityEnv.plannerState(): stored energies, EV sessions and flexible-load
+ *   windows in progress, perfect foresight of the load, PV and spot prices) and then plays the plan
+ *   open loop: battery, EV and flexible-load power per household, community battery power
+ *   (community battery terminal condition: equal energy at the horizon's end). The plan uses
+ *   the env's own asset models, so it is feasible when replayed. It plans the community battery
+ *   too: give the env `communityBatteryAgent: true` (without it the env's battery rule runs
+ *   instead and the households' plan loses that part of its optimality).
+ * - `CommunityGridMyopicPolicy` (CommunityBatteryGrid-v0): the community battery charges the
+ *   households' surplus PV and serves their deficit this hour (base load - PV, observed), as far
+ *   as it can.
+ */
+import type { Info, Policy } from "../src/core/env.js";
+import { ConfigError, ResetNeededError, describeValue } from "../src/core/errors.js";
+import { feasibleBatteryPowerKw, type BatteryParams } from "../src/physics/battery.js";
+import type { EvSession } from "../src/physics/ev.js";
+import type { Solver } from "../src/solvers/index.js";
+import { COMMUNITY_BATTERY_AGENT, COMMUNITY_BATTERY_OBSERVATION_INDEX, type CommunityEnv } from "../envs/community/community-env.js";
+import { HOUSEHOLD_ACTION_INDEX, HOUSEHOLD_OBSERVATION_INDEX, householdRuleAction } from "../envs/community/household-rule.js";
+import type { FlexWindow } from "../envs/community/households.js";
+import { solveAdmm, type AdmmConfigInput } from "./community-admm.js";
+import { solveCentral, type CommunityCentralInput, type CommunityBatterySchedule, type HouseholdSchedule } from "./community-central.js";
+import { solveDecentral } from "./community-decentral.js";
+import { float32PowerAction } from "./storage-dispatch.js";
+
+/** A policy that acts for every live agent of a ParallelEnv at once. */
+export interface JointPolicy<Obs = Float32Array, Act = ArrayLike<number>> {
+  readonly name: string;
+  /** Called after every reset with the reset's infos. */
+  reset?(infos: Record<string, Info>): void;
+  act(observations: Record<string, Obs>, infos: Record<string, Info>): Record<string, Act>;
+}
+
+const NA = HOUSEHOLD_ACTION_INDEX.size;
+const HO = HOUSEHOLD_OBSERVATION_INDEX;
+
+function clip(v: number, lo: number, hi: number): number {
+  return v < lo ? lo : v > hi ? hi : v;
+}
+
+export class CommunityMyopicPolicy implements JointPolicy {
+  readonly name = "myopic";
+
+  constructor(readonly env: CommunityEnv, readonly opts: { communityBattery?: "self-consumption" | "idle" } = {}) {}
+
+  act(observations: Record<string, Float32Array>): Record<string, ArrayLike<number>> {
+    const env = this.env;
+    const { low, high } = env.actionBounds;
+    const out: Record<string, ArrayLike<number>> = {};
+    let netKw = 0;
+    for (let i = 0; i < env.n; i++) {
+      const name = env.householdNames[i]!;
+      const obs = observations[name]!;
+      const a = new Float64Array(NA);
+      householdRuleAction(env.households[i]!, obs, low.subarray(i * NA, i * NA + NA), high.subarray(i * NA, i * NA + NA), a);
+      out[name] = a;
+      netKw += obs[HO.loadKw]! - obs[HO.pvKw]! + a[0]! + a[1]! + a[2]!;
+    }
+    const cb = env.communityBattery;
+    if (cb !== null && env.possibleAgents.includes(COMMUNITY_BATTERY_AGENT)) {
+      const soc = observations[COMMUNITY_BATTERY_AGENT]![COMMUNITY_BATTERY_OBSERVATION_INDEX.soc]!;
+      const kw = this.opts.communityBattery === "idle" ? 0 : feasibleBatteryPowerKw(cb.params, soc * cb.params.capacityKwh, -netKw, 1);
+      out[COMMUNITY_BATTERY_AGENT] = Float64Array.of(clip(kw, -cb.params.maxPowerKw, cb.params.maxPowerKw));
+    }
+    return out;
+  }
+}
+
+export type CommunityFramework = "central" | "decentral" | "admm";
+
+export interface CommunityPlanningOptions {
+  framework?: CommunityFramework;
+  horizonHours?: number;
+  replanEveryHours?: number;
+  admm?: AdmmConfigInput;
+}
+
+/** The planning LP input from hour t of the env's current state (see the file header). */
+export function planningInput(env: CommunityEnv, horizonHours: number): CommunityCentralInput {
+  const st = env.plannerState();
+  const t = st.t;
+  const to = Math.min(st.profiles.hours, t + horizonHours);
+  const shiftEv = (s: EvSession): EvSession => ({ ...s, arrivalStep: s.arrivalStep - t, departureStep: s.departureStep - t });
+  const shiftFlex = (w: FlexWindow): FlexWindow => ({ ...w, startStep: w.startStep - t, endStep: w.endStep - t });
+  const cb = st.communityBattery;
+  return {
+    households: st.households.map((h, i) => ({
+      loadKw: st.profiles.loadKw[i]!.subarray(t, to),
+      pvKw: st.profiles.pvKw[i]!.subarray(t, to),
+      battery: h.battery === null ? null : { params: h.battery.params, initialEnergyKwh: st.batteryEnergyKwh[i]! },
+      ev: h.ev === null ? null : { params: h.ev.params, sessions: st.evSessions[i]!.map(shiftEv) },
+      flex: st.flexWindows[i]!.map(shiftFlex),
+    })),
+    communityBattery: cb === null ? null : { params: cb.params, initialEnergyKwh: st.communityBatteryEnergyKwh, terminal: "equal-energy" },
+    spotEurPerKwh: st.profiles.spotEurPerKwh.subarray(t, to),
+    tariff: st.tariff,
+    dtHours: 1,
+  };
+}
+
+export class CommunityPlanningPolicy implements JointPolicy {
+  readonly name: string;
+  readonly framework: CommunityFramework;
+  readonly horizonHours: number;
+  readonly replanEveryHours: number;
+  #plan: { households: HouseholdSchedule[]; communityBattery: CommunityBatterySchedule | null } | null = null;
+  #planStart = 0;
+  /** Plans made and their total wall time, ms (for benchmarks). */
+  plans = 0;
+  planMs = 0;
+
+  constructor(readonly env: CommunityEnv, readonly solver: Solver, readonly opts: CommunityPlanningOptions = {}) {
+    this.framework = opts.framework ?? "central";
+    this.horizonHours = opts.horizonHours ?? 24;
+    this.replanEveryHours = opts.replanEveryHours ?? 24;
+    this.name = this.framework === "central" ? "mpc" : `mpc-${this.framework}`;
+  }
+
+  reset(): void {
+    this.#plan = null;
+  }
+
+  #replan(): void {
+    const started = performance.now();
+    const input = planningInput(this.env, this.horizonHours);
+    const s = this.framework === "central" ? solveCentral(this.solver, input)
+      : this.framework === "decentral" ? solveDecentral(this.solver, input)
+        : solveAdmm(this.solver, input, this.opts.admm ?? {});
+    this.#plan = { households: s.households, communityBattery: s.communityBattery };
+    this.#planStart = this.env.t;
+    this.plans++;
+    this.planMs += performance.now() - started;
+  }
+
+  act(): Record<string, ArrayLike<number>> {
+    const env = this.env;
+    const t = env.t;
+    if (this.#plan === null || t - this.#planStart >= this.replanEveryHours || t - this.#planStart >= this.#plan.households[0]!.netImportKw.length) this.#replan();
+    const k = t - this.#planStart;
+    const plan = this.#plan!;
+    const { low, high } = env.actionBounds;
+    const out: Record<string, ArrayLike<number>> = {};
+    for (let i = 0; i < env.n; i++) {
+      const s = plan.households[i]!;
+      const o = i * NA;
+      const a = new Float64Array(NA);
+      a[0] = clip(s.batteryChargeKw[k]! - s.batteryDischargeKw[k]!, low[o]!, high[o]!);
+      a[1] = clip(s.evChargeKw[k]! - s.evDischargeKw[k]!, low[o + 1]!, high[o + 1]!);
+      a[2] = clip(s.flexKw[k]!, low[o + 2]!, high[o + 2]!);
+      a[3] = clip(0.5, low[o + 3]!, high[o + 3]!);
+      out[env.householdNames[i]!] = a;
+    }
+    const cb = env.communityBattery;
+    if (cb !== null && env.possibleAgents.includes(COMMUNITY_BATTERY_AGENT)) {
+      const c = plan.communityBattery!;
+      out[COMMUNITY_BATTERY_AGENT] = Float64Array.of(clip(c.chargeKw[k]! - c.dischargeKw[k]!, -cb.params.maxPowerKw, cb.params.maxPowerKw));
+    }
+    return out;
+  }
+}
+
+/** CommunityBatteryGrid-v0's myopic rule (see the file header). */
+export class CommunityGridMyopicPolicy implements Policy<Float32Array, Float32Array> {
+  readonly name = "myopic";
+  #battery: BatteryParams | null = null;
+
+  reset(info: Info): void {
+    const b = info["battery"] as Partial<BatteryParams> | undefined;
+    if (!(typeof b?.capacityKwh === "number" && typeof b.maxPowerKw === "number" && typeof b.efficiency === "number")) {
+      throw new ConfigError(`${this.name} policy: env reset info`, [{ path: "battery", expected: "{ capacityKwh, maxPowerKw, efficiency } (CommunityBatteryGrid-v0)", received: describeValue(b) }]);
+    }
+    this.#battery = { capacityKwh: b.capacityKwh, maxPowerKw: b.maxPowerKw, efficiency: b.efficiency };
+  }
+
+  act(observation: Float32Array): Float32Array {
+    if (this.#battery === null) throw new ResetNeededError(`${this.name} policy`, "act() before reset(info)");
+    const b = this.#battery;
+    const O = COMMUNITY_BATTERY_OBSERVATION_INDEX;
+    const surplusKw = observation[O.pvKw]! - observation[O.loadKw]!;
+    return float32PowerAction(feasibleBatteryPowerKw(b, observation[O.soc]! * b.capacityKwh, surplusKw, 1));
+  }
+}

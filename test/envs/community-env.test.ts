@@ -1,0 +1,276 @@
+import { strict as assert } from "node:assert";
+import fc from "fast-check";
+import "../../envs/index.js";
+import {
+  COMMUNITY_BATTERY_AGENT, CommunityBatteryGridEnv, CommunityEnv, HOUSEHOLD_ACTION_INDEX, type CommunityEnvConfigInput,
+} from "../../envs/community/index.js";
+import { CommunityMyopicPolicy, CommunityPlanningPolicy } from "../../baselines/community-policies.js";
+import { checkEnv, checkParallelEnv } from "../../src/core/checker.js";
+import { ConfigError, InvalidActionError } from "../../src/core/errors.js";
+import { make, makeParallel } from "../../src/core/registry.js";
+import { Rng } from "../../src/core/rng.js";
+import { pccVoltageExactPu } from "../../src/physics/feeder.js";
+import { createSolver } from "../../src/solvers/index.js";
+import { runParallelEpisode } from "../../training/evaluate-parallel.js";
+import { evaluate } from "../../training/evaluate.js";
+import { baselineFactory } from "../../training/policies.js";
+
+const ID = "Community-v0";
+/** Every asset kind often, so short episodes exercise them all. */
+const RICH_MIX = { batteryShare: 0.6, evShare: 0.6, v2gShare: 0.5, flexShare: 0.6 };
+const SMALL_CB = { capacityKwh: 60, maxPowerKw: 30 };
+
+function makeEnv(config: CommunityEnvConfigInput): CommunityEnv {
+  return makeParallel(ID, config) as unknown as CommunityEnv;
+}
+
+type Actions = Record<string, Float32Array>;
+
+function randomActions(env: CommunityEnv, rng: Rng): Actions {
+  const out: Actions = {};
+  for (const a of env.agents) out[a] = env.actionSpace(a).sample(rng);
+  return out;
+}
+
+function configIssues(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, `expected ConfigError, got ${String(e)}`);
+    return e.issues.map((i) => i.path);
+  }
+  assert.fail("expected a ConfigError");
+}
+
+describe("Community-v0", () => {
+  const variants: Array<[string, CommunityEnvConfigInput]> = [
+    ["P2P on, no LV feeder", {}],
+    ["P2P off", { p2p: { enabled: false } }],
+    ["LV feeder", { lvFeeder: { feeders: 2 } }],
+    ["community battery agent, LV feeder, midpoint prices", { communityBatteryAgent: true, lvFeeder: {}, p2p: { prices: "midpoint" } }],
+  ];
+  for (const [label, extra] of variants) {
+    it(`passes checkParallelEnv (${label})`, () => {
+      const env = makeParallel(ID, { days: 1, community: { households: 5, mix: RICH_MIX, communityBattery: SMALL_CB }, ...extra });
+      checkParallelEnv(env, { steps: 30 });
+    });
+  }
+
+  it("CommunityBatteryGrid-v0 passes checkEnv", () => {
+    checkEnv(make("CommunityBatteryGrid-v0", { days: 1, community: { households: 5, mix: RICH_MIX, communityBattery: SMALL_CB } }), { steps: 30 });
+  });
+
+  it("closes the energy balance per household and at the PCC every tick and keeps every asset in its bounds, for random actions", () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: 1000 }), fc.boolean(), (seed, actionSeed, lv) => {
+      const env = makeEnv({ days: 1, community: { households: 8, mix: RICH_MIX, communityBattery: SMALL_CB }, communityBatteryAgent: true, lvFeeder: lv ? {} : null });
+      env.reset({ seed });
+      const rng = new Rng(actionSeed, "test-actions");
+      while (env.agents.length > 0) {
+        const r = env.step(randomActions(env, rng));
+        let sumNet = 0;
+        env.households.forEach((h, i) => {
+          const info = r.infos[`household-${i}`] as Record<string, number>;
+          const net = info.loadKw! - info.pvKw! + info.batteryKw! + info.evKw! + info.flexKw!;
+          assert.ok(Math.abs(net - info.netKw!) < 1e-9, `household ${i} net`);
+          const energy = info.p2pBoughtKwh! + info.dsoImportKwh! - info.p2pSoldKwh! - info.dsoExportKwh!;
+          assert.ok(Math.abs(energy - info.netKw!) < 1e-9, `household ${i} energy balance: ${energy} vs ${info.netKw}`);
+          sumNet += info.netKw!;
+          if (h.battery !== null) {
+            const p = h.battery.params;
+            assert.ok(info.batteryEnergyKwh! <= p.maxSoc * p.capacityKwh + 1e-9 && info.batteryEnergyKwh! >= 0);
+            assert.ok(Math.abs(info.batteryKw!) <= p.cRatePerHour * p.capacityKwh + 1e-9);
+          } else assert.equal(info.batteryKw, 0);
+          if (h.ev !== null) {
+            assert.ok(info.evEnergyKwh! <= h.ev.params.capacityKwh + 1e-9 && info.evEnergyKwh! >= 0);
+            assert.ok(info.evKw! <= h.ev.params.maxChargeKw + 1e-9, "EV beyond its rate");
+            assert.ok(-info.evKw! <= (h.ev.params.v2g?.maxDischargeKw ?? 0) + 1e-9, "V2G beyond its rate");
+          } else assert.equal(info.evKw, 0);
+          if (h.flex !== null) assert.ok(info.flexKw! >= 0 && info.flexKw! <= h.flex.maxPowerKw + 1e-9);
+        });
+        const c = r.infos["household-0"]!["community"] as { pcc: { powerKw: number }; communityBattery: { powerKw: number; energyKwh: number }; balance: { maxHouseholdResidualKwh: number; pccResidualKwh: number } };
+        assert.ok(Math.abs(c.pcc.powerKw - (sumNet + c.communityBattery.powerKw)) < 1e-9, "PCC = households + community battery");
+        assert.ok(c.balance.maxHouseholdResidualKwh < 1e-9 && c.balance.pccResidualKwh < 1e-9);
+        assert.ok(c.communityBattery.energyKwh >= 0 && c.communityBattery.energyKwh <= SMALL_CB.capacityKwh + 1e-9);
+      }
+      assert.equal(env.trajectory().length, 24);
+    }), { numRuns: 6 });
+  });
+
+  it("gives identical trajectories and costs for the same seed and actions", () => {
+    const run = (): [string, number[]] => {
+      const env = makeEnv({ days: 1, community: { households: 6, mix: RICH_MIX, communityBattery: SMALL_CB }, lvFeeder: {} });
+      env.reset({ seed: 7 });
+      const rng = new Rng(3, "test-actions");
+      while (env.agents.length > 0) env.step(randomActions(env, rng));
+      return [env.trajectory().toCSV(), Array.from(env.householdTotals().costEur)];
+    };
+    assert.deepEqual(run(), run());
+  });
+
+  it("P2P trades conserve volume and clear only between the seller's and the buyer's limit", () => {
+    const env = makeEnv({ days: 1, community: { households: 12, mix: RICH_MIX, communityBattery: null } });
+    env.reset({ seed: 5 });
+    const rng = new Rng(9, "test-actions");
+    let traded = 0;
+    while (env.agents.length > 0) {
+      const actions = randomActions(env, rng);
+      const r = env.step(actions);
+      const c = r.infos["household-0"]!["community"] as { importPriceEurPerKwh: number; exportPriceEurPerKwh: number; market: { tradedKwh: number; trades: Array<{ buyer: string; seller: string; quantityKwh: number; priceEurPerKwh: number }> } };
+      const limit = (agent: string): number => c.exportPriceEurPerKwh + actions[agent]![HOUSEHOLD_ACTION_INDEX.p2pPricePosition]! * (c.importPriceEurPerKwh - c.exportPriceEurPerKwh);
+      let bought = 0;
+      let sold = 0;
+      for (const a of env.agents.length > 0 ? env.agents : env.possibleAgents) {
+        bought += (r.infos[a] as Record<string, number>).p2pBoughtKwh!;
+        sold += (r.infos[a] as Record<string, number>).p2pSoldKwh!;
+      }
+      assert.ok(Math.abs(bought - sold) < 1e-12 && Math.abs(bought - c.market.tradedKwh) < 1e-12);
+      for (const t of c.market.trades) {
+        assert.ok(t.quantityKwh > 0);
+        assert.ok(t.priceEurPerKwh >= limit(t.seller) - 1e-12 && t.priceEurPerKwh <= limit(t.buyer) + 1e-12, "trade outside [ask, bid]");
+        assert.ok((r.infos[t.buyer] as Record<string, number>).netKw! > 0 && (r.infos[t.seller] as Record<string, number>).netKw! < 0);
+      }
+      traded += c.market.tradedKwh;
+    }
+    assert.ok(traded > 1, `some P2P volume (${traded} kWh)`);
+  });
+
+  it("PCC voltage equals the closed-form two-bus value without an LV feeder", () => {
+    const env = makeEnv({ days: 1, community: { households: 10, mix: RICH_MIX, communityBattery: SMALL_CB }, communityBatteryAgent: true });
+    env.reset({ seed: 2 });
+    const rng = new Rng(4, "test-actions");
+    const tan = Math.sqrt(1 - 0.95 ** 2) / 0.95;
+    while (env.agents.length > 0) {
+      const r = env.step(randomActions(env, rng));
+      let q = 0;
+      for (let i = 0; i < env.n; i++) {
+        const x = r.infos[`household-${i}`] as Record<string, number>;
+        q += (x.loadKw! + Math.max(x.batteryKw!, 0) + Math.max(x.evKw!, 0) + x.flexKw!) * tan;
+      }
+      const c = r.infos["household-0"]!["community"] as { pcc: { powerKw: number; voltagePu: number } };
+      const exact = pccVoltageExactPu(env.feeder.config, c.pcc.powerKw, q);
+      assert.ok(Math.abs(c.pcc.voltagePu - exact) < 1e-8, `${c.pcc.voltagePu} vs ${exact}`);
+    }
+  });
+
+  it("settles a flexibility activation as computed by hand", () => {
+    const env = makeEnv({
+      days: 1, startDay: 10,
+      community: { households: [{ pvKwp: 0, flex: { energyKwh: 3, earliestHour: 10, latestHour: 20, maxPowerKw: 2 } }], communityBattery: null },
+      p2p: { enabled: false },
+      flexibility: {
+        contracts: [{
+          id: "c1", provider: "household-0", assets: ["household-0/flex"], startHour: 10, endHour: 14, amountKw: -1,
+          maxActivations: 1, maxRuntimeHours: 2, penaltyEurPerKwh: 0.5, capacityEurPerKwPerPeriod: 0.01, volumeEurPerKwh: 0.2,
+        }],
+        activations: [{ contractId: "c1", startHour: 10, durationHours: 2 }],
+      },
+    });
+    const reset = env.reset({ seed: 0 });
+    const decisions = (reset.infos["household-0"]!["community"] as { activationDecisions: Array<{ accepted: boolean }> }).activationDecisions;
+    assert.equal(decisions[0]!.accepted, true);
+    const flexAt: Record<number, number> = { 10: 1.5, 11: 0 };
+    const seen: Record<number, { net: number; cost: number; bill: number; messages: Array<{ to: string; period: { netEur: number } }> }> = {};
+    while (env.agents.length > 0) {
+      const t = env.t;
+      const r = env.step({ "household-0": Float32Array.of(0, 0, flexAt[t] ?? 0, 0) });
+      const info = r.infos["household-0"] as Record<string, number>;
+      const c = info["community"] as unknown as { pcc: { billEur: number }; settlement: { messages: Array<{ to: string; period: { netEur: number } }> } | null };
+      seen[t] = { net: info.flexSettlementEur!, cost: info.costEur!, bill: c.pcc.billEur, messages: c.settlement?.messages ?? [] };
+    }
+    // baseline 2 kW at 10, 1 kW at 11. Hour 10: 1.5 kW -> delivered 0.5, shortfall 0.5:
+    // 1 x 0.01 + 0.5 x 0.2 - 0.5 x 0.5 = -0.14. Hour 11: 0 kW -> delivered 1: 0.01 + 0.2 = 0.21.
+    // Hours 12, 13: available, not activated: capacity 0.01 each. Hour 14: outside the contract.
+    const close = (a: number, b: number): void => assert.ok(Math.abs(a - b) < 1e-12, `${a} vs ${b}`);
+    close(seen[10]!.net, -0.14);
+    close(seen[11]!.net, 0.21);
+    close(seen[12]!.net, 0.01);
+    close(seen[13]!.net, 0.01);
+    close(seen[14]!.net, 0);
+    close(seen[10]!.cost, seen[10]!.bill + 0.14);
+    const toHousehold = seen[10]!.messages.find((m) => m.to === "household-0")!;
+    close(toHousehold.period.netEur, -0.14);
+    assert.deepEqual(seen[10]!.messages.map((m) => m.to), ["household-0", "aggregator", "dso"]);
+    const k = env.kpis();
+    close(k.flexRequestedKwh, 2);
+    close(k.flexDeliveredKwh, 1.5);
+    close(k.flexPenaltyEur, 0.25);
+  });
+
+  it("runs what the flexible load postponed in the window's last hours (never unserved)", () => {
+    const env = makeEnv({ days: 2, community: { households: [{ flex: { energyKwh: 5, earliestHour: 8, latestHour: 14, maxPowerKw: 2 } }], communityBattery: null } });
+    env.reset({ seed: 1 });
+    const flex: number[] = [];
+    while (env.agents.length > 0) {
+      const r = env.step({ "household-0": Float32Array.of(0, 0, 0, 0.5) });
+      flex.push((r.infos["household-0"] as Record<string, number>).flexKw!);
+    }
+    for (const d of [0, 1]) {
+      assert.deepEqual(flex.slice(24 * d, 24 * d + 24).map((x) => Math.round(x * 1e9) / 1e9), [...Array(11).fill(0), 1, 2, 2, ...Array(10).fill(0)]);
+    }
+  });
+
+  it("applies an infeasible request inside the box as far as it can and reports the shortfall", () => {
+    const env = makeEnv({ days: 1, community: { households: [{ pvKwp: 0, battery: { capacityKwh: 10, initialSoc: 0.1, minSoc: 0.1 } }], communityBattery: null } });
+    env.reset({ seed: 0 });
+    const r = env.step({ "household-0": Float32Array.of(-5, 0, 0, 0.5) });
+    const info = r.infos["household-0"] as Record<string, number>;
+    assert.equal(info.batteryKw, 0);
+    assert.equal(info.batteryShortfallKw, -5);
+  });
+
+  it("rejects an out-of-box action naming the agent, the index and the bound", () => {
+    const env = makeEnv({ days: 1, community: { households: [{ pvKwp: 3 }, { pvKwp: 0, battery: {} }], communityBattery: null } });
+    env.reset({ seed: 0 });
+    assert.throws(() => env.step({ "household-0": Float32Array.of(1, 0, 0, 0.5), "household-1": Float32Array.of(0, 0, 0, 0.5) }), (e: unknown) => {
+      assert.ok(e instanceof InvalidActionError);
+      assert.match(e.message, /agent household-0: action\[0\] must be in \[0, 0\]/);
+      return true;
+    });
+    assert.throws(() => env.step({ "household-0": Float32Array.of(0, 0, 0, 0.5), "household-1": Float32Array.of(0, 0, 0, 1.5) }), /household-1: action\[3\] must be in \[0, 1\]/);
+  });
+
+  it("names every bad field by its path", () => {
+    assert.deepEqual(configIssues(() => makeParallel(ID, { community: { households: [{ ev: { arrivalHour: 18, departureHour: 10 } }] } })), ["community.households[0].ev.departureHour"]);
+    assert.deepEqual(configIssues(() => makeParallel(ID, { feeder: { mvLine: { rOhmPerKm: -0.1 } }, lvFeeder: { xOhm: -1 } })).sort(), ["feeder.mvLine.rOhmPerKm", "lvFeeder.xOhm"]);
+    assert.deepEqual(configIssues(() => makeParallel(ID, { community: { households: 3 }, feeder: { lvFeeder: { buses: [{ parent: -1, rOhm: 0.01, xOhm: 0.01 }] } } })), ["feeder.lvFeeder.buses"]);
+    const contract = { id: "a", provider: "household-0", assets: ["household-0/battery"], startHour: 0, endHour: 24, amountKw: -1, maxActivations: 1, maxRuntimeHours: 1 };
+    const households = { households: [{ battery: {} }, { pvKwp: 2 }] };
+    assert.deepEqual(configIssues(() => makeParallel(ID, { community: households, flexibility: { contracts: [contract, { ...contract, id: "b", startHour: 12, endHour: 30 }] } })), ["flexibility.contracts[1].window"]);
+    assert.deepEqual(configIssues(() => makeParallel(ID, { community: households, flexibility: { contracts: [{ ...contract, provider: "household-1", assets: ["household-1/battery"] }] } })), ["flexibility.contracts[0].assets[0]"]);
+    assert.deepEqual(configIssues(() => makeParallel(ID, { community: households, flexibility: { contracts: [{ ...contract, provider: "household-7", assets: ["household-7/ev"] }] } })), ["flexibility.contracts[0].provider", "flexibility.contracts[0].assets[0]"]);
+    assert.deepEqual(configIssues(() => makeParallel(ID, { community: { communityBattery: null }, communityBatteryAgent: true })), ["communityBatteryAgent"]);
+    assert.deepEqual(configIssues(() => make("CommunityBatteryGrid-v0", { community: { communityBattery: null } })), ["community.communityBattery"]);
+  });
+
+  it("the community battery agent's reward is minus the community cost, and household costs sum to it", () => {
+    const env = makeEnv({ days: 1, community: { households: 6, mix: RICH_MIX, communityBattery: SMALL_CB }, communityBatteryAgent: true, costSharing: "load" });
+    env.reset({ seed: 3 });
+    const rng = new Rng(1, "test-actions");
+    while (env.agents.length > 0) {
+      const r = env.step(randomActions(env, rng));
+      let sum = 0;
+      for (let i = 0; i < env.n; i++) sum += (r.infos[`household-${i}`] as Record<string, number>).costEur!;
+      assert.ok(Math.abs(sum + r.rewards[COMMUNITY_BATTERY_AGENT]!) < 1e-9);
+    }
+  });
+
+  it("centralised MPC costs no more than the myopic rule on a short episode", async () => {
+    const solver = await createSolver({ backend: "auto" });
+    const cfg: CommunityEnvConfigInput = { days: 1, startDay: 150, community: { households: 8, mix: RICH_MIX, communityBattery: SMALL_CB }, communityBatteryAgent: true };
+    const myopicEnv = makeEnv(cfg);
+    const myopic = runParallelEpisode(myopicEnv, new CommunityMyopicPolicy(myopicEnv), 1);
+    const mpcEnv = makeEnv(cfg);
+    const mpc = runParallelEpisode(mpcEnv, new CommunityPlanningPolicy(mpcEnv, solver), 1);
+    assert.equal(mpc.kpis.evUnmetKwh, 0);
+    assert.ok(mpc.kpis.totalCostEur <= myopic.kpis.totalCostEur + 1e-9, `mpc ${mpc.kpis.totalCostEur} vs myopic ${myopic.kpis.totalCostEur}`);
+  });
+
+  it("gridgym evaluate runs the myopic baseline on CommunityBatteryGrid-v0", async () => {
+    const factory = await baselineFactory("myopic", { envId: "CommunityBatteryGrid-v0" });
+    const r = evaluate("CommunityBatteryGrid-v0", { days: 1, community: { households: 5, communityBattery: SMALL_CB } }, factory, [1]);
+    assert.equal(r.episodes[0]!.steps, 24);
+    assert.ok(Number.isFinite(r.summary["totalCostEur"]!.mean));
+    const env = make("CommunityBatteryGrid-v0", { days: 1 }).unwrapped as unknown as CommunityBatteryGridEnv;
+    assert.equal(env.community.n, 20);
+  });
+});

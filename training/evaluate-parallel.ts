@@ -1,0 +1,74 @@
+/**
+ * The evaluation harness of parallel envs (Community-v0): runs a joint policy, or one Policy per
+ * agent, through one episode per seed and returns the env's KPIs (from its recorded trajectory),
+ * in the same EvaluationResult shape as evaluate() so the KPI tables print the same way.
+ */
+import type { Info, ParallelEnv, Policy } from "../src/core/env.js";
+import { ConfigError } from "../src/core/errors.js";
+import { makeParallel } from "../src/core/registry.js";
+import { recordsTrajectory } from "../src/core/trajectory.js";
+import { summarize, type Summary } from "../src/kpi/summary.js";
+import type { JointPolicy } from "../baselines/community-policies.js";
+import type { EpisodeResult, EvaluationResult } from "./evaluate.js";
+
+export type ParallelPolicy = JointPolicy | Record<string, Policy<unknown, unknown>>;
+
+function isJoint(p: ParallelPolicy): p is JointPolicy {
+  return typeof (p as JointPolicy).act === "function";
+}
+
+/** One episode of `policy` on `env` from `seed`; `return` is the sum of every agent's rewards. */
+export function runParallelEpisode(env: ParallelEnv<unknown, unknown>, policy: ParallelPolicy, seed: number, maxSteps = 1_000_000): EpisodeResult & { returns: Record<string, number> } {
+  let { observations, infos } = env.reset({ seed });
+  if (isJoint(policy)) policy.reset?.(infos);
+  else for (const a of env.possibleAgents) policy[a]?.reset?.(infos[a]!);
+  const returns: Record<string, number> = {};
+  for (const a of env.possibleAgents) returns[a] = 0;
+  let steps = 0;
+  while (env.agents.length > 0 && steps < maxSteps) {
+    let actions: Record<string, unknown>;
+    if (isJoint(policy)) actions = policy.act(observations as Record<string, Float32Array>, infos);
+    else {
+      actions = {};
+      for (const a of env.agents) {
+        const p = policy[a];
+        if (p === undefined) throw new ConfigError("runParallelEpisode", [{ path: `policy.${a}`, expected: "a Policy for every agent", received: "undefined" }]);
+        actions[a] = p.act(observations[a], infos[a] as Info);
+      }
+    }
+    const r = env.step(actions);
+    for (const a of Object.keys(r.rewards)) returns[a] = returns[a]! + r.rewards[a]!;
+    observations = r.observations;
+    infos = r.infos;
+    steps++;
+  }
+  if (!recordsTrajectory(env)) {
+    throw new ConfigError("runParallelEpisode", [{ path: "env", expected: "an env that records its trajectory (trajectory() and kpis())", received: env.spec?.id ?? "an env without them" }]);
+  }
+  let total = 0;
+  for (const a of Object.keys(returns)) total += returns[a]!;
+  return { seed, return: total, returns, steps, kpis: env.kpis() };
+}
+
+/** Evaluates a policy (or a factory per env instance) on a registered parallel env, one fresh env per seed. */
+export function evaluateParallel(
+  envId: string, config: unknown, policy: ParallelPolicy | ((env: ParallelEnv<unknown, unknown>, seed: number) => ParallelPolicy), seeds: readonly number[],
+): EvaluationResult {
+  if (seeds.length === 0) throw new ConfigError("evaluateParallel", [{ path: "seeds", expected: "at least one seed", received: "[]" }]);
+  const episodes: EpisodeResult[] = [];
+  let name = "";
+  for (const seed of seeds) {
+    const env = makeParallel(envId, config);
+    try {
+      const p = typeof policy === "function" ? policy(env, seed) : policy;
+      name = isJoint(p) ? p.name : Object.values(p)[0]?.name ?? "per-agent";
+      const { returns: _returns, ...ep } = runParallelEpisode(env, p, seed);
+      episodes.push(ep);
+    } finally {
+      env.close();
+    }
+  }
+  const summary: Record<string, Summary> = { return: summarize(episodes.map((e) => e.return)) };
+  for (const key of Object.keys(episodes[0]!.kpis)) summary[key] = summarize(episodes.map((e) => e.kpis[key]!));
+  return { envId, policy: name, episodes, summary };
+}
