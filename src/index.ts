@@ -22,3 +22,6 @@ export * from "./physics/campus-load.js";
 export * from "./physics/external-supply.js";
 export * from "./market/index.js";
 export { hubKpis, HUB_KPI_COLUMNS, type HubKpis, type HubSeries, type HubKpiColumn } from "./kpi/hub.js";
+export * from "./physics/feeder.js";
+export * from "./physics/ev.js";
+export { communityKpis, giniCoefficient, type CommunityKpis, type CommunityTrajectory } from "./kpi/community.js";
