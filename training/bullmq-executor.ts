@@ -263,10 +263,14 @@ export class TrialWorker {
   async #process(job: Job): Promise<TrialResult> {
     const task = checkTask(job.data);
     let result: TrialResult | null = null;
-    let error: string | null = null;
-    await this.#pool.run([task], (r) => { result = r; }, (f) => { error = f.error.message; });
-    if (result === null) throw new Error(error ?? `trial ${job.id ?? "?"} gave no result`);
-    return result;
+    let failure: TrialFailure | null = null;
+    await this.#pool.run([task], (r) => { result = r; }, (f) => { failure = f; });
+    if (result !== null) return result;
+    // assigned in the callbacks above, which TypeScript's narrowing does not see
+    const failed = failure as TrialFailure | null;
+    // invalid hyperparameters are found only where the learner runs, inside the thread
+    if (failed?.configError !== undefined) throw new UnrecoverableError(failed.configError.message);
+    throw new Error(failed?.error.message ?? `trial ${job.id ?? "?"} gave no result`);
   }
 
   /**

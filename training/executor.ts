@@ -11,10 +11,12 @@
  * - a failed attempt is reported through `onError`, with whether it will be retried; a trial
  *   that exhausts its attempts is reported once more with `willRetry: false` and counted as
  *   failed, and the other trials keep going;
+ * - a trial whose spec or config is invalid fails on its first attempt, never retried: its
+ *   failure carries the ConfigError naming the bad fields (`configError`);
  * - `run` resolves when every trial has either a result or a final failure, and rejects only
  *   when `onResult` throws (the results could not be recorded) or the executor is closed.
  */
-import type { WorkerError } from "../src/core/errors.js";
+import { ConfigError, type FieldIssue, type WorkerError } from "../src/core/errors.js";
 import type { TrialResult, TrialSpec } from "./trial.js";
 
 /** One trial to run: its spec plus where it may write files (models). */
@@ -33,6 +35,8 @@ export interface TrialFailure {
   /** Whether the executor will attempt the trial again. */
   willRetry: boolean;
   error: WorkerError;
+  /** Set when the trial's spec or config is invalid; such a trial is never retried. */
+  configError?: ConfigError;
 }
 
 /** How a batch ended. */
@@ -54,4 +58,41 @@ export interface TrialExecutor {
   run(tasks: readonly TrialTask[], onResult: ResultHandler, onError: FailureHandler): Promise<ExecutorReport>;
   /** Stops the workers; a run in flight rejects. Safe to call twice. */
   close(): Promise<void>;
+}
+
+/**
+ * What a task module returns, as data, when the trial's spec or config is invalid. Thrown, a
+ * ConfigError would reach the main thread as a bare Error (structured cloning keeps only the
+ * message), indistinguishable from a failed attempt, and would be retried.
+ */
+export interface TaskConfigFailure {
+  error: { code: "CONFIG_INVALID"; owner: string; message: string; issues: FieldIssue[] };
+}
+
+/** Wraps a task module's function so a ConfigError it throws is returned as a TaskConfigFailure. */
+export function returningConfigErrors<T>(run: (task: TrialTask) => Promise<T>): (task: TrialTask) => Promise<T | TaskConfigFailure> {
+  return async (task) => {
+    try {
+      return await run(task);
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      return { error: { code: "CONFIG_INVALID", owner: err.owner, message: err.message, issues: err.issues.map((i) => ({ ...i })) } };
+    }
+  };
+}
+
+function isString(value: unknown): value is string {
+  return typeof value === "string";
+}
+
+/** The ConfigError a task returned as a TaskConfigFailure, or null when `raw` is anything else. */
+export function configErrorOf(raw: unknown): ConfigError | null {
+  if (raw === null || typeof raw !== "object" || !("error" in raw)) return null;
+  const error = raw.error as Partial<TaskConfigFailure["error"]> | null;
+  if (error === null || typeof error !== "object" || error.code !== "CONFIG_INVALID" || !isString(error.owner)) return null;
+  const issues: unknown = error.issues;
+  if (!Array.isArray(issues)) return null;
+  const valid = issues.every((i: unknown) =>
+    i !== null && typeof i === "object" && isString((i as FieldIssue).path) && isString((i as FieldIssue).expected) && isString((i as FieldIssue).received));
+  return valid ? new ConfigError(error.owner, issues as FieldIssue[]) : null;
 }

@@ -6,6 +6,8 @@
  * the last two cases it replaces the thread. Each rejection is one failed attempt: the trial
  * goes back to the end of the queue until it has used `maxAttempts`, then it is reported as
  * failed and the other trials carry on. A trial's result is handed to `onResult` at most once.
+ * A trial whose config is invalid (its task returned a TaskConfigFailure, see executor.ts) fails
+ * at once: running it again would fail the same way.
  *
  * Worker module. The task module is the compiled `trial-worker.js` next to this file after
  * `tsc`, or `trial-worker.ts` when this file itself runs as TypeScript under tsx (tests,
@@ -17,7 +19,9 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Piscina } from "piscina";
 import { ConfigError, WorkerError, describeValue } from "../src/core/errors.js";
-import type { ExecutorReport, FailureHandler, ResultHandler, TrialExecutor, TrialFailure, TrialTask } from "./executor.js";
+import {
+  type ExecutorReport, type FailureHandler, type ResultHandler, type TrialExecutor, type TrialFailure, type TrialTask, configErrorOf,
+} from "./executor.js";
 import { type TrialResult, TrialResultSchema, trialId } from "./trial.js";
 
 /** Options of the Piscina executor. */
@@ -28,7 +32,9 @@ export interface PiscinaExecutorOptions {
   maxAttempts?: number;
   /**
    * Module whose default export runs one trial (a file path or file: URL). Default: the
-   * package's trial worker. Tests pass a fixture that fakes training.
+   * package's trial worker. Tests pass a fixture that fakes training. A module whose trial can
+   * be invalid wraps its function with `returningConfigErrors` (executor.ts), so an invalid
+   * trial is not retried.
    */
   taskModule?: string | URL;
 }
@@ -141,29 +147,39 @@ export class PiscinaExecutor implements TrialExecutor {
 
     const runOne = async (id: string, task: TrialTask): Promise<void> => {
       for (let attempt = 1; ; attempt++) {
-        let result: TrialResult;
+        let outcome: { result: TrialResult } | { error: unknown; configError: ConfigError | null };
         try {
           const raw: unknown = await this.#pool.run(task);
-          result = TrialResultSchema.parse(raw);
-          if (result.id !== id) throw new Error(`task returned the result of trial ${result.id}`);
+          const configError = configErrorOf(raw);
+          if (configError !== null) {
+            outcome = { error: configError, configError };
+          } else {
+            const result = TrialResultSchema.parse(raw);
+            if (result.id !== id) throw new Error(`task returned the result of trial ${result.id}`);
+            outcome = { result };
+          }
         } catch (err) {
-          if (fatal !== null || this.#closed) return;
-          const willRetry = attempt < maxAttempts;
+          outcome = { error: err, configError: null };
+        }
+        if (fatal !== null || this.#closed) return;
+        if ("error" in outcome) {
+          // an invalid trial would fail the same way on every attempt
+          const willRetry = outcome.configError === null && attempt < maxAttempts;
           const failure: TrialFailure = {
             id,
             spec: task.spec,
             attempt,
             willRetry,
-            error: new WorkerError(`trial ${id} (${task.spec.algo}, seed ${task.spec.seed}) attempt ${attempt}/${maxAttempts}: ${messageOf(err)}`),
+            error: new WorkerError(`trial ${id} (${task.spec.algo}, seed ${task.spec.seed}) attempt ${attempt}/${maxAttempts}: ${messageOf(outcome.error)}`),
+            ...(outcome.configError === null ? {} : { configError: outcome.configError }),
           };
           onError(failure);
           if (willRetry) continue;
           failed.push(failure);
           return;
         }
-        if (fatal !== null || this.#closed) return;
         try {
-          await onResult(result);
+          await onResult(outcome.result);
         } catch (error) {
           fatal ??= { error };
           return;

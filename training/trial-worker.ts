@@ -2,7 +2,9 @@
  * The worker-thread side of the Piscina executor: one task function that runs one trial.
  *
  * Input and output are plain data (a TrialTask in, a TrialResult out), structured-cloned
- * across the thread boundary; the learner's tensors live and die inside this thread. The
+ * across the thread boundary; the learner's tensors live and die inside this thread. An invalid
+ * spec, env config or set of hyperparameters comes back as data too (a TaskConfigFailure), since
+ * a thrown ConfigError would lose its class on the way and be retried like any failure. The
  * env registry is per thread, so the environments are registered here, not inherited.
  *
  * `train` is imported statically and handed to runTrial: the worker always trains, so the
@@ -10,11 +12,13 @@
  * import inside a worker thread does not map `./train.js` to `train.ts`.
  */
 import "../envs/index.js";
-import type { TrialTask } from "./executor.js";
+import { type TrialTask, returningConfigErrors } from "./executor.js";
 import { train } from "./train.js";
 import { type TrialResult, runTrial } from "./trial.js";
 
-/** Runs one trial in this worker thread. */
-export default async function runTrialTask(task: TrialTask): Promise<TrialResult> {
+async function runTrialTask(task: TrialTask): Promise<TrialResult> {
   return runTrial(task.spec, task.outDir === null ? { train } : { outDir: task.outDir, train });
 }
+
+/** Runs one trial in this worker thread; returns a TaskConfigFailure for an invalid trial. */
+export default returningConfigErrors(runTrialTask);

@@ -159,6 +159,19 @@ describe("BullMQ sweeps across worker processes (real redis-server on loopback)"
     assert.match(failures[0]!.error.message, /attempt 1\/3: invalid CommunityBattery-v0 config:\n {2}days: expected a number >= 1, got 0$/);
   });
 
+  it("invalid hyperparameters, found inside the worker's trial thread, fail at once with the ConfigError's message", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gridgym-bullmq-"));
+    await startWorker(dir, "a", 1);
+    const spec = parseTrialSpec({ envId: "CommunityBattery-v0", algo: "dqn", seed: 0, steps: 10, hyperparameters: { sleepMs: -5 } });
+    const failures: TrialFailure[] = [];
+    const driver = executor();
+    const report = await driver.run([{ spec, outDir: dir }], () => {}, (f) => failures.push(f)).finally(() => driver.close());
+    assert.deepEqual(report.completed, []);
+    assert.deepEqual(failures.map((f) => [f.attempt, f.willRetry]), [[1, false]]);
+    assert.match(failures[0]!.error.message, /attempt 1\/3: invalid fake task hyperparameters:\n {2}sleepMs: expected a number >= 0, got -5$/);
+    assert.equal(attemptsOf(dir, trialId(spec)), 1, "not retried");
+  });
+
   it("kill the driver and run it again: it resumes, and no finished trial runs again", async () => {
     const dir = mkdtempSync(join(tmpdir(), "gridgym-bullmq-"));
     await startWorker(dir, "a", 2);

@@ -98,6 +98,20 @@ describe("Piscina executor", function () {
     assert.deepEqual(results.map((r) => r.id), [id]);
   });
 
+  it("fails a trial whose task finds its config invalid at once, with the ConfigError naming the field", async () => {
+    const invalid = task(dir, 13, { sleepMs: -5 });
+    const { results, errors, report } = await collect(executor, [invalid, task(dir, 14)]);
+    const id = trialId(invalid.spec);
+    assert.deepEqual(results.map((r) => r.spec.seed), [14]);
+    assert.deepEqual(errors.map((e) => [e.id, e.attempt, e.willRetry]), [[id, 1, false]]);
+    assert.equal(errors[0]!.error.message, `trial ${id} (ppo, seed 13) attempt 1/2: invalid fake task hyperparameters:\n  sleepMs: expected a number >= 0, got -5`);
+    const config = errors[0]!.configError;
+    assert.ok(config instanceof ConfigError, "the ConfigError crossed the thread boundary");
+    assert.deepEqual(config.issues, [{ path: "sleepMs", expected: "a number >= 0", received: "-5" }]);
+    assert.deepEqual(report.failed.map((f) => f.id), [id]);
+    assert.equal(attemptsOf(dir, id), 1, "not retried");
+  });
+
   it("stops the run when a result cannot be recorded", async () => {
     await assert.rejects(
       executor.run([task(dir, 11), task(dir, 12)], () => { throw new Error("disk full"); }, () => {}),
@@ -122,5 +136,23 @@ describe("Piscina executor attempts", function () {
       await executor.close();
     }
     await assert.rejects(executor.run([], () => {}, () => {}), { message: "PiscinaExecutor: run() after close()" });
+  });
+});
+
+describe("Piscina executor with the packaged trial worker", function () {
+  this.timeout(60_000);
+
+  it("fails a trial with invalid hyperparameters once, with the learner's ConfigError naming the field", async () => {
+    const executor = new PiscinaExecutor({ workers: 1 });
+    try {
+      const invalid: TrialTask = { spec: parseTrialSpec({ envId: "CommunityBattery-v0", algo: "dqn", seed: 0, steps: 10, hyperparameters: { gamma: 1.5 } }), outDir: null };
+      const { results, errors } = await collect(executor, [invalid]);
+      assert.deepEqual(results, []);
+      assert.deepEqual(errors.map((e) => [e.attempt, e.willRetry]), [[1, false]]);
+      assert.ok(errors[0]!.configError instanceof ConfigError);
+      assert.match(errors[0]!.error.message, /attempt 1\/2: invalid dqn hyperparameters:\n {2}gamma: expected a number <= 1, got 1\.5$/);
+    } finally {
+      await executor.close();
+    }
   });
 });
