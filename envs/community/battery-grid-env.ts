@@ -46,6 +46,8 @@ export class CommunityBatteryGridEnv implements Env<Float32Array, ArrayLike<numb
   readonly #maxPowerKw: number;
   readonly #acts: Float64Array;
   readonly #obs: Float32Array;
+  readonly #low: Float64Array[];
+  readonly #high: Float64Array[];
 
   constructor(config: CommunityEnvConfig) {
     if (config.community.communityBattery === null) {
@@ -57,6 +59,10 @@ export class CommunityBatteryGridEnv implements Env<Float32Array, ArrayLike<numb
     this.actionSpace = this.community.actionSpace(COMMUNITY_BATTERY_AGENT);
     this.#acts = new Float64Array(this.community.n * HOUSEHOLD_ACTION_INDEX.size);
     this.#obs = new Float32Array(HOUSEHOLD_OBSERVATION_INDEX.size);
+    const { low, high } = this.community.actionBounds;
+    const NA = HOUSEHOLD_ACTION_INDEX.size;
+    this.#low = Array.from({ length: this.community.n }, (_, i) => low.subarray(i * NA, i * NA + NA));
+    this.#high = Array.from({ length: this.community.n }, (_, i) => high.subarray(i * NA, i * NA + NA));
   }
 
   get unwrapped(): Env<unknown, unknown> {
@@ -95,11 +101,10 @@ export class CommunityBatteryGridEnv implements Env<Float32Array, ArrayLike<numb
       throw new InvalidActionError(this.#envId, 0, `in [${-m}, ${m}]`, describeValue(raw));
     }
     const cbKw = raw > m ? m : raw < -m ? -m : raw;
-    const { low, high } = env.actionBounds;
     const NA = HOUSEHOLD_ACTION_INDEX.size;
     for (let i = 0; i < env.n; i++) {
       env.observeHousehold(i, this.#obs);
-      householdRuleAction(env.households[i]!, this.#obs, low.subarray(i * NA, i * NA + NA), high.subarray(i * NA, i * NA + NA), this.#acts, i * NA);
+      householdRuleAction(env.households[i]!, this.#obs, this.#low[i]!, this.#high[i]!, this.#acts, i * NA);
     }
     const r = env.advance(this.#acts, cbKw, false);
     const terminated = !env.running;

@@ -244,6 +244,16 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
   readonly #order: Int32Array;
   readonly #orderHousehold: Int32Array;
   readonly #householdCost: Float64Array;
+  readonly #batApplied: Float64Array;
+  readonly #evApplied: Float64Array;
+  readonly #flexApplied: Float64Array;
+  readonly #evUnmet: Float64Array;
+  readonly #shortBat: Float64Array;
+  readonly #shortEv: Float64Array;
+  readonly #forced: Float64Array;
+  readonly #dsoImp: Float64Array;
+  readonly #dsoExp: Float64Array;
+  readonly #rewards: Float64Array;
   readonly #referenceCost: Float64Array;
   #lastPccV: number;
   #lastPccP = 0;
@@ -323,6 +333,16 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
     this.#order = new Int32Array(n);
     this.#orderHousehold = new Int32Array(n);
     this.#householdCost = new Float64Array(n);
+    this.#batApplied = new Float64Array(n);
+    this.#evApplied = new Float64Array(n);
+    this.#flexApplied = new Float64Array(n);
+    this.#evUnmet = new Float64Array(n);
+    this.#shortBat = new Float64Array(n);
+    this.#shortEv = new Float64Array(n);
+    this.#forced = new Float64Array(n);
+    this.#dsoImp = new Float64Array(n);
+    this.#dsoExp = new Float64Array(n);
+    this.#rewards = new Float64Array(n);
     this.#referenceCost = new Float64Array(n);
     const cap = config.record ? this.episodeSteps : 0;
     this.#trajectory = new Trajectory(COMMUNITY_COLUMNS, cap);
@@ -549,7 +569,8 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
   /**
    * One hour of the community with validated household actions (flat, household i at i * 4) and
    * the community battery's requested kW (ignored unless it is an agent). Returns the rewards
-   * and, with `infos`, each household's info. Exposed for CommunityBatteryGrid-v0.
+   * (`householdRewards` is scratch, overwritten by the next call: copy what you keep) and, with
+   * `infos`, each household's info. Exposed for CommunityBatteryGrid-v0.
    */
   advance(acts: Float64Array, cbRequestKw: number, infos: boolean): { householdRewards: Float64Array; communityReward: number; communityCostEur: number; gridPenaltyEur: number; householdInfos: Info[] | null } {
     if (!this.#running) throw new ResetNeededError(this.#envId, "the episode has not started or has ended");
@@ -564,14 +585,14 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
     const cons = this.#cons;
     const gen = this.#gen;
     const hhInfos: Info[] | null = infos ? new Array(n) : null;
-    const batApplied = new Float64Array(n);
-    const evApplied = new Float64Array(n);
-    const flexApplied = new Float64Array(n);
+    const batApplied = this.#batApplied;
+    const evApplied = this.#evApplied;
+    const flexApplied = this.#flexApplied;
     let sLoad = 0, sPv = 0, sDemand = 0, sNet = 0, sBatCh = 0, sBatDis = 0, sEvCh = 0, sEvDis = 0, sFlex = 0, sForced = 0, sUnmet = 0, sShort = 0, sRef = 0;
-    const evUnmet = new Float64Array(n);
-    const shortBat = new Float64Array(n);
-    const shortEv = new Float64Array(n);
-    const forced = new Float64Array(n);
+    const evUnmet = this.#evUnmet.fill(0);
+    const shortBat = this.#shortBat.fill(0);
+    const shortEv = this.#shortEv.fill(0);
+    const forced = this.#forced.fill(0);
     for (let i = 0; i < n; i++) {
       const h = this.households[i]!;
       const o = i * NA;
@@ -724,8 +745,8 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
     let dsoImport = 0;
     let dsoExport = 0;
     let maxResidual = 0;
-    const dsoImp = new Float64Array(n);
-    const dsoExp = new Float64Array(n);
+    const dsoImp = this.#dsoImp;
+    const dsoExp = this.#dsoExp;
     for (let i = 0; i < n; i++) {
       const x = net[i]! * DT;
       const di = x > 0 ? x - bought[i]! : 0;
@@ -754,7 +775,7 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
     }
     const meanSaving = savingSum / n;
     const w = cfg.rewards.fairnessWeight;
-    const rewards = new Float64Array(n);
+    const rewards = this.#rewards;
     for (let i = 0; i < n; i++) {
       rewards[i] = -hhCost[i]! - gridPenalty / n - (w > 0 ? w * Math.abs(this.#referenceCost[i]! - hhCost[i]! - meanSaving) : 0);
     }
