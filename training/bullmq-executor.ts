@@ -13,7 +13,8 @@
  *   blocks the event loop that renews the job's lock. A worker killed mid-trial stops renewing;
  *   another worker's stalled check puts the job back on the queue and it runs elsewhere.
  *   A trial whose spec or env config is invalid fails at once (UnrecoverableError, no retries).
- *   A watchdog recreates the BullMQ worker when Redis answers again but the worker does not.
+ *   A watchdog (WorkerWatchdog) recreates the BullMQ worker when Redis answers but the worker has
+ *   stopped, or keeps reporting errors long after Redis answers; one reconnecting is left alone.
  *
  * Connections: bullmq 6 under ESM takes ioredis instances as `connection`; clients use
  * `maxRetriesPerRequest: null` so commands wait out a Redis restart instead of failing.
@@ -186,6 +187,8 @@ export interface TrialWorkerOptions {
   stalledIntervalMs?: number;
   /** How often the watchdog checks that the worker is alive. Default 5 s. */
   watchdogMs?: number;
+  /** How long the worker may keep reporting errors while Redis answers before the watchdog replaces it. Default 30 s. */
+  stuckGraceMs?: number;
   /** Called with each event worth a line of log. */
   log?: (line: string) => void;
 }
@@ -206,6 +209,98 @@ function checkTask(data: unknown): TrialTask {
   }
 }
 
+/** Options of the watchdog: what it watches, and how it replaces it. */
+export interface WorkerWatchdogOptions {
+  /** How often it checks. */
+  intervalMs: number;
+  /** How long the worker may keep reporting errors while Redis answers before it counts as stuck. */
+  graceMs: number;
+  /** Whether Redis answers now (on a connection of its own). */
+  probe: () => Promise<boolean>;
+  /** Whether the BullMQ worker's loop still runs. */
+  isRunning: () => boolean;
+  /** Replaces the worker with a fresh one. */
+  replace: (why: string) => Promise<void>;
+  /** The clock, in ms; tests pass their own. Default Date.now. */
+  now?: () => number;
+}
+
+/**
+ * Decides when a BullMQ worker will not recover on its own. While Redis is down nothing is
+ * done: a new worker would not connect either. Once Redis answers, the worker is replaced if
+ * its loop has stopped, or if it keeps reporting errors (none more than `graceMs` apart) for
+ * more than `graceMs` after Redis answered. A worker reconnecting after a Redis restart reports
+ * errors only until its client is back, within a second or two, so it is left alone, and so is
+ * a single error while Redis is up.
+ */
+export class WorkerWatchdog {
+  readonly #options: WorkerWatchdogOptions;
+  readonly #now: () => number;
+  #timer: NodeJS.Timeout | null = null;
+  #checking = false;
+  /** Since when every probe has answered; null while Redis does not. */
+  #answeringSince: number | null = null;
+  /** The first error of the worker's current run of errors, and the latest. */
+  #errorsSince: number | null = null;
+  #lastErrorAt: number | null = null;
+
+  constructor(options: WorkerWatchdogOptions) {
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Records an error the watched worker reported. */
+  noteError(): void {
+    const now = this.#now();
+    if (this.#lastErrorAt === null || now - this.#lastErrorAt > this.#options.graceMs) this.#errorsSince = now;
+    this.#lastErrorAt = now;
+  }
+
+  /** One check; resolves with whether it replaced the worker. */
+  async check(): Promise<boolean> {
+    if (this.#checking) return false;
+    this.#checking = true;
+    try {
+      if (!(await this.#options.probe())) {
+        this.#answeringSince = null;
+        return false;
+      }
+      const now = this.#now();
+      this.#answeringSince ??= now;
+      const why = this.#stuck(now);
+      if (why === null) return false;
+      this.#errorsSince = null;
+      this.#lastErrorAt = null;
+      await this.#options.replace(why);
+      return true;
+    } finally {
+      this.#checking = false;
+    }
+  }
+
+  #stuck(now: number): string | null {
+    if (!this.#options.isRunning()) return "the worker has stopped";
+    const { graceMs } = this.#options;
+    if (this.#errorsSince === null || this.#lastErrorAt === null || this.#answeringSince === null) return null;
+    if (now - this.#lastErrorAt > graceMs) return null;
+    const erroringWhileAnsweredMs = this.#lastErrorAt - Math.max(this.#errorsSince, this.#answeringSince);
+    return erroringWhileAnsweredMs > graceMs ? `the worker still reports errors ${Math.round(erroringWhileAnsweredMs / 1000)} s after Redis answered` : null;
+  }
+
+  /** Checks every `intervalMs` until stopped; the timer does not keep the process alive. */
+  start(): void {
+    if (this.#timer !== null) return;
+    this.#timer = setInterval(() => void this.check().catch(() => {}), this.#options.intervalMs);
+    this.#timer.unref();
+  }
+
+  /** Stops checking. */
+  stop(): void {
+    if (this.#timer !== null) clearInterval(this.#timer);
+    this.#timer = null;
+  }
+}
+
 /** A worker process's side: takes trial jobs and runs them on its own threads. */
 export class TrialWorker {
   readonly #options: Required<Omit<TrialWorkerOptions, "taskModule">>;
@@ -213,8 +308,7 @@ export class TrialWorker {
   readonly #probe: Redis;
   #connection: Redis;
   #worker: Worker;
-  readonly #watchdog: NodeJS.Timeout;
-  #lastErrorAt = 0;
+  readonly #watchdog: WorkerWatchdog;
   #closing: Promise<void> | null = null;
   /** How many times the watchdog replaced the BullMQ worker. */
   restarts = 0;
@@ -227,6 +321,7 @@ export class TrialWorker {
       lockDurationMs: options.lockDurationMs ?? 30_000,
       stalledIntervalMs: options.stalledIntervalMs ?? 30_000,
       watchdogMs: options.watchdogMs ?? 5000,
+      stuckGraceMs: options.stuckGraceMs ?? 30_000,
       log: options.log ?? (() => {}),
     };
     this.#pool = new PiscinaExecutor({
@@ -237,9 +332,15 @@ export class TrialWorker {
     });
     this.#probe = connectRedis(this.#options.redis);
     this.#connection = connectRedis(this.#options.redis);
+    this.#watchdog = new WorkerWatchdog({
+      intervalMs: this.#options.watchdogMs,
+      graceMs: this.#options.stuckGraceMs,
+      probe: () => this.#ping(),
+      isRunning: () => this.#worker.isRunning(),
+      replace: (why) => this.#replaceWorker(why),
+    });
     this.#worker = this.#createWorker();
-    this.#watchdog = setInterval(() => void this.#checkAlive(), this.#options.watchdogMs);
-    this.#watchdog.unref();
+    this.#watchdog.start();
   }
 
   #createWorker(): Worker {
@@ -252,7 +353,8 @@ export class TrialWorker {
       maxStalledCount: 10,
     });
     worker.on("error", (err) => {
-      this.#lastErrorAt = Date.now();
+      // a replaced worker may still report errors while it closes; they say nothing of the new one
+      if (worker === this.#worker) this.#watchdog.noteError();
       this.#options.log(`worker: redis error: ${messageOf(err)}`);
     });
     worker.on("failed", (job, err) => this.#options.log(`worker: trial ${job?.id ?? "?"} failed: ${err.message}`));
@@ -273,24 +375,25 @@ export class TrialWorker {
     throw new Error(failed?.error.message ?? `trial ${job.id ?? "?"} gave no result`);
   }
 
-  /**
-   * The watchdog: Redis answers the probe, yet the worker is not running or still reports
-   * connection errors, so it will not recover on its own: replace it.
-   */
-  async #checkAlive(): Promise<void> {
-    if (this.#closing !== null) return;
+  /** Whether Redis answers a PING within half a watchdog interval. */
+  async #ping(): Promise<boolean> {
+    if (this.#closing !== null) return false;
+    let timer: NodeJS.Timeout | undefined;
     const reachable = await Promise.race([
       this.#probe.ping().then(() => true, () => false),
-      new Promise<boolean>((r) => setTimeout(() => r(false), this.#options.watchdogMs / 2)),
+      new Promise<boolean>((r) => { timer = setTimeout(() => r(false), this.#options.watchdogMs / 2); }),
     ]);
-    if (!reachable || this.#closing !== null) return;
-    const stuck = !this.#worker.isRunning() || Date.now() - this.#lastErrorAt < this.#options.watchdogMs / 2;
-    if (!stuck) return;
-    this.#options.log("worker: redis is back but the worker is not; recreating it");
+    clearTimeout(timer);
+    return reachable && this.#closing === null;
+  }
+
+  /** The watchdog's remedy: a fresh BullMQ worker on a fresh connection. */
+  async #replaceWorker(why: string): Promise<void> {
+    if (this.#closing !== null) return;
+    this.#options.log(`worker: redis answers but ${why}; recreating it`);
     this.restarts++;
     const old = this.#worker;
     const oldConnection = this.#connection;
-    this.#lastErrorAt = 0;
     this.#connection = connectRedis(this.#options.redis);
     this.#worker = this.#createWorker();
     await old.close(true).catch(() => {});
@@ -305,7 +408,7 @@ export class TrialWorker {
   /** Stops taking jobs, lets running trials finish, then closes the pool and connections. Safe to call twice. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
-      clearInterval(this.#watchdog);
+      this.#watchdog.stop();
       await this.#worker.close();
       await this.#pool.close();
       this.#connection.disconnect();

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { BullMQExecutor } from "../../training/bullmq-executor.js";
+import { BullMQExecutor, WorkerWatchdog } from "../../training/bullmq-executor.js";
 import type { TrialFailure } from "../../training/executor.js";
 import { PiscinaExecutor } from "../../training/pool.js";
 import { RESULTS_FILE, ResultsStore } from "../../training/results-store.js";
@@ -178,7 +178,7 @@ describe("BullMQ sweeps across worker processes (real redis-server on loopback)"
     const spec = sweepSpec(dir, { sleepMs: 150 }, [0, 1, 2, 3, 4]);
     const child = spawnScript(dir, "driver", [
       `import { runSweep } from ${JSON.stringify(pathToFileURL(join(ROOT, "training", "sweep.ts")).href)};`,
-      `import { BullMQExecutor } from ${JSON.stringify(pathToFileURL(join(ROOT, "training", "bullmq-executor.ts")).href)};`,
+      `import { BullMQExecutor, WorkerWatchdog } from ${JSON.stringify(pathToFileURL(join(ROOT, "training", "bullmq-executor.ts")).href)};`,
       `const executor = new BullMQExecutor(${JSON.stringify({ redis: redis!.url, queue, ...DRIVER_TIMING })});`,
       `await runSweep(${JSON.stringify(spec)}, { executor });`,
       `await executor.close();`,
@@ -203,8 +203,7 @@ describe("BullMQ sweeps across worker processes (real redis-server on loopback)"
 
   it("redis-server stopped and restarted mid-sweep: the sweep completes, nothing lost or duplicated", async () => {
     const dir = mkdtempSync(join(tmpdir(), "gridgym-bullmq-"));
-    await startWorker(dir, "a", 2);
-    await startWorker(dir, "b", 2);
+    const workers = [await startWorker(dir, "a", 2), await startWorker(dir, "b", 2)];
     const spec = sweepSpec(dir, { sleepMs: 300 }, [0, 1, 2, 3, 4, 5]);
     const driver = executor();
     const sweep = runSweep(spec, { executor: driver }).finally(() => driver.close());
@@ -216,6 +215,7 @@ describe("BullMQ sweeps across worker processes (real redis-server on loopback)"
     assert.deepEqual([summary.done, summary.failed], [12, 0]);
     assert.equal(resultIds(dir).length, 12);
     assert.deepEqual(new Set(resultIds(dir)), new Set(expandSweep(spec).map((t) => trialId(t))));
+    for (const w of workers) assert.doesNotMatch(w.output(), /recreating/, "a worker that reconnects by itself is not replaced");
   });
 
   it("gives every trial a non-numeric job id, which BullMQ requires, even when the trial id is all digits", async () => {
@@ -225,5 +225,84 @@ describe("BullMQ sweeps across worker processes (real redis-server on loopback)"
     assert.match(id, /^\d{16}$/);
     assert.equal(jobIdOf(id), `trial-${id}`);
     assert.ok(!/^\d+$/.test(jobIdOf(id)));
+  });
+});
+
+describe("TrialWorker's watchdog (WorkerWatchdog, on a simulated clock)", () => {
+  /** A timeline second by second: Redis answers or not, the worker's loop runs or not, errors it reports. */
+  interface Second { answering: boolean; running?: boolean; errors?: number }
+
+  /** Plays `timeline` with a check every 5 s; returns the times (s) at which the worker was replaced. */
+  async function play(timeline: Second[]): Promise<number[]> {
+    let nowMs = 0;
+    let second: Second = timeline[0]!;
+    let replacedRunning = false;
+    const replacedAt: number[] = [];
+    const watchdog = new WorkerWatchdog({
+      intervalMs: 5000,
+      graceMs: 30_000,
+      probe: () => Promise.resolve(second.answering),
+      isRunning: () => replacedRunning || (second.running ?? true),
+      replace: () => {
+        replacedAt.push(nowMs / 1000);
+        replacedRunning = true;
+        return Promise.resolve();
+      },
+      now: () => nowMs,
+    });
+    for (let t = 0; t < timeline.length; t++) {
+      second = timeline[t]!;
+      for (let e = 0; e < (second.errors ?? 0); e++) {
+        nowMs = t * 1000 + (e * 1000) / second.errors!;
+        watchdog.noteError();
+      }
+      nowMs = t * 1000 + 999;
+      if (t % 5 === 4) await watchdog.check();
+    }
+    return replacedAt;
+  }
+
+  const seconds = (n: number, second: Second): Second[] => Array.from({ length: n }, () => ({ ...second }));
+
+  it("leaves alone a worker that reconnects by itself after a 60 s Redis outage", async () => {
+    const timeline = [
+      ...seconds(10, { answering: true }),
+      ...seconds(60, { answering: false, errors: 2 }),
+      // Redis is back; the worker's client reconnects within a second or two
+      ...seconds(2, { answering: true, errors: 1 }),
+      ...seconds(60, { answering: true }),
+    ];
+    assert.deepEqual(await play(timeline), []);
+  });
+
+  it("leaves alone a worker that reports a single error, or errors for less than the grace period, while Redis answers", async () => {
+    const timeline = [
+      ...seconds(10, { answering: true }),
+      { answering: true, errors: 1 },
+      ...seconds(40, { answering: true }),
+      { answering: true, errors: 1 },
+      ...seconds(40, { answering: true }),
+      ...seconds(25, { answering: true, errors: 3 }),
+      ...seconds(60, { answering: true }),
+    ];
+    assert.deepEqual(await play(timeline), []);
+  });
+
+  it("replaces, once, a worker that keeps reporting errors for longer than the grace period while Redis answers", async () => {
+    const timeline = [
+      ...seconds(10, { answering: false, errors: 1 }),
+      ...Array.from({ length: 80 }, (_, t): Second => ({ answering: true, errors: t % 10 === 0 ? 1 : 0 })),
+    ];
+    // Redis answers from t = 10 s; errors every 10 s; the one at t = 50 s is 40 s after, beyond 30 s
+    assert.deepEqual(await play(timeline), [54.999]);
+  });
+
+  it("replaces a worker whose loop stopped as soon as Redis answers, not while it does not", async () => {
+    const timeline = [
+      ...seconds(10, { answering: true }),
+      ...seconds(20, { answering: false, running: false }),
+      ...seconds(20, { answering: true, running: false }),
+    ];
+    assert.deepEqual(await play(timeline), [34.999]);
   });
 });
