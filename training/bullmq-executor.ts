@@ -9,6 +9,9 @@
  *   then drops anything it already holds, so a redelivered trial is never recorded twice.
  *   A recorded job is removed from Redis; a job Redis has lost (a restart without its data) is
  *   enqueued again; a job left failed by an earlier run is replaced, so a re-run retries it.
+ *   A Redis command that fails (an error reply, not a wait for reconnection) is retried with
+ *   backoff; only when Redis keeps failing for `redisRetryMs` does the run give up, with a
+ *   WorkerError naming Redis and its URL. Nothing is lost by giving up: run the sweep again.
  * - `TrialWorker` takes jobs and runs each in its own Piscina pool, so a CPU-bound trial never
  *   blocks the event loop that renews the job's lock. A worker killed mid-trial stops renewing;
  *   another worker's stalled check puts the job back on the queue and it runs elsewhere.
@@ -53,6 +56,16 @@ function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** The URL without its password, fit for a message. */
+function redactedUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password !== "") parsed.password = "";
+  return parsed.href.replace(/\/$/, "");
+}
+
+/** The longest wait between two tries of a failing Redis command. */
+const MAX_REDIS_BACKOFF_MS = 5000;
+
 /** Options of the driver. */
 export interface BullMQExecutorOptions {
   /** Redis URL, e.g. `redis://127.0.0.1:6379`. */
@@ -64,6 +77,10 @@ export interface BullMQExecutorOptions {
   backoffMs?: number;
   /** How often the driver looks at its jobs. Default 200 ms. */
   pollMs?: number;
+  /** How long Redis commands may keep failing before the run gives up. Default 60 s. */
+  redisRetryMs?: number;
+  /** Called with each event worth a line of log (a Redis error it will retry). */
+  log?: (line: string) => void;
 }
 
 /**
@@ -78,16 +95,22 @@ export function jobIdOf(trialId: string): string {
 export class BullMQExecutor implements TrialExecutor {
   readonly #connection: Redis;
   readonly #queue: Queue;
+  readonly #url: string;
   readonly #maxAttempts: number;
   readonly #backoffMs: number;
   readonly #pollMs: number;
+  readonly #redisRetryMs: number;
+  readonly #log: (line: string) => void;
   #closed = false;
 
   constructor(options: BullMQExecutorOptions) {
     this.#maxAttempts = options.maxAttempts ?? 3;
     this.#backoffMs = options.backoffMs ?? 1000;
     this.#pollMs = options.pollMs ?? 200;
+    this.#redisRetryMs = options.redisRetryMs ?? 60_000;
+    this.#log = options.log ?? (() => {});
     this.#connection = connectRedis(options.redis);
+    this.#url = redactedUrl(options.redis);
     this.#queue = new Queue(options.queue ?? DEFAULT_QUEUE, { connection: this.#connection });
     this.#queue.on("error", () => {});
   }
@@ -112,10 +135,12 @@ export class BullMQExecutor implements TrialExecutor {
       const id = trialId(task.spec);
       if (!pending.has(id)) pending.set(id, task);
     }
-    for (const [id, task] of pending) await this.#enqueue(id, task);
+    const enqueued = new Set<string>();
     const completed: string[] = [];
     const failed: TrialFailure[] = [];
     const failuresSeen = new Map<string, number>();
+    // set when something other than Redis fails (a result that cannot be recorded): never retried
+    let fatal: { error: unknown } | null = null;
 
     const failure = (id: string, task: TrialTask, job: Job, willRetry: boolean): TrialFailure => ({
       id,
@@ -124,6 +149,19 @@ export class BullMQExecutor implements TrialExecutor {
       willRetry,
       error: new WorkerError(`trial ${id} (${task.spec.algo}, seed ${task.spec.seed}) attempt ${job.attemptsMade}/${this.#maxAttempts}: ${job.failedReason}`),
     });
+
+    const record = async (id: string, job: Job<TrialTask, unknown>): Promise<void> => {
+      try {
+        const result: TrialResult = TrialResultSchema.parse(job.returnvalue);
+        if (result.id !== id) throw new WorkerError(`job ${id} returned the result of trial ${result.id}`);
+        pending.delete(id);
+        await onResult(result);
+        completed.push(id);
+      } catch (error) {
+        fatal ??= { error };
+        throw error;
+      }
+    };
 
     const check = async (id: string, task: TrialTask): Promise<void> => {
       const job = await Job.fromId<TrialTask, unknown>(this.#queue, jobIdOf(id));
@@ -135,11 +173,7 @@ export class BullMQExecutor implements TrialExecutor {
       }
       const state = job.finishedOn === undefined ? null : await job.getState();
       if (state === "completed") {
-        const result: TrialResult = TrialResultSchema.parse(job.returnvalue);
-        if (result.id !== id) throw new WorkerError(`job ${id} returned the result of trial ${result.id}`);
-        pending.delete(id);
-        await onResult(result);
-        completed.push(id);
+        await record(id, job);
         // only after recording: a driver killed before this finds the job again on its next run
         await job.remove().catch(() => {});
         return;
@@ -157,10 +191,40 @@ export class BullMQExecutor implements TrialExecutor {
       }
     };
 
+    // one round: enqueue what is not yet in the queue, then look at every pending job; each step
+    // is safe to repeat, so a round that Redis fails halfway through is simply run again
+    const round = async (): Promise<void> => {
+      for (const [id, task] of pending) {
+        if (enqueued.has(id)) continue;
+        await this.#enqueue(id, task);
+        enqueued.add(id);
+      }
+      for (const [id, task] of [...pending]) await check(id, task);
+    };
+
+    let failingSince: number | null = null;
+    let delayMs = this.#pollMs;
     while (pending.size > 0) {
       if (this.#closed) throw new WorkerError("BullMQExecutor: closed while trials were running");
-      for (const [id, task] of [...pending]) await check(id, task);
-      if (pending.size > 0) await new Promise((r) => setTimeout(r, this.#pollMs));
+      try {
+        await round();
+        failingSince = null;
+        delayMs = this.#pollMs;
+      } catch (err) {
+        if (fatal !== null) throw (fatal as { error: unknown }).error;
+        if (this.#closed) throw new WorkerError("BullMQExecutor: closed while trials were running");
+        failingSince ??= Date.now();
+        const failingMs = Date.now() - failingSince;
+        if (failingMs >= this.#redisRetryMs) {
+          throw new WorkerError(
+            `BullMQExecutor: Redis at ${this.#url} kept failing for ${(failingMs / 1000).toFixed(1)} s, giving up ` +
+            `(trials unfinished: ${pending.size}; run the sweep again to resume): ${messageOf(err)}`,
+          );
+        }
+        delayMs = Math.min(delayMs * 2, MAX_REDIS_BACKOFF_MS, Math.max(this.#redisRetryMs - failingMs, 1));
+        this.#log(`driver: redis error at ${this.#url} (retrying in ${delayMs} ms): ${messageOf(err)}`);
+      }
+      if (pending.size > 0) await new Promise((r) => setTimeout(r, delayMs));
     }
     return { completed, failed };
   }

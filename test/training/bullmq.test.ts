@@ -4,28 +4,36 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { BullMQExecutor, WorkerWatchdog } from "../../training/bullmq-executor.js";
+import { Redis } from "ioredis";
+import { WorkerError } from "../../src/core/errors.js";
+import { BullMQExecutor, WorkerWatchdog, jobIdOf } from "../../training/bullmq-executor.js";
 import type { TrialFailure } from "../../training/executor.js";
 import { PiscinaExecutor } from "../../training/pool.js";
 import { RESULTS_FILE, ResultsStore } from "../../training/results-store.js";
 import { expandSweep } from "../../training/sweep-spec.js";
 import { runSweep } from "../../training/sweep.js";
 import { parseTrialSpec, trialId } from "../../training/trial.js";
-import { attemptsOf } from "../fixtures/sweep-task.js";
+import { ATTEMPTS_LOG, attemptsOf } from "../fixtures/sweep-task.js";
 import { RedisServer, redisAvailable } from "../fixtures/redis.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const FAKE_TASK = join(ROOT, "test", "fixtures", "sweep-task.ts");
+// long locks, so a worker on a loaded machine never loses a trial it is running to another
+const WORKER_TIMING = { lockDurationMs: 10_000, stalledIntervalMs: 5000, watchdogMs: 1000 };
 // short enough that a killed worker's trial is picked up again within seconds
-const WORKER_TIMING = { lockDurationMs: 1500, stalledIntervalMs: 500, watchdogMs: 1000 };
+const KILL_TIMING = { ...WORKER_TIMING, lockDurationMs: 3000, stalledIntervalMs: 1000 };
 const DRIVER_TIMING = { pollMs: 50, backoffMs: 200 };
 
-function sweepSpec(outDir: string, hyperparameters: Record<string, unknown>, seeds: number[]) {
+/**
+ * Two algos times `seeds`; the trials of each algo take `hyperparameters`, or `ppo` for PPO's.
+ * The sweep expands (and is enqueued) algo by algo: every DQN trial before any PPO trial.
+ */
+function sweepSpec(outDir: string, hyperparameters: Record<string, unknown>, seeds: number[], ppo = hyperparameters) {
   return {
     envId: "CommunityBattery-v0",
     envConfig: { days: 2 },
     algos: ["dqn", "ppo"],
-    hyperparameters: { dqn: hyperparameters, ppo: hyperparameters },
+    hyperparameters: { dqn: hyperparameters, ppo },
     seeds,
     steps: 100,
     outDir,
@@ -38,9 +46,15 @@ function resultIds(outDir: string): string[] {
   return readFileSync(file, "utf8").split("\n").filter((l) => l !== "").map((l) => (JSON.parse(l) as { id: string }).id);
 }
 
-async function until(what: string, condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+/** Attempts logged by the fake task in `outDir`, of all trials. */
+function attemptsLogged(outDir: string): number {
+  const file = join(outDir, ATTEMPTS_LOG);
+  return existsSync(file) ? readFileSync(file, "utf8").split("\n").filter((l) => l !== "").length : 0;
+}
+
+async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -91,10 +105,10 @@ describe("BullMQ sweeps across worker processes (real redis-server on loopback)"
     children = [];
   });
 
-  async function startWorker(dir: string, name: string, concurrency: number): Promise<Child> {
+  async function startWorker(dir: string, name: string, concurrency: number, timing = WORKER_TIMING): Promise<Child> {
     const child = spawnScript(dir, name, [
       `import { workerCommand } from ${JSON.stringify(pathToFileURL(join(ROOT, "training", "commands", "worker.ts")).href)};`,
-      `await workerCommand(${JSON.stringify({ redis: redis!.url, queue, concurrency, taskModule: FAKE_TASK, ...WORKER_TIMING })});`,
+      `await workerCommand(${JSON.stringify({ redis: redis!.url, queue, concurrency, taskModule: FAKE_TASK, ...timing })});`,
     ]);
     children.push(child);
     await until(`worker ${name} to start`, () => {
@@ -112,13 +126,14 @@ describe("BullMQ sweeps across worker processes (real redis-server on loopback)"
     const dir = mkdtempSync(join(tmpdir(), "gridgym-bullmq-"));
     const a = await startWorker(dir, "a", 2);
     const b = await startWorker(dir, "b", 2);
-    const spec = sweepSpec(dir, { sleepMs: 200 }, [0, 1, 2, 3]);
+    // the first trials wait until 3 have started: more than one worker's 2 slots, so both take trials
+    const spec = sweepSpec(dir, { barrier: 3 }, [0, 1, 2, 3]);
     const driver = executor();
     const remote = await runSweep(spec, { executor: driver }).finally(() => driver.close());
     assert.deepEqual([remote.total, remote.done, remote.failed], [8, 8, 0]);
 
     const localDir = mkdtempSync(join(tmpdir(), "gridgym-bullmq-local-"));
-    const pool = new PiscinaExecutor({ workers: 2, taskModule: FAKE_TASK });
+    const pool = new PiscinaExecutor({ workers: 4, taskModule: FAKE_TASK });
     const local = await runSweep({ ...spec, outDir: localDir }, { executor: pool }).finally(() => pool.close());
     const kpisById = (s: typeof local) => new Map(s.trials.map((t) => [t.id, t.kpis] as const));
     assert.deepEqual(kpisById(remote), kpisById(local));
@@ -133,13 +148,12 @@ describe("BullMQ sweeps across worker processes (real redis-server on loopback)"
     const spec = sweepSpec(dir, { sleepMs: 1500 }, [0]);
     const driver = executor();
     const sweep = runSweep(spec, { executor: driver }).finally(() => driver.close());
-    const a = await startWorker(dir, "a", 1);
-    const log = join(dir, "attempts.log");
-    await until("worker a to start a trial", () => existsSync(log) && readFileSync(log, "utf8").length > 0);
-    const killed = readFileSync(log, "utf8").split("\n")[0]!;
+    const a = await startWorker(dir, "a", 1, KILL_TIMING);
+    await until("worker a to start a trial", () => attemptsLogged(dir) > 0);
+    const killed = readFileSync(join(dir, ATTEMPTS_LOG), "utf8").split("\n")[0]!;
     a.proc.kill("SIGKILL");
     assert.equal(await a.exited, "SIGKILL");
-    const b = await startWorker(dir, "b", 1);
+    const b = await startWorker(dir, "b", 2, KILL_TIMING);
     const summary = await sweep;
     assert.deepEqual([summary.done, summary.failed], [2, 0]);
     assert.equal(attemptsOf(dir, killed), 2, "the killed trial ran once more");
@@ -175,23 +189,27 @@ describe("BullMQ sweeps across worker processes (real redis-server on loopback)"
   it("kill the driver and run it again: it resumes, and no finished trial runs again", async () => {
     const dir = mkdtempSync(join(tmpdir(), "gridgym-bullmq-"));
     await startWorker(dir, "a", 2);
-    const spec = sweepSpec(dir, { sleepMs: 150 }, [0, 1, 2, 3, 4]);
+    // the PPO trials wait for the gate: the driver records the 5 DQN trials, then is killed
+    const gate = join(dir, "gate");
+    const spec = sweepSpec(dir, { sleepMs: 50 }, [0, 1, 2, 3, 4], { gate });
     const child = spawnScript(dir, "driver", [
       `import { runSweep } from ${JSON.stringify(pathToFileURL(join(ROOT, "training", "sweep.ts")).href)};`,
-      `import { BullMQExecutor, WorkerWatchdog } from ${JSON.stringify(pathToFileURL(join(ROOT, "training", "bullmq-executor.ts")).href)};`,
+      `import { BullMQExecutor } from ${JSON.stringify(pathToFileURL(join(ROOT, "training", "bullmq-executor.ts")).href)};`,
       `const executor = new BullMQExecutor(${JSON.stringify({ redis: redis!.url, queue, ...DRIVER_TIMING })});`,
       `await runSweep(${JSON.stringify(spec)}, { executor });`,
       `await executor.close();`,
     ]);
     children.push(child);
-    await until("the driver to record 3 results", () => {
+    await until("the driver to record the 5 DQN trials, and 2 PPO trials to start", () => {
       if (child.proc.exitCode !== null) assert.fail(`the driver exited before it could be killed: ${child.output()}`);
-      return resultIds(dir).length >= 3;
+      return resultIds(dir).length >= 5 && attemptsLogged(dir) >= 7;
     });
     child.proc.kill("SIGKILL");
     assert.equal(await child.exited, "SIGKILL");
     const before = ResultsStore.inDir(dir).load();
-    assert.ok(before.size >= 3 && before.size < 10, `killed with ${before.size} of 10 results`);
+    assert.equal(before.size, 5);
+    // the running trials finish while no driver watches; the next driver collects them
+    writeFileSync(gate, "");
 
     const driver = executor();
     const summary = await runSweep(spec, { executor: driver }).finally(() => driver.close());
@@ -204,18 +222,91 @@ describe("BullMQ sweeps across worker processes (real redis-server on loopback)"
   it("redis-server stopped and restarted mid-sweep: the sweep completes, nothing lost or duplicated", async () => {
     const dir = mkdtempSync(join(tmpdir(), "gridgym-bullmq-"));
     const workers = [await startWorker(dir, "a", 2), await startWorker(dir, "b", 2)];
-    const spec = sweepSpec(dir, { sleepMs: 300 }, [0, 1, 2, 3, 4, 5]);
+    // the PPO trials wait for the gate, so 4 of them are running (2 per worker) across the restart
+    const gate = join(dir, "gate");
+    const spec = sweepSpec(dir, { sleepMs: 50 }, [0, 1, 2, 3, 4, 5], { gate });
     const driver = executor();
     const sweep = runSweep(spec, { executor: driver }).finally(() => driver.close());
-    await until("3 results before the restart", () => resultIds(dir).length >= 3);
+    await until("6 results, and 4 trials running, before the restart", () => resultIds(dir).length >= 6 && attemptsLogged(dir) >= 10);
     await redis!.stop();
+    // Redis stays down for a moment: clients see connection errors and retry
     await new Promise((r) => setTimeout(r, 500));
     await redis!.start();
+    writeFileSync(gate, "");
     const summary = await sweep;
     assert.deepEqual([summary.done, summary.failed], [12, 0]);
     assert.equal(resultIds(dir).length, 12);
     assert.deepEqual(new Set(resultIds(dir)), new Set(expandSweep(spec).map((t) => trialId(t))));
     for (const w of workers) assert.doesNotMatch(w.output(), /recreating/, "a worker that reconnects by itself is not replaced");
+    for (const t of summary.trials) assert.equal(attemptsOf(dir, t.id), 1, `trial ${t.id} ran once`);
+  });
+
+  /** A Redis user of its own for a driver, which the test can forbid every command and allow again. */
+  async function redisUser(name: string) {
+    const admin = new Redis(redis!.url, { maxRetriesPerRequest: null });
+    await admin.call("ACL", "SETUSER", name, "on", ">secret", "~*", "&*", "+@all");
+    return {
+      url: `redis://${name}:secret@127.0.0.1:${redis!.port}`,
+      admin,
+      forbid: () => admin.call("ACL", "SETUSER", name, "-@all"),
+      allow: () => admin.call("ACL", "SETUSER", name, "+@all"),
+    };
+  }
+
+  it("the driver retries Redis errors in its poll loop and completes the sweep once Redis serves it again", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gridgym-bullmq-"));
+    await startWorker(dir, "a", 2);
+    const user = await redisUser("driver-transient");
+    const lines: string[] = [];
+    const driver = new BullMQExecutor({ redis: user.url, queue, ...DRIVER_TIMING, log: (line) => lines.push(line) });
+    const gate = join(dir, "gate");
+    const spec = sweepSpec(dir, { gate }, [0]);
+    let settled = false;
+    const sweep = runSweep(spec, { executor: driver }).finally(() => { settled = true; return driver.close(); });
+    try {
+      await until("both trials to start", () => attemptsLogged(dir) >= 2);
+      // every command of the driver now gets an error reply (NOPERM), as from a failing Redis
+      await user.forbid();
+      await until("the driver to retry 3 times", () => {
+        if (settled) assert.fail("the run settled while Redis failed");
+        return lines.length >= 3;
+      });
+      await user.allow();
+      writeFileSync(gate, "");
+      const summary = await sweep;
+      assert.deepEqual([summary.done, summary.failed], [2, 0]);
+      assert.deepEqual(new Set(resultIds(dir)), new Set(expandSweep(spec).map((t) => trialId(t))));
+      assert.match(lines[0]!, /^driver: redis error at redis:\/\/driver-transient@127\.0\.0\.1:\d+ \(retrying in \d+ ms\): NOPERM/);
+      assert.doesNotMatch(lines.join("\n"), /secret/, "no password in the log");
+    } finally {
+      writeFileSync(gate, "");
+      await user.allow();
+      user.admin.disconnect();
+    }
+  });
+
+  it("the driver gives up when Redis keeps failing, with a WorkerError naming Redis and its URL", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gridgym-bullmq-"));
+    const user = await redisUser("driver-failing");
+    const driver = new BullMQExecutor({ redis: user.url, queue, ...DRIVER_TIMING, redisRetryMs: 1000 });
+    const spec = parseTrialSpec({ envId: "CommunityBattery-v0", algo: "dqn", seed: 0, steps: 10 });
+    try {
+      // no worker: the trial waits in the queue while the driver polls it
+      const run = driver.run([{ spec, outDir: dir }], () => {}, () => {});
+      run.catch(() => {});
+      await until("the trial to be enqueued", async () => (await user.admin.exists(`bull:${queue}:${jobIdOf(trialId(spec))}`)) === 1);
+      await user.forbid();
+      await assert.rejects(run, (err: unknown) => {
+        assert.ok(err instanceof WorkerError);
+        assert.match(err.message, /^BullMQExecutor: Redis at redis:\/\/driver-failing@127\.0\.0\.1:\d+ kept failing for \d+\.\d s, giving up \(trials unfinished: 1; run the sweep again to resume\): NOPERM/);
+        assert.doesNotMatch(err.message, /secret/);
+        return true;
+      });
+    } finally {
+      await user.allow();
+      user.admin.disconnect();
+      await driver.close();
+    }
   });
 
   it("gives every trial a non-numeric job id, which BullMQ requires, even when the trial id is all digits", async () => {
