@@ -10,10 +10,13 @@
  * - `CommunityPlanningPolicy`: rolling-horizon planning with one of the three frameworks of
  *   baselines/: "central" (solveCentral, one LP), "decentral" (solveDecentral: household LPs,
  *   then the manager's battery LP) or "admm" (solveAdmm: slow at scale, re-plan daily). Every
- *   `replanEveryHours` (default 24) it plans the next `horizonHours` (default 24) from the env's
- *   current state (CommunityEnv.plannerState(): stored energies, EV sessions and flexible-load
- *   windows in progress, perfect foresight of the load, PV and spot prices) and then plays the plan
- *   open loop: battery, EV and flexible-load power per household, community battery power
+ *   `replanEveryHours` (default 1; 24 for ADMM) it plans the next `horizonHours` (default 24)
+ *   from the env's current state (CommunityEnv.plannerState(): stored energies, EV sessions and
+ *   flexible-load windows, which households declare, and the day-ahead spot prices) and a
+ *   forecast of each household's load and PV: `forecast: "seasonal-naive"` (default: this hour
+ *   as observed, later hours as the same hour a day earlier, or as this hour during the first
+ *   day) or `"perfect"` (the truth: a perfect-foresight upper bound, named `...-perfect`). It
+ *   plays the plan open loop until the next re-plan: battery, EV and flexible-load power per household, community battery power
  *   (community battery terminal condition: equal energy at the horizon's end). The plan uses
  *   the env's own asset models, so it is feasible when replayed. It plans the community battery
  *   too: give the env `communityBatteryAgent: true` (without it the env's battery rule runs
@@ -80,25 +83,35 @@ export class CommunityMyopicPolicy implements JointPolicy {
 
 export type CommunityFramework = "central" | "decentral" | "admm";
 
+export type CommunityForecast = "seasonal-naive" | "perfect";
+
 export interface CommunityPlanningOptions {
   framework?: CommunityFramework;
+  forecast?: CommunityForecast;
   horizonHours?: number;
   replanEveryHours?: number;
   admm?: AdmmConfigInput;
 }
 
 /** The planning LP input from hour t of the env's current state (see the file header). */
-export function planningInput(env: CommunityEnv, horizonHours: number): CommunityCentralInput {
+export function planningInput(env: CommunityEnv, horizonHours: number, forecast: CommunityForecast = "perfect"): CommunityCentralInput {
   const st = env.plannerState();
   const t = st.t;
   const to = Math.min(st.profiles.hours, t + horizonHours);
+  // seasonal naive: hour t as observed, t + k as t + k - 24 (observed), or as t in the first day
+  const seen = (series: Float64Array): Float64Array => {
+    if (forecast === "perfect") return series.subarray(t, to);
+    const out = new Float64Array(to - t);
+    for (let k = 0; k < out.length; k++) out[k] = k === 0 || t + k - 24 < 0 ? series[t]! : series[t + k - 24]!;
+    return out;
+  };
   const shiftEv = (s: EvSession): EvSession => ({ ...s, arrivalStep: s.arrivalStep - t, departureStep: s.departureStep - t });
   const shiftFlex = (w: FlexWindow): FlexWindow => ({ ...w, startStep: w.startStep - t, endStep: w.endStep - t });
   const cb = st.communityBattery;
   return {
     households: st.households.map((h, i) => ({
-      loadKw: st.profiles.loadKw[i]!.subarray(t, to),
-      pvKw: st.profiles.pvKw[i]!.subarray(t, to),
+      loadKw: seen(st.profiles.loadKw[i]!),
+      pvKw: seen(st.profiles.pvKw[i]!),
       battery: h.battery === null ? null : { params: h.battery.params, initialEnergyKwh: st.batteryEnergyKwh[i]! },
       ev: h.ev === null ? null : { params: h.ev.params, sessions: st.evSessions[i]!.map(shiftEv) },
       flex: st.flexWindows[i]!.map(shiftFlex),
@@ -113,6 +126,7 @@ export function planningInput(env: CommunityEnv, horizonHours: number): Communit
 export class CommunityPlanningPolicy implements JointPolicy {
   readonly name: string;
   readonly framework: CommunityFramework;
+  readonly forecast: CommunityForecast;
   readonly horizonHours: number;
   readonly replanEveryHours: number;
   #plan: { households: HouseholdSchedule[]; communityBattery: CommunityBatterySchedule | null } | null = null;
@@ -123,9 +137,10 @@ export class CommunityPlanningPolicy implements JointPolicy {
 
   constructor(readonly env: CommunityEnv, readonly solver: Solver, readonly opts: CommunityPlanningOptions = {}) {
     this.framework = opts.framework ?? "central";
+    this.forecast = opts.forecast ?? "seasonal-naive";
     this.horizonHours = opts.horizonHours ?? 24;
-    this.replanEveryHours = opts.replanEveryHours ?? 24;
-    this.name = this.framework === "central" ? "mpc" : `mpc-${this.framework}`;
+    this.replanEveryHours = opts.replanEveryHours ?? (this.framework === "admm" ? 24 : 1);
+    this.name = `${this.framework === "central" ? "mpc" : `mpc-${this.framework}`}${this.forecast === "perfect" ? "-perfect" : ""}`;
   }
 
   reset(): void {
@@ -134,7 +149,7 @@ export class CommunityPlanningPolicy implements JointPolicy {
 
   #replan(): void {
     const started = performance.now();
-    const input = planningInput(this.env, this.horizonHours);
+    const input = planningInput(this.env, this.horizonHours, this.forecast);
     const s = this.framework === "central" ? solveCentral(this.solver, input)
       : this.framework === "decentral" ? solveDecentral(this.solver, input)
         : solveAdmm(this.solver, input, this.opts.admm ?? {});

@@ -18,4 +18,4 @@ export { solveDecentral, type DecentralOptions, type DecentralResult } from "./c
 export { solveAdmm, admmConfigSchema, type AdmmConfig, type AdmmConfigInput, type AdmmIteration, type AdmmResult } from "./community-admm.js";
 export { HubFitAndForgetPolicy, HubLpPolicy, HubMyopicPolicy, hubSetPoints } from "./hub-policies.js";
 export { baseCaseDispatch, buildHubLp, solveHubDispatch, HUB_OBJECTIVES, type HubObjective } from "./hub-lp.js";
-export { CommunityMyopicPolicy, CommunityPlanningPolicy, CommunityGridMyopicPolicy, planningInput, type JointPolicy, type CommunityFramework, type CommunityPlanningOptions } from "./community-policies.js";
+export { CommunityMyopicPolicy, CommunityPlanningPolicy, CommunityGridMyopicPolicy, planningInput, type JointPolicy, type CommunityFramework, type CommunityForecast, type CommunityPlanningOptions } from "./community-policies.js";

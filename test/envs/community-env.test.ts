@@ -254,15 +254,20 @@ describe("Community-v0", () => {
     }
   });
 
-  it("centralised MPC costs no more than the myopic rule on a short episode", async () => {
+  it("centralised MPC, on seasonal-naive forecasts and on perfect foresight, costs less than the myopic rule over two days", async () => {
     const solver = await createSolver({ backend: "auto" });
-    const cfg: CommunityEnvConfigInput = { days: 1, startDay: 150, community: { households: 8, mix: RICH_MIX, communityBattery: SMALL_CB }, communityBatteryAgent: true };
+    const cfg: CommunityEnvConfigInput = { days: 2, startDay: 150, community: { households: 8, mix: RICH_MIX, communityBattery: SMALL_CB }, communityBatteryAgent: true };
     const myopicEnv = makeEnv(cfg);
     const myopic = runParallelEpisode(myopicEnv, new CommunityMyopicPolicy(myopicEnv), 1);
-    const mpcEnv = makeEnv(cfg);
-    const mpc = runParallelEpisode(mpcEnv, new CommunityPlanningPolicy(mpcEnv, solver), 1);
-    assert.equal(mpc.kpis.evUnmetKwh, 0);
-    assert.ok(mpc.kpis.totalCostEur <= myopic.kpis.totalCostEur + 1e-9, `mpc ${mpc.kpis.totalCostEur} vs myopic ${myopic.kpis.totalCostEur}`);
+    for (const forecast of ["seasonal-naive", "perfect"] as const) {
+      const mpcEnv = makeEnv(cfg);
+      const policy = new CommunityPlanningPolicy(mpcEnv, solver, { forecast });
+      assert.equal(policy.name, forecast === "perfect" ? "mpc-perfect" : "mpc");
+      const mpc = runParallelEpisode(mpcEnv, policy, 1);
+      assert.equal(policy.plans, 48, "re-plans every hour");
+      assert.equal(mpc.kpis.evUnmetKwh, 0);
+      assert.ok(mpc.kpis.totalCostEur < myopic.kpis.totalCostEur, `${forecast}: mpc ${mpc.kpis.totalCostEur} vs myopic ${myopic.kpis.totalCostEur}`);
+    }
   });
 
   it("gridgym evaluate runs the myopic baseline on CommunityBatteryGrid-v0", async () => {
