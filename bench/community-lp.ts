@@ -45,7 +45,7 @@ for (const n of [20, 50, 100]) {
   const buildMs = performance.now() - t0;
   const ms: Partial<Record<BackendName, number>> = {};
   const cost: Partial<Record<BackendName, number>> = {};
-  for (const backend of ["highs", "jsls"] as BackendName[]) {
+  for (const backend of ["highs", "jsls"] as const) {
     const times: number[] = [];
     let capped = false;
     const first = performance.now();

@@ -16,7 +16,7 @@ const PYMGRID_MS_PER_DECISION = 1.4;
 
 console.log(`MPC decision latency, CommunityBattery-v0 (28-day episodes, re-plan every hour), node ${process.version}`);
 for (const horizonHours of [24, 25]) {
-  for (const backend of ["jsls", "highs", "auto"] as BackendChoice[]) {
+  for (const backend of ["simplex", "jsls", "highs", "auto"] as BackendChoice[]) {
     const solver = await createSolver({ backend });
     const env = make("CommunityBattery-v0", { days: 28 });
     runEpisode(env, new MpcPolicy(solver, { horizonHours }), 0); // warm-up

@@ -5,10 +5,18 @@
  * (verify.ts): a backend's "optimal" status is never trusted on its own. Every other outcome
  * throws SolverError with reason infeasible, unbounded, timeout, verification or backend, and
  * a message naming the backend, the model size and the solver's status.
+ *
+ * Backends: "simplex" (ours, backends/simplex.ts: dense bounded-variable primal simplex for
+ * small models; it also proves optimality with a dual certificate before returning, and keeps
+ * the last optimal basis per model size for warm starts), "jsls" (javascript-lp-solver),
+ * "highs" (HiGHS in Wasm). Under `auto`, a simplex failure other than a timeout (numerical
+ * trouble, a failed certificate, and also infeasible/unbounded verdicts) is re-solved by HiGHS,
+ * whose verdict stands.
  */
 import { ConfigError, describeValue, SolverError } from "../core/errors.js";
 import { jslsTableauCells, solveWithJsls } from "./backends/jsls.js";
 import { loadHighs, solveWithHighs } from "./backends/highs.js";
+import { solveWithSimplex } from "./backends/simplex.js";
 import type { LpModel } from "./model.js";
 import { assertVerified } from "./verify.js";
 
@@ -16,7 +24,7 @@ export { LpModel } from "./model.js";
 export { assertVerified, DEFAULT_VERIFY_TOL, verifySolution } from "./verify.js";
 export type { Verification, ViolationReport } from "./verify.js";
 
-export type BackendName = "highs" | "jsls";
+export type BackendName = "highs" | "jsls" | "simplex";
 export type BackendChoice = BackendName | "auto";
 
 export interface LpSolution {
@@ -45,26 +53,44 @@ export interface Solver {
 export const DEFAULT_TIME_LIMIT_S = 10;
 
 /**
- * `auto` uses javascript-lp-solver while its dense tableau has at most this many cells
- * ((columns + 1) x (constraints + 1), see jslsTableauCells), HiGHS above.
- * Measured with bench/lp-solve.ts (community LP, arbitrage + equal-throughput, Node 20.20,
- * 2 cores, median of 15 warm solves, ms highs / jsls):
- *    4 h    651 cells: 0.49 / 0.19      12 h   5307 cells: 0.54 / 0.25
+ * `auto` picks, by model size: our simplex (backends/simplex.ts) up to AUTO_SIMPLEX_MAX_ROWS
+ * rows, then javascript-lp-solver while its dense tableau has at most
+ * AUTO_JSLS_MAX_TABLEAU_CELLS cells ((columns + 1) x (constraints + 1), see jslsTableauCells),
+ * HiGHS above.
+ * Measured with bench/lp-solve.ts, all three in the same run (community LP, arbitrage +
+ * equal-throughput, Node 20.20, 2 shared cores, median of 15 warm solves, simplex from the
+ * slack basis every time, solve + verification; ms simplex / jsls / highs):
+ *    1 h   3 rows: 0.03 / 0.07 / 0.43      12 h  25 rows: 0.13 / 0.45 / 0.74
+ *    4 h   9 rows: 0.12 / 0.23 / 0.67      16 h  33 rows: 0.13 / 0.44 / 0.58
+ *    8 h  17 rows: 0.10 / 0.24 / 0.65      24 h  49 rows: 0.32 / 0.87 / 0.74
+ *   32 h  65 rows: 0.87 / 1.35 / 0.93      48 h  97 rows: 1.91 / 3.27 / 1.14
+ *   72 h 145 rows: 4.5 / 14 / 2.3         168 h 337 rows: 44 / (266) / 4.2
+ * The simplex costs O(m^2) per iteration on a dense B^-1 and needs ~1.1 m iterations from the
+ * slack basis, so it loses to HiGHS's ~0.4 ms fixed cost between 65 and 97 rows; the cut is
+ * at 80. A warm start (the same model size solved again, as in rolling-horizon MPC) needs far
+ * fewer iterations (~17 per 24-hour MPC decision), so the cut errs low for MPC. jsls is now
+ * slower than the simplex wherever the simplex is chosen; it keeps the models of more than
+ * 80 rows whose tableau is small (few columns), where it beat HiGHS before:
+ *    4 h    651 cells: 0.49 / 0.19 (highs / jsls)   12 h   5307 cells: 0.54 / 0.25
  *   16 h   9315 cells: 0.52 / 0.41      20 h  14443 cells: 0.64 / 0.90
  *   24 h  20691 cells: 0.69 / 0.84      48 h  81699 cells: 1.21 / 3.74
  *   72 h 183027 cells: 1.75 / 14        168 h (0.9M cells): 3.9 / 121
  * HiGHS pays ~0.3-0.5 ms per call (copy into Wasm, presolve) however small the model; the
- * dense tableau catches up between 9k and 14k cells (runs vary: 20 h went to jsls once) and
- * grows much faster beyond. Cold, jsls is ~10x slower until the JIT settles, so err low.
+ * dense tableau catches up between 9k and 14k cells and grows much faster beyond. Cold, jsls
+ * is ~10x slower until the JIT settles, so err low.
  */
 export const AUTO_JSLS_MAX_TABLEAU_CELLS = 12000;
 
-/** The `auto` rule: javascript-lp-solver for small models, HiGHS for the rest. */
+/** `auto` uses the simplex backend up to this many rows (table above AUTO_JSLS_MAX_TABLEAU_CELLS). */
+export const AUTO_SIMPLEX_MAX_ROWS = 80;
+
+/** The `auto` rule: our simplex for small models, then javascript-lp-solver, HiGHS for the rest. */
 export function chooseBackend(model: LpModel): BackendName {
+  if (model.numRows <= AUTO_SIMPLEX_MAX_ROWS) return "simplex";
   return jslsTableauCells(model) <= AUTO_JSLS_MAX_TABLEAU_CELLS ? "jsls" : "highs";
 }
 
-const BACKENDS: readonly BackendChoice[] = ["auto", "highs", "jsls"];
+const BACKENDS: readonly BackendChoice[] = ["auto", "highs", "jsls", "simplex"];
 
 /**
  * A solver for one backend choice. HiGHS is loaded (once per thread) when the choice may use
@@ -75,7 +101,7 @@ export async function createSolver(opts: { backend?: BackendChoice } = {}): Prom
   if (!BACKENDS.includes(choice)) {
     throw new ConfigError("solver options", [{ path: "backend", expected: `one of ${BACKENDS.map((b) => `"${b}"`).join(", ")}`, received: describeValue(choice) }]);
   }
-  const highs = choice === "jsls" ? null : await loadHighs();
+  const highs = choice === "jsls" || choice === "simplex" ? null : await loadHighs();
 
   const pick = (model: LpModel): BackendName => (choice === "auto" ? chooseBackend(model) : choice);
 
@@ -84,10 +110,22 @@ export async function createSolver(opts: { backend?: BackendChoice } = {}): Prom
     if (typeof timeLimitS !== "number" || !(timeLimitS > 0) || !Number.isFinite(timeLimitS)) {
       throw new ConfigError("solve options", [{ path: "timeLimitS", expected: "a finite number > 0", received: describeValue(timeLimitS) }]);
     }
-    const backend = pick(model);
+    let backend = pick(model);
     const t0 = performance.now();
     let x: Float64Array;
-    if (backend === "highs") {
+    if (backend === "simplex") {
+      try {
+        x = solveWithSimplex(model, { timeLimitS });
+      } catch (err) {
+        // Under `auto`, any simplex failure but a timeout (numerical trouble, a failed optimality
+        // certificate, and also infeasible/unbounded, which HiGHS then confirms) goes to HiGHS.
+        if (choice !== "auto" || highs === null || !(err instanceof SolverError) || err.reason === "timeout") throw err;
+        backend = "highs";
+        const left = timeLimitS - (performance.now() - t0) / 1000;
+        if (!(left > 0)) throw new SolverError("timeout", `simplex: model (${model.describeSize()}) expected a solve within ${timeLimitS} s (${err.message})`);
+        x = solveWithHighs(highs, model, left);
+      }
+    } else if (backend === "highs") {
       if (highs === null) throw new SolverError("backend", "highs: runtime expected to be loaded, got none");
       x = solveWithHighs(highs, model, timeLimitS);
     } else {

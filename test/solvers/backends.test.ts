@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { ConfigError, SolverError } from "../../src/core/errors.js";
 import { Rng } from "../../src/core/rng.js";
 import {
-  AUTO_JSLS_MAX_TABLEAU_CELLS, chooseBackend, createSolver, LpModel, verifySolution, type BackendName, type Solver,
+  AUTO_JSLS_MAX_TABLEAU_CELLS, AUTO_SIMPLEX_MAX_ROWS, chooseBackend, createSolver, LpModel, verifySolution, type BackendName, type Solver,
 } from "../../src/solvers/index.js";
 import { loadHighs, solveWithHighs } from "../../src/solvers/backends/highs.js";
 import { jslsTableauCells } from "../../src/solvers/backends/jsls.js";
@@ -72,7 +72,7 @@ function solverError(fn: () => unknown): SolverError {
 }
 
 describe("LP backends", () => {
-  let solvers: Record<BackendName, Solver>;
+  let solvers: Record<Exclude<BackendName, "simplex">, Solver>;
   before(async () => {
     solvers = { highs: await createSolver({ backend: "highs" }), jsls: await createSolver({ backend: "jsls" }) };
   });
@@ -175,23 +175,32 @@ describe("LP backends", () => {
     assert.deepEqual([...solveWithHighs(highs, m, 1)], [1]);
   });
 
-  it("auto sends small models to jsls and larger ones to HiGHS, by dense tableau size", async () => {
+  it("auto sends small models to the simplex, then jsls by dense tableau size, HiGHS beyond", async () => {
+    // Changed with the simplex backend: models of <= AUTO_SIMPLEX_MAX_ROWS rows now go to the
+    // simplex (they went to jsls); jsls keeps larger models with a small tableau.
     const auto = await createSolver();
     assert.equal(auto.choice, "auto");
     const small = new LpModel();
     small.addVar("a", 0, 1, -1);
     small.addRow("r", [0], [1], 0, 0.5);
-    assert.equal(chooseBackend(small), "jsls");
+    assert.equal(chooseBackend(small), "simplex");
     const sol = auto.solve(small);
-    assert.deepEqual([sol.backend, sol.objective], ["jsls", -0.5]);
+    assert.deepEqual([sol.backend, sol.objective], ["simplex", -0.5]);
+    const narrow = new LpModel();
+    narrow.addVar("a", 0, 1, -1);
+    for (let i = 0; i <= AUTO_SIMPLEX_MAX_ROWS; i++) narrow.addRow(`r${i}`, [0], [1], -Infinity, 0.5 + i);
+    assert.ok(jslsTableauCells(narrow) <= AUTO_JSLS_MAX_TABLEAU_CELLS);
+    assert.equal(chooseBackend(narrow), "jsls");
+    assert.deepEqual([auto.solve(narrow).backend, auto.solve(narrow).objective], ["jsls", -0.5]);
     const big = new LpModel();
-    const n = Math.ceil(Math.sqrt(AUTO_JSLS_MAX_TABLEAU_CELLS)) + 1;
+    const n = Math.max(Math.ceil(Math.sqrt(AUTO_JSLS_MAX_TABLEAU_CELLS)), AUTO_SIMPLEX_MAX_ROWS) + 1;
     for (let j = 0; j < n; j++) big.addVar(`x${j}`, 0, 1, -1);
     for (let i = 0; i < n; i++) big.addRow(`r${i}`, [i], [1], -Infinity, 0.5);
     assert.ok(jslsTableauCells(big) > AUTO_JSLS_MAX_TABLEAU_CELLS);
     assert.equal(auto.pick(big), "highs");
     assert.equal(auto.solve(big).objective, -0.5 * n);
     assert.equal((await createSolver({ backend: "jsls" })).pick(big), "jsls", "an explicit choice is never overridden");
+    assert.equal((await createSolver({ backend: "simplex" })).pick(big), "simplex", "an explicit choice is never overridden");
   });
 
   it("refuses an unknown backend and a bad time limit, naming the field", async () => {

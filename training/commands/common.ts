@@ -38,9 +38,9 @@ export function writeFile(path: string, text: string): void {
 }
 
 /** Checks a --solver option. */
-export function solverOption(value: string): "auto" | "highs" | "jsls" {
-  if (value !== "auto" && value !== "highs" && value !== "jsls") {
-    throw new ConfigError("--solver", [{ path: "solver", expected: "auto, highs or jsls", received: JSON.stringify(value) }]);
+export function solverOption(value: string): "auto" | "highs" | "jsls" | "simplex" {
+  if (value !== "auto" && value !== "highs" && value !== "jsls" && value !== "simplex") {
+    throw new ConfigError("--solver", [{ path: "solver", expected: "auto, highs, jsls or simplex", received: JSON.stringify(value) }]);
   }
   return value;
 }

@@ -1,0 +1,760 @@
+/**
+ * LP backend of our own for small models: a dense bounded-variable primal simplex over typed
+ * arrays, with an optimality certificate checked before any point is returned.
+ *
+ * Standard form. Every row i gets a slack s_i = a_i'x with rowLower_i <= s_i <= rowUpper_i, so
+ * the constraints are [A | -I] (x, s) = 0 and every variable (structural or slack) has only
+ * bounds. Column k < n is structural column k; column n + i is the slack of row i.
+ *
+ * Algorithm.
+ * - Basis inverse: B^-1 kept explicitly as a dense m x m Float64Array, updated by a rank-one
+ *   (product-form, Gauss-Jordan) pivot in O(m^2) per basis change and recomputed from scratch
+ *   (Gauss-Jordan with partial pivoting, O(m^3)) every REFACTOR_EVERY basis changes, before the
+ *   final certificate when it fails once, and on a warm start. Basic values are recomputed from
+ *   the nonbasic ones at every refactorisation, which removes drift.
+ * - Start: the previous optimal basis of a model of the same size when one is cached and its
+ *   B is nonsingular (rolling-horizon MPC re-solves the same structure with new data), else the
+ *   slack basis (B = -I) followed by a crash that pivots every free column into the basis.
+ *   Nonbasic columns sit at a finite bound (lower first), free ones at 0.
+ * - Phase 1 minimises the sum of bound violations of the basic variables (composite method, no
+ *   artificials): costs -1 / +1 on basics below / above their bounds, recomputed every
+ *   iteration. Its ratio test stops an infeasible basic at the bound it violates (never
+ *   beyond), so each step is a descent step of the piecewise-linear phase 1 objective. Phase 2
+ *   starts once every basic is within FEAS_TOL.
+ * - Pricing: Dantzig (largest |d_j| among columns that may move: at lower with d_j < 0, at
+ *   upper with d_j > 0, free nonbasic with d_j != 0; fixed columns never enter). Duals y and
+ *   reduced costs d = c - [A | -I]'y are recomputed from B^-1 each iteration (O(m^2 + nnz)), so
+ *   they do not drift.
+ * - Ratio test: Harris two-pass with FEAS_TOL (largest |alpha| among the rows whose exact ratio
+ *   is within the relaxed minimum), bound flips of the entering column when its range is the
+ *   shortest step. After DEGENERATE_RUN consecutive degenerate steps, Bland's rule (smallest
+ *   index enters, smallest index leaves among exact ties, textbook ratio test) until a step
+ *   makes progress: anti-cycling.
+ * - Outcomes: phase 1 optimal with a violation left -> SolverError "infeasible"; phase 2 ratio
+ *   test without a limit -> "unbounded"; MAX_ITERATIONS or the time limit -> "timeout";
+ *   a singular basis or a failed certificate after a fresh refactorisation -> "verification"
+ *   or "backend" (createSolver's `auto` then falls back to HiGHS).
+ *
+ * Certificate (certifyOptimality). A verifier of x alone cannot tell "feasible" from
+ * "optimal", so at the final basis the row duals y are turned into reduced costs
+ * d = c - A'y over the MODEL (not the solver's internal state), and:
+ *   dual feasibility: d_j > tol needs a finite lower bound, d_j < -tol a finite upper bound; the
+ *     same for rows with y_i (y_i > tol: rowLower finite, y_i < -tol: rowUpper finite);
+ *   complementary slackness, measured as the duality gap c'x - D(y), where D(y) is the dual
+ *     objective (each d_j / y_i times the bound its sign points to); gap = sum d_j (x_j - bound_j)
+ *     + sum y_i (a_i'x - bound_i) must be <= GAP_TOL relative to max(1, sum |c_j x_j|).
+ * With x primal feasible (verify.ts checks that independently), the two together prove x is
+ * optimal to within the gap. A point whose certificate fails is never returned.
+ *
+ * Tolerances: FEAS_TOL 1e-9 (absolute, times 1 + |bound|) for primal bounds in the ratio test
+ * and phase detection; DUAL_TOL 1e-9 (times max(1, max |c|)) for pricing; PIVOT_TOL 1e-9 for
+ * pivot elements; certificate: dual tolerance 1e-9 x max(1, |c|max, |y|max), GAP_TOL 1e-9.
+ *
+ * Memory: one workspace per model size (columns, rows), preallocated on first use and reused by
+ * later solves of the same size (at most WORKSPACES kept); no allocation inside the iteration
+ * loop. Intended for up to a few hundred rows: memory is 2 m^2 doubles, time per iteration
+ * O(m^2 + nnz).
+ */
+import { SolverError } from "../../core/errors.js";
+import type { LpModel } from "../model.js";
+
+const FEAS_TOL = 1e-9;
+const DUAL_TOL = 1e-9;
+const PIVOT_TOL = 1e-9;
+const SINGULAR_TOL = 1e-11;
+const GAP_TOL = 1e-9;
+const REFACTOR_EVERY = 100;
+const DEGENERATE_RUN = 30;
+export const SIMPLEX_MAX_ITERATIONS = 50000;
+/** Rows beyond which the dense B^-1 (m^2 doubles, twice) is refused. */
+export const SIMPLEX_MAX_ROWS = 3000;
+const WORKSPACES = 8;
+
+const BASIC = 0;
+const AT_LOWER = 1;
+const AT_UPPER = 2;
+const AT_ZERO = 3; // nonbasic free column
+
+export interface SimplexOptions {
+  timeLimitS: number;
+  /** Basis changes and bound flips allowed; default SIMPLEX_MAX_ITERATIONS. */
+  maxIterations?: number;
+  /** Start from the cached optimal basis of the last model of this size; default true. */
+  warmStart?: boolean;
+}
+
+/** Counters of the last solveWithSimplex call on this thread (for benchmarks and tests). */
+export const simplexStats = { iterations: 0, phase1Iterations: 0, refactors: 0, warmStarted: false };
+
+export interface OptimalityCertificate {
+  ok: boolean;
+  /** c'x - D(y): >= 0 up to rounding, 0 at an optimum. */
+  gap: number;
+  /** gap / max(1, sum |c_j x_j|). */
+  relativeGap: number;
+  /** Reduced costs d = c - A'y at x. */
+  reducedCosts: Float64Array;
+  /** Why it failed, naming the column or row; null when ok. */
+  failure: string | null;
+}
+
+/**
+ * Checks that (x, y) prove optimality of x for `model` (see the file header): dual feasibility
+ * of y and a duality gap within GAP_TOL. Does not check primal feasibility of x (verify.ts does).
+ */
+export function certifyOptimality(model: LpModel, x: ArrayLike<number>, y: ArrayLike<number>, gapTol = GAP_TOL): OptimalityCertificate {
+  const n = model.numVars;
+  const m = model.numRows;
+  const c = model.colCost;
+  const lb = model.colLower;
+  const ub = model.colUpper;
+  const rl = model.rowLower;
+  const ru = model.rowUpper;
+  const starts = model.rowStarts;
+  const idx = model.rowIndices;
+  const val = model.rowValues;
+  const d = new Float64Array(n);
+  let scale = 1;
+  let objScale = 1;
+  for (let j = 0; j < n; j++) {
+    d[j] = c[j]!;
+    scale = Math.max(scale, Math.abs(c[j]!));
+    objScale += Math.abs(c[j]! * x[j]!);
+  }
+  for (let i = 0; i < m; i++) {
+    const yi = y[i]!;
+    scale = Math.max(scale, Math.abs(yi));
+    if (yi === 0) continue;
+    for (let k = starts[i]!; k < starts[i + 1]!; k++) d[idx[k]!] -= yi * val[k]!;
+  }
+  const tol = DUAL_TOL * scale;
+  let gap = 0;
+  let failure: string | null = null;
+  for (let j = 0; j < n && failure === null; j++) {
+    const dj = d[j]!;
+    if (!Number.isFinite(dj)) failure = `column ${model.colName(j)}: reduced cost ${dj}`;
+    else if (dj > tol) {
+      if (lb[j] === -Infinity) failure = `column ${model.colName(j)}: reduced cost ${dj} > 0 but no lower bound (dual infeasible)`;
+      else gap += dj * (x[j]! - lb[j]!);
+    } else if (dj < -tol) {
+      if (ub[j] === Infinity) failure = `column ${model.colName(j)}: reduced cost ${dj} < 0 but no upper bound (dual infeasible)`;
+      else gap += dj * (x[j]! - ub[j]!);
+    }
+  }
+  for (let i = 0; i < m && failure === null; i++) {
+    const yi = y[i]!;
+    if (!Number.isFinite(yi)) { failure = `row ${model.rowName(i)}: dual ${yi}`; break; }
+    if (Math.abs(yi) <= tol) continue;
+    let act = 0;
+    for (let k = starts[i]!; k < starts[i + 1]!; k++) act += val[k]! * x[idx[k]!]!;
+    if (yi > 0) {
+      if (rl[i] === -Infinity) failure = `row ${model.rowName(i)}: dual ${yi} > 0 but no lower bound (dual infeasible)`;
+      else gap += yi * (act - rl[i]!);
+    } else {
+      if (ru[i] === Infinity) failure = `row ${model.rowName(i)}: dual ${yi} < 0 but no upper bound (dual infeasible)`;
+      else gap += yi * (act - ru[i]!);
+    }
+  }
+  const relativeGap = Math.abs(gap) / objScale;
+  if (failure === null && !(relativeGap <= gapTol)) {
+    failure = `duality gap ${gap.toExponential(3)} (relative ${relativeGap.toExponential(2)} > ${gapTol}): complementary slackness fails`;
+  }
+  return { ok: failure === null, gap, relativeGap, reducedCosts: d, failure };
+}
+
+/** Preallocated arrays for one model size. */
+class Workspace {
+  readonly n: number;
+  readonly m: number;
+  readonly N: number;
+  lo: Float64Array;
+  up: Float64Array;
+  cost: Float64Array;
+  x: Float64Array;
+  d: Float64Array;
+  stat: Int8Array;
+  head: Int32Array;
+  binv: Float64Array;
+  work: Float64Array;
+  cB: Float64Array;
+  y: Float64Array;
+  alpha: Float64Array;
+  colStart: Int32Array;
+  colRow: Int32Array;
+  colVal: Float64Array;
+  fill: Int32Array;
+  /** The last optimal basis (head and statuses), for warm starts. */
+  savedHead: Int32Array;
+  savedStat: Int8Array;
+  hasSaved = false;
+  /** The matrix of the model the saved basis belongs to: when the next model has the same A, B^-1 is reused as is. */
+  savedStarts: Int32Array;
+  savedIdx: Int32Array;
+  savedVal: Float64Array;
+  savedNnz = -1;
+  /** Basis changes since B^-1 was last computed from scratch (carried across warm solves). */
+  sinceRefactor = 0;
+
+  constructor(n: number, m: number) {
+    this.n = n;
+    this.m = m;
+    const N = n + m;
+    this.N = N;
+    this.lo = new Float64Array(N);
+    this.up = new Float64Array(N);
+    this.cost = new Float64Array(N);
+    this.x = new Float64Array(N);
+    this.d = new Float64Array(N);
+    this.stat = new Int8Array(N);
+    this.head = new Int32Array(m);
+    this.binv = new Float64Array(m * m);
+    this.work = new Float64Array(m * m);
+    this.cB = new Float64Array(m);
+    this.y = new Float64Array(m);
+    this.alpha = new Float64Array(m);
+    this.colStart = new Int32Array(n + 1);
+    this.colRow = new Int32Array(16);
+    this.colVal = new Float64Array(16);
+    this.fill = new Int32Array(n);
+    this.savedHead = new Int32Array(m);
+    this.savedStat = new Int8Array(N);
+    this.savedStarts = new Int32Array(m + 1);
+    this.savedIdx = new Int32Array(16);
+    this.savedVal = new Float64Array(16);
+  }
+}
+
+const workspaces = new Map<string, Workspace>();
+
+function workspaceFor(n: number, m: number): Workspace {
+  const key = `${n}x${m}`;
+  let ws = workspaces.get(key);
+  if (ws === undefined) {
+    if (workspaces.size >= WORKSPACES) workspaces.delete(workspaces.keys().next().value!);
+    ws = new Workspace(n, m);
+    workspaces.set(key, ws);
+  }
+  return ws;
+}
+
+/** Loads bounds, costs and the column-wise copy of A into the workspace. */
+function load(ws: Workspace, model: LpModel): void {
+  const { n, m } = ws;
+  ws.lo.set(model.colLower);
+  ws.up.set(model.colUpper);
+  ws.cost.set(model.colCost);
+  ws.lo.set(model.rowLower, n);
+  ws.up.set(model.rowUpper, n);
+  ws.cost.fill(0, n);
+  const nnz = model.numNonzeros;
+  if (ws.colRow.length < nnz) {
+    ws.colRow = new Int32Array(nnz * 2);
+    ws.colVal = new Float64Array(nnz * 2);
+  }
+  const starts = model.rowStarts;
+  const idx = model.rowIndices;
+  const val = model.rowValues;
+  const cs = ws.colStart;
+  cs.fill(0);
+  for (let k = 0; k < nnz; k++) cs[idx[k]! + 1]++;
+  for (let j = 0; j < n; j++) cs[j + 1] += cs[j]!;
+  const fill = ws.fill;
+  fill.set(cs.subarray(0, n));
+  const colRow = ws.colRow;
+  const colVal = ws.colVal;
+  for (let i = 0; i < m; i++) {
+    for (let k = starts[i]!; k < starts[i + 1]!; k++) {
+      const p = fill[idx[k]!]++;
+      colRow[p] = i;
+      colVal[p] = val[k]!;
+    }
+  }
+}
+
+/** Places nonbasic column j at the bound its status names (adjusted to the bounds that exist). */
+function placeNonbasic(ws: Workspace, j: number, preferred: number): void {
+  const lo = ws.lo[j]!;
+  const up = ws.up[j]!;
+  let s = preferred;
+  if (s === AT_UPPER && up === Infinity) s = AT_LOWER;
+  if (s === AT_LOWER && lo === -Infinity) s = AT_UPPER;
+  if (s === AT_UPPER && up === Infinity) s = AT_ZERO;
+  if (s === AT_ZERO && lo > -Infinity) s = AT_LOWER;
+  if (s === AT_ZERO && up < Infinity) s = AT_UPPER;
+  ws.stat[j] = s;
+  ws.x[j] = s === AT_LOWER ? lo : s === AT_UPPER ? up : 0;
+}
+
+/** alpha = B^-1 a_j for column j of [A | -I]. */
+function ftran(ws: Workspace, j: number): void {
+  const { n, m, binv, alpha } = ws;
+  alpha.fill(0);
+  if (j >= n) {
+    const i = j - n;
+    for (let r = 0; r < m; r++) alpha[r] = -binv[r * m + i]!;
+    return;
+  }
+  const colRow = ws.colRow;
+  const colVal = ws.colVal;
+  for (let k = ws.colStart[j]!; k < ws.colStart[j + 1]!; k++) {
+    const i = colRow[k]!;
+    const v = colVal[k]!;
+    for (let r = 0; r < m; r++) alpha[r] += binv[r * m + i]! * v;
+  }
+}
+
+/** Recomputes the basic values from the nonbasic ones: x_B = -B^-1 (sum_nonbasic a_j x_j). */
+function computeBasics(ws: Workspace): void {
+  const { n, m, N, x, stat, binv, head } = ws;
+  const rhs = ws.y; // scratch: w = sum over nonbasic a_j x_j (length m)
+  rhs.fill(0);
+  const colRow = ws.colRow;
+  const colVal = ws.colVal;
+  for (let j = 0; j < n; j++) {
+    if (stat[j] === BASIC) continue;
+    const xj = x[j]!;
+    if (xj === 0) continue;
+    for (let k = ws.colStart[j]!; k < ws.colStart[j + 1]!; k++) rhs[colRow[k]!] += colVal[k]! * xj;
+  }
+  for (let j = n; j < N; j++) if (stat[j] !== BASIC) rhs[j - n] -= x[j]!;
+  for (let r = 0; r < m; r++) {
+    let s = 0;
+    const off = r * m;
+    for (let i = 0; i < m; i++) s += binv[off + i]! * rhs[i]!;
+    x[head[r]!] = -s;
+  }
+}
+
+/** B^-1 from scratch by Gauss-Jordan with partial pivoting; false when B is singular. */
+function refactor(ws: Workspace): boolean {
+  const { n, m, head, binv, work } = ws;
+  work.fill(0);
+  // work[i * m + r] = B[i][r] = entry of basic column head[r] in row i
+  for (let r = 0; r < m; r++) {
+    const j = head[r]!;
+    if (j >= n) work[(j - n) * m + r] = -1;
+    else for (let k = ws.colStart[j]!; k < ws.colStart[j + 1]!; k++) work[ws.colRow[k]! * m + r] = ws.colVal[k]!;
+  }
+  binv.fill(0);
+  for (let i = 0; i < m; i++) binv[i * m + i] = 1;
+  // Row-reduce [B | I] to [I | B^-1]: rows of the result are indexed by basis position r.
+  for (let c = 0; c < m; c++) {
+    let p = -1;
+    let best = SINGULAR_TOL;
+    for (let i = c; i < m; i++) {
+      const a = Math.abs(work[i * m + c]!);
+      if (a > best) { best = a; p = i; }
+    }
+    if (p < 0) return false;
+    if (p !== c) {
+      for (let k = 0; k < m; k++) {
+        let t = work[p * m + k]!; work[p * m + k] = work[c * m + k]!; work[c * m + k] = t;
+        t = binv[p * m + k]!; binv[p * m + k] = binv[c * m + k]!; binv[c * m + k] = t;
+      }
+    }
+    const inv = 1 / work[c * m + c]!;
+    for (let k = 0; k < m; k++) { work[c * m + k] *= inv; binv[c * m + k] *= inv; }
+    for (let i = 0; i < m; i++) {
+      if (i === c) continue;
+      const f = work[i * m + c]!;
+      if (f === 0) continue;
+      for (let k = c; k < m; k++) work[i * m + k] -= f * work[c * m + k]!;
+      for (let k = 0; k < m; k++) binv[i * m + k] -= f * binv[c * m + k]!;
+    }
+  }
+  return true;
+}
+
+/** Basis change at position p with pivot alpha[p]: the product-form update of B^-1. */
+function pivot(ws: Workspace, p: number): void {
+  const { m, binv, alpha } = ws;
+  const inv = 1 / alpha[p]!;
+  const pOff = p * m;
+  for (let k = 0; k < m; k++) binv[pOff + k] *= inv;
+  for (let r = 0; r < m; r++) {
+    if (r === p) continue;
+    const f = alpha[r]!;
+    if (f === 0) continue;
+    const off = r * m;
+    for (let k = 0; k < m; k++) binv[off + k] -= f * binv[pOff + k]!;
+  }
+}
+
+/** Duals y = B^-T cB and reduced costs d = c - [A | -I]'y (nonbasic entries; basic ones are ~0). */
+function computeDuals(ws: Workspace, phase1: boolean): void {
+  const { n, m, N, binv, cB, y, d, cost } = ws;
+  y.fill(0);
+  for (let r = 0; r < m; r++) {
+    const cr = cB[r]!;
+    if (cr === 0) continue;
+    const off = r * m;
+    for (let i = 0; i < m; i++) y[i] += cr * binv[off + i]!;
+  }
+  const colRow = ws.colRow;
+  const colVal = ws.colVal;
+  const cs = ws.colStart;
+  for (let j = 0; j < n; j++) {
+    let s = phase1 ? 0 : cost[j]!;
+    for (let k = cs[j]!; k < cs[j + 1]!; k++) s -= colVal[k]! * y[colRow[k]!]!;
+    d[j] = s;
+  }
+  for (let j = n; j < N; j++) d[j] = y[j - n]!; // c = 0, column -e_i
+}
+
+function feasTol(b: number): number {
+  return FEAS_TOL * (1 + Math.abs(b));
+}
+
+/** Sets cB to the phase 1 costs; returns the number of infeasible basics. */
+function phase1Costs(ws: Workspace): number {
+  const { m, head, x, lo, up, cB } = ws;
+  let count = 0;
+  for (let r = 0; r < m; r++) {
+    const j = head[r]!;
+    const v = x[j]!;
+    if (v < lo[j]! - feasTol(lo[j]!)) { cB[r] = -1; count++; }
+    else if (v > up[j]! + feasTol(up[j]!)) { cB[r] = 1; count++; }
+    else cB[r] = 0;
+  }
+  return count;
+}
+
+/** Sets up the slack basis with free columns crashed into it. */
+function coldStart(ws: Workspace): void {
+  const { n, m, head, binv, stat } = ws;
+  for (let j = 0; j < n; j++) placeNonbasic(ws, j, AT_LOWER);
+  binv.fill(0);
+  for (let i = 0; i < m; i++) {
+    head[i] = n + i;
+    stat[n + i] = BASIC;
+    binv[i * m + i] = -1;
+  }
+  // Crash: free structural columns into the basis, each replacing the slack with the largest
+  // |alpha| (fixed slacks first: equality rows need a structural basic anyway).
+  for (let j = 0; j < n; j++) {
+    if (ws.lo[j] !== -Infinity || ws.up[j] !== Infinity) continue;
+    ftran(ws, j);
+    let p = -1;
+    let best = 1e-7;
+    for (let pass = 0; pass < 2 && p < 0; pass++) {
+      for (let r = 0; r < m; r++) {
+        const h = head[r]!;
+        if (h < n || (pass === 0 && ws.lo[h] !== ws.up[h])) continue;
+        const a = Math.abs(ws.alpha[r]!);
+        if (a > best) { best = a; p = r; }
+      }
+    }
+    if (p < 0) continue;
+    const leaving = head[p]!;
+    pivot(ws, p);
+    head[p] = j;
+    stat[j] = BASIC;
+    placeNonbasic(ws, leaving, AT_LOWER);
+  }
+  computeBasics(ws);
+}
+
+/** Whether `model` has the matrix of the saved basis (then B^-1 of that basis is still valid). */
+function sameMatrix(ws: Workspace, model: LpModel): boolean {
+  const nnz = model.numNonzeros;
+  if (nnz !== ws.savedNnz) return false;
+  const starts = model.rowStarts;
+  const idx = model.rowIndices;
+  const val = model.rowValues;
+  const s0 = ws.savedStarts;
+  const i0 = ws.savedIdx;
+  const v0 = ws.savedVal;
+  for (let i = 0; i <= ws.m; i++) if (starts[i] !== s0[i]) return false;
+  for (let k = 0; k < nnz; k++) if (idx[k] !== i0[k] || val[k] !== v0[k]) return false;
+  return true;
+}
+
+function saveBasis(ws: Workspace, model: LpModel): void {
+  ws.savedHead.set(ws.head);
+  ws.savedStat.set(ws.stat);
+  const nnz = model.numNonzeros;
+  if (ws.savedIdx.length < nnz) {
+    ws.savedIdx = new Int32Array(nnz * 2);
+    ws.savedVal = new Float64Array(nnz * 2);
+  }
+  ws.savedStarts.set(model.rowStarts);
+  ws.savedIdx.set(model.rowIndices);
+  ws.savedVal.set(model.rowValues);
+  ws.savedNnz = nnz;
+  ws.hasSaved = true;
+}
+
+/**
+ * Tries the saved basis: B^-1 is kept when the matrix is unchanged (head and binv still hold
+ * the last optimal basis), else recomputed; false (workspace left for a cold start) when singular.
+ */
+function warmStart(ws: Workspace, model: LpModel): boolean {
+  const { N, m, head, stat } = ws;
+  const keep = sameMatrix(ws, model);
+  head.set(ws.savedHead);
+  for (let j = 0; j < N; j++) stat[j] = AT_LOWER;
+  for (let r = 0; r < m; r++) stat[head[r]!] = BASIC;
+  if (!keep) {
+    if (!refactor(ws)) return false;
+    ws.sinceRefactor = 0;
+    simplexStats.refactors++;
+  }
+  for (let j = 0; j < N; j++) if (stat[j] !== BASIC) placeNonbasic(ws, j, ws.savedStat[j]!);
+  computeBasics(ws);
+  return true;
+}
+
+function size(model: LpModel): string {
+  return model.describeSize();
+}
+
+/**
+ * Solves `model` and returns x, certified optimal (see the file header), or throws SolverError
+ * (infeasible, unbounded, timeout, verification, backend).
+ */
+export function solveWithSimplex(model: LpModel, opts: SimplexOptions): Float64Array {
+  const t0 = performance.now();
+  const timeLimitMs = opts.timeLimitS * 1000;
+  const maxIterations = opts.maxIterations ?? SIMPLEX_MAX_ITERATIONS;
+  const n = model.numVars;
+  const m = model.numRows;
+  if (m > SIMPLEX_MAX_ROWS) {
+    throw new SolverError("backend", `simplex: model (${size(model)}) expected <= ${SIMPLEX_MAX_ROWS} rows for a dense basis inverse, got ${m}; use the highs backend`);
+  }
+  const ws = workspaceFor(n, m);
+  load(ws, model);
+  simplexStats.iterations = 0;
+  simplexStats.phase1Iterations = 0;
+  simplexStats.refactors = 0;
+  simplexStats.warmStarted = false;
+
+  if (opts.warmStart !== false && ws.hasSaved && warmStart(ws, model)) {
+    simplexStats.warmStarted = true;
+  } else {
+    coldStart(ws);
+    ws.sinceRefactor = 0;
+  }
+  ws.hasSaved = false;
+
+  const { N, lo, up, x, d, stat, head, alpha, cB, cost } = ws;
+  let costScale = 1;
+  for (let j = 0; j < n; j++) costScale = Math.max(costScale, Math.abs(cost[j]!));
+
+  let iter = 0;
+  let sinceRefactor = ws.sinceRefactor;
+  let degenerate = 0;
+  /** x_B recomputed from B^-1 since the last move; B^-1 recomputed since the last pivot. */
+  let cleanValues = true;
+  let cleanInverse = sinceRefactor === 0;
+  let xs: Float64Array;
+  for (;;) {
+    if (iter >= maxIterations) {
+      throw new SolverError("timeout", `simplex: model (${size(model)}) expected an optimum within ${maxIterations} iterations, got none (iteration cap)`);
+    }
+    if ((iter & 31) === 31 && performance.now() - t0 > timeLimitMs) {
+      throw new SolverError("timeout", `simplex: model (${size(model)}) expected a solve within ${opts.timeLimitS} s, got ${((performance.now() - t0) / 1000).toFixed(3)} s after ${iter} iterations`);
+    }
+    if (sinceRefactor >= REFACTOR_EVERY) {
+      if (!refactor(ws)) throw new SolverError("backend", `simplex: model (${size(model)}) basis became singular at iteration ${iter}`);
+      computeBasics(ws);
+      simplexStats.refactors++;
+      sinceRefactor = 0;
+      cleanInverse = true;
+      cleanValues = true;
+    }
+    const infeasible = phase1Costs(ws);
+    const phase1 = infeasible > 0;
+    if (!phase1) for (let r = 0; r < m; r++) cB[r] = cost[head[r]!]!;
+    computeDuals(ws, phase1);
+
+    // Pricing.
+    const bland = degenerate >= DEGENERATE_RUN;
+    const dtol = phase1 ? DUAL_TOL : DUAL_TOL * costScale;
+    let q = -1;
+    let bestGain = 0;
+    for (let j = 0; j < N; j++) {
+      const s = stat[j];
+      if (s === BASIC) continue;
+      const dj = d[j]!;
+      let gain: number;
+      if (s === AT_LOWER) {
+        if (lo[j] === up[j] || dj >= -dtol) continue;
+        gain = -dj;
+      } else if (s === AT_UPPER) {
+        if (lo[j] === up[j] || dj <= dtol) continue;
+        gain = dj;
+      } else {
+        gain = Math.abs(dj);
+        if (gain <= dtol) continue;
+      }
+      if (bland) { q = j; break; }
+      if (gain > bestGain) { bestGain = gain; q = j; }
+    }
+
+    if (q < 0) {
+      // No improving column: an optimum of the current phase. Make sure it is not drift: first
+      // basic values recomputed from B^-1, then (if the verdict still fails) B^-1 itself.
+      if (!cleanValues) {
+        computeBasics(ws);
+        cleanValues = true;
+        continue;
+      }
+      if (phase1) {
+        if (!cleanInverse) {
+          if (!refactor(ws)) throw new SolverError("backend", `simplex: model (${size(model)}) final basis is singular`);
+          computeBasics(ws);
+          simplexStats.refactors++;
+          sinceRefactor = 0;
+          cleanInverse = true;
+          continue;
+        }
+        let worst = 0;
+        let worstJ = -1;
+        for (let r = 0; r < m; r++) {
+          const j = head[r]!;
+          const v = Math.max(lo[j]! - x[j]!, x[j]! - up[j]!);
+          if (v > worst) { worst = v; worstJ = j; }
+        }
+        const what = worstJ < 0 ? "" : worstJ < n ? `column ${model.colName(worstJ)}` : `row ${model.rowName(worstJ - n)}`;
+        throw new SolverError("infeasible", `simplex: model (${size(model)}) is infeasible (phase 1 optimum leaves ${infeasible} bound violations, worst ${what} by ${worst.toExponential(2)})`);
+      }
+      // Certificate at the final basis, from the model itself.
+      xs = Float64Array.from(x.subarray(0, n));
+      const cert = certifyOptimality(model, xs, ws.y);
+      if (cert.ok) break;
+      if (!cleanInverse) {
+        if (!refactor(ws)) throw new SolverError("backend", `simplex: model (${size(model)}) final basis is singular`);
+        computeBasics(ws);
+        simplexStats.refactors++;
+        sinceRefactor = 0;
+        cleanInverse = true;
+        continue;
+      }
+      throw new SolverError("verification", `simplex: model (${size(model)}) optimality certificate failed: ${cert.failure}`);
+    }
+
+    // Ratio test along the direction of q.
+    ftran(ws, q);
+    const dir = d[q]! < 0 ? 1 : -1;
+    const flip = up[q]! - lo[q]!; // Infinity when one side is open
+    let thetaMax = Infinity;
+    for (let r = 0; r < m; r++) {
+      const a = alpha[r]!;
+      if (Math.abs(a) <= PIVOT_TOL) continue;
+      const j = head[r]!;
+      const delta = -dir * a;
+      const v = x[j]!;
+      let t: number;
+      if (delta < 0) {
+        if (v > up[j]! + feasTol(up[j]!)) t = (v - up[j]!) / -delta;
+        else if (lo[j]! > -Infinity && v >= lo[j]! - feasTol(lo[j]!)) t = (v - lo[j]! + (bland ? 0 : feasTol(lo[j]!))) / -delta;
+        else continue;
+      } else {
+        if (v < lo[j]! - feasTol(lo[j]!)) t = (lo[j]! - v) / delta;
+        else if (up[j]! < Infinity && v <= up[j]! + feasTol(up[j]!)) t = (up[j]! - v + (bland ? 0 : feasTol(up[j]!))) / delta;
+        else continue;
+      }
+      if (t < thetaMax) thetaMax = t;
+    }
+    let p = -1;
+    let pBound = 0;
+    let theta = 0;
+    if (flip < Infinity && flip <= thetaMax) {
+      theta = flip;
+    } else if (thetaMax === Infinity) {
+      if (phase1) throw new SolverError("backend", `simplex: model (${size(model)}) phase 1 found no ratio limit (numerical trouble)`);
+      throw new SolverError("unbounded", `simplex: model (${size(model)}) is unbounded (column ${q < n ? model.colName(q) : model.rowName(q - n)} improves without limit)`);
+    } else {
+      // Pass 2: among rows whose exact ratio is within thetaMax, the largest |alpha| (Bland:
+      // the smallest basic index among the smallest exact ratios).
+      let bestA = 0;
+      let bestT = Infinity;
+      for (let r = 0; r < m; r++) {
+        const a = alpha[r]!;
+        if (Math.abs(a) <= PIVOT_TOL) continue;
+        const j = head[r]!;
+        const delta = -dir * a;
+        const v = x[j]!;
+        let t: number;
+        let bound: number;
+        if (delta < 0) {
+          if (v > up[j]! + feasTol(up[j]!)) bound = up[j]!;
+          else if (lo[j]! > -Infinity && v >= lo[j]! - feasTol(lo[j]!)) bound = lo[j]!;
+          else continue;
+          t = (v - bound) / -delta;
+        } else {
+          if (v < lo[j]! - feasTol(lo[j]!)) bound = lo[j]!;
+          else if (up[j]! < Infinity && v <= up[j]! + feasTol(up[j]!)) bound = up[j]!;
+          else continue;
+          t = (bound - v) / delta;
+        }
+        if (t > thetaMax) continue;
+        if (bland) {
+          if (t < bestT - 1e-12 || (t <= bestT + 1e-12 && (p < 0 || j < head[p]!))) { bestT = t; p = r; pBound = bound; }
+        } else if (Math.abs(a) > bestA) {
+          bestA = Math.abs(a); p = r; pBound = bound; bestT = t;
+        }
+      }
+      if (p < 0) throw new SolverError("backend", `simplex: model (${size(model)}) ratio test found no pivot (numerical trouble)`);
+      theta = Math.max(0, bestT);
+    }
+
+    // Move.
+    const step = dir * theta;
+    if (step !== 0) {
+      x[q] += step;
+      for (let r = 0; r < m; r++) {
+        const a = alpha[r]!;
+        if (a !== 0) x[head[r]!] -= step * a;
+      }
+    }
+    degenerate = theta <= 1e-12 ? degenerate + 1 : 0;
+    iter++;
+    cleanValues = false;
+    if (phase1) simplexStats.phase1Iterations++;
+    if (p < 0) {
+      // Bound flip: q stays nonbasic at its other bound.
+      stat[q] = dir > 0 ? AT_UPPER : AT_LOWER;
+      x[q] = dir > 0 ? up[q]! : lo[q]!;
+      continue;
+    }
+    const leaving = head[p]!;
+    pivot(ws, p);
+    head[p] = q;
+    stat[q] = BASIC;
+    stat[leaving] = pBound === up[leaving] && lo[leaving] !== up[leaving] ? AT_UPPER : AT_LOWER;
+    x[leaving] = pBound;
+    sinceRefactor++;
+    cleanInverse = false;
+  }
+  simplexStats.iterations = iter;
+  ws.sinceRefactor = sinceRefactor;
+  saveBasis(ws, model);
+  const elapsedMs = performance.now() - t0;
+  if (elapsedMs > timeLimitMs) {
+    throw new SolverError("timeout", `simplex: model (${size(model)}) expected a solve within ${opts.timeLimitS} s, got ${(elapsedMs / 1000).toFixed(3)} s`);
+  }
+  return xs;
+}
+
+/**
+ * The point and row duals of a given basis, for tests of the certificate: `basic` lists m
+ * column indices of [A | -I] (n + i is the slack of row i); every other column sits at its
+ * lower bound (upper when `atUpper` names it, 0 when free).
+ */
+export function basisPoint(model: LpModel, basic: readonly number[], atUpper: readonly number[] = []): { x: Float64Array; y: Float64Array } {
+  const n = model.numVars;
+  const m = model.numRows;
+  if (basic.length !== m) throw new SolverError("backend", `simplex: basis expected ${m} columns, got ${basic.length}`);
+  const ws = new Workspace(n, m);
+  load(ws, model);
+  for (let j = 0; j < ws.N; j++) ws.stat[j] = AT_LOWER;
+  basic.forEach((j, r) => { ws.head[r] = j; ws.stat[j] = BASIC; });
+  if (!refactor(ws)) throw new SolverError("backend", `simplex: basis is singular`);
+  const upper = new Set(atUpper);
+  for (let j = 0; j < ws.N; j++) if (ws.stat[j] !== BASIC) placeNonbasic(ws, j, upper.has(j) ? AT_UPPER : AT_LOWER);
+  computeBasics(ws);
+  for (let r = 0; r < m; r++) ws.cB[r] = ws.cost[ws.head[r]!]!;
+  computeDuals(ws, false);
+  return { x: Float64Array.from(ws.x.subarray(0, n)), y: Float64Array.from(ws.y) };
+}
