@@ -179,6 +179,7 @@ class Workspace {
   cB: Float64Array;
   y: Float64Array;
   alpha: Float64Array;
+  rhs: Float64Array;
   colStart: Int32Array;
   colRow: Int32Array;
   colVal: Float64Array;
@@ -212,6 +213,7 @@ class Workspace {
     this.cB = new Float64Array(m);
     this.y = new Float64Array(m);
     this.alpha = new Float64Array(m);
+    this.rhs = new Float64Array(m);
     this.colStart = new Int32Array(n + 1);
     this.colRow = new Int32Array(16);
     this.colVal = new Float64Array(16);
@@ -306,7 +308,7 @@ function ftran(ws: Workspace, j: number): void {
 /** Recomputes the basic values from the nonbasic ones: x_B = -B^-1 (sum_nonbasic a_j x_j). */
 function computeBasics(ws: Workspace): void {
   const { n, m, N, x, stat, binv, head } = ws;
-  const rhs = ws.y; // scratch: w = sum over nonbasic a_j x_j (length m)
+  const rhs = ws.rhs; // w = sum over nonbasic a_j x_j
   rhs.fill(0);
   const colRow = ws.colRow;
   const colVal = ws.colVal;
@@ -380,9 +382,9 @@ function pivot(ws: Workspace, p: number): void {
   }
 }
 
-/** Duals y = B^-T cB and reduced costs d = c - [A | -I]'y (nonbasic entries; basic ones are ~0). */
-function computeDuals(ws: Workspace, phase1: boolean): void {
-  const { n, m, N, binv, cB, y, d, cost } = ws;
+/** Duals y = B^-T cB, from scratch (O(m^2)). */
+function computeY(ws: Workspace): void {
+  const { m, binv, cB, y } = ws;
   y.fill(0);
   for (let r = 0; r < m; r++) {
     const cr = cB[r]!;
@@ -390,6 +392,11 @@ function computeDuals(ws: Workspace, phase1: boolean): void {
     const off = r * m;
     for (let i = 0; i < m; i++) y[i] += cr * binv[off + i]!;
   }
+}
+
+/** Reduced costs d = c - [A | -I]'y (c = 0 for the structurals in phase 1; basic entries ~0). */
+function computeReducedCosts(ws: Workspace, phase1: boolean): void {
+  const { n, N, y, d, cost } = ws;
   const colRow = ws.colRow;
   const colVal = ws.colVal;
   const cs = ws.colStart;
@@ -546,6 +553,9 @@ export function solveWithSimplex(model: LpModel, opts: SimplexOptions): Float64A
   /** x_B recomputed from B^-1 since the last move; B^-1 recomputed since the last pivot. */
   let cleanValues = true;
   let cleanInverse = sinceRefactor === 0;
+  /** Phase 2 duals of the current basis in ws.y (updated per pivot), and whether from scratch. */
+  let yCurrent = false;
+  let yFresh = false;
   let xs: Float64Array;
   for (;;) {
     if (iter >= maxIterations) {
@@ -561,11 +571,20 @@ export function solveWithSimplex(model: LpModel, opts: SimplexOptions): Float64A
       sinceRefactor = 0;
       cleanInverse = true;
       cleanValues = true;
+      yCurrent = false;
     }
     const infeasible = phase1Costs(ws);
     const phase1 = infeasible > 0;
-    if (!phase1) for (let r = 0; r < m; r++) cB[r] = cost[head[r]!]!;
-    computeDuals(ws, phase1);
+    if (phase1) {
+      computeY(ws);
+      yCurrent = false;
+    } else if (!yCurrent) {
+      for (let r = 0; r < m; r++) cB[r] = cost[head[r]!]!;
+      computeY(ws);
+      yCurrent = true;
+      yFresh = true;
+    }
+    computeReducedCosts(ws, phase1);
 
     // Pricing.
     const bland = degenerate >= DEGENERATE_RUN;
@@ -618,6 +637,10 @@ export function solveWithSimplex(model: LpModel, opts: SimplexOptions): Float64A
         const what = worstJ < 0 ? "" : worstJ < n ? `column ${model.colName(worstJ)}` : `row ${model.rowName(worstJ - n)}`;
         throw new SolverError("infeasible", `simplex: model (${size(model)}) is infeasible (phase 1 optimum leaves ${infeasible} bound violations, worst ${what} by ${worst.toExponential(2)})`);
       }
+      if (!yFresh) {
+        yCurrent = false;
+        continue;
+      }
       // Certificate at the final basis, from the model itself.
       xs = Float64Array.from(x.subarray(0, n));
       const cert = certifyOptimality(model, xs, ws.y);
@@ -628,6 +651,7 @@ export function solveWithSimplex(model: LpModel, opts: SimplexOptions): Float64A
         simplexStats.refactors++;
         sinceRefactor = 0;
         cleanInverse = true;
+        yCurrent = false;
         continue;
       }
       throw new SolverError("verification", `simplex: model (${size(model)}) optimality certificate failed: ${cert.failure}`);
@@ -719,7 +743,16 @@ export function solveWithSimplex(model: LpModel, opts: SimplexOptions): Float64A
       continue;
     }
     const leaving = head[p]!;
+    const dq = d[q]!;
     pivot(ws, p);
+    if (yCurrent) {
+      // Phase 2: y + (d_q / alpha_p) (row p of the old B^-1) = y + d_q (row p of the new one).
+      const y = ws.y;
+      const binv = ws.binv;
+      const off = p * m;
+      for (let i = 0; i < m; i++) y[i] += dq * binv[off + i]!;
+      yFresh = false;
+    }
     head[p] = q;
     stat[q] = BASIC;
     stat[leaving] = pBound === up[leaving] && lo[leaving] !== up[leaving] ? AT_UPPER : AT_LOWER;
@@ -755,6 +788,7 @@ export function basisPoint(model: LpModel, basic: readonly number[], atUpper: re
   for (let j = 0; j < ws.N; j++) if (ws.stat[j] !== BASIC) placeNonbasic(ws, j, upper.has(j) ? AT_UPPER : AT_LOWER);
   computeBasics(ws);
   for (let r = 0; r < m; r++) ws.cB[r] = ws.cost[ws.head[r]!]!;
-  computeDuals(ws, false);
+  computeY(ws);
+  computeReducedCosts(ws, false);
   return { x: Float64Array.from(ws.x.subarray(0, n)), y: Float64Array.from(ws.y) };
 }
