@@ -6,7 +6,7 @@
 import type { Info, ParallelEnv, Policy } from "../src/core/env.js";
 import { ConfigError } from "../src/core/errors.js";
 import { makeParallel } from "../src/core/registry.js";
-import { recordsTrajectory } from "../src/core/trajectory.js";
+import { recordsTrajectory, type RecordsTrajectory } from "../src/core/trajectory.js";
 import { summarize, type Summary } from "../src/kpi/summary.js";
 import type { JointPolicy } from "../baselines/community-policies.js";
 import type { EpisodeResult, EvaluationResult } from "./evaluate.js";
@@ -18,7 +18,7 @@ function isJoint(p: ParallelPolicy): p is JointPolicy {
 }
 
 /** One episode of `policy` on `env` from `seed`; `return` is the sum of every agent's rewards. */
-export function runParallelEpisode(env: ParallelEnv<unknown, unknown>, policy: ParallelPolicy, seed: number, maxSteps = 1_000_000): EpisodeResult & { returns: Record<string, number> } {
+export function runParallelEpisode(env: ParallelEnv<unknown, unknown>, policy: ParallelPolicy, seed: number, maxSteps = 1_000_000, keepTrajectory = false): EpisodeResult & { returns: Record<string, number> } {
   let { observations, infos } = env.reset({ seed });
   if (isJoint(policy)) policy.reset?.(infos);
   else for (const a of env.possibleAgents) policy[a]?.reset?.(infos[a]!);
@@ -42,17 +42,24 @@ export function runParallelEpisode(env: ParallelEnv<unknown, unknown>, policy: P
     infos = r.infos;
     steps++;
   }
-  if (!recordsTrajectory(env)) {
-    throw new ConfigError("runParallelEpisode", [{ path: "env", expected: "an env that records its trajectory (trajectory() and kpis())", received: env.spec?.id ?? "an env without them" }]);
+  const kpiSource = env as Partial<RecordsTrajectory>;
+  if (typeof kpiSource.kpis !== "function") {
+    throw new ConfigError("runParallelEpisode", [{ path: "env", expected: "an env that computes its KPIs from its recorded trajectory (kpis())", received: env.spec?.id ?? "an env without them" }]);
   }
   let total = 0;
   for (const a of Object.keys(returns)) total += returns[a]!;
-  return { seed, return: total, returns, steps, kpis: env.kpis() };
+  const ep = { seed, return: total, returns, steps, kpis: kpiSource.kpis() };
+  if (!keepTrajectory) return ep;
+  if (!recordsTrajectory(env)) {
+    throw new ConfigError("runParallelEpisode", [{ path: "keepTrajectory", expected: "an env with one trajectory() (EnergyHubParallel-v0 records one per hub)", received: env.spec?.id ?? "an env without it" }]);
+  }
+  return { ...ep, trajectory: env.trajectory() };
 }
 
 /** Evaluates a policy (or a factory per env instance) on a registered parallel env, one fresh env per seed. */
 export function evaluateParallel(
   envId: string, config: unknown, policy: ParallelPolicy | ((env: ParallelEnv<unknown, unknown>, seed: number) => ParallelPolicy), seeds: readonly number[],
+  opts: { keepTrajectories?: boolean } = {},
 ): EvaluationResult {
   if (seeds.length === 0) throw new ConfigError("evaluateParallel", [{ path: "seeds", expected: "at least one seed", received: "[]" }]);
   const episodes: EpisodeResult[] = [];
@@ -62,7 +69,7 @@ export function evaluateParallel(
     try {
       const p = typeof policy === "function" ? policy(env, seed) : policy;
       name = isJoint(p) ? p.name : Object.values(p)[0]?.name ?? "per-agent";
-      const { returns: _returns, ...ep } = runParallelEpisode(env, p, seed);
+      const { returns: _returns, ...ep } = runParallelEpisode(env, p, seed, 1_000_000, opts.keepTrajectories ?? false);
       episodes.push(ep);
     } finally {
       env.close();

@@ -40,6 +40,26 @@ describe("gridgym CLI", () => {
     assert.equal(lines[0], "step,dataHour,loadKw,pvKw,priceEurPerKwh,requestedKw,appliedKw,chargeKw,dischargeKw,gridImportKw,energyKwh,soc,lossKwh,shortfallKw,reward");
   });
 
+  it("evaluate runs a parallel env's joint baseline (Community-v0) and per-agent baseline (EnergyHubParallel-v0)", () => {
+    const config = join(dir, "community-small.json");
+    writeFileSync(config, JSON.stringify({ days: 1, community: { households: 4, communityBattery: { capacityKwh: 40, maxPowerKw: 20 } } }));
+    const csv = join(dir, "community.csv");
+    const myopic = gridgym("evaluate", "--env", "Community-v0", "--policy", "myopic", "--config", config, "--json", "--trajectory", csv);
+    assert.equal(myopic.status, 0, myopic.stderr);
+    const m = JSON.parse(myopic.stdout) as { policy: string; kpis: Record<string, number> };
+    assert.equal(m.policy, "myopic");
+    assert.ok(m.kpis["totalCostEur"]! > 0 && m.kpis["savingsEur"]! >= 0, JSON.stringify(m.kpis));
+    assert.equal(readFileSync(csv, "utf8").trim().split("\n").length, 1 + 24);
+    const hub = gridgym("evaluate", "--env", "EnergyHubParallel-v0", "--policy", "lp", "--json");
+    assert.equal(hub.status, 0, hub.stderr);
+    const fit = gridgym("evaluate", "--env", "EnergyHubParallel-v0", "--policy", "fit-and-forget", "--json");
+    const [lp, base] = [hub, fit].map((r) => (JSON.parse(r.stdout) as { kpis: Record<string, number> }).kpis["costGbp"]!);
+    assert.ok(lp! < base!, `lp ${lp} vs fit-and-forget ${base}`);
+    const wrong = gridgym("evaluate", "--env", "Community-v0", "--policy", "oracle");
+    assert.notEqual(wrong.status, 0);
+    assert.match(wrong.stderr, /name: expected one of myopic, mpc, random, mpc-decentral, mpc-admm, mpc-perfect \(for Community-v0\), got "oracle"/);
+  });
+
   it("evaluate with the same seed prints the same KPIs twice", () => {
     const a = gridgym("evaluate", "--env", "CommunityBattery-v0", "--policy", "random", "--seed", "9", "--json");
     const b = gridgym("evaluate", "--env", "CommunityBattery-v0", "--policy", "random", "--seed", "9", "--json");

@@ -1,8 +1,13 @@
-/** `gridgym evaluate`: one baseline on one environment, KPIs as a table or JSON, optional trajectory CSV. */
+/**
+ * `gridgym evaluate`: one baseline on one environment, KPIs as a table or JSON, optional
+ * trajectory CSV. A parallel env (Community-v0, EnergyHubParallel-v0) runs its joint or
+ * per-agent baselines through evaluateParallel; its return is the sum over agents.
+ */
 import type { Command } from "commander";
-import { resolveConfig } from "../../src/core/registry.js";
+import { resolveConfig, spec } from "../../src/core/registry.js";
 import { evaluate } from "../evaluate.js";
-import { BASELINE_NAMES, baselineFactory } from "../policies.js";
+import { evaluateParallel } from "../evaluate-parallel.js";
+import { BASELINE_NAMES, baselineFactory, parallelBaselineFactory } from "../policies.js";
 import { formatTable } from "../table.js";
 import { intOption, readConfigFile, solverOption, writeFile } from "./common.js";
 
@@ -21,9 +26,11 @@ export function registerEvaluateCommand(program: Command): void {
       const solver = solverOption(o.solver);
       const config = readConfigFile(o.config);
       resolveConfig(o.env, config);
-      const factory = await baselineFactory(o.policy, { solver, envId: o.env });
       const seeds = Array.from({ length: o.episodes }, (_, i) => o.seed + i);
-      const result = evaluate(o.env, config, factory, seeds, { keepTrajectories: o.trajectory !== undefined });
+      const keepTrajectories = o.trajectory !== undefined;
+      const result = spec(o.env).kind === "parallel"
+        ? evaluateParallel(o.env, config, await parallelBaselineFactory(o.policy, { solver, envId: o.env }), seeds, { keepTrajectories })
+        : evaluate(o.env, config, await baselineFactory(o.policy, { solver, envId: o.env }), seeds, { keepTrajectories });
       if (o.trajectory !== undefined) writeFile(o.trajectory, result.episodes[0]!.trajectory!.toCSV());
       const kpis = o.episodes === 1
         ? { ...result.episodes[0]!.kpis, return: result.episodes[0]!.return }
