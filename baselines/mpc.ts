@@ -12,12 +12,31 @@
  * The horizon ends with no terminal constraint; instead each kWh left in the battery
  * is valued at sqrt(eta) times the horizon's mean price (what it will fetch when
  * discharged later), so the plan neither dumps nor hoards energy at the horizon's end.
+ *
+ * Speed: between re-plans only the net loads, prices, the energy now and the terminal value
+ * change, so the LP of the last re-plan with the same horizon length is kept and only its row
+ * bounds and costs are rewritten (the same numbers buildCommunityLp would write; an input it
+ * would refuse still goes through it, so its error is unchanged). The matrix stays the same,
+ * which lets the simplex backend restart from its last basis and B^-1.
  */
 import { z } from "zod";
 import type { Info, Policy } from "../src/core/env.js";
 import { parseConfig } from "../src/core/errors.js";
 import type { Solver } from "../src/solvers/index.js";
-import { buildCommunityLp } from "./community-lp.js";
+import { buildCommunityLp, type CommunityPlan } from "./community-lp.js";
+import type { LpModel } from "../src/solvers/index.js";
+
+/** The LP of the last re-plan and where its data sits, for rewriting in place. */
+interface CachedLp {
+  hours: number;
+  model: LpModel;
+  decode(x: Float64Array): CommunityPlan;
+  balanceRows: Int32Array;
+  dynamics0Row: number;
+  /** Grid columns (arbitrage: cost price * dt); -1 entries under self-consumption. */
+  gridCols: Int32Array;
+  lastEnergyCol: number;
+}
 import { currentEnergyKwh, float32PowerAction, powerToReachEnergyKw, readStorageDispatchInfo, requireDispatchInfo, type StorageDispatchInfo } from "./storage-dispatch.js";
 
 export const mpcConfigSchema = z.strictObject({
@@ -40,6 +59,7 @@ export class MpcPolicy implements Policy<Float32Array, Float32Array> {
   #planStart = 0;
   /** Observed net load by step, for the seasonal-naive forecast. */
   #netHistory: number[] = [];
+  #lp: CachedLp | null = null;
   /** Solves made and their total time, for benchmarks. */
   solves = 0;
   solveMs = 0;
@@ -55,6 +75,7 @@ export class MpcPolicy implements Policy<Float32Array, Float32Array> {
     this.#energyKwh = this.#info.battery.initialEnergyKwh;
     this.#plan = new Float64Array(0);
     this.#netHistory = [];
+    this.#lp = null;
   }
 
   act(observation: Float32Array, stepInfo: Info): Float32Array {
@@ -92,22 +113,58 @@ export class MpcPolicy implements Policy<Float32Array, Float32Array> {
     for (let k = 0; k < h; k++) meanPrice += price[k]!;
     meanPrice /= h;
     const valuePerKwh = (info.objective === "arbitrage" ? meanPrice : 1) * Math.sqrt(info.battery.efficiency);
-    const { model, decode } = buildCommunityLp({
-      loadKw: net,
-      pvKw: new Float64Array(h),
-      priceEurPerKwh: price,
-      dtHours: info.dtHours,
-      capacityKwh: info.battery.capacityKwh,
-      maxPowerKw: info.battery.maxPowerKw,
-      efficiency: info.battery.efficiency,
-      initialEnergyKwh: this.#energyKwh,
-      objective: info.objective,
-      terminal: { kind: "value", eurPerKwh: valuePerKwh },
-    });
+    const { model, decode } = this.#lpFor(info, net, price, valuePerKwh);
     const sol = this.#solver.solve(model);
     this.solves++;
     this.solveMs += sol.solveMs;
     this.#plan = decode(sol.x).energyKwh;
     this.#planStart = this.#t;
+  }
+
+  /** The horizon's LP: the cached one rewritten when it has this length, else a new one. */
+  #lpFor(info: StorageDispatchInfo, net: Float64Array, price: Float64Array, valuePerKwh: number): { model: LpModel; decode(x: Float64Array): CommunityPlan } {
+    const h = net.length;
+    const e0 = this.#energyKwh;
+    const dt = info.dtHours;
+    const cached = this.#lp;
+    // Rewrite in place only for inputs buildCommunityLp accepts (it names what it refuses).
+    let valid = Number.isFinite(valuePerKwh) && typeof e0 === "number" && e0 >= 0 && e0 <= info.battery.capacityKwh;
+    for (let k = 0; valid && k < h; k++) valid = Number.isFinite(net[k]) && Number.isFinite(price[k]);
+    if (cached !== null && cached.hours === h && valid) {
+      const model = cached.model;
+      for (let t = 0; t < h; t++) {
+        const bal = net[t]! - 0;
+        model.setRowBounds(cached.balanceRows[t]!, bal, bal);
+        const g = cached.gridCols[t]!;
+        if (g >= 0) model.setCost(g, price[t]! * dt);
+      }
+      model.setRowBounds(cached.dynamics0Row, e0, e0);
+      model.setCost(cached.lastEnergyCol, -valuePerKwh);
+      return cached;
+    }
+    const built = buildCommunityLp({
+      loadKw: net,
+      pvKw: new Float64Array(h),
+      priceEurPerKwh: price,
+      dtHours: dt,
+      capacityKwh: info.battery.capacityKwh,
+      maxPowerKw: info.battery.maxPowerKw,
+      efficiency: info.battery.efficiency,
+      initialEnergyKwh: e0,
+      objective: info.objective,
+      terminal: { kind: "value", eurPerKwh: valuePerKwh },
+    });
+    const m = built.model;
+    const arbitrage = info.objective === "arbitrage";
+    this.#lp = {
+      hours: h,
+      model: m,
+      decode: built.decode,
+      balanceRows: Int32Array.from({ length: h }, (_, t) => m.rowIndexOf(`balance_${t}`)),
+      dynamics0Row: m.rowIndexOf("dynamics_0"),
+      gridCols: Int32Array.from({ length: h }, (_, t) => (arbitrage ? m.colIndexOf(`grid_${t}`) : -1)),
+      lastEnergyCol: m.colIndexOf(`e_${h - 1}`),
+    };
+    return built;
   }
 }

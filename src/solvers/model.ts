@@ -198,6 +198,20 @@ export class LpModel {
     this.#colCost[col] = cost;
   }
 
+  /**
+   * Replaces the bounds of row `row` (same rules as addRow). With setCost, this lets a caller
+   * that re-solves one structure with new data (rolling-horizon MPC) keep the model, so the
+   * names, the matrix and a backend's warm start are reused.
+   */
+  setRowBounds(row: number, lb: number, ub: number): void {
+    if (!Number.isInteger(row) || row < 0 || row >= this.#numRows) {
+      throw new ConfigError(OWNER, [{ path: "setRowBounds.row", expected: `a row index in [0, ${this.#numRows})`, received: describeValue(row) }]);
+    }
+    checkBounds(`rows.${this.#rowNames[row]}`, lb, ub);
+    this.#rowLower[row] = lb;
+    this.#rowUpper[row] = ub;
+  }
+
   colName(j: number): string { return this.#colNames[j]!; }
   rowName(i: number): string { return this.#rowNames[i]!; }
   /** Index of the column called `name`, or -1. */
