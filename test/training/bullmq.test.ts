@@ -20,8 +20,10 @@ const ROOT = join(import.meta.dirname, "..", "..");
 const FAKE_TASK = join(ROOT, "test", "fixtures", "sweep-task.ts");
 // long locks, so a worker on a loaded machine never loses a trial it is running to another
 const WORKER_TIMING = { lockDurationMs: 10_000, stalledIntervalMs: 5000, watchdogMs: 1000 };
-// short enough that a killed worker's trial is picked up again within seconds
-const KILL_TIMING = { ...WORKER_TIMING, lockDurationMs: 3000, stalledIntervalMs: 1000 };
+// for the worker that is killed: its lock expires soon after, so its trial is picked up again within seconds
+const KILLED_TIMING = { ...WORKER_TIMING, lockDurationMs: 3000, stalledIntervalMs: 1000 };
+// for the worker that picks it up: looks for stalled trials often
+const RESCUER_TIMING = { ...WORKER_TIMING, stalledIntervalMs: 500 };
 const DRIVER_TIMING = { pollMs: 50, backoffMs: 200 };
 
 /**
@@ -124,8 +126,7 @@ describe("BullMQ sweeps across worker processes (real redis-server on loopback)"
 
   it("two worker processes finish a sweep whose results equal a local Piscina run of the same spec", async () => {
     const dir = mkdtempSync(join(tmpdir(), "gridgym-bullmq-"));
-    const a = await startWorker(dir, "a", 2);
-    const b = await startWorker(dir, "b", 2);
+    const [a, b] = await Promise.all([startWorker(dir, "a", 2), startWorker(dir, "b", 2)]);
     // the first trials wait until 3 have started: more than one worker's 2 slots, so both take trials
     const spec = sweepSpec(dir, { barrier: 3 }, [0, 1, 2, 3]);
     const driver = executor();
@@ -148,12 +149,12 @@ describe("BullMQ sweeps across worker processes (real redis-server on loopback)"
     const spec = sweepSpec(dir, { sleepMs: 1500 }, [0]);
     const driver = executor();
     const sweep = runSweep(spec, { executor: driver }).finally(() => driver.close());
-    const a = await startWorker(dir, "a", 1, KILL_TIMING);
+    const a = await startWorker(dir, "a", 1, KILLED_TIMING);
     await until("worker a to start a trial", () => attemptsLogged(dir) > 0);
     const killed = readFileSync(join(dir, ATTEMPTS_LOG), "utf8").split("\n")[0]!;
     a.proc.kill("SIGKILL");
     assert.equal(await a.exited, "SIGKILL");
-    const b = await startWorker(dir, "b", 2, KILL_TIMING);
+    const b = await startWorker(dir, "b", 2, RESCUER_TIMING);
     const summary = await sweep;
     assert.deepEqual([summary.done, summary.failed], [2, 0]);
     assert.equal(attemptsOf(dir, killed), 2, "the killed trial ran once more");
@@ -221,7 +222,7 @@ describe("BullMQ sweeps across worker processes (real redis-server on loopback)"
 
   it("redis-server stopped and restarted mid-sweep: the sweep completes, nothing lost or duplicated", async () => {
     const dir = mkdtempSync(join(tmpdir(), "gridgym-bullmq-"));
-    const workers = [await startWorker(dir, "a", 2), await startWorker(dir, "b", 2)];
+    const workers = await Promise.all([startWorker(dir, "a", 2), startWorker(dir, "b", 2)]);
     // the PPO trials wait for the gate, so 4 of them are running (2 per worker) across the restart
     const gate = join(dir, "gate");
     const spec = sweepSpec(dir, { sleepMs: 50 }, [0, 1, 2, 3, 4, 5], { gate });
