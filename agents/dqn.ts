@@ -61,8 +61,12 @@ export const dqnConfigSchema = z.strictObject({
   rewardScale: z.number().positive().default(0.01),
   /** Standardise observations with running statistics (kW in the hundreds beside prices near 0.1). */
   normalizeObservations: z.boolean().default(true),
-  /** Levels of a one-dimensional Box action for the DiscretizeAction wrapper (ignored for Discrete envs). */
-  actionLevels: z.number().int().min(2).default(11),
+  /**
+   * Levels per element of a Box action for the DiscretizeAction wrapper (ignored for Discrete
+   * envs); the learner sees Discrete(levels^k). null: 11 for a one-element Box, else the most
+   * that keep levels^k <= 1024 (5 for a 4-element Box).
+   */
+  actionLevels: z.number().int().min(2).nullable().default(null),
 });
 
 export type DqnConfig = z.output<typeof dqnConfigSchema>;

@@ -33,7 +33,7 @@ import { make, resolveConfig } from "../src/core/registry.js";
 import { Rng } from "../src/core/rng.js";
 import { Box, spaceFromJSON, type BoxDtype, type SpaceJSON } from "../src/core/spaces.js";
 import { recordsTrajectory } from "../src/core/trajectory.js";
-import { DiscretizeAction } from "../src/core/wrappers/discretize-action.js";
+import { DiscretizeAction, maxLevelsFor, writeLevels } from "../src/core/wrappers/discretize-action.js";
 import { evaluate } from "./evaluate.js";
 
 export type { Algo } from "../agents/learner.js";
@@ -100,8 +100,11 @@ const trainOptionsSchema = z.strictObject({
   backend: z.enum(["auto", "wasm", "cpu", "tensorflow"]).optional(),
 });
 
-/** How the learner's action becomes the env's: identity, or DiscretizeAction's levels. */
-type ActionMap = { kind: "identity" } | { kind: "levels"; levels: number[]; dtype: BoxDtype };
+/**
+ * How the learner's action becomes the env's: identity, or DiscretizeAction's levels (one list
+ * of levels per action element; a model saved before multi-element actions holds one flat list).
+ */
+type ActionMap = { kind: "identity" } | { kind: "levels"; levels: number[] | number[][]; dtype: BoxDtype };
 
 /** What model.json carries beyond the learner's own state. */
 interface RunMeta {
@@ -134,8 +137,17 @@ function envPolicy(learner: Learner<unknown>, map: ActionMap): Policy<Float32Arr
   if (map.kind === "identity") {
     return { name: learner.name, act: (obs: Float32Array, info: Info) => learner.act(obs, info) };
   }
-  const make = map.dtype === "float32" ? (x: number) => Float32Array.of(x) : (x: number) => Float64Array.of(x);
-  return { name: learner.name, act: (obs: Float32Array, info: Info) => make(map.levels[learner.act(obs, info) as number]!) };
+  const perElement: number[][] = typeof map.levels[0] === "number" ? [map.levels as number[]] : (map.levels as number[][]);
+  const n = perElement[0]!.length;
+  const k = perElement.length;
+  return {
+    name: learner.name,
+    act: (obs: Float32Array, info: Info) => {
+      const out = map.dtype === "float32" ? new Float32Array(k) : new Float64Array(k);
+      writeLevels(perElement, n, learner.act(obs, info) as number, out);
+      return out;
+    },
+  };
 }
 
 /** The env config for training: trajectory recording off when the env has that switch (it is per-step work). */
@@ -146,7 +158,7 @@ function trainingEnvConfig(envId: string, envConfig: unknown): unknown {
 }
 
 /** Builds the training env and the action map for `algo`. */
-function buildEnv(envId: string, envConfig: unknown, algo: Algo, actionLevels: number): { env: Env<Float32Array, unknown>; map: ActionMap } {
+function buildEnv(envId: string, envConfig: unknown, algo: Algo, actionLevels: number | null): { env: Env<Float32Array, unknown>; map: ActionMap } {
   const env = make<Float32Array, unknown>(envId, trainingEnvConfig(envId, envConfig));
   if (!(env.observationSpace instanceof Box)) {
     env.close();
@@ -154,8 +166,19 @@ function buildEnv(envId: string, envConfig: unknown, algo: Algo, actionLevels: n
   }
   const space = env.actionSpace;
   if (algo === "dqn" && space instanceof Box) {
-    const wrapped = new DiscretizeAction(env as Env<Float32Array, Float32Array>, actionLevels);
-    return { env: wrapped as unknown as Env<Float32Array, unknown>, map: { kind: "levels", levels: [...wrapped.levels], dtype: space.dtype } };
+    // null: 11 levels for one element, else as many as keep the joint grid within MAX_JOINT_ACTIONS
+    const n = actionLevels ?? Math.min(11, maxLevelsFor(space.size));
+    let wrapped: DiscretizeAction<Float32Array, Float32Array>;
+    try {
+      wrapped = new DiscretizeAction(env as Env<Float32Array, Float32Array>, n);
+    } catch (err) {
+      env.close();
+      if (err instanceof ConfigError && err.issues.some((i) => i.path === "n")) {
+        throw new ConfigError("dqn hyperparameters", err.issues.map((i) => ({ ...i, path: "actionLevels" })));
+      }
+      throw err;
+    }
+    return { env: wrapped as unknown as Env<Float32Array, unknown>, map: { kind: "levels", levels: wrapped.levelsPerElement.map((l) => [...l]), dtype: space.dtype } };
   }
   return { env, map: { kind: "identity" } };
 }

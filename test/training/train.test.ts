@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { Command } from "commander";
 import { z } from "zod";
 import { loadArrays } from "../../agents/io.js";
-import { list, register } from "../../src/core/registry.js";
+import { list, make, register } from "../../src/core/registry.js";
 import { ConfigError } from "../../src/core/errors.js";
 import { registerTrainCommand } from "../../training/commands/train.js";
 import { evaluate } from "../../training/evaluate.js";
@@ -98,6 +98,22 @@ describe("train", () => {
     assert.equal(saved.learner.progress.steps, 720);
     assert.ok(saved.learner.progress.updates > before.learner.progress.updates);
     assert.ok(!readFileSync(join(first, "weights.bin")).equals(readFileSync(join(second, "weights.bin"))));
+  });
+
+  it("dqn drives a multi-element Box (EnergyHub-v0's 4 set-points) through a joint grid of levels, and the saved model acts on it", async () => {
+    const dir = tmp("hub-dqn");
+    const r = await train({ envId: "EnergyHub-v0", algo: "dqn", hyperparameters: TINY.dqn, seed: 2, steps: 96, evalSeeds: [1000], evalEvery: 0, outDir: dir });
+    const meta = loadArrays(dir).meta as unknown as { actionMap: { kind: string; levels: number[][] } };
+    assert.equal(meta.actionMap.kind, "levels");
+    assert.deepEqual(meta.actionMap.levels, Array.from({ length: 4 }, () => [0, 0.25, 0.5, 0.75, 1]), "5 levels per element: 5^4 = 625 <= 1024");
+    const policy = await loadPolicy(dir);
+    const env = make("EnergyHub-v0", {});
+    const { observation, info } = env.reset({ seed: 1000 });
+    const a = policy.act(observation as Float32Array, info) as Float64Array;
+    assert.ok(a instanceof Float64Array && a.length === 4 && Array.from(a).every((x) => [0, 0.25, 0.5, 0.75, 1].includes(x)), `action ${Array.from(a)}`);
+    assert.ok(Number.isFinite(r.kpis["return"]));
+    await assert.rejects(train({ envId: "EnergyHub-v0", algo: "dqn", hyperparameters: { ...TINY.dqn, actionLevels: 6 }, seed: 2, steps: 10, evalSeeds: [1000] }),
+      /invalid dqn hyperparameters:\n {2}actionLevels: expected at most 5 levels for a 4-element action \(n\^4 <= 1024 joint actions\), got 6/);
   });
 
   it("keepBest saves and reports the best-evaluated learner, not the last one", async () => {

@@ -1,49 +1,75 @@
 /**
- * DiscretizeAction: lets a discrete-action learner (DQN) drive an env whose action is one
- * bounded continuous value, such as a battery power setpoint.
+ * DiscretizeAction: lets a discrete-action learner (DQN) drive an env whose action is a small
+ * bounded continuous vector, such as one battery power set-point or a hub's device set-points.
  *
- * Action k of Discrete(n) maps to level `low + k * (high - low) / (n - 1)` of the wrapped
- * 1-D Box: level 0 is `low`, level n-1 is exactly `high`.
+ * Each of the Box's k elements gets n evenly spaced levels, `low + j * (high - low) / (n - 1)`
+ * (level 0 is `low`, level n-1 is exactly `high`). The wrapper exposes Discrete(n^k): action a
+ * picks level j_i = floor(a / n^i) mod n for element i (element 0 varies fastest), so a 1-D Box
+ * gets Discrete(n) with action j = level j. The joint grid grows as n^k, so it is capped at
+ * MAX_JOINT_ACTIONS; `maxLevelsFor(k)` is the most levels per element that fit.
  *
  * What a caller may rely on:
- * - The action passed on is a new typed array of the Box's dtype holding that level.
- * - An action outside Discrete(n) throws InvalidActionError; nothing is rounded or clipped.
+ * - The action passed on is a new typed array of the Box's dtype holding the chosen levels.
+ * - An action outside Discrete(n^k) throws InvalidActionError; nothing is rounded or clipped.
  */
 import type { Env } from "../env.js";
 import { ConfigError } from "../errors.js";
 import { Box, Discrete, type BoxElement, type Space } from "../spaces.js";
 import { ActionWrapper, envIdOf } from "./wrapper.js";
 
-/** Exposes Discrete(n) over n evenly spaced levels of a 1-D finite Box action. */
+/** Largest joint action count the wrapper builds (a Q-network head of this many outputs). */
+export const MAX_JOINT_ACTIONS = 1024;
+
+/** The most levels per element for a k-element Box within MAX_JOINT_ACTIONS (at least 2 while 2^k fits). */
+export function maxLevelsFor(k: number): number {
+  let n = 2;
+  while ((n + 1) ** k <= MAX_JOINT_ACTIONS) n++;
+  return n;
+}
+
+/** Evenly spaced levels of [low, high], the last one exactly high. */
+function levelsOf(low: number, high: number, n: number): number[] {
+  // the last level is set to high itself: low + (n-1) * step can round past it
+  return Array.from({ length: n }, (_, j) => (j === n - 1 ? high : low + (j * (high - low)) / (n - 1)));
+}
+
+/** Exposes Discrete(n^k) over n evenly spaced levels of each element of a finite k-element Box. */
 export class DiscretizeAction<Obs, Act extends BoxElement> extends ActionWrapper<Obs, Act, number> {
   readonly #space: Discrete;
   readonly #box: Box;
-  /** The n levels, in float64 before the cast to the Box's dtype. */
-  readonly levels: readonly number[];
+  /** The n levels of each element, in float64 before the cast to the Box's dtype. */
+  readonly levelsPerElement: readonly (readonly number[])[];
 
   /**
-   * @param env an env whose action space is a Box of one element with finite bounds
-   * @param n number of levels, an integer >= 2
+   * @param env an env whose action space is a Box with finite bounds and n^k <= MAX_JOINT_ACTIONS
+   * @param n number of levels per element, an integer >= 2
    * @throws ConfigError naming `env.actionSpace` or `n`
    */
   constructor(env: Env<Obs, Act>, readonly n: number) {
     super(env);
     const box = env.actionSpace;
-    if (!(box instanceof Box) || box.size !== 1 || !Number.isFinite(box.low[0]) || !Number.isFinite(box.high[0])) {
+    const finite = box instanceof Box && box.size >= 1 && Array.from(box.low).every(Number.isFinite) && Array.from(box.high).every(Number.isFinite);
+    if (!finite) {
       const received = box instanceof Box
         ? `Box of shape [${box.shape.join(", ")}] in [${Array.from(box.low).join(", ")}] .. [${Array.from(box.high).join(", ")}]`
         : box.kind;
-      throw new ConfigError("DiscretizeAction", [{ path: "env.actionSpace", expected: "a Box of one element with finite bounds", received }]);
+      throw new ConfigError("DiscretizeAction", [{ path: "env.actionSpace", expected: "a Box with finite bounds", received }]);
     }
     if (!Number.isInteger(n) || n < 2) {
       throw new ConfigError("DiscretizeAction", [{ path: "n", expected: "an integer >= 2", received: String(n) }]);
     }
+    const k = box.size;
+    if (n ** k > MAX_JOINT_ACTIONS) {
+      throw new ConfigError("DiscretizeAction", [{ path: "n", expected: `at most ${maxLevelsFor(k)} levels for a ${k}-element action (n^${k} <= ${MAX_JOINT_ACTIONS} joint actions)`, received: String(n) }]);
+    }
     this.#box = box;
-    this.#space = new Discrete(n);
-    const low = box.low[0]!;
-    const high = box.high[0]!;
-    // the last level is set to high itself: low + (n-1) * step can round past it
-    this.levels = Array.from({ length: n }, (_, k) => (k === n - 1 ? high : low + (k * (high - low)) / (n - 1)));
+    this.#space = new Discrete(n ** k);
+    this.levelsPerElement = Array.from({ length: k }, (_, i) => levelsOf(box.low[i]!, box.high[i]!, n));
+  }
+
+  /** The levels of a one-element Box (element 0's levels otherwise). */
+  get levels(): readonly number[] {
+    return this.levelsPerElement[0]!;
   }
 
   override get actionSpace(): Space<number> {
@@ -53,7 +79,16 @@ export class DiscretizeAction<Obs, Act extends BoxElement> extends ActionWrapper
   action(action: number): Act {
     this.#space.assertAction(envIdOf(this), action);
     const out = this.#box.zeros() as Act;
-    out[0] = this.levels[action]!;
+    writeLevels(this.levelsPerElement, this.n, action, out);
     return out;
+  }
+}
+
+/** Writes the levels that joint action `a` picks into `out` (element 0 varies fastest). */
+export function writeLevels(levelsPerElement: readonly (readonly number[])[], n: number, a: number, out: BoxElement): void {
+  let rest = a;
+  for (let i = 0; i < levelsPerElement.length; i++) {
+    out[i] = levelsPerElement[i]![rest % n]!;
+    rest = Math.floor(rest / n);
   }
 }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { Env, StepResult } from "../../../src/core/env.js";
 import { InvalidActionError } from "../../../src/core/errors.js";
 import { Box, type BoxElement, Discrete, type Space } from "../../../src/core/spaces.js";
-import { DiscretizeAction } from "../../../src/core/wrappers/discretize-action.js";
+import { DiscretizeAction, maxLevelsFor } from "../../../src/core/wrappers/discretize-action.js";
 import { ToyBatteryEnv } from "../../fixtures/toy-battery-env.js";
 
 /** Records the actions it receives. */
@@ -48,13 +48,26 @@ describe("DiscretizeAction", () => {
     assert.throws(() => env.step(1.5), InvalidActionError);
   });
 
-  it("refuses a multi-dimensional or unbounded Box and n < 2, naming the field", () => {
-    assert.throws(() => new DiscretizeAction(new RecordingEnv(new Box({ low: -1, high: 1, shape: [2] })), 3), {
-      message: "invalid DiscretizeAction:\n  env.actionSpace: expected a Box of one element with finite bounds, got Box of shape [2] in [-1, -1] .. [1, 1]",
+  it("refuses more levels than a multi-element Box allows, an unbounded Box and n < 2, naming the field", () => {
+    assert.throws(() => new DiscretizeAction(new RecordingEnv(new Box({ low: -1, high: 1, shape: [4] })), 6), {
+      message: "invalid DiscretizeAction:\n  n: expected at most 5 levels for a 4-element action (n^4 <= 1024 joint actions), got 6",
     });
     assert.throws(() => new DiscretizeAction(new RecordingEnv(new Box({ low: 0, high: Infinity, shape: [1] })), 3), {
-      message: "invalid DiscretizeAction:\n  env.actionSpace: expected a Box of one element with finite bounds, got Box of shape [1] in [0] .. [Infinity]",
+      message: "invalid DiscretizeAction:\n  env.actionSpace: expected a Box with finite bounds, got Box of shape [1] in [0] .. [Infinity]",
     });
     assert.throws(() => new DiscretizeAction(new ToyBatteryEnv(), 1), { message: "invalid DiscretizeAction:\n  n: expected an integer >= 2, got 1" });
+  });
+
+  it("a k-element Box becomes Discrete(n^k): element 0's level varies fastest, every grid point reached once", () => {
+    const inner = new RecordingEnv(new Box({ low: [0, -10], high: [1, 10], dtype: "float64" }));
+    const env = new DiscretizeAction(inner, 3);
+    assert.equal((env.actionSpace as Discrete).n, 9);
+    env.reset();
+    for (let a = 0; a < 9; a++) env.step(a);
+    assert.deepEqual(inner.received.map((x) => Array.from(x)), [
+      [0, -10], [0.5, -10], [1, -10], [0, 0], [0.5, 0], [1, 0], [0, 10], [0.5, 10], [1, 10],
+    ]);
+    assert.deepEqual(env.levelsPerElement, [[0, 0.5, 1], [-10, 0, 10]]);
+    assert.deepEqual([1, 2, 4, 10].map(maxLevelsFor), [1024, 32, 5, 2]);
   });
 });
