@@ -180,6 +180,8 @@ class Workspace {
   y: Float64Array;
   alpha: Float64Array;
   rhs: Float64Array;
+  nzBuf: Int32Array;
+  nzBuf2: Int32Array;
   colStart: Int32Array;
   colRow: Int32Array;
   colVal: Float64Array;
@@ -214,6 +216,8 @@ class Workspace {
     this.y = new Float64Array(m);
     this.alpha = new Float64Array(m);
     this.rhs = new Float64Array(m);
+    this.nzBuf = new Int32Array(m);
+    this.nzBuf2 = new Int32Array(m);
     this.colStart = new Int32Array(n + 1);
     this.colRow = new Int32Array(16);
     this.colVal = new Float64Array(16);
@@ -329,7 +333,8 @@ function computeBasics(ws: Workspace): void {
 
 /** B^-1 from scratch by Gauss-Jordan with partial pivoting; false when B is singular. */
 function refactor(ws: Workspace): boolean {
-  const { n, m, head, binv, work } = ws;
+  const { n, m, head, binv, work, nzBuf } = ws;
+  const nzw = ws.nzBuf2;
   work.fill(0);
   // work[i * m + r] = B[i][r] = entry of basic column head[r] in row i
   for (let r = 0; r < m; r++) {
@@ -355,30 +360,51 @@ function refactor(ws: Workspace): boolean {
       }
     }
     const inv = 1 / work[c * m + c]!;
-    for (let k = 0; k < m; k++) { work[c * m + k] *= inv; binv[c * m + k] *= inv; }
+    const cOff = c * m;
+    // Nonzeros of pivot row c: columns >= c of work (tagged +k), all columns of binv (-1-k).
+    let nz = 0;
+    for (let k = c; k < m; k++) if (work[cOff + k] !== 0) { work[cOff + k] *= inv; nzw[nz++] = k; }
+    let nzb = 0;
+    for (let k = 0; k < m; k++) if (binv[cOff + k] !== 0) { binv[cOff + k] *= inv; nzBuf[nzb++] = k; }
     for (let i = 0; i < m; i++) {
       if (i === c) continue;
-      const f = work[i * m + c]!;
+      const off = i * m;
+      const f = work[off + c]!;
       if (f === 0) continue;
-      for (let k = c; k < m; k++) work[i * m + k] -= f * work[c * m + k]!;
-      for (let k = 0; k < m; k++) binv[i * m + k] -= f * binv[c * m + k]!;
+      for (let t = 0; t < nz; t++) { const k = nzw[t]!; work[off + k] -= f * work[cOff + k]!; }
+      for (let t = 0; t < nzb; t++) { const k = nzBuf[t]!; binv[off + k] -= f * binv[cOff + k]!; }
     }
   }
   return true;
 }
 
-/** Basis change at position p with pivot alpha[p]: the product-form update of B^-1. */
+/**
+ * Basis change at position p with pivot alpha[p]: the product-form update of B^-1, row p
+ * divided by alpha[p] and alpha[r] times it taken from every other row r. Only the nonzeros of
+ * row p and of alpha are visited: on the MPC LPs both hold ~5 of 49 entries, so the O(m^2)
+ * update costs O(m + nz(alpha) nz(row p)).
+ */
 function pivot(ws: Workspace, p: number): void {
-  const { m, binv, alpha } = ws;
+  const { m, binv, alpha, nzBuf } = ws;
   const inv = 1 / alpha[p]!;
   const pOff = p * m;
-  for (let k = 0; k < m; k++) binv[pOff + k] *= inv;
+  let nz = 0;
+  for (let k = 0; k < m; k++) {
+    const v = binv[pOff + k]!;
+    if (v !== 0) {
+      binv[pOff + k] = v * inv;
+      nzBuf[nz++] = k;
+    }
+  }
   for (let r = 0; r < m; r++) {
     if (r === p) continue;
     const f = alpha[r]!;
     if (f === 0) continue;
     const off = r * m;
-    for (let k = 0; k < m; k++) binv[off + k] -= f * binv[pOff + k]!;
+    for (let t = 0; t < nz; t++) {
+      const k = nzBuf[t]!;
+      binv[off + k] -= f * binv[pOff + k]!;
+    }
   }
 }
 
