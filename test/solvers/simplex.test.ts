@@ -142,6 +142,31 @@ describe("simplex backend (dense bounded-variable primal simplex with an optimal
     assert.ok(warm >= 20, `only ${warm} of 30 solves started warm`);
   });
 
+  it("a model rewritten in place (setRowBounds, setCost) solves as a freshly built one, restarting from its last basis", () => {
+    const base = communityInput(24, 9, { terminal: { kind: "value", eurPerKwh: 0.1 } });
+    const { model } = buildCommunityLp(base);
+    simplex.solve(model);
+    for (let k = 1; k <= 12; k++) {
+      const input = communityInput(24, 9 + k, { initialEnergyKwh: 90 * k, terminal: { kind: "value", eurPerKwh: 0.1 + 0.01 * k } });
+      const fresh = buildCommunityLp(input).model;
+      for (let t = 0; t < 24; t++) {
+        const net = input.loadKw[t]! - input.pvKw[t]!;
+        model.setRowBounds(model.rowIndexOf(`balance_${t}`), net, net);
+        model.setCost(model.colIndexOf(`grid_${t}`), input.priceEurPerKwh[t]! * input.dtHours);
+      }
+      model.setRowBounds(model.rowIndexOf("dynamics_0"), input.initialEnergyKwh, input.initialEnergyKwh);
+      model.setCost(model.colIndexOf("e_23"), -0.1 - 0.01 * k);
+      assert.deepEqual([...model.rowLower], [...fresh.rowLower]);
+      assert.deepEqual([...model.colCost], [...fresh.colCost]);
+      const s = simplex.solve(model);
+      assert.ok(simplexStats.warmStarted);
+      const h = highs.solve(fresh);
+      assert.ok(close(s.objective, h.objective), `rewrite ${k}: simplex ${s.objective} vs highs ${h.objective}`);
+    }
+    assert.throws(() => model.setRowBounds(0, 2, 1), /rows\.balance_0\.ub: expected a number >= lb \(2\)/);
+    assert.throws(() => model.setRowBounds(model.numRows, 0, 0), /setRowBounds\.row: expected a row index/);
+  });
+
   it("agrees with HiGHS on the microgrid planner LP with 1 to 3 batteries and a 3-scenario tree", () => {
     const battery = (i: number, e: number): MicrogridLpBattery => ({
       capacityKwh: 100 + 50 * i, chargeEfficiency: 0.95, dischargeEfficiency: 0.93, cRatePerHour: 0.5,
