@@ -134,7 +134,7 @@ describe("BullMQ sweeps across worker processes (real redis-server on loopback)"
     assert.deepEqual([remote.total, remote.done, remote.failed], [8, 8, 0]);
 
     const localDir = mkdtempSync(join(tmpdir(), "gridgym-bullmq-local-"));
-    const pool = new PiscinaExecutor({ workers: 4, taskModule: FAKE_TASK });
+    const pool = new PiscinaExecutor({ workers: 3, taskModule: FAKE_TASK });
     const local = await runSweep({ ...spec, outDir: localDir }, { executor: pool }).finally(() => pool.close());
     const kpisById = (s: typeof local) => new Map(s.trials.map((t) => [t.id, t.kpis] as const));
     assert.deepEqual(kpisById(remote), kpisById(local));
