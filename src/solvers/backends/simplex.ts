@@ -176,6 +176,9 @@ class Workspace {
   readonly N: number;
   lo: Float64Array;
   up: Float64Array;
+  /** lo - tol(lo) and up + tol(up): the bounds as the feasibility tests see them. */
+  loT: Float64Array;
+  upT: Float64Array;
   cost: Float64Array;
   x: Float64Array;
   d: Float64Array;
@@ -187,6 +190,13 @@ class Workspace {
   y: Float64Array;
   alpha: Float64Array;
   rhs: Float64Array;
+  /** Positions r with alpha[r] != 0, alphaCount of them. */
+  alphaNz: Int32Array;
+  alphaCount = 0;
+  /** The model's rows (CSR views), valid during one solve. */
+  rowStarts: Int32Array = new Int32Array(1);
+  rowIdx: Int32Array = new Int32Array(0);
+  rowVal: Float64Array = new Float64Array(0);
   nzBuf: Int32Array;
   nzBuf2: Int32Array;
   colStart: Int32Array;
@@ -212,6 +222,8 @@ class Workspace {
     this.N = N;
     this.lo = new Float64Array(N);
     this.up = new Float64Array(N);
+    this.loT = new Float64Array(N);
+    this.upT = new Float64Array(N);
     this.cost = new Float64Array(N);
     this.x = new Float64Array(N);
     this.d = new Float64Array(N);
@@ -224,6 +236,7 @@ class Workspace {
     this.alpha = new Float64Array(m);
     this.rhs = new Float64Array(m);
     this.nzBuf = new Int32Array(m);
+    this.alphaNz = new Int32Array(m);
     this.nzBuf2 = new Int32Array(m);
     this.colStart = new Int32Array(n + 1);
     this.colRow = new Int32Array(16);
@@ -259,6 +272,10 @@ function load(ws: Workspace, model: LpModel): void {
   ws.lo.set(model.rowLower, n);
   ws.up.set(model.rowUpper, n);
   ws.cost.fill(0, n);
+  for (let j = 0; j < n + m; j++) {
+    ws.loT[j] = ws.lo[j]! - feasTol(ws.lo[j]!);
+    ws.upT[j] = ws.up[j]! + feasTol(ws.up[j]!);
+  }
   const nnz = model.numNonzeros;
   if (ws.colRow.length < nnz) {
     ws.colRow = new Int32Array(nnz * 2);
@@ -267,6 +284,9 @@ function load(ws: Workspace, model: LpModel): void {
   const starts = model.rowStarts;
   const idx = model.rowIndices;
   const val = model.rowValues;
+  ws.rowStarts = starts;
+  ws.rowIdx = idx;
+  ws.rowVal = val;
   const cs = ws.colStart;
   cs.fill(0);
   for (let k = 0; k < nnz; k++) cs[idx[k]! + 1]++;
@@ -298,22 +318,25 @@ function placeNonbasic(ws: Workspace, j: number, preferred: number): void {
   ws.x[j] = s === AT_LOWER ? lo : s === AT_UPPER ? up : 0;
 }
 
-/** alpha = B^-1 a_j for column j of [A | -I]. */
+/** alpha = B^-1 a_j for column j of [A | -I], and the list of its nonzero positions. */
 function ftran(ws: Workspace, j: number): void {
-  const { n, m, binv, alpha } = ws;
-  alpha.fill(0);
+  const { n, m, binv, alpha, alphaNz } = ws;
   if (j >= n) {
     const i = j - n;
     for (let r = 0; r < m; r++) alpha[r] = -binv[r * m + i]!;
-    return;
+  } else {
+    alpha.fill(0);
+    const colRow = ws.colRow;
+    const colVal = ws.colVal;
+    for (let k = ws.colStart[j]!; k < ws.colStart[j + 1]!; k++) {
+      const i = colRow[k]!;
+      const v = colVal[k]!;
+      for (let r = 0; r < m; r++) alpha[r] += binv[r * m + i]! * v;
+    }
   }
-  const colRow = ws.colRow;
-  const colVal = ws.colVal;
-  for (let k = ws.colStart[j]!; k < ws.colStart[j + 1]!; k++) {
-    const i = colRow[k]!;
-    const v = colVal[k]!;
-    for (let r = 0; r < m; r++) alpha[r] += binv[r * m + i]! * v;
-  }
+  let count = 0;
+  for (let r = 0; r < m; r++) if (alpha[r] !== 0) alphaNz[count++] = r;
+  ws.alphaCount = count;
 }
 
 /** Recomputes the basic values from the nonbasic ones: x_B = -B^-1 (sum_nonbasic a_j x_j). */
@@ -391,8 +414,8 @@ function refactor(ws: Workspace): boolean {
  * row p and of alpha are visited: on the MPC LPs both hold ~5 of 49 entries, so the O(m^2)
  * update costs O(m + nz(alpha) nz(row p)).
  */
-function pivot(ws: Workspace, p: number): void {
-  const { m, binv, alpha, nzBuf } = ws;
+function pivot(ws: Workspace, p: number): number {
+  const { m, binv, alpha, nzBuf, alphaNz } = ws;
   const inv = 1 / alpha[p]!;
   const pOff = p * m;
   let nz = 0;
@@ -403,16 +426,18 @@ function pivot(ws: Workspace, p: number): void {
       nzBuf[nz++] = k;
     }
   }
-  for (let r = 0; r < m; r++) {
+  const count = ws.alphaCount;
+  for (let c = 0; c < count; c++) {
+    const r = alphaNz[c]!;
     if (r === p) continue;
     const f = alpha[r]!;
-    if (f === 0) continue;
     const off = r * m;
     for (let t = 0; t < nz; t++) {
       const k = nzBuf[t]!;
       binv[off + k] -= f * binv[pOff + k]!;
     }
   }
+  return nz;
 }
 
 /** Duals y = B^-T cB, from scratch (O(m^2)). */
@@ -447,13 +472,13 @@ function feasTol(b: number): number {
 
 /** Sets cB to the phase 1 costs; returns the number of infeasible basics. */
 function phase1Costs(ws: Workspace): number {
-  const { m, head, x, lo, up, cB } = ws;
+  const { m, head, x, loT, upT, cB } = ws;
   let count = 0;
   for (let r = 0; r < m; r++) {
     const j = head[r]!;
     const v = x[j]!;
-    if (v < lo[j]! - feasTol(lo[j]!)) { cB[r] = -1; count++; }
-    else if (v > up[j]! + feasTol(up[j]!)) { cB[r] = 1; count++; }
+    if (v < loT[j]!) { cB[r] = -1; count++; }
+    else if (v > upT[j]!) { cB[r] = 1; count++; }
     else cB[r] = 0;
   }
   return count;
@@ -576,7 +601,7 @@ export function solveWithSimplex(model: LpModel, opts: SimplexOptions): Float64A
   }
   ws.hasSaved = false;
 
-  const { N, lo, up, x, d, stat, head, alpha, cB, cost } = ws;
+  const { N, lo, up, loT, upT, x, d, stat, head, alpha, alphaNz, cB, cost } = ws;
   let costScale = 1;
   for (let j = 0; j < n; j++) costScale = Math.max(costScale, Math.abs(cost[j]!));
 
@@ -610,14 +635,15 @@ export function solveWithSimplex(model: LpModel, opts: SimplexOptions): Float64A
     const phase1 = infeasible > 0;
     if (phase1) {
       computeY(ws);
+      computeReducedCosts(ws, true);
       yCurrent = false;
     } else if (!yCurrent) {
       for (let r = 0; r < m; r++) cB[r] = cost[head[r]!]!;
       computeY(ws);
+      computeReducedCosts(ws, false);
       yCurrent = true;
       yFresh = true;
-    }
-    computeReducedCosts(ws, phase1);
+    } // else y and d were updated with the last pivot
 
     // Pricing.
     const bland = degenerate >= DEGENERATE_RUN;
@@ -695,7 +721,9 @@ export function solveWithSimplex(model: LpModel, opts: SimplexOptions): Float64A
     const dir = d[q]! < 0 ? 1 : -1;
     const flip = up[q]! - lo[q]!; // Infinity when one side is open
     let thetaMax = Infinity;
-    for (let r = 0; r < m; r++) {
+    const alphaCount = ws.alphaCount;
+    for (let c = 0; c < alphaCount; c++) {
+      const r = alphaNz[c]!;
       const a = alpha[r]!;
       if (Math.abs(a) <= PIVOT_TOL) continue;
       const j = head[r]!;
@@ -703,12 +731,12 @@ export function solveWithSimplex(model: LpModel, opts: SimplexOptions): Float64A
       const v = x[j]!;
       let t: number;
       if (delta < 0) {
-        if (v > up[j]! + feasTol(up[j]!)) t = (v - up[j]!) / -delta;
-        else if (lo[j]! > -Infinity && v >= lo[j]! - feasTol(lo[j]!)) t = (v - lo[j]! + (bland ? 0 : feasTol(lo[j]!))) / -delta;
+        if (v > upT[j]!) t = (v - up[j]!) / -delta;
+        else if (lo[j]! > -Infinity && v >= loT[j]!) t = (bland ? v - lo[j]! : v - loT[j]!) / -delta;
         else continue;
       } else {
-        if (v < lo[j]! - feasTol(lo[j]!)) t = (lo[j]! - v) / delta;
-        else if (up[j]! < Infinity && v <= up[j]! + feasTol(up[j]!)) t = (up[j]! - v + (bland ? 0 : feasTol(up[j]!))) / delta;
+        if (v < loT[j]!) t = (lo[j]! - v) / delta;
+        else if (up[j]! < Infinity && v <= upT[j]!) t = (bland ? up[j]! - v : upT[j]! - v) / delta;
         else continue;
       }
       if (t < thetaMax) thetaMax = t;
@@ -726,7 +754,8 @@ export function solveWithSimplex(model: LpModel, opts: SimplexOptions): Float64A
       // the smallest basic index among the smallest exact ratios).
       let bestA = 0;
       let bestT = Infinity;
-      for (let r = 0; r < m; r++) {
+      for (let c = 0; c < alphaCount; c++) {
+        const r = alphaNz[c]!;
         const a = alpha[r]!;
         if (Math.abs(a) <= PIVOT_TOL) continue;
         const j = head[r]!;
@@ -735,13 +764,13 @@ export function solveWithSimplex(model: LpModel, opts: SimplexOptions): Float64A
         let t: number;
         let bound: number;
         if (delta < 0) {
-          if (v > up[j]! + feasTol(up[j]!)) bound = up[j]!;
-          else if (lo[j]! > -Infinity && v >= lo[j]! - feasTol(lo[j]!)) bound = lo[j]!;
+          if (v > upT[j]!) bound = up[j]!;
+          else if (lo[j]! > -Infinity && v >= loT[j]!) bound = lo[j]!;
           else continue;
           t = (v - bound) / -delta;
         } else {
-          if (v < lo[j]! - feasTol(lo[j]!)) bound = lo[j]!;
-          else if (up[j]! < Infinity && v <= up[j]! + feasTol(up[j]!)) bound = up[j]!;
+          if (v < loT[j]!) bound = lo[j]!;
+          else if (up[j]! < Infinity && v <= upT[j]!) bound = up[j]!;
           else continue;
           t = (bound - v) / delta;
         }
@@ -760,9 +789,9 @@ export function solveWithSimplex(model: LpModel, opts: SimplexOptions): Float64A
     const step = dir * theta;
     if (step !== 0) {
       x[q] += step;
-      for (let r = 0; r < m; r++) {
-        const a = alpha[r]!;
-        if (a !== 0) x[head[r]!] -= step * a;
+      for (let c = 0; c < alphaCount; c++) {
+        const r = alphaNz[c]!;
+        x[head[r]!] -= step * alpha[r]!;
       }
     }
     degenerate = theta <= 1e-12 ? degenerate + 1 : 0;
@@ -777,13 +806,26 @@ export function solveWithSimplex(model: LpModel, opts: SimplexOptions): Float64A
     }
     const leaving = head[p]!;
     const dq = d[q]!;
-    pivot(ws, p);
+    const rowNz = pivot(ws, p);
     if (yCurrent) {
-      // Phase 2: y + (d_q / alpha_p) (row p of the old B^-1) = y + d_q (row p of the new one).
+      // Phase 2: y += (d_q / alpha_p) (row p of the old B^-1) = d_q (row p of the new one), and
+      // d_j -= d_q (row p of the new B^-1) a_j, visiting only that row's nonzeros (nzBuf) and
+      // the model rows they name.
       const y = ws.y;
       const binv = ws.binv;
+      const nzBuf = ws.nzBuf;
+      const rs = ws.rowStarts;
+      const ri = ws.rowIdx;
+      const rv = ws.rowVal;
       const off = p * m;
-      for (let i = 0; i < m; i++) y[i] += dq * binv[off + i]!;
+      for (let t = 0; t < rowNz; t++) {
+        const i = nzBuf[t]!;
+        const g = dq * binv[off + i]!;
+        y[i] += g;
+        d[n + i] += g;
+        for (let k = rs[i]!; k < rs[i + 1]!; k++) d[ri[k]!] -= g * rv[k]!;
+      }
+      d[q] = 0;
       yFresh = false;
     }
     head[p] = q;
