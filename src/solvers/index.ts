@@ -60,18 +60,20 @@ export const DEFAULT_TIME_LIMIT_S = 10;
  * Measured with bench/lp-solve.ts, all three in the same run (community LP, arbitrage +
  * equal-throughput, Node 20.20, 2 shared cores, median of 15 warm solves, simplex from the
  * slack basis every time, solve + verification; ms simplex / jsls / highs):
- *    1 h   3 rows: 0.03 / 0.07 / 0.43      12 h  25 rows: 0.13 / 0.45 / 0.74
- *    4 h   9 rows: 0.12 / 0.23 / 0.67      16 h  33 rows: 0.13 / 0.44 / 0.58
- *    8 h  17 rows: 0.10 / 0.24 / 0.65      24 h  49 rows: 0.32 / 0.87 / 0.74
- *   32 h  65 rows: 0.87 / 1.35 / 0.93      48 h  97 rows: 1.91 / 3.27 / 1.14
- *   72 h 145 rows: 4.5 / 14 / 2.3         168 h 337 rows: 44 / (266) / 4.2
- * The simplex costs O(m^2) per iteration on a dense B^-1 and needs ~1.1 m iterations from the
- * slack basis, so it loses to HiGHS's ~0.4 ms fixed cost between 65 and 97 rows; the cut is
- * at 80. A warm start (the same model size solved again, as in rolling-horizon MPC) needs far
- * fewer iterations (~17 per 24-hour MPC decision), so the cut errs low for MPC. jsls is now
- * slower than the simplex wherever the simplex is chosen; it keeps the models of more than
- * 80 rows whose tableau is small (few columns), where it beat HiGHS before:
- *    4 h    651 cells: 0.49 / 0.19 (highs / jsls)   12 h   5307 cells: 0.54 / 0.25
+ *    1 h   3 rows: 0.03 / 0.05 / 0.39      16 h  33 rows: 0.12 / 0.76 / 0.95
+ *    4 h   9 rows: 0.06 / 0.16 / 0.49      24 h  49 rows: 0.16 / 1.46 / 1.14
+ *    8 h  17 rows: 0.04 / 0.24 / 0.70      32 h  65 rows: 0.52 / 2.22 / 1.24
+ *   12 h  25 rows: 0.08 / 0.43 / 0.64      48 h  97 rows: 1.14 / 5.03 / 1.89
+ *   64 h 129 rows: 1.68 / 13 / 2.37        72 h 145 rows: 1.57 / 21 / 2.49
+ *   96 h 193 rows: 3.95 / - / 2.32        168 h 337 rows: 13 / (202) / 6.2
+ * From the slack basis the simplex needs ~0.8-1.1 m iterations, each cheap while B^-1 stays
+ * sparse, but phase 1 prices with O(m^2) duals and B^-1 is refactorised in O(m^3) every 100
+ * pivots, so HiGHS (~0.4 ms fixed cost per call) wins between 145 and 193 rows: the cut is at
+ * 160. A warm start (the same model size solved again, as in rolling-horizon MPC) needs far
+ * fewer iterations (~17 per 24-hour MPC decision). jsls is slower than the simplex wherever
+ * the simplex is chosen; it keeps models of more than 160 rows whose tableau is small (few
+ * columns), where it beat HiGHS before (ms highs / jsls, an earlier run):
+ *    4 h    651 cells: 0.49 / 0.19      12 h   5307 cells: 0.54 / 0.25
  *   16 h   9315 cells: 0.52 / 0.41      20 h  14443 cells: 0.64 / 0.90
  *   24 h  20691 cells: 0.69 / 0.84      48 h  81699 cells: 1.21 / 3.74
  *   72 h 183027 cells: 1.75 / 14        168 h (0.9M cells): 3.9 / 121
@@ -82,7 +84,7 @@ export const DEFAULT_TIME_LIMIT_S = 10;
 export const AUTO_JSLS_MAX_TABLEAU_CELLS = 12000;
 
 /** `auto` uses the simplex backend up to this many rows (table above AUTO_JSLS_MAX_TABLEAU_CELLS). */
-export const AUTO_SIMPLEX_MAX_ROWS = 80;
+export const AUTO_SIMPLEX_MAX_ROWS = 160;
 
 /** The `auto` rule: our simplex for small models, then javascript-lp-solver, HiGHS for the rest. */
 export function chooseBackend(model: LpModel): BackendName {

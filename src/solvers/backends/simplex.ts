@@ -28,9 +28,10 @@
  * - Pricing: Dantzig (largest |d_j| among columns that may move: at lower with d_j < 0, at
  *   upper with d_j > 0, free nonbasic with d_j != 0; fixed columns never enter). Duals y are
  *   computed from B^-1 in phase 1 (its costs change every step) and at the start of phase 2,
- *   then updated per pivot (y += d_q row_p(B^-1_new), O(m)) and recomputed from scratch
- *   before the certificate; reduced costs d = c - [A | -I]'y are recomputed from y every
- *   iteration (O(nnz + n + m)).
+ *   together with the reduced costs d = c - [A | -I]'y; in phase 2 both are then updated per
+ *   pivot from the pivot row of the new B^-1 (y += d_q row_p, d_j -= d_q row_p a_j, visiting
+ *   only that row's nonzeros and the model rows they name), and recomputed from scratch after
+ *   a refactorisation and before the certificate, so drift never reaches a verdict.
  * - Ratio test: Harris two-pass with FEAS_TOL (largest |alpha| among the rows whose exact ratio
  *   is within the relaxed minimum), bound flips of the entering column when its range is the
  *   shortest step. After DEGENERATE_RUN consecutive degenerate steps, Bland's rule (smallest
