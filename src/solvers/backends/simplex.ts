@@ -31,7 +31,9 @@
  *   together with the reduced costs d = c - [A | -I]'y; in phase 2 both are then updated per
  *   pivot from the pivot row of the new B^-1 (y += d_q row_p, d_j -= d_q row_p a_j, visiting
  *   only that row's nonzeros and the model rows they name), and recomputed from scratch after
- *   a refactorisation and before the certificate, so drift never reaches a verdict.
+ *   a refactorisation. The certificate is computed from the model, not from d, so updated
+ *   duals that pass it are a proof; when they fail, y and d are recomputed from B^-1 and
+ *   pricing resumes, then B^-1 itself, so drift never reaches a verdict.
  * - Ratio test: Harris two-pass with FEAS_TOL (largest |alpha| among the rows whose exact ratio
  *   is within the relaxed minimum), bound flips of the entering column when its range is the
  *   shortest step. After DEGENERATE_RUN consecutive degenerate steps, Bland's rule (smallest
@@ -697,14 +699,16 @@ export function solveWithSimplex(model: LpModel, opts: SimplexOptions): Float64A
         const what = worstJ < 0 ? "" : worstJ < n ? `column ${model.colName(worstJ)}` : `row ${model.rowName(worstJ - n)}`;
         throw new SolverError("infeasible", `simplex: model (${size(model)}) is infeasible (phase 1 optimum leaves ${infeasible} bound violations, worst ${what} by ${worst.toExponential(2)})`);
       }
+      // Certificate at the final basis, from the model itself: it does not trust the updated
+      // y, so a y that passes is a proof; one that fails is recomputed from B^-1 (and pricing
+      // resumes), then B^-1 itself, before the verdict.
+      xs = x.slice(0, n);
+      const cert = certifyOptimality(model, xs, ws.y);
+      if (cert.ok) break;
       if (!yFresh) {
         yCurrent = false;
         continue;
       }
-      // Certificate at the final basis, from the model itself.
-      xs = Float64Array.from(x.subarray(0, n));
-      const cert = certifyOptimality(model, xs, ws.y);
-      if (cert.ok) break;
       if (!cleanInverse) {
         if (!refactor(ws)) throw new SolverError("backend", `simplex: model (${size(model)}) final basis is singular`);
         computeBasics(ws);
