@@ -256,7 +256,7 @@ describe("simplex backend (dense bounded-variable primal simplex with an optimal
     assert.ok(close(simplex.solve(deg).objective, highs.solve(deg).objective, 1e-9));
   });
 
-  it("classifies infeasible and unbounded LPs, an empty row that excludes 0, and solves edge shapes", () => {
+  it("classifies infeasible and unbounded LPs, an empty row that excludes 0, and solves edge shapes", async () => {
     const inf = new LpModel();
     const a = inf.addVar("a", 0, 1);
     const b = inf.addVar("b", 0, 1);
@@ -264,6 +264,13 @@ describe("simplex backend (dense bounded-variable primal simplex with an optimal
     const e1 = solverError(() => simplex.solve(inf));
     assert.equal(e1.reason, "infeasible");
     assert.match(e1.message, /^simplex: model \(2 columns, 1 rows, 2 nonzeros\) is infeasible/);
+
+    // Under auto, a simplex verdict other than optimal is re-solved by HiGHS, whose verdict stands.
+    const auto = await createSolver();
+    assert.equal(auto.pick(inf), "simplex");
+    const e3 = solverError(() => auto.solve(inf));
+    assert.equal(e3.reason, "infeasible");
+    assert.match(e3.message, /^highs: model \(2 columns, 1 rows, 2 nonzeros\) is infeasible/);
 
     const unb = new LpModel();
     const u = unb.addVar("a", 0, Infinity, -1);

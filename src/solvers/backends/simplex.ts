@@ -60,8 +60,8 @@
  * pivot elements; certificate: dual tolerance 1e-9 x max(1, |c|max, |y|max), GAP_TOL 1e-9.
  *
  * Memory: one workspace per model size (columns, rows), preallocated on first use and reused by
- * later solves of the same size (at most WORKSPACES kept); no allocation inside the iteration
- * loop. Intended for up to a few hundred rows (auto: up to AUTO_SIMPLEX_MAX_ROWS in
+ * later solves of the same size (at most WORKSPACES sizes of at most CACHED_MAX_ROWS rows are
+ * kept, per thread); no allocation inside the iteration loop. Intended for up to a few hundred rows (auto: up to AUTO_SIMPLEX_MAX_ROWS in
  * ../index.ts): memory is 2 m^2 doubles, time per iteration O(m^2) at worst, far less while
  * B^-1 stays sparse; refactorisation O(m^3) at worst.
  */
@@ -77,8 +77,9 @@ const REFACTOR_EVERY = 100;
 const DEGENERATE_RUN = 30;
 export const SIMPLEX_MAX_ITERATIONS = 50000;
 /** Rows beyond which the dense B^-1 (m^2 doubles, twice) is refused. */
-export const SIMPLEX_MAX_ROWS = 3000;
+export const SIMPLEX_MAX_ROWS = 2000;
 const WORKSPACES = 8;
+const CACHED_MAX_ROWS = 400;
 
 const BASIC = 0;
 const AT_LOWER = 1;
@@ -255,7 +256,13 @@ class Workspace {
 
 const workspaces = new Map<string, Workspace>();
 
+/**
+ * The workspace for this size: cached (with its basis, for warm starts) up to WORKSPACES sizes
+ * of at most CACHED_MAX_ROWS rows, the oldest dropped first; a larger model gets a fresh one
+ * that is dropped after the solve (B^-1 of 2000 rows is 32 MB).
+ */
 function workspaceFor(n: number, m: number): Workspace {
+  if (m > CACHED_MAX_ROWS) return new Workspace(n, m);
   const key = `${n}x${m}`;
   let ws = workspaces.get(key);
   if (ws === undefined) {
