@@ -184,7 +184,7 @@ export function registerBenchmarkCommand(program: Command): void {
     .option("--workers <n>", "training worker threads", intOption("--workers", 1), 2)
     .option("--seeds <k>", "number of held-out evaluation seeds", intOption("--seeds", 1), 5)
     .option("--first-seed <n>", "first held-out seed (>= 1000)", intOption("--first-seed", 0), 1000)
-    .option("--solver <backend>", "LP backend: auto, highs or jsls", "auto")
+    .option("--solver <backend>", "LP backend: auto, simplex, highs or jsls", "auto")
     .option("--out <dir>", "report directory", "runs/benchmark")
     .option("--json", "print the KPI summary as JSON")
     .action(async (o: { env: string; config?: string; steps?: number; algos: string; trainSeed: number; workers: number; seeds: number; firstSeed: number; solver: string; out: string; json?: boolean }) => {

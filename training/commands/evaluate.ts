@@ -19,7 +19,7 @@ export function registerEvaluateCommand(program: Command): void {
     .option("--config <file>", "environment config (JSON)")
     .option("--seed <n>", "first seed", intOption("--seed", 0), 0)
     .option("--episodes <k>", "episodes (seeds seed .. seed+k-1)", intOption("--episodes", 1), 1)
-    .option("--solver <backend>", "LP backend for mpc and oracle: auto, highs or jsls", "auto")
+    .option("--solver <backend>", "LP backend for mpc and oracle: auto, simplex, highs or jsls", "auto")
     .option("--json", "print the KPIs as one JSON object")
     .option("--trajectory <file.csv>", "write the first episode's per-tick trajectory as CSV")
     .action(async (o: { env: string; policy: string; config?: string; seed: number; episodes: number; solver: string; json?: boolean; trajectory?: string }) => {

@@ -34,7 +34,7 @@ export function registerReproduceCommand(program: Command): void {
     .argument("<experiment>", `one of ${EXPERIMENTS.join(", ")}`)
     .option("--seeds <n>", "number of seeds", intOption("--seeds", 1), 10)
     .option("--first-seed <n>", "first seed", intOption("--first-seed", 0), 0)
-    .option("--solver <backend>", "LP backend: auto, highs or jsls", "auto")
+    .option("--solver <backend>", "LP backend: auto, simplex, highs or jsls", "auto")
     .option("--out <dir>", "directory for the trajectories and the JSON summary", "runs/reproduce-microgrid")
     .option("--json", "print the summary as one JSON object")
     .action(async (experiment: string, o: { seeds: number; firstSeed: number; solver: string; out: string; json?: boolean }) => {
