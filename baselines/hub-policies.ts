@@ -12,8 +12,8 @@ import type { Info, Policy, PolicyFactory } from "../src/core/env.js";
 import { ConfigError } from "../src/core/errors.js";
 import { deviceInputLimitsKw } from "../src/physics/converters.js";
 import { deviceMaxInputKw, type Hub, type HubStep } from "../src/physics/energy-hub.js";
-import { HUB_OBJECTIVES, jslsSolver, solveHubDispatch, type HubObjective } from "../src/physics/hub-dispatch.js";
-import { createSolver, type BackendChoice, type Solver } from "../src/solvers/index.js";
+import { HUB_OBJECTIVES, solveHubDispatch, type HubObjective } from "../src/physics/hub-dispatch.js";
+import { createSolver, syncSolver, type BackendChoice, type Solver } from "../src/solvers/index.js";
 import { baseCaseDispatch } from "./hub-lp.js";
 
 /** What a hub policy reads from the env's reset info. */
@@ -72,7 +72,7 @@ export class HubLpPolicy extends HubPlanPolicy {
   readonly name: string;
   #objective: HubObjective | null;
   /** `objective` null: the env's own (its reset info's `objective`). */
-  constructor(readonly solver: Solver = jslsSolver(), objective: HubObjective | null = null) {
+  constructor(readonly solver: Solver = syncSolver(), objective: HubObjective | null = null) {
     super();
     this.#objective = objective;
     this.name = objective === null ? "lp" : `lp-${objective}`;

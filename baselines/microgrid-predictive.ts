@@ -30,7 +30,7 @@ import { ConfigError, parseConfig } from "../src/core/errors.js";
 import { Rng } from "../src/core/rng.js";
 import { createForecaster, scenarioTree, scenarioTreeOptionsSchema, type ForecastContext, type Forecaster, type QuantileForecast } from "../src/forecast/index.js";
 import { storageMaxChargeKw, storageMaxDischargeKw } from "../src/physics/battery.js";
-import type { Solver } from "../src/solvers/index.js";
+import { createWarmStart, type Solver } from "../src/solvers/index.js";
 import { MicrogridMyopicPolicy } from "./microgrid-myopic.js";
 import { buildMicrogridLp, planSetPointKw, type MicrogridLpScenario, type MicrogridPlan } from "./microgrid-lp.js";
 import { batteryEnergiesKwh, float32SetPointKw, importWeights, lpBattery, readMicrogridInfo, requireMicrogridInfo, type MicrogridInfo } from "./microgrid-info.js";
@@ -144,6 +144,8 @@ export class MicrogridPredictivePolicy implements Policy<Float32Array, Float32Ar
   readonly config: MicrogridPredictiveConfig;
   readonly #solver: Solver;
   readonly #myopic = new MicrogridMyopicPolicy();
+  /** This policy's own simplex warm start (re-plans solve same-size LPs), cleared at every reset. */
+  readonly #warmStart = createWarmStart();
   #info: MicrogridInfo | null = null;
   #activation = 0;
   #t = 0;
@@ -185,6 +187,7 @@ export class MicrogridPredictivePolicy implements Policy<Float32Array, Float32Ar
     }
     this.#info = mi;
     this.#myopic.reset(info);
+    this.#warmStart.clear();
     this.#activation = this.config.activationTick ?? mi.activationTick;
     this.#t = 0;
     this.#energyKwh = Float64Array.from(mi.batteries, (b) => b.initialEnergyKwh);
@@ -329,7 +332,7 @@ export class MicrogridPredictivePolicy implements Policy<Float32Array, Float32Ar
       nonAnticipativeSteps: this.config.nonAnticipativeSteps,
     });
     const t2 = performance.now();
-    const sol = this.#solver.solve(model);
+    const sol = this.#solver.solve(model, { warmStart: this.#warmStart });
     this.#plan = decode(sol.x);
     this.#planStart = t;
     const tm = this.timings;

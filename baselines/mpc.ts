@@ -17,12 +17,15 @@
  * change, so the LP of the last re-plan with the same horizon length is kept and only its row
  * bounds and costs are rewritten (the same numbers buildCommunityLp would write; an input it
  * would refuse still goes through it, so its error is unchanged). The matrix stays the same,
- * which lets the simplex backend restart from its last basis and B^-1.
+ * which lets the simplex backend restart from its last basis and B^-1: the policy owns a
+ * warm-start handle (createWarmStart) for that, cleared at every reset, so each episode starts
+ * cold and its actions are a function of the episode alone (not of the episodes the policy or
+ * the solver ran before).
  */
 import { z } from "zod";
 import type { Info, Policy } from "../src/core/env.js";
 import { parseConfig } from "../src/core/errors.js";
-import type { Solver } from "../src/solvers/index.js";
+import { createWarmStart, type Solver } from "../src/solvers/index.js";
 import { buildCommunityLp, type CommunityPlan } from "./community-lp.js";
 import type { LpModel } from "../src/solvers/index.js";
 
@@ -60,6 +63,8 @@ export class MpcPolicy implements Policy<Float32Array, Float32Array> {
   /** Observed net load by step, for the seasonal-naive forecast. */
   #netHistory: number[] = [];
   #lp: CachedLp | null = null;
+  /** This policy's own simplex warm start, cleared at every reset. */
+  readonly #warmStart = createWarmStart();
   /** Solves made and their total time, for benchmarks. */
   solves = 0;
   solveMs = 0;
@@ -76,6 +81,7 @@ export class MpcPolicy implements Policy<Float32Array, Float32Array> {
     this.#plan = new Float64Array(0);
     this.#netHistory = [];
     this.#lp = null;
+    this.#warmStart.clear();
   }
 
   act(observation: Float32Array, stepInfo: Info): Float32Array {
@@ -114,7 +120,7 @@ export class MpcPolicy implements Policy<Float32Array, Float32Array> {
     meanPrice /= h;
     const valuePerKwh = (info.objective === "arbitrage" ? meanPrice : 1) * Math.sqrt(info.battery.efficiency);
     const { model, decode } = this.#lpFor(info, net, price, valuePerKwh);
-    const sol = this.#solver.solve(model);
+    const sol = this.#solver.solve(model, { warmStart: this.#warmStart });
     this.solves++;
     this.solveMs += sol.solveMs;
     this.#plan = decode(sol.x).energyKwh;

@@ -61,7 +61,7 @@ function parallel(config: object): { stepsPerS: number; resetMs: number; hubs: n
   return { stepsPerS: steps / (stepMs / 1000), resetMs: resetMs / EPISODES, hubs: env.possibleAgents.length };
 }
 
-console.log(`energy-hub envs, Node ${process.version}, ${EPISODES} episodes of 48 half hours each (jsls LPs)`);
+console.log(`energy-hub envs, Node ${process.version}, ${EPISODES} episodes of 48 half hours each (LPs on syncSolver: our simplex, jsls as fallback)`);
 single({}, false);
 const fmt = (x: number) => Math.round(x).toLocaleString("en-US").padStart(8);
 for (const [label, cfg, opt] of [

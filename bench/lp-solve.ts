@@ -2,9 +2,10 @@
  * LP benchmark: the community LP (SPEC 1a-1i: arbitrage, equal-throughput) at 4 to 8760 hours
  * on all three backends in the same run, and the crossover sweep behind the `auto` rule
  * (AUTO_SIMPLEX_MAX_ROWS, AUTO_JSLS_MAX_TABLEAU_CELLS).
- * The simplex column solves from the slack basis every time (warmStart: false: a repeated
- * solve of the same model would otherwise restart from its own optimum in 0 iterations); its
- * warm start is measured where it matters, per MPC decision (bench/mpc-decision.ts).
+ * The simplex column solves from the slack basis every time (no warm-start handle: a solve is
+ * cold unless the caller passes one, and a repeated solve with one would restart from its own
+ * optimum in 0 iterations); the explicit warm start is measured where it matters, per MPC
+ * decision (bench/mpc-decision.ts).
  * Run: npx tsx bench/lp-solve.ts. Prints numbers, never pass/fail.
  *
  * Inputs are synthetic but daily-shaped (evening load peak, midday PV, two price peaks) with
@@ -91,13 +92,13 @@ function fmtMs(t: SolveTiming): string {
 
 const pad = (s: string, n: number): string => s.padStart(n);
 
-/** The simplex backend as createSolver runs it (solve, then verify), but always from the slack basis. */
+/** The simplex backend as createSolver runs it without a warm-start handle (solve, then verify): from the slack basis. */
 const coldSimplex: Solver = {
   choice: "simplex",
   pick: () => "simplex",
   solve(model, o = {}) {
     const t0 = performance.now();
-    const x = solveWithSimplex(model, { timeLimitS: o.timeLimitS ?? 10, warmStart: false });
+    const x = solveWithSimplex(model, { timeLimitS: o.timeLimitS ?? 10 });
     const solveMs = performance.now() - t0;
     const check = assertVerified(model, x, "simplex");
     return { objective: check.objective, x, backend: "simplex", solveMs, maxViolation: check.maxViolation };

@@ -14,13 +14,12 @@
 import { parseHubConfig, stepMetrics, type Hub, type HubDispatch, type HubStep, type HubStepMetrics } from "../src/physics/energy-hub.js";
 import { hubDayProfiles, type HubDayProfileOptions } from "../src/data/hub-profiles.js";
 import { baseCaseDispatch, HUB_OBJECTIVES, solveHubDispatch, type HubObjective } from "../baselines/hub-lp.js";
-import { createSolver, type BackendChoice } from "../src/solvers/index.js";
+import { createSolver, syncSolver, type BackendChoice } from "../src/solvers/index.js";
 import { EnergyHubParallelEnv } from "../envs/energy-hub/parallel.js";
 import { energyHubConfigSchema, RESPONSES } from "../envs/energy-hub/config.js";
 import { PEAK_FIRST_STEP, PEAK_LAST_STEP } from "../envs/energy-hub/system.js";
 import { HubLpPolicy } from "../baselines/hub-policies.js";
 import type { HubKpis } from "../src/kpi/hub.js";
-import { jslsSolver } from "../src/physics/hub-dispatch.js";
 
 /** The seed's day-average reductions, % (negative: lower than the base case). */
 export const SEED_HUB_REDUCTIONS_PCT = { cost: -6.42, emissions: -14.1, primaryInput: -21.8 } as const;
@@ -180,8 +179,8 @@ export interface HubDeviationStudy {
 const STUDY_BID_GBP_PER_KWH = 0.025;
 
 function runStudyCase(config: object, responses: readonly number[]): HubDeviationRun {
-  const env = new EnergyHubParallelEnv(energyHubConfigSchema.parse(config), jslsSolver());
-  const policy = new HubLpPolicy(jslsSolver(), "cost");
+  const env = new EnergyHubParallelEnv(energyHubConfigSchema.parse(config), syncSolver());
+  const policy = new HubLpPolicy(syncSolver(), "cost");
   let { infos } = env.reset({ seed: 0 });
   policy.reset(infos["hub0"]!);
   while (env.agents.length > 0) {

@@ -29,8 +29,8 @@ import { INPUT_CARRIERS, toConverter } from "../../src/physics/converters.js";
 import {
   couplingMatrix, deviceMaxInputKw, dispatchFactors, hubInputsKw, hubOutputsKw, type Hub, type HubStep,
 } from "../../src/physics/energy-hub.js";
-import { jslsSolver, solveHubDispatch, type HubLpDispatch } from "../../src/physics/hub-dispatch.js";
-import type { Solver } from "../../src/solvers/index.js";
+import { solveHubDispatch, type HubLpDispatch } from "../../src/physics/hub-dispatch.js";
+import { syncSolver, type Solver } from "../../src/solvers/index.js";
 import {
   CA, CommercialAggregator, DEVIATION_TOL_KW, ElementAgent, HubAgent, PURCHASED, TA, TOPIC_TICK, TechnicalAggregator,
 } from "./agents.js";
@@ -107,7 +107,7 @@ export class HubSystem {
   #lastRequested: Float64Array[] = [];
   #lastBalancingGbp: Float64Array;
 
-  constructor(readonly cfg: EnergyHubConfig, solver: Solver = jslsSolver()) {
+  constructor(readonly cfg: EnergyHubConfig, solver: Solver = syncSolver()) {
     this.hub = hubOf(cfg);
     this.solver = solver;
     this.controllable = controllableDevices(this.hub);

@@ -199,10 +199,9 @@ export function trySolveHubStep(solver: Solver, hub: Hub, step: HubStep, objecti
 }
 
 /**
- * A synchronous javascript-lp-solver Solver (no Wasm to load), for code that must build one
- * without awaiting, such as an env constructed by make(). Solutions are verified as
- * createSolver's are. One-step hub models have a few hundred tableau cells, where jsls is the
- * faster backend anyway (src/solvers: `auto` picks jsls below 12,000 cells).
+ * A synchronous javascript-lp-solver Solver (no Wasm to load). Solutions are verified as
+ * createSolver's are. The hub env and policies use src/solvers' syncSolver (our simplex, with
+ * this backend as its fallback); this one is kept for comparing backends.
  */
 export function jslsSolver(): Solver {
   return {

@@ -7,16 +7,22 @@
  * a message naming the backend, the model size and the solver's status.
  *
  * Backends: "simplex" (ours, backends/simplex.ts: dense bounded-variable primal simplex for
- * small models; it also proves optimality with a dual certificate before returning, and keeps
- * the last optimal basis per model size for warm starts), "jsls" (javascript-lp-solver),
+ * small models; it also proves optimality with a dual certificate before returning), "jsls"
+ * (javascript-lp-solver),
  * "highs" (HiGHS in Wasm). Under `auto`, a simplex failure other than a timeout (numerical
  * trouble, a failed certificate, and also infeasible/unbounded verdicts) is re-solved by HiGHS,
  * whose verdict stands.
+ *
+ * Determinism: a solve is a pure function of the model (same model, bit-identical x, whatever
+ * was solved before in the thread), unless the caller passes its own warm-start handle
+ * (SolveOptions.warmStart, from createWarmStart()): then the simplex starts from the last
+ * optimal basis that handle saw for a model of the same size, and the result depends on the
+ * model and that handle's own history. Own one per episode and clear it on reset.
  */
 import { ConfigError, describeValue, SolverError } from "../core/errors.js";
 import { jslsTableauCells, solveWithJsls } from "./backends/jsls.js";
 import { loadHighs, solveWithHighs } from "./backends/highs.js";
-import { solveWithSimplex } from "./backends/simplex.js";
+import { SimplexWarmStart, solveWithSimplex } from "./backends/simplex.js";
 import type { LpModel } from "./model.js";
 import { assertVerified } from "./verify.js";
 
@@ -41,6 +47,32 @@ export interface LpSolution {
 export interface SolveOptions {
   /** Wall-clock limit of one solve in seconds; default 10. */
   timeLimitS?: number;
+  /**
+   * The caller's warm-start handle (createWarmStart()): the simplex backend starts from the last
+   * optimal basis this handle saw for a model of the same size and saves this solve's; other
+   * backends ignore it. Without one, the solve is cold: a function of the model alone.
+   */
+  warmStart?: WarmStart;
+}
+
+/**
+ * A warm-start handle owned by one caller (e.g. one rolling-horizon MPC policy): results of
+ * solves given it depend only on the models and on the solves made before with it. clear()
+ * forgets its bases (call it on every episode reset, so each episode starts cold).
+ */
+export type WarmStart = SimplexWarmStart;
+
+/** A new, empty warm-start handle (its first solve of each model size is cold). */
+export function createWarmStart(): WarmStart {
+  return new SimplexWarmStart();
+}
+
+function warmStartOf(solveOpts: SolveOptions): WarmStart | undefined {
+  const ws = solveOpts.warmStart;
+  if (ws !== undefined && !(ws instanceof SimplexWarmStart)) {
+    throw new ConfigError("solve options", [{ path: "warmStart", expected: "a handle from createWarmStart(), or undefined", received: describeValue(ws) }]);
+  }
+  return ws;
 }
 
 export interface Solver {
@@ -69,8 +101,9 @@ export const DEFAULT_TIME_LIMIT_S = 10;
  * From the slack basis the simplex needs ~0.8-1.1 m iterations, each cheap while B^-1 stays
  * sparse, but phase 1 prices with O(m^2) duals and B^-1 is refactorised in O(m^3) every 100
  * pivots, so HiGHS (~0.4 ms fixed cost per call) wins between 145 and 193 rows: the cut is at
- * 160. A warm start (the same model size solved again, as in rolling-horizon MPC) needs far
- * fewer iterations (~17 per 24-hour MPC decision). jsls is slower than the simplex wherever
+ * 160. A warm start (explicit, SolveOptions.warmStart: the same model size solved again with the
+ * caller's handle, as in rolling-horizon MPC) needs far fewer iterations (~17 per 24-hour MPC
+ * decision). jsls is slower than the simplex wherever
  * the simplex is chosen; it keeps models of more than 160 rows whose tableau is small (few
  * columns), where it beat HiGHS before (ms highs / jsls, an earlier run):
  *    4 h    651 cells: 0.49 / 0.19      12 h   5307 cells: 0.54 / 0.25
@@ -112,12 +145,13 @@ export async function createSolver(opts: { backend?: BackendChoice } = {}): Prom
     if (typeof timeLimitS !== "number" || !(timeLimitS > 0) || !Number.isFinite(timeLimitS)) {
       throw new ConfigError("solve options", [{ path: "timeLimitS", expected: "a finite number > 0", received: describeValue(timeLimitS) }]);
     }
+    const warmStart = warmStartOf(solveOpts);
     let backend = pick(model);
     const t0 = performance.now();
     let x: Float64Array;
     if (backend === "simplex") {
       try {
-        x = solveWithSimplex(model, { timeLimitS });
+        x = solveWithSimplex(model, { timeLimitS, warmStart });
       } catch (err) {
         // Under `auto`, any simplex failure but a timeout (numerical trouble, a failed optimality
         // certificate, and also infeasible/unbounded, which HiGHS then confirms) goes to HiGHS.
@@ -139,4 +173,35 @@ export async function createSolver(opts: { backend?: BackendChoice } = {}): Prom
   };
 
   return { choice, solve, pick };
+}
+
+/**
+ * A synchronous Solver with no Wasm to load, for code that must build one without awaiting
+ * (an env constructed by make()): our simplex, and javascript-lp-solver where the simplex fails
+ * for any reason but a timeout (its answer then stands, verified like every other).
+ */
+export function syncSolver(): Solver {
+  const solve = (model: LpModel, solveOpts: SolveOptions = {}): LpSolution => {
+    const timeLimitS = solveOpts.timeLimitS ?? DEFAULT_TIME_LIMIT_S;
+    if (typeof timeLimitS !== "number" || !(timeLimitS > 0) || !Number.isFinite(timeLimitS)) {
+      throw new ConfigError("solve options", [{ path: "timeLimitS", expected: "a finite number > 0", received: describeValue(timeLimitS) }]);
+    }
+    const warmStart = warmStartOf(solveOpts);
+    const t0 = performance.now();
+    let backend: BackendName = "simplex";
+    let x: Float64Array;
+    try {
+      x = solveWithSimplex(model, { timeLimitS, warmStart });
+    } catch (err) {
+      if (!(err instanceof SolverError) || err.reason === "timeout") throw err;
+      backend = "jsls";
+      const left = timeLimitS - (performance.now() - t0) / 1000;
+      if (!(left > 0)) throw new SolverError("timeout", `simplex: model (${model.describeSize()}) expected a solve within ${timeLimitS} s (${err.message})`);
+      x = solveWithJsls(model, left);
+    }
+    const solveMs = performance.now() - t0;
+    const check = assertVerified(model, x, `${backend} returned optimal for model (${model.describeSize()})`);
+    return { objective: check.objective, x, backend, solveMs, maxViolation: check.maxViolation };
+  };
+  return { choice: "simplex", solve, pick: () => "simplex" };
 }

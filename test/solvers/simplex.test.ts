@@ -2,9 +2,9 @@ import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { SolverError } from "../../src/core/errors.js";
 import { Rng } from "../../src/core/rng.js";
-import { createSolver, LpModel, verifySolution, type Solver } from "../../src/solvers/index.js";
+import { createSolver, createWarmStart, LpModel, syncSolver, verifySolution, type Solver } from "../../src/solvers/index.js";
 import {
-  basisPoint, certifyOptimality, SIMPLEX_MAX_ROWS, simplexStats, solveWithSimplex,
+  basisPoint, certifyOptimality, SIMPLEX_MAX_ROWS, simplexStats, SimplexWarmStart, solveWithSimplex,
 } from "../../src/solvers/backends/simplex.js";
 import { buildCommunityLp, type CommunityLpInput } from "../../baselines/community-lp.js";
 import { buildMicrogridLp, type MicrogridLpBattery } from "../../baselines/microgrid-lp.js";
@@ -127,7 +127,8 @@ describe("simplex backend (dense bounded-variable primal simplex with an optimal
     }
   });
 
-  it("agrees with HiGHS on a rolling sequence of same-size models (warm starts) with terminal value", () => {
+  it("agrees with HiGHS on a rolling sequence of same-size models (explicit warm starts) with terminal value", () => {
+    const warmStart = createWarmStart();
     let warm = 0;
     for (let k = 0; k < 30; k++) {
       const { model } = buildCommunityLp(communityInput(24, 100 + k, {
@@ -135,7 +136,7 @@ describe("simplex backend (dense bounded-variable primal simplex with an optimal
         objective: k % 7 === 6 ? "self-consumption" : "arbitrage",
       }));
       const h = highs.solve(model);
-      const s = simplex.solve(model);
+      const s = simplex.solve(model, { warmStart });
       if (simplexStats.warmStarted) warm++;
       assert.ok(close(s.objective, h.objective), `model ${k}: simplex ${s.objective} vs highs ${h.objective}`);
     }
@@ -145,7 +146,8 @@ describe("simplex backend (dense bounded-variable primal simplex with an optimal
   it("a model rewritten in place (setRowBounds, setCost) solves as a freshly built one, restarting from its last basis", () => {
     const base = communityInput(24, 9, { terminal: { kind: "value", eurPerKwh: 0.1 } });
     const { model } = buildCommunityLp(base);
-    simplex.solve(model);
+    const warmStart = createWarmStart();
+    simplex.solve(model, { warmStart });
     for (let k = 1; k <= 12; k++) {
       const input = communityInput(24, 9 + k, { initialEnergyKwh: 90 * k, terminal: { kind: "value", eurPerKwh: 0.1 + 0.01 * k } });
       const fresh = buildCommunityLp(input).model;
@@ -158,7 +160,7 @@ describe("simplex backend (dense bounded-variable primal simplex with an optimal
       model.setCost(model.colIndexOf("e_23"), -0.1 - 0.01 * k);
       assert.deepEqual([...model.rowLower], [...fresh.rowLower]);
       assert.deepEqual([...model.colCost], [...fresh.colCost]);
-      const s = simplex.solve(model);
+      const s = simplex.solve(model, { warmStart });
       assert.ok(simplexStats.warmStarted);
       const h = highs.solve(fresh);
       assert.ok(close(s.objective, h.objective), `rewrite ${k}: simplex ${s.objective} vs highs ${h.objective}`);
@@ -296,7 +298,7 @@ describe("simplex backend (dense bounded-variable primal simplex with an optimal
 
   it("stops at the iteration cap and the time limit as timeout; refuses a model too large for a dense basis", () => {
     const { model } = buildCommunityLp(communityInput(24, 5));
-    const cap = solverError(() => solveWithSimplex(model, { timeLimitS: 10, maxIterations: 3, warmStart: false }));
+    const cap = solverError(() => solveWithSimplex(model, { timeLimitS: 10, maxIterations: 3 }));
     assert.equal(cap.reason, "timeout");
     assert.match(cap.message, /expected an optimum within 3 iterations/);
     const late = solverError(() => simplex.solve(model, { timeLimitS: 1e-9 }));
@@ -356,5 +358,107 @@ describe("simplex backend (dense bounded-variable primal simplex with an optimal
     assert.deepEqual([...wrong.x], [0, 5]);
     assert.ok(verifySolution(b, wrong.x).ok);
     assert.equal(certifyOptimality(b, wrong.x, wrong.y).ok, false);
+  });
+});
+
+/** x as bytes, so -0 vs 0 and last-bit differences count. */
+const bits = (x: Float64Array): string => Buffer.from(x.buffer, x.byteOffset, x.byteLength).toString("hex");
+
+/** min c1 x1 + c2 x2 s.t. x1 + x2 >= 1, 0 <= x <= 1: with c1 = c2 every point of the segment is optimal. */
+function twoColumn(c1: number, c2: number): LpModel {
+  const m = new LpModel();
+  const a = m.addVar("a", 0, 1, c1);
+  const b = m.addVar("b", 0, 1, c2);
+  m.addRow("cover", [a, b], [1, 1], 1, Infinity);
+  return m;
+}
+
+/**
+ * Groups of same-size models (so a solve of one could warm-start another): community LPs of 24 h
+ * (two of them with flat prices and a lossless battery: many optimal schedules), the one-step
+ * hub dispatch LPs of a day (several optimal dispatches where devices tie), and a 2-column LP
+ * whose optimal set is a segment when the costs tie.
+ */
+function determinismGroups(): LpModel[][] {
+  const flat = (seed: number, objective: "arbitrage" | "self-consumption"): LpModel => buildCommunityLp(communityInput(24, seed, {
+    priceEurPerKwh: new Float64Array(24).fill(0.1), efficiency: 1, objective, terminal: { kind: "value", eurPerKwh: 0.1 },
+  })).model;
+  const community = [
+    ...[301, 302, 303, 304].map((seed, k) => buildCommunityLp(communityInput(24, seed, {
+      initialEnergyKwh: 200 * k, terminal: { kind: "value", eurPerKwh: 0.09 + 0.01 * k },
+    })).model),
+    flat(305, "arbitrage"),
+    flat(306, "arbitrage"),
+  ];
+  const selfConsumption = [307, 308, 309].map((seed) => buildCommunityLp(communityInput(24, seed, { objective: "self-consumption" })).model);
+  const steps = hubDaySteps();
+  const hub = parseHubConfig({});
+  const hubSteps = [0, 8, 16, 20, 24, 30, 36, 44].flatMap((s) => HUB_OBJECTIVES.map((o) => buildHubLp(hub, steps.slice(s, s + 1), o).model));
+  const tiny = [twoColumn(2, 1), twoColumn(1, 1), twoColumn(1, 2), twoColumn(0, 0), twoColumn(1, 1)];
+  return [community, selfConsumption, hubSteps, tiny];
+}
+
+describe("simplex determinism (no implicit warm start; explicit warm-start handles)", () => {
+  const cold = (model: LpModel): Float64Array => solveWithSimplex(model, { timeLimitS: 10 });
+
+  it("a cold solve is a pure function of the model: bit-identical x after solving other same-size models, in any order", () => {
+    for (const group of determinismGroups()) {
+      // Fresh: a never-used handle has freshly allocated arrays and no basis, so it solves cold.
+      const fresh = group.map((model) => bits(solveWithSimplex(model, { timeLimitS: 10, warmStart: new SimplexWarmStart() })));
+      const first = group.map((model) => bits(cold(model)));
+      assert.deepEqual(first, fresh);
+      // Other same-size models solved in between, cold and through handles, in reverse and
+      // interleaved order: the thread's workspaces are reused, never its basis.
+      const handle = createWarmStart();
+      for (let i = group.length - 1; i >= 0; i--) {
+        for (const other of group) solveWithSimplex(other, { timeLimitS: 10, warmStart: handle });
+        cold(group[(i + 1) % group.length]!);
+        assert.equal(bits(cold(group[i]!)), fresh[i], `model ${i} of ${group[i]!.describeSize()}: cold solve changed after other solves`);
+        assert.equal(simplexStats.warmStarted, false);
+      }
+      // Every Solver front end is cold without a handle.
+      for (const [i, model] of group.entries()) assert.equal(bits(syncSolver().solve(model).x), fresh[i]);
+    }
+  });
+
+  it("the tests above would catch an implicit warm start: with a handle a tied LP ends at another optimal vertex", () => {
+    const handle = createWarmStart();
+    solveWithSimplex(twoColumn(2, 1), { timeLimitS: 10, warmStart: handle }); // optimal basis: b basic
+    const warm = solveWithSimplex(twoColumn(1, 1), { timeLimitS: 10, warmStart: handle });
+    assert.equal(simplexStats.warmStarted, true);
+    assert.deepEqual(Array.from(warm, (v) => v + 0), [0, 1]); // + 0: -0 reads as 0
+    assert.deepEqual([...cold(twoColumn(1, 1))], [1, 0]);
+    assert.ok(handle.hasBasis(2, 1));
+    handle.clear();
+    assert.ok(!handle.hasBasis(2, 1));
+    assert.deepEqual([...solveWithSimplex(twoColumn(1, 1), { timeLimitS: 10, warmStart: handle })], [1, 0]);
+  });
+
+  it("with a handle a sequence is reproducible: two runs with fresh handles give bit-identical results, whatever ran in between", async () => {
+    const auto = await createSolver();
+    const run = (solver: Solver): string[] => {
+      const warmStart = createWarmStart();
+      const out: string[] = [];
+      for (const group of determinismGroups()) {
+        for (const model of group) out.push(bits(solver.solve(model, { warmStart }).x));
+      }
+      // A rolling-horizon sequence on one model rewritten in place (its matrix stays, so B^-1 is kept).
+      const { model } = buildCommunityLp(communityInput(24, 400, { terminal: { kind: "value", eurPerKwh: 0.1 } }));
+      for (let k = 0; k < 20; k++) {
+        model.setRowBounds(model.rowIndexOf("dynamics_0"), 60 * k, 60 * k);
+        model.setCost(model.colIndexOf("e_23"), -0.08 - 0.003 * k);
+        out.push(bits(solver.solve(model, { warmStart }).x));
+      }
+      return out;
+    };
+    const a = run(auto);
+    // Other solves in between, cold and with another handle.
+    const other = createWarmStart();
+    for (const group of determinismGroups().reverse()) for (const model of group) { cold(model); auto.solve(model, { warmStart: other }); }
+    const b = run(auto);
+    assert.deepEqual(b, a);
+    assert.deepEqual(run(syncSolver()), a);
+    // Anything but a handle from createWarmStart() is refused.
+    assert.throws(() => auto.solve(twoColumn(1, 1), { warmStart: {} as SimplexWarmStart }), /warmStart: expected a handle from createWarmStart/);
   });
 });

@@ -14,12 +14,13 @@
  *   same sparsity skip) every REFACTOR_EVERY basis changes, when a verdict (infeasible, or a
  *   failed certificate) might be drift, and on a warm start whose matrix changed. Basic values
  *   are recomputed from the nonbasic ones at every refactorisation and before any verdict.
- * - Start: the previous optimal basis of a model of the same size when one is cached and its
- *   B is nonsingular (rolling-horizon MPC re-solves the same structure with new data; when the
- *   matrix is bit-identical, B^-1 itself is kept, no refactorisation), else the slack basis
- *   (B = -I) followed by a crash that pivots every free column into the basis (replacing the
- *   slack of an equality row where it can). Nonbasic columns sit at a finite bound (lower
- *   first), free ones at 0.
+ * - Start: the slack basis (B = -I) followed by a crash that pivots every free column into the
+ *   basis (replacing the slack of an equality row where it can); nonbasic columns sit at a
+ *   finite bound (lower first), free ones at 0. Only with an explicit warm-start handle
+ *   (SimplexWarmStart, owned by the caller) does a solve start from the last optimal basis that
+ *   handle saw for a model of the same size, when its B is nonsingular (rolling-horizon MPC
+ *   re-solves the same structure with new data; when the matrix is bit-identical, B^-1 itself
+ *   is kept, no refactorisation).
  * - Phase 1 minimises the sum of bound violations of the basic variables (composite method, no
  *   artificials): costs -1 / +1 on basics below / above their bounds, recomputed every
  *   iteration. Its ratio test stops an infeasible basic at the bound it violates (never
@@ -59,9 +60,17 @@
  * and phase detection; DUAL_TOL 1e-9 (times max(1, max |c|)) for pricing; PIVOT_TOL 1e-9 for
  * pivot elements; certificate: dual tolerance 1e-9 x max(1, |c|max, |y|max), GAP_TOL 1e-9.
  *
+ * Determinism. A solve without a handle is a pure function of the model: the same model gives a
+ * bit-identical x whatever was solved before in the thread. The per-thread workspaces below are
+ * only preallocated arrays; every value a solve reads is written by that solve first (load,
+ * coldStart), and no basis is kept in them. A solve with a handle depends on the model and on
+ * the solves made before with that handle (and nothing else): the handle keeps its own
+ * workspaces, untouched by any other solve, and clear() makes its next solves cold again.
+ *
  * Memory: one workspace per model size (columns, rows), preallocated on first use and reused by
  * later solves of the same size (at most WORKSPACES sizes of at most CACHED_MAX_ROWS rows are
- * kept, per thread); no allocation inside the iteration loop. Intended for up to a few hundred rows (auto: up to AUTO_SIMPLEX_MAX_ROWS in
+ * kept, per thread, and as many per warm-start handle; a larger model gets a transient one and
+ * always starts cold); no allocation inside the iteration loop. Intended for up to a few hundred rows (auto: up to AUTO_SIMPLEX_MAX_ROWS in
  * ../index.ts): memory is 2 m^2 doubles, time per iteration O(m^2) at worst, far less while
  * B^-1 stays sparse; refactorisation O(m^3) at worst.
  */
@@ -90,8 +99,12 @@ export interface SimplexOptions {
   timeLimitS: number;
   /** Basis changes and bound flips allowed; default SIMPLEX_MAX_ITERATIONS. */
   maxIterations?: number;
-  /** Start from the cached optimal basis of the last model of this size; default true. */
-  warmStart?: boolean;
+  /**
+   * The caller's warm-start handle: start from the last optimal basis it saw for a model of this
+   * size, and save this solve's. Without one (the default) the solve is cold and depends on the
+   * model alone.
+   */
+  warmStart?: SimplexWarmStart;
 }
 
 /** Counters of the last solveWithSimplex call on this thread (for benchmarks and tests). */
@@ -254,23 +267,56 @@ class Workspace {
   }
 }
 
-const workspaces = new Map<string, Workspace>();
-
 /**
- * The workspace for this size: cached (with its basis, for warm starts) up to WORKSPACES sizes
- * of at most CACHED_MAX_ROWS rows, the oldest dropped first; a larger model gets a fresh one
- * that is dropped after the solve (B^-1 of 2000 rows is 32 MB).
+ * The workspace for this size from `cache`: kept up to WORKSPACES sizes of at most
+ * CACHED_MAX_ROWS rows, the oldest dropped first; a larger model gets a fresh one that is
+ * dropped after the solve (B^-1 of 2000 rows is 32 MB).
  */
-function workspaceFor(n: number, m: number): Workspace {
+function workspaceIn(cache: Map<string, Workspace>, n: number, m: number): Workspace {
   if (m > CACHED_MAX_ROWS) return new Workspace(n, m);
   const key = `${n}x${m}`;
-  let ws = workspaces.get(key);
+  let ws = cache.get(key);
   if (ws === undefined) {
-    if (workspaces.size >= WORKSPACES) workspaces.delete(workspaces.keys().next().value!);
+    if (cache.size >= WORKSPACES) cache.delete(cache.keys().next().value!);
     ws = new Workspace(n, m);
-    workspaces.set(key, ws);
+    cache.set(key, ws);
   }
   return ws;
+}
+
+/** Per-thread arrays for cold solves: never hold a basis (hasSaved stays false). */
+const coldWorkspaces = new Map<string, Workspace>();
+
+/**
+ * An explicit warm start, owned by its caller (e.g. one per rolling-horizon MPC policy, cleared
+ * at every episode reset): solves given this handle start from the last optimal basis it saw
+ * for a model of the same size (and keep B^-1 when the matrix is bit-identical), so their
+ * results depend on the model and on this handle's own solve history, nothing else. Models of
+ * more than CACHED_MAX_ROWS rows always solve cold. Not for sharing between callers whose
+ * results must not depend on each other.
+ */
+export class SimplexWarmStart {
+  /** Forgets every saved basis: the next solves with this handle are cold (arrays are kept). */
+  clear(): void {
+    for (const ws of handleWorkspaces(this).values()) ws.hasSaved = false;
+  }
+
+  /** Whether a basis is saved for a model of this size (columns, rows). */
+  hasBasis(numVars: number, numRows: number): boolean {
+    return handleWorkspaces(this).get(`${numVars}x${numRows}`)?.hasSaved === true;
+  }
+}
+
+/** Each handle's own workspaces (no other solve touches them). */
+const handleCaches = new WeakMap<SimplexWarmStart, Map<string, Workspace>>();
+
+function handleWorkspaces(handle: SimplexWarmStart): Map<string, Workspace> {
+  let cache = handleCaches.get(handle);
+  if (cache === undefined) {
+    cache = new Map();
+    handleCaches.set(handle, cache);
+  }
+  return cache;
 }
 
 /** Loads bounds, costs and the column-wise copy of A into the workspace. */
@@ -596,14 +642,18 @@ export function solveWithSimplex(model: LpModel, opts: SimplexOptions): Float64A
   if (m > SIMPLEX_MAX_ROWS) {
     throw new SolverError("backend", `simplex: model (${size(model)}) expected <= ${SIMPLEX_MAX_ROWS} rows for a dense basis inverse, got ${m}; use the highs backend`);
   }
-  const ws = workspaceFor(n, m);
+  const handle = opts.warmStart;
+  if (handle !== undefined && !(handle instanceof SimplexWarmStart)) {
+    throw new SolverError("backend", `simplex: warmStart expected a handle from createWarmStart(), got ${typeof handle}`);
+  }
+  const ws = workspaceIn(handle !== undefined ? handleWorkspaces(handle) : coldWorkspaces, n, m);
   load(ws, model);
   simplexStats.iterations = 0;
   simplexStats.phase1Iterations = 0;
   simplexStats.refactors = 0;
   simplexStats.warmStarted = false;
 
-  if (opts.warmStart !== false && ws.hasSaved && warmStart(ws, model)) {
+  if (handle !== undefined && ws.hasSaved && warmStart(ws, model)) {
     simplexStats.warmStarted = true;
   } else {
     coldStart(ws);
@@ -849,7 +899,7 @@ export function solveWithSimplex(model: LpModel, opts: SimplexOptions): Float64A
   }
   simplexStats.iterations = iter;
   ws.sinceRefactor = sinceRefactor;
-  saveBasis(ws, model);
+  if (handle !== undefined && m <= CACHED_MAX_ROWS) saveBasis(ws, model);
   const elapsedMs = performance.now() - t0;
   if (elapsedMs > timeLimitMs) {
     throw new SolverError("timeout", `simplex: model (${size(model)}) expected a solve within ${opts.timeLimitS} s, got ${(elapsedMs / 1000).toFixed(3)} s`);
