@@ -133,7 +133,8 @@ export async function runTrial(spec: unknown, opts: RunTrialOptions = {}): Promi
   return {
     id,
     spec: parsed,
-    kpis: { ...result.kpis },
+    // a KPI undefined for this run (NaN, e.g. a share of zero requests) is left out: results are JSON
+    kpis: Object.fromEntries(Object.entries(result.kpis).filter(([, v]) => Number.isFinite(v))),
     // copied field by field so no class instance or typed array leaks into the result
     learningCurve: result.learningCurve.map((p) => ({
       step: p.step,

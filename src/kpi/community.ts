@@ -7,8 +7,11 @@
  *   households' costs sum to it. costPerHouseholdEur: its mean per household; min and max too.
  * - referenceCostEur: the households' no-asset reference (each alone, no storage, no community,
  *   EV and flexible load uncontrolled, at the tariff); savingsEur = reference - cost.
- * - selfConsumption = 1 - PCC export / PV energy (share of the PV used inside the community);
- *   selfSufficiency = 1 - PCC import / demand (base load + flexible load + EV charging).
+ * - selfConsumption = 1 - sum_t min(PCC export, PV) / PV energy (share of the PV used inside the
+ *   community; export beyond the hour's PV, a battery discharging into the grid, is not PV);
+ *   selfSufficiency = 1 - sum_t min(PCC import, demand) / demand (demand: base load + flexible
+ *   load + EV charging; import beyond the hour's demand, a battery charging from the grid, does
+ *   not serve it). Both lie in [0, 1].
  * - peakImportKw, peakExportKw: largest PCC import and export; pccPowerStdKw: population
  *   standard deviation of the PCC power; pccMaxRampKw: largest |P[t] - P[t-1]|.
  * - minPccVoltagePu, maxPccVoltagePu; minVoltagePu, maxVoltagePu over every bus;
@@ -113,10 +116,12 @@ export function communityKpis(tr: CommunityTrajectory): CommunityKpis {
   const T = tr.pccPowerKw.length;
   let imp = 0, exp = 0, peakImp = 0, peakExp = 0, mean = 0, ramp = 0;
   let vPccMin = Infinity, vPccMax = -Infinity, vMin = Infinity, vMax = -Infinity;
-  let pccOut = 0, anyOut = 0, overload = 0, maxLoading = 0;
+  let pccOut = 0, anyOut = 0, overload = 0, maxLoading = 0, pvExported = 0, demandImported = 0;
   for (let t = 0; t < T; t++) {
     const p = tr.pccPowerKw[t]!;
     if (p > 0) imp += p * dt; else exp -= p * dt;
+    if (p > 0) demandImported += Math.min(p, tr.demandKw[t]!) * dt;
+    else pvExported += Math.min(-p, tr.pvKw[t]!) * dt;
     if (p > peakImp) peakImp = p;
     if (-p > peakExp) peakExp = -p;
     mean += p / T;
@@ -156,8 +161,8 @@ export function communityKpis(tr: CommunityTrajectory): CommunityKpis {
     costPerHouseholdMaxEur: n > 0 ? cMax : 0,
     referenceCostEur: reference,
     savingsEur: reference - total,
-    selfConsumption: pv > 0 ? 1 - exp / pv : 0,
-    selfSufficiency: demand > 0 ? 1 - imp / demand : 0,
+    selfConsumption: pv > 0 ? 1 - pvExported / pv : 0,
+    selfSufficiency: demand > 0 ? 1 - demandImported / demand : 0,
     pccImportKwh: imp,
     pccExportKwh: exp,
     peakImportKw: peakImp,

@@ -63,7 +63,7 @@ export function hubKpis(series: readonly HubSeries[], dtHours: number): HubKpis 
     costGbp: 0, emissionsKg: 0, primaryInputKwh: 0, inputElectricityKwh: 0, inputGasKwh: 0, inputSolarKwh: 0, inputWindKwh: 0,
     costGbpPerInputKwh: NaN, costGbpPerPurchasedKwh: NaN, unmetLoadKwh: 0, shedLoadKwh: 0, heatDumpedKwh: 0, deviationsRequested: 0,
     resolvedMethod1: 0, resolvedMethod2: 0, resolvedMethod3: 0, sentToBalancing: 0, resolvedSharePeak: NaN, resolvedShareOffPeak: NaN,
-    balancingCostGbp: 0, balancedKwh: 0, auctionsHeld: 0, auctionVolumeKwh: 0, auctionMeanPriceGbpPerKwh: NaN, maxAbsResidualKwh: 0,
+    balancingCostGbp: 0, balancedKwh: 0, auctionsHeld: 0, auctionVolumeKwh: 0, auctionMeanPriceGbpPerKwh: 0, maxAbsResidualKwh: 0,
   };
   const asked = [0, 0];
   const solved = [0, 0];
@@ -113,6 +113,7 @@ export function hubKpis(series: readonly HubSeries[], dtHours: number): HubKpis 
   k.costGbpPerPurchasedKwh = purchasedKwh > 0 ? k.costGbp / purchasedKwh : NaN;
   k.resolvedSharePeak = asked[0]! > 0 ? solved[0]! / asked[0]! : NaN;
   k.resolvedShareOffPeak = asked[1]! > 0 ? solved[1]! / asked[1]! : NaN;
-  k.auctionMeanPriceGbpPerKwh = k.auctionVolumeKwh > 0 ? revenue / k.auctionVolumeKwh : NaN;
+  // 0 when nothing was auctioned: KPIs are plain finite numbers (JSON, results store)
+  k.auctionMeanPriceGbpPerKwh = k.auctionVolumeKwh > 0 ? revenue / k.auctionVolumeKwh : 0;
   return k;
 }

@@ -38,4 +38,19 @@ describe("community KPIs", () => {
     // savings 1 and 0.5: sum |d| = 1, / (2 x 4 x 0.75)
     assert.ok(Math.abs(k.fairnessGini - 1 / 6) < 1e-12);
   });
+
+  it("self-consumption and self-sufficiency stay in [0, 1] when a battery trades with the grid beyond the community's PV and demand", () => {
+    const k = communityKpis({
+      dtHours: 1, voltageMinPu: 0.95, voltageMaxPu: 1.05,
+      // hour 0: 20 kW imported for 5 kW of demand (a battery charging); hour 1: 30 kW exported from 10 kW of PV
+      pvKw: [0, 10], demandKw: [5, 5], pccPowerKw: [20, -30],
+      pccVoltagePu: [1, 1], minVoltagePu: [1, 1], maxVoltagePu: [1, 1],
+      voltageViolations: [0, 0], transformerLoadingPercent: [10, 10], lossesKw: [0, 0],
+      p2pVolumeKwh: [0, 0], communityCostEur: [1, 1], householdCostEur: [2], householdReferenceCostEur: [2],
+      flexRequestedKwh: [0, 0], flexDeliveredKwh: [0, 0], flexShortfallKwh: [0, 0],
+      flexPenaltyEur: [0, 0], flexRemunerationEur: [0, 0], gridPenaltyEur: [0, 0], evUnmetKwh: [0, 0],
+    });
+    assert.equal(k.selfConsumption, 0, "all 10 kWh of PV left through the PCC in hour 1");
+    assert.equal(k.selfSufficiency, 0.5, "hour 0's 5 kWh of demand came from the grid, hour 1's from PV");
+  });
 });

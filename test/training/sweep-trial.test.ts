@@ -10,13 +10,13 @@ import { type TrialResult, runTrial, trialId } from "../../training/trial.js";
 const SPEC = { envId: "CommunityBattery-v0", envConfig: { days: 2 }, algo: "ppo", hyperparameters: { nSteps: 64, numMinibatches: 2, updateEpochs: 1 }, seed: 3, steps: 128 } as const;
 
 describe("runTrial", () => {
-  it("passes the spec to train(), saves the model under <outDir>/models/<id> and returns plain data", async () => {
+  it("passes the spec to train(), saves the model under <outDir>/models/<id> and returns plain data (undefined, NaN KPIs left out)", async () => {
     const seen: TrainOptions[] = [];
     const fakeTrain = async (opts: TrainOptions): Promise<TrainResult> => {
       seen.push(opts);
       return {
         algo: opts.algo, envId: opts.envId, seed: opts.seed, steps: opts.steps, backend: "cpu", stepsPerSecond: 100, wallSeconds: 1.25,
-        learningCurve: [{ step: 64, episodeReturn: -3 }, { step: 128, evalReturn: -2 }], kpis: { totalCostEur: 2 }, modelDir: opts.outDir!,
+        learningCurve: [{ step: 64, episodeReturn: -3 }, { step: 128, evalReturn: -2 }], kpis: { totalCostEur: 2, auctionShare: NaN }, modelDir: opts.outDir!,
       };
     };
     const result = await runTrial(SPEC, { outDir: "/sweeps/a", train: fakeTrain });
