@@ -23,7 +23,7 @@ function median(xs: number[]): number {
 const hub = parseHubConfig({});
 const steps = hubDaySteps();
 console.log(`hub LP, cost objective, Node ${process.version}; median of ${REPEATS} warm runs`);
-for (const backend of ["highs", "jsls"] as BackendName[]) {
+for (const backend of ["highs", "jsls", "simplex"] as BackendName[]) {
   const solver = await createSolver({ backend });
   const perStep: number[] = [];
   const perDay: number[] = [];
