@@ -44,6 +44,8 @@ export interface JointPolicy<Obs = Float32Array, Act = ArrayLike<number>> {
   /** Called after every reset with the reset's infos. */
   reset?(infos: Record<string, Info>): void;
   act(observations: Record<string, Obs>, infos: Record<string, Info>): Record<string, Act>;
+  /** The policy's own figures for the episode since the last reset (merged into the episode's KPIs). */
+  kpis?(): Record<string, number>;
 }
 
 const NA = HOUSEHOLD_ACTION_INDEX.size;
@@ -131,9 +133,12 @@ export class CommunityPlanningPolicy implements JointPolicy {
   readonly replanEveryHours: number;
   #plan: { households: HouseholdSchedule[]; communityBattery: CommunityBatterySchedule | null } | null = null;
   #planStart = 0;
-  /** Plans made and their total wall time, ms (for benchmarks). */
+  /** Plans made and their total wall time, ms, over the policy's life (for benchmarks). */
   plans = 0;
   planMs = 0;
+  #episodePlans = 0;
+  #episodeAdmmIterations = 0;
+  #episodeAdmmUnconverged = 0;
 
   constructor(readonly env: CommunityEnv, readonly solver: Solver, readonly opts: CommunityPlanningOptions = {}) {
     this.framework = opts.framework ?? "central";
@@ -145,17 +150,40 @@ export class CommunityPlanningPolicy implements JointPolicy {
 
   reset(): void {
     this.#plan = null;
+    this.#episodePlans = 0;
+    this.#episodeAdmmIterations = 0;
+    this.#episodeAdmmUnconverged = 0;
+  }
+
+  /**
+   * The episode's plans and, for ADMM, the mean iterations per plan and the plans that hit
+   * maxIterations before converging (no wall times: KPIs stay reproducible).
+   */
+  kpis(): Record<string, number> {
+    const out: Record<string, number> = { plans: this.#episodePlans };
+    if (this.framework === "admm" && this.#episodePlans > 0) {
+      out["admmIterationsPerPlan"] = this.#episodeAdmmIterations / this.#episodePlans;
+      out["admmUnconvergedPlans"] = this.#episodeAdmmUnconverged;
+    }
+    return out;
   }
 
   #replan(): void {
     const started = performance.now();
     const input = planningInput(this.env, this.horizonHours, this.forecast);
-    const s = this.framework === "central" ? solveCentral(this.solver, input)
-      : this.framework === "decentral" ? solveDecentral(this.solver, input)
-        : solveAdmm(this.solver, input, this.opts.admm ?? {});
+    let s;
+    if (this.framework === "admm") {
+      const admm = solveAdmm(this.solver, input, this.opts.admm ?? {});
+      this.#episodeAdmmIterations += admm.iterations;
+      if (!admm.converged) this.#episodeAdmmUnconverged++;
+      s = admm;
+    } else {
+      s = this.framework === "central" ? solveCentral(this.solver, input) : solveDecentral(this.solver, input);
+    }
     this.#plan = { households: s.households, communityBattery: s.communityBattery };
     this.#planStart = this.env.t;
     this.plans++;
+    this.#episodePlans++;
     this.planMs += performance.now() - started;
   }
 

@@ -48,7 +48,9 @@ export function runParallelEpisode(env: ParallelEnv<unknown, unknown>, policy: P
   }
   let total = 0;
   for (const a of Object.keys(returns)) total += returns[a]!;
-  const ep = { seed, return: total, returns, steps, kpis: kpiSource.kpis() };
+  // a joint policy's own figures (a planner's plans, ADMM iterations) join the env's KPIs
+  const policyKpis = isJoint(policy) ? policy.kpis?.() ?? {} : {};
+  const ep = { seed, return: total, returns, steps, kpis: { ...kpiSource.kpis(), ...policyKpis } };
   if (!keepTrajectory) return ep;
   if (!recordsTrajectory(env)) {
     throw new ConfigError("runParallelEpisode", [{ path: "keepTrajectory", expected: "an env with one trajectory() (EnergyHubParallel-v0 records one per hub)", received: env.spec?.id ?? "an env without it" }]);

@@ -107,6 +107,7 @@ export const COMMUNITY_KPI_COLUMNS: readonly KpiColumn[] = [
   { key: "flexDeliveredShare", label: "flexibility delivered / requested (%)", scale: 100, digits: 1 },
   { key: "flexPenaltyEur", label: "flexibility penalties (EUR)", digits: 2 },
   { key: "evUnmetKwh", label: "EV energy unmet (kWh)", digits: 1 },
+  { key: "admmIterationsPerPlan", label: "ADMM iterations per plan", digits: 1 },
 ];
 
 /** The KPI rows that fit an env's KPI suite (by the keys its first result reports). */

@@ -270,6 +270,20 @@ describe("Community-v0", () => {
     }
   });
 
+  it("an ADMM planner reports its plans and iterations per plan beside the env's KPIs, reset each episode", async () => {
+    const solver = await createSolver({ backend: "auto" });
+    const env = makeEnv({ days: 1, startDay: 150, community: { households: 3, mix: RICH_MIX, communityBattery: SMALL_CB }, communityBatteryAgent: true });
+    const policy = new CommunityPlanningPolicy(env, solver, { framework: "admm" });
+    for (const seed of [1, 2]) {
+      const r = runParallelEpisode(env, policy, seed);
+      assert.equal(r.kpis["plans"], 1, "ADMM re-plans daily: one plan for a one-day episode");
+      assert.ok(r.kpis["admmIterationsPerPlan"]! >= 1, JSON.stringify(r.kpis));
+      assert.equal(r.kpis["admmUnconvergedPlans"], 0);
+      assert.ok(Number.isFinite(r.kpis["totalCostEur"]));
+    }
+    assert.equal(policy.plans, 2);
+  });
+
   it("gridgym evaluate runs the myopic baseline on CommunityBatteryGrid-v0", async () => {
     const factory = await baselineFactory("myopic", { envId: "CommunityBatteryGrid-v0" });
     const r = evaluate("CommunityBatteryGrid-v0", { days: 1, community: { households: 5, communityBattery: SMALL_CB } }, factory, [1]);
