@@ -26,6 +26,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import "../envs/index.js";
 import type { Policy } from "../src/core/env.js";
+import { ConfigError } from "../src/core/errors.js";
 import { make } from "../src/core/registry.js";
 import { ForecastScore } from "../src/forecast/index.js";
 import { summarize, type Summary } from "../src/kpi/summary.js";
@@ -78,8 +79,22 @@ export const TABLE_ROWS: readonly TableRow[] = [
   { key: "unservedKwh", label: "unserved kWh", seed: { baseline: null, predictive: null, "pv-outage": null, "load-spike": null }, better: null },
 ];
 
+/**
+ * The experiment's settings. `seed` (default): the seed's flat tariff and planner (re-plan every
+ * 2 ticks, the LP's import objective). `tou-hold`: the alternative the seed's directions need
+ * (see the closing note of issue 3): a time-of-use tariff (Microgrid-v0 `grid.tariff: tou`),
+ * re-planning every tick and a holding value of 0.001 per kWh and tick on stored energy.
+ */
+export const REPRODUCTION_SETTINGS = {
+  seed: { env: {}, planner: {} },
+  "tou-hold": { env: { grid: { tariff: { kind: "tou" } } }, planner: { replanEvery: 1, holdingValuePerKwhStep: 0.001 } },
+} as const;
+export type ReproductionSetting = keyof typeof REPRODUCTION_SETTINGS;
+
 export interface ReproduceOptions {
   seeds: number;
+  /** The experiment's settings (default `seed`). */
+  setting?: ReproductionSetting;
   firstSeed?: number;
   solver?: BackendChoice;
   /** The planners' forecaster (createForecaster config); default the seed's forest, refitted at every instant. */
@@ -96,6 +111,7 @@ export interface DirectionCheck {
 
 export interface ReproductionResult {
   experiment: "microgrid";
+  setting: ReproductionSetting;
   seeds: number[];
   runs: { name: string; scenario: string; policy: string; kpis: Record<string, Summary> }[];
   directions: DirectionCheck[];
@@ -105,10 +121,10 @@ export interface ReproductionResult {
 /** The seed's forecaster schedule: the quantile forest refitted at every planning instant. */
 export const SEED_FORECASTER = Object.freeze({ kind: "quantile-forest", refitEvery: 1 });
 
-function policyFor(run: ReproductionRun, env: ReturnType<typeof make>, solver: Solver, seed: number, forecaster: unknown): Policy {
+function policyFor(run: ReproductionRun, env: ReturnType<typeof make>, solver: Solver, seed: number, forecaster: unknown, planner: object): Policy {
   if (run.policy === "myopic") return new MicrogridMyopicPolicy();
   if (run.policy === "oracle") return new MicrogridOraclePolicy(env, solver);
-  return new MicrogridPredictivePolicy(solver, { ...PREDICTIVE_VARIANTS[run.policy], forecast: { source: "forecaster", forecaster, seed } }, run.policy);
+  return new MicrogridPredictivePolicy(solver, { ...PREDICTIVE_VARIANTS[run.policy], ...planner, forecast: { source: "forecaster", forecaster, seed } }, run.policy);
 }
 
 /** Forecast MAE of the planner's q50 over all planning instants, against the recorded truth. */
@@ -131,15 +147,20 @@ export async function reproduceMicrogrid(opts: ReproduceOptions): Promise<Reprod
   const first = opts.firstSeed ?? 0;
   const seeds = Array.from({ length: opts.seeds }, (_, i) => first + i);
   const forecaster = opts.forecaster ?? SEED_FORECASTER;
+  const settingName = opts.setting ?? "seed";
+  const setting = REPRODUCTION_SETTINGS[settingName];
+  if (setting === undefined) {
+    throw new ConfigError("reproduce microgrid", [{ path: "setting", expected: `one of ${Object.keys(REPRODUCTION_SETTINGS).join(", ")}`, received: JSON.stringify(settingName) }]);
+  }
   const files: string[] = [];
   if (opts.outDir !== undefined) mkdirSync(opts.outDir, { recursive: true });
   const runs: ReproductionResult["runs"] = [];
   for (const run of REPRODUCTION_RUNS) {
     const perSeed: Record<string, number>[] = [];
     for (const seed of seeds) {
-      const env = make("Microgrid-v0", { scenario: run.scenario, forecast: { model: "off" } });
+      const env = make("Microgrid-v0", { ...setting.env, scenario: run.scenario, forecast: { model: "off" } });
       try {
-        const policy = policyFor(run, env, solver, seed, forecaster);
+        const policy = policyFor(run, env, solver, seed, forecaster, setting.planner);
         const ep = runEpisode(env, policy, seed);
         const kpis: Record<string, number> = { ...ep.kpis, return: ep.return };
         if (policy instanceof MicrogridPredictivePolicy) {
@@ -161,7 +182,7 @@ export async function reproduceMicrogrid(opts: ReproduceOptions): Promise<Reprod
     const kpis = Object.fromEntries(keys.map((k) => [k, summarize(perSeed.map((p) => p[k]!))]));
     runs.push({ name: run.name, scenario: run.scenario, policy: run.policy, kpis });
   }
-  const result: ReproductionResult = { experiment: "microgrid", seeds, runs, directions: checkDirections(runs), files };
+  const result: ReproductionResult = { experiment: "microgrid", setting: settingName, seeds, runs, directions: checkDirections(runs), files };
   if (opts.outDir !== undefined) {
     const file = join(opts.outDir, "reproduce-microgrid.json");
     result.files.push(file);
@@ -238,7 +259,7 @@ export function formatReproduction(r: ReproductionResult): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((x) => x[i]!.length)));
   const line = (cells: string[]) => cells.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join("  ");
   const lines = [
-    `Microgrid-v0, seed 001 Table 1 reproduction: ${r.seeds.length} seeds (${r.seeds[0]}..${r.seeds[r.seeds.length - 1]}), ours = mean ± std over seeds`,
+    `Microgrid-v0, seed 001 Table 1 reproduction (setting ${r.setting}): ${r.seeds.length} seeds (${r.seeds[0]}..${r.seeds[r.seeds.length - 1]}), ours = mean ± std over seeds`,
     "",
     line(header),
     widths.map((w) => "-".repeat(w)).join("  "),

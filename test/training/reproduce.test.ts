@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkDirections, REPRODUCTION_RUNS } from "../../training/reproduce-microgrid.js";
+import { checkDirections, REPRODUCTION_RUNS, reproduceMicrogrid } from "../../training/reproduce-microgrid.js";
 
 const CLI = join(import.meta.dirname, "..", "..", "training", "cli.ts");
 
@@ -19,7 +19,7 @@ describe("gridgym reproduce microgrid", function () {
       runs: { name: string; kpis: Record<string, { mean: number; std: number; n: number }> }[];
       directions: { name: string; holds: boolean; detail: string }[];
     };
-    assert.deepEqual(Object.keys(result).sort(), ["directions", "experiment", "files", "runs", "seeds"]);
+    assert.deepEqual(Object.keys(result).sort(), ["directions", "experiment", "files", "runs", "seeds", "setting"]);
     assert.equal(result.experiment, "microgrid");
     assert.deepEqual(result.seeds, [0, 1]);
     assert.deepEqual(result.runs.map((x) => x.name), REPRODUCTION_RUNS.map((x) => x.name));
@@ -36,6 +36,16 @@ describe("gridgym reproduce microgrid", function () {
     assert.ok(result.directions.some((d) => d.name.startsWith("reserve-aware")));
     assert.equal(result.files.length, 2 * REPRODUCTION_RUNS.length + 1);
     assert.ok(result.files.every((f) => existsSync(f)));
+  });
+
+  it("the tou-hold setting runs the experiment under the time-of-use tariff with hourly re-planning; an unknown setting is refused by name", async () => {
+    const r = await reproduceMicrogrid({ seeds: 1, setting: "tou-hold", forecaster: { kind: "seasonal-naive" } });
+    assert.equal(r.setting, "tou-hold");
+    const baseline = r.runs.find((x) => x.name === "baseline")!.kpis;
+    // every kWh costs 5.0 off-peak and 11.9 at peak: the mean price paid lies strictly between
+    const meanPrice = baseline["importCost"]!.mean / baseline["importKwh"]!.mean;
+    assert.ok(meanPrice > 5 && meanPrice < 11.9, `mean import price ${meanPrice}`);
+    await assert.rejects(reproduceMicrogrid({ seeds: 1, setting: "cheap" as never }), /setting: expected one of seed, tou-hold, got "cheap"/);
   });
 
   it("direction checks compare the means in the seed's direction", () => {

@@ -11,7 +11,7 @@ import type { Command } from "commander";
 import { ConfigError } from "../../src/core/errors.js";
 import { formatCommunityReproduction, reproduceCommunity } from "../reproduce-community.js";
 import { formatHubDeviationStudy, reproduceHub, reproduceHubDeviations, type HubReproduction } from "../reproduce-hub.js";
-import { formatReproduction, reproduceMicrogrid } from "../reproduce-microgrid.js";
+import { formatReproduction, reproduceMicrogrid, type ReproductionSetting } from "../reproduce-microgrid.js";
 import { intOption, solverOption } from "./common.js";
 
 const EXPERIMENTS = ["microgrid", "hub", "community"] as const;
@@ -36,8 +36,9 @@ export function registerReproduceCommand(program: Command): void {
     .option("--first-seed <n>", "first seed", intOption("--first-seed", 0), 0)
     .option("--solver <backend>", "LP backend: auto, simplex, highs or jsls", "auto")
     .option("--out <dir>", "directory for the trajectories and the JSON summary", "runs/reproduce-microgrid")
+    .option("--setting <name>", "microgrid: seed (the seed's tariff and planner) or tou-hold (time-of-use tariff, hourly re-planning, a holding value on stored energy)", "seed")
     .option("--json", "print the summary as one JSON object")
-    .action(async (experiment: string, o: { seeds: number; firstSeed: number; solver: string; out: string; json?: boolean }) => {
+    .action(async (experiment: string, o: { seeds: number; firstSeed: number; solver: string; out: string; setting: string; json?: boolean }) => {
       if (!(EXPERIMENTS as readonly string[]).includes(experiment)) {
         throw new ConfigError("reproduce", [{ path: "experiment", expected: `one of ${EXPERIMENTS.join(", ")}`, received: JSON.stringify(experiment) }]);
       }
@@ -52,7 +53,7 @@ export function registerReproduceCommand(program: Command): void {
         process.stdout.write((o.json ? JSON.stringify({ ...hub, deviations }) : `${formatHub(hub)}\n\n${formatHubDeviationStudy(deviations)}`) + "\n");
         return;
       }
-      const result = await reproduceMicrogrid({ seeds: o.seeds, firstSeed: o.firstSeed, solver: solverOption(o.solver), outDir: o.out });
+      const result = await reproduceMicrogrid({ seeds: o.seeds, firstSeed: o.firstSeed, solver: solverOption(o.solver), outDir: o.out, setting: o.setting as ReproductionSetting });
       if (o.json) {
         process.stdout.write(JSON.stringify(result) + "\n");
         return;
