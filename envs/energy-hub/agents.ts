@@ -39,7 +39,7 @@ import { deviceInputLimitsKw } from "../../src/physics/converters.js";
 import {
   closeBalance, deviceMaxInputKw, hubInputsKw, hubOutputsKw, P_INDEX, type Hub, type HubStep,
 } from "../../src/physics/energy-hub.js";
-import { trySolveHubStep, type HubLpDispatch, type HubObjective, type InputBoundsKw } from "../../src/physics/hub-dispatch.js";
+import { hubStepLp, trySolveHubStep, type HubLpDispatch, type HubObjective, type HubStepLp, type InputBoundsKw } from "../../src/physics/hub-dispatch.js";
 import type { Solver } from "../../src/solvers/index.js";
 import type { HubResponse } from "./config.js";
 
@@ -83,6 +83,15 @@ export interface ElementReport {
   /** Input limits from the device's output limits, kW (converters.ts deviceInputLimitsKw). */
   readonly minInputKw: number;
   readonly ratedMaxInputKw: number;
+}
+
+const heatDumpVariants = new WeakMap<Hub, Hub>();
+
+/** `hub` allowed to dump heat, one object per hub (so the hubs of a system share its LP models). */
+function heatDumpVariant(hub: Hub): Hub {
+  let v = heatDumpVariants.get(hub);
+  if (v === undefined) heatDumpVariants.set(hub, (v = { ...hub, allowHeatDump: true }));
+  return v;
 }
 
 export class ElementAgent {
@@ -148,6 +157,9 @@ export class HubAgent {
   peers: string[] = [];
   readonly #auction: SealedBidAuction;
   readonly #methodHub: Hub;
+  /** The one-step LPs of the hub and of its Methods' variant. */
+  readonly #lp: HubStepLp;
+  readonly #methodLp: HubStepLp;
   /** The dispatch a bid of this hub promised, by conversation id. */
   readonly #offers = new Map<number, HubLpDispatch>();
 
@@ -162,7 +174,9 @@ export class HubAgent {
     /** Whether Methods 2 and 3 may let heat go to absorb contracted energy (config.methodsMayDumpHeat). */
     readonly methodsMayDumpHeat = true,
   ) {
-    this.#methodHub = methodsMayDumpHeat ? { ...hub, allowHeatDump: true } : hub;
+    this.#methodHub = methodsMayDumpHeat ? heatDumpVariant(hub) : hub;
+    this.#lp = hubStepLp(solver, hub, objective);
+    this.#methodLp = hubStepLp(solver, this.#methodHub, objective);
     const n = hub.devices.length;
     this.availableKw = new Float64Array(n);
     this.s = {
@@ -242,7 +256,10 @@ export class HubAgent {
 
   /** Re-dispatch of `hub` with purchased inputs bounded, optionally shedding; null when infeasible. */
   redispatch(bounds: InputBoundsKw, shed?: { electricShare: number; heatShare: number; costPerKwh: number }, hub: Hub = this.hub): HubLpDispatch | null {
-    return trySolveHubStep(this.solver, hub, this.step, this.objective, { inputBoundsKw: bounds, ...(shed ? { shed } : {}) });
+    const opts = { inputBoundsKw: bounds, ...(shed ? { shed } : {}) };
+    if (hub === this.hub) return this.#lp.tryDispatch(this.step, opts);
+    if (hub === this.#methodHub) return this.#methodLp.tryDispatch(this.step, opts);
+    return trySolveHubStep(this.solver, hub, this.step, this.objective, opts);
   }
 
   /**

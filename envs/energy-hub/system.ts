@@ -29,7 +29,7 @@ import { INPUT_CARRIERS, toConverter } from "../../src/physics/converters.js";
 import {
   couplingMatrix, deviceMaxInputKw, dispatchFactors, hubInputsKw, hubOutputsKw, type Hub, type HubStep,
 } from "../../src/physics/energy-hub.js";
-import { solveHubDispatch, type HubLpDispatch } from "../../src/physics/hub-dispatch.js";
+import { hubStepLp, type HubLpDispatch } from "../../src/physics/hub-dispatch.js";
 import { syncSolver, type Solver } from "../../src/solvers/index.js";
 import {
   CA, CommercialAggregator, DEVIATION_TOL_KW, ElementAgent, HubAgent, PURCHASED, TA, TOPIC_TICK, TechnicalAggregator,
@@ -166,7 +166,8 @@ export class HubSystem {
           windResourceKw: p.windResourceKw[d]!,
         });
       }
-      const optimum = steps.map((s) => solveHubDispatch(this.solver, this.hub, [s], cfg.objective).dispatches[0]!);
+      const lp = hubStepLp(this.solver, this.hub, cfg.objective);
+      const optimum = steps.map((s) => lp.dispatch(s));
       const contract = new Float64Array(2 * this.episodeSteps);
       optimum.forEach((d, t) => {
         const u = hubInputsKw(this.hub, d.deviceInputKw);

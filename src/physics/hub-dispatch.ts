@@ -184,18 +184,334 @@ export function solveHubDispatch(solver: Solver, hub: Hub, steps: readonly HubSt
  * One step's dispatch, or null when the LP is infeasible (a pinned input the devices cannot
  * meet): what a hub agent asks when it weighs a deviation request.
  */
-export function trySolveHubStep(solver: Solver, hub: Hub, step: HubStep, objective: HubObjective, opts: { inputBoundsKw?: InputBoundsKw; shed?: HubLpOptions["shed"] } = {}): HubLpDispatch | null {
-  try {
-    const { model, decode } = buildHubLp(hub, [step], objective, {
-      ...(opts.inputBoundsKw !== undefined ? { inputBoundsKw: [opts.inputBoundsKw] } : {}),
-      ...(opts.shed !== undefined ? { shed: opts.shed } : {}),
-    });
-    return decode(solver.solve(model).x)[0]!;
-  } catch (err) {
-    // a pinned input a hair beyond what the devices reach can fail verification instead
-    if (err instanceof SolverError && (err.reason === "infeasible" || err.reason === "verification")) return null;
-    throw err;
+export function trySolveHubStep(solver: Solver, hub: Hub, step: HubStep, objective: HubObjective, opts: HubStepOptions = {}): HubLpDispatch | null {
+  return hubStepLp(solver, hub, objective).tryDispatch(step, opts);
+}
+
+/** Per-step options of the one-step hub LP. */
+export interface HubStepOptions {
+  inputBoundsKw?: InputBoundsKw;
+  shed?: HubLpOptions["shed"];
+}
+
+/** A one-step model and where its step-dependent rows are. */
+interface StepModel {
+  model: LpModel;
+  elRow: number;
+  heatRow: number;
+  /** Row of each input carrier's limits, -1 where the model has none. */
+  carrierRows: Int32Array;
+}
+
+/** Cached one-step models per (hub, objective); past this many, the cache starts over. */
+const STEP_MODEL_CACHE_SIZE = 512;
+/** Relative margin by which the exact separation test must prove a step LP infeasible (100x the verification tolerance). */
+const INFEASIBLE_MARGIN = 1e-4;
+
+const stepLps = new WeakMap<Solver, WeakMap<Hub, Map<HubObjective, HubStepLp>>>();
+const stepModelCaches = new WeakMap<Hub, Map<HubObjective, Map<string, StepModel>>>();
+
+/** The HubStepLp of (solver, hub, objective), made once and shared (it holds no episode state). */
+export function hubStepLp(solver: Solver, hub: Hub, objective: HubObjective): HubStepLp {
+  let byHub = stepLps.get(solver);
+  if (byHub === undefined) stepLps.set(solver, (byHub = new WeakMap()));
+  let byObjective = byHub.get(hub);
+  if (byObjective === undefined) byHub.set(hub, (byObjective = new Map()));
+  let lp = byObjective.get(objective);
+  if (lp === undefined) byObjective.set(objective, (lp = new HubStepLp(solver, hub, objective)));
+  return lp;
+}
+
+/**
+ * The one-step hub LP of buildHubLp, solved again and again for one hub and objective: the same
+ * model, bit for bit, as buildHubLp(hub, [step], objective, ...) builds, so the same dispatch.
+ * What it saves:
+ * - models are kept by everything but their row bounds (the step's resource, shed bounds,
+ *   which input rows exist) and get the step's loads and input bounds by setRowBounds (a solve
+ *   is a pure function of the model's numbers);
+ * - an LP that is infeasible by more than the solvers' tolerance is answered null by an exact
+ *   test (below) without a solve, where the solver would throw, re-solve with its fallback and
+ *   throw again.
+ *
+ * The test: the LP is feasible iff the image Y of the device boxes, cut by each input carrier's
+ * limits, under x -> (electric output, heat output) meets the rectangle R the balance rows allow
+ * (load - shed share .. load + export or dump). Both are convex, so they miss each other iff a
+ * direction w separates them: max over Y of w.y < min over R of w.y. max over Y is a sum over
+ * carriers of fractional knapsacks (fill devices by w.eta, highest first), linear in w between
+ * the directions where two devices of a carrier swap order or a device's w.eta changes sign,
+ * and min over R is linear in each quadrant; so checking those directions and the axes decides.
+ */
+export class HubStepLp {
+  readonly #devices: Hub["devices"];
+  readonly #nDev: number;
+  readonly #lower: Float64Array;
+  readonly #ratedMax: Float64Array;
+  readonly #costs: Float64Array;
+  readonly #etaEl: Float64Array;
+  readonly #etaHeat: Float64Array;
+  /** Per input carrier (INPUT_CARRIERS order), its devices. */
+  readonly #byCarrier: number[][];
+  /** Separating directions (w_el, w_heat) to test, and per direction and carrier the devices by w.eta, highest first. */
+  readonly #dirs: Float64Array;
+  readonly #orders: Int32Array[][];
+  readonly #models: Map<string, StepModel>;
+  // scratch of one solve
+  readonly #ub: Float64Array;
+  readonly #lb: Float64Array;
+  readonly #lo = new Float64Array(INPUT_CARRIERS.length);
+  readonly #hi = new Float64Array(INPUT_CARRIERS.length);
+  readonly #c: Float64Array;
+
+  constructor(readonly solver: Solver, readonly hub: Hub, readonly objective: HubObjective) {
+    if (!HUB_OBJECTIVES.includes(objective)) {
+      throw new ConfigError("hub LP input", [{ path: "objective", expected: `one of ${HUB_OBJECTIVES.map((o) => `"${o}"`).join(", ")}`, received: describeValue(objective) }]);
+    }
+    const devices = hub.devices;
+    const n = devices.length;
+    const weights = objectiveWeights(hub, objective);
+    this.#devices = devices;
+    this.#nDev = n;
+    this.#lower = Float64Array.from(devices, (c) => deviceInputLimitsKw(c).minKw);
+    this.#ratedMax = Float64Array.from(devices, (c) => deviceInputLimitsKw(c).maxKw);
+    this.#costs = Float64Array.from(devices, (c) => weights[c.input] * hub.dtHours);
+    this.#etaEl = Float64Array.from(devices, (c) => c.electricEfficiency);
+    this.#etaHeat = Float64Array.from(devices, (c) => c.thermalEfficiency);
+    this.#byCarrier = INPUT_CARRIERS.map((m) => devices.flatMap((c, i) => (c.input === m ? [i] : [])));
+    this.#ub = new Float64Array(n);
+    this.#lb = new Float64Array(n);
+    this.#c = new Float64Array(n);
+    const normals: [number, number][] = [[1, 0], [0, 1]];
+    for (let i = 0; i < n; i++) {
+      normals.push([this.#etaEl[i]!, this.#etaHeat[i]!]);
+      for (const j of this.#byCarrier[INPUT_CARRIERS.indexOf(devices[i]!.input)]!) {
+        if (j > i) normals.push([this.#etaEl[i]! - this.#etaEl[j]!, this.#etaHeat[i]! - this.#etaHeat[j]!]);
+      }
+    }
+    const dirs: number[] = [];
+    for (const [a, b] of normals) {
+      const scale = Math.max(Math.abs(a), Math.abs(b));
+      if (!(scale > 0)) continue;
+      dirs.push(-b / scale, a / scale, b / scale, -a / scale);
+    }
+    this.#dirs = Float64Array.from(dirs);
+    this.#orders = [];
+    for (let d = 0; d < dirs.length; d += 2) {
+      const c = (i: number): number => dirs[d]! * this.#etaEl[i]! + dirs[d + 1]! * this.#etaHeat[i]!;
+      this.#orders.push(this.#byCarrier.map((members) => Int32Array.from([...members].sort((i, j) => c(j) - c(i) || i - j))));
+    }
+    let byObjective = stepModelCaches.get(hub);
+    if (byObjective === undefined) stepModelCaches.set(hub, (byObjective = new Map()));
+    let models = byObjective.get(objective);
+    if (models === undefined) byObjective.set(objective, (models = new Map()));
+    this.#models = models;
   }
+
+  /** The step's dispatch; throws as solveHubDispatch does (ConfigError on bad input, SolverError when no optimum). */
+  dispatch(step: HubStep, opts: HubStepOptions = {}): HubLpDispatch {
+    const d = this.#solve(step, opts, false);
+    return d!;
+  }
+
+  /** The step's dispatch, or null when the LP is infeasible (or its solution fails verification), as trySolveHubStep. */
+  tryDispatch(step: HubStep, opts: HubStepOptions = {}): HubLpDispatch | null {
+    try {
+      return this.#solve(step, opts, true);
+    } catch (err) {
+      // a pinned input a hair beyond what the devices reach can fail verification instead
+      if (err instanceof SolverError && (err.reason === "infeasible" || err.reason === "verification")) return null;
+      throw err;
+    }
+  }
+
+  #solve(step: HubStep, opts: HubStepOptions, test: boolean): HubLpDispatch | null {
+    if (!validStep(step)) throw new ConfigError("hub LP input", checkSteps([step]));
+    const hub = this.hub;
+    const n = this.#nDev;
+    const devices = this.#devices;
+    const ub = this.#ub;
+    const lb = this.#lb;
+    for (let i = 0; i < n; i++) {
+      const input = devices[i]!.input;
+      const max = this.#ratedMax[i]!;
+      ub[i] = input === "solar" ? Math.min(max, step.solarResourceKw) : input === "wind" ? Math.min(max, step.windResourceKw) : max;
+      lb[i] = Math.min(this.#lower[i]!, ub[i]!);
+    }
+    const shed = opts.shed;
+    const bounds = opts.inputBoundsKw;
+    const lo = this.#lo;
+    const hi = this.#hi;
+    let mask = 0;
+    for (let k = 0; k < INPUT_CARRIERS.length; k++) {
+      const m = INPUT_CARRIERS[k]!;
+      const lim = hub.inputLimitsKw[m];
+      const members = this.#byCarrier[k]!;
+      const resource = m === "solar" ? step.solarResourceKw : m === "wind" ? step.windResourceKw : Infinity;
+      const shared = members.length > 1 && resource < Infinity;
+      const extra = bounds?.[m];
+      lo[k] = Math.max(lim.minKw, extra?.minKw ?? -Infinity);
+      hi[k] = Math.min(lim.maxKw, resource, extra?.maxKw ?? Infinity);
+      if (members.length === 0 || (lo[k]! <= 0 && hi[k] === Infinity && !shared)) continue;
+      if (lo[k]! > hi[k]!) {
+        if (test) return null;
+        throw new SolverError("infeasible", `hub LP: input ${m} at step 0 must lie in [${lo[k]}, ${hi[k]}] kW, an empty range`);
+      }
+      mask |= 1 << k;
+    }
+    const shedEl = shed === undefined ? 0 : shed.electricShare * step.electricLoadKw;
+    const shedHeat = shed === undefined ? 0 : shed.heatShare * step.heatLoadKw;
+    if (test && this.#provablyInfeasible(step, shedEl, shedHeat)) return null;
+
+    const key = shed === undefined
+      ? `${mask}|${step.solarResourceKw}|${step.windResourceKw}`
+      : `${mask}|${step.solarResourceKw}|${step.windResourceKw}|${shedEl}|${shedHeat}|${shed.costPerKwh}`;
+    let sm = this.#models.get(key);
+    if (sm === undefined) {
+      sm = this.#build(mask, shed, shedEl, shedHeat);
+      if (this.#models.size >= STEP_MODEL_CACHE_SIZE) this.#models.clear();
+      this.#models.set(key, sm);
+    }
+    const model = sm.model;
+    model.setRowBounds(sm.elRow, step.electricLoadKw, step.electricLoadKw);
+    model.setRowBounds(sm.heatRow, step.heatLoadKw, step.heatLoadKw);
+    for (let k = 0; k < INPUT_CARRIERS.length; k++) {
+      const r = sm.carrierRows[k]!;
+      if (r >= 0) model.setRowBounds(r, lo[k]!, hi[k]!);
+    }
+    return this.#decode(step, model, shed !== undefined, this.solver.solve(model).x);
+  }
+
+  /** The model buildHubLp builds for one step with these column bounds (row bounds set per solve). */
+  #build(mask: number, shed: HubStepOptions["shed"], shedEl: number, shedHeat: number): StepModel {
+    const hub = this.hub;
+    const n = this.#nDev;
+    const dt = hub.dtHours;
+    const model = new LpModel();
+    const cols: number[] = [];
+    for (let i = 0; i < n; i++) cols.push(model.addVar(`x_0_${i}`, this.#lb[i]!, this.#ub[i]!, this.#costs[i]!));
+    const exportCol = model.addVar("export_0", 0, hub.allowExport ? Infinity : 0);
+    const dumpCol = model.addVar("dump_0", 0, hub.allowHeatDump ? Infinity : 0);
+    const elCols = [...cols, exportCol];
+    const elCoefs = [...this.#etaEl, -1];
+    const heatCols = [...cols, dumpCol];
+    const heatCoefs = [...this.#etaHeat, -1];
+    if (shed !== undefined) {
+      elCols.push(model.addVar("shed_el_0", 0, shedEl, shed.costPerKwh * dt));
+      elCoefs.push(1);
+      heatCols.push(model.addVar("shed_heat_0", 0, shedHeat, shed.costPerKwh * dt));
+      heatCoefs.push(1);
+    }
+    const elRow = model.addRow("el_0", elCols, elCoefs, 0, 0);
+    const heatRow = model.addRow("heat_0", heatCols, heatCoefs, 0, 0);
+    const carrierRows = new Int32Array(INPUT_CARRIERS.length).fill(-1);
+    INPUT_CARRIERS.forEach((m, k) => {
+      if ((mask & (1 << k)) === 0) return;
+      const members = this.#byCarrier[k]!;
+      carrierRows[k] = model.addRow(`in_${m}_0`, members.map((i) => cols[i]!), members.map(() => 1), -Infinity, Infinity);
+    });
+    return { model, elRow, heatRow, carrierRows };
+  }
+
+  /** buildHubLp's decode for one step. */
+  #decode(step: HubStep, model: LpModel, shed: boolean, x: Float64Array): HubLpDispatch {
+    const n = this.#nDev;
+    const lb = model.colLower;
+    const ub = model.colUpper;
+    const at = (j: number): number => Math.min(Math.max(x[j]!, lb[j]!), ub[j]!);
+    const inputs = new Float64Array(n);
+    for (let i = 0; i < n; i++) inputs[i] = at(i);
+    const exportKw = at(n);
+    const dumpKw = at(n + 1);
+    const electricShedKw = shed ? at(n + 2) : 0;
+    const heatShedKw = shed ? at(n + 3) : 0;
+    const served = {
+      ...step,
+      electricLoadKw: step.electricLoadKw - electricShedKw + exportKw,
+      heatLoadKw: step.heatLoadKw - heatShedKw + dumpKw,
+    };
+    const d = closeBalance(this.hub, served, inputs);
+    return {
+      ...d,
+      electricityExportedKw: d.electricityExportedKw + exportKw,
+      heatDumpedKw: d.heatDumpedKw + dumpKw,
+      electricShedKw,
+      heatShedKw,
+    };
+  }
+
+  /** The separation test of the class comment, on the bounds of the current solve (#lb, #ub, #lo, #hi). */
+  #provablyInfeasible(step: HubStep, shedEl: number, shedHeat: number): boolean {
+    const hub = this.hub;
+    const lb = this.#lb;
+    const ub = this.#ub;
+    const lo = this.#lo;
+    const hi = this.#hi;
+    const nc = INPUT_CARRIERS.length;
+    let scale = 1 + step.electricLoadKw + step.heatLoadKw + shedEl + shedHeat;
+    for (let i = 0; i < this.#nDev; i++) if (ub[i]! < Infinity) scale += ub[i]!;
+    for (let k = 0; k < nc; k++) {
+      if (lo[k]! > -Infinity) scale += Math.abs(lo[k]!);
+      if (hi[k]! < Infinity) scale += Math.abs(hi[k]!);
+    }
+    const margin = INFEASIBLE_MARGIN * scale;
+    // a carrier whose devices cannot reach its limits
+    for (let k = 0; k < nc; k++) {
+      const members = this.#byCarrier[k]!;
+      if (members.length === 0) continue;
+      let sLo = 0;
+      let sHi = 0;
+      for (const i of members) { sLo += lb[i]!; sHi += ub[i]!; }
+      if (sLo > hi[k]! + margin || sHi < lo[k]! - margin) return true;
+    }
+    const eLo = step.electricLoadKw - shedEl;
+    const eHi = hub.allowExport ? Infinity : step.electricLoadKw;
+    const hLo = step.heatLoadKw - shedHeat;
+    const hHi = hub.allowHeatDump ? Infinity : step.heatLoadKw;
+    const dirs = this.#dirs;
+    const c = this.#c;
+    for (let d = 0; d < this.#orders.length; d++) {
+      const we = dirs[2 * d]!;
+      const wh = dirs[2 * d + 1]!;
+      const rMin = (we > 0 ? we * eLo : we < 0 ? we * eHi : 0) + (wh > 0 ? wh * hLo : wh < 0 ? wh * hHi : 0);
+      if (!(rMin > -Infinity)) continue;
+      for (let i = 0; i < this.#nDev; i++) c[i] = we * this.#etaEl[i]! + wh * this.#etaHeat[i]!;
+      let hP = 0;
+      const orders = this.#orders[d]!;
+      for (let k = 0; k < nc && hP < Infinity; k++) {
+        const order = orders[k]!;
+        if (order.length === 0) continue;
+        let s = 0;
+        for (let q = 0; q < order.length; q++) { const i = order[q]!; s += lb[i]!; hP += c[i]! * lb[i]!; }
+        let need = lo[k]! - s;
+        let room = hi[k]! - s;
+        for (let q = 0; q < order.length && hP < Infinity; q++) {
+          const i = order[q]!;
+          let cap = ub[i]! - lb[i]!;
+          if (need > 0) {
+            const take = Math.min(cap, need);
+            hP += c[i]! * take;
+            need -= take;
+            room -= take;
+            cap -= take;
+          }
+          if (c[i]! > 0 && room > 0 && cap > 0) {
+            const take = Math.min(cap, room);
+            hP += c[i]! * take;
+            room -= take;
+          }
+        }
+      }
+      if (rMin - hP > margin) return true;
+    }
+    return false;
+  }
+}
+
+function validStep(s: HubStep): boolean {
+  return s !== null && typeof s === "object" && validKw(s.electricLoadKw) && validKw(s.heatLoadKw) && validKw(s.solarResourceKw) && validKw(s.windResourceKw);
+}
+
+function validKw(v: unknown): boolean {
+  return Number.isFinite(v) && (v as number) >= 0;
 }
 
 /**
