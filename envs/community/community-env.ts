@@ -78,7 +78,7 @@ import { Trajectory } from "../../src/core/trajectory.js";
 import { FONTANA_HOURS } from "../../src/data/community-profiles.js";
 import { communityKpis, type CommunityKpis } from "../../src/kpi/community.js";
 import { FlexibilityMarketplace, type FlexAssetInput, type PeriodSettlement } from "../../src/market/flexibility.js";
-import { ContinuousDoubleAuction, type Trade } from "../../src/negotiation/double-auction.js";
+import { ContinuousDoubleAuction, type Order, type Trade } from "../../src/negotiation/double-auction.js";
 import {
   feasibleBatteryPowerKw, nextBatteryEnergyKwh, nextStorageEnergyKwh, storageMaxChargeKw, storageMaxDischargeKw, storagePowerLimitKw,
 } from "../../src/physics/battery.js";
@@ -242,7 +242,10 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
   readonly #flexNet: Float64Array;
   readonly #flexReq: Float64Array;
   readonly #order: Int32Array;
+  /** Household of each P2P order this hour, by arrival index. */
   readonly #orderHousehold: Int32Array;
+  /** Each household's P2P order, refilled every hour. */
+  readonly #orderOf: Order[];
   readonly #householdCost: Float64Array;
   readonly #batApplied: Float64Array;
   readonly #evApplied: Float64Array;
@@ -259,6 +262,8 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
   #lastPccP = 0;
   #lastNet = 0;
   #lastBusV: Float64Array;
+  /** Time features (HOUSEHOLD_OBSERVATION_INDEX 0-4) of the hour about to be stepped. */
+  readonly #timeFeatures = new Float64Array(5);
   readonly #trajectory: Trajectory<CommunityColumn>;
   /** Per-household cost and reference cost by tick, row t * n + h, EUR. */
   readonly #costByTick: Float64Array;
@@ -332,6 +337,7 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
     this.#flexReq = new Float64Array(n);
     this.#order = new Int32Array(n);
     this.#orderHousehold = new Int32Array(n);
+    this.#orderOf = this.householdNames.map((agentId) => ({ agentId, side: "buy", quantityKwh: 0.5, limitPriceEurPerKwh: 0.5 }));
     this.#householdCost = new Float64Array(n);
     this.#batApplied = new Float64Array(n);
     this.#evApplied = new Float64Array(n);
@@ -467,6 +473,7 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
       }
     } else this.#market = null;
     this.#t = 0;
+    this.#updateTimeFeatures();
     this.#running = true;
     this.#trajectory.setLength(0);
     this.lastCommunityInfo = null;
@@ -502,7 +509,26 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
       throw new ResetNeededError(this.#envId, this.#closed ? "the env is closed" : "the episode has not started or has ended");
     }
     const acts = this.#acts;
-    for (let i = 0; i < this.n; i++) this.#readAction(this.householdNames[i]!, actions[this.householdNames[i]!], i, acts);
+    const n = this.n;
+    const names = this.householdNames;
+    const lowTol = this.#actLowTol;
+    const highTol = this.#actHighTol;
+    const low = this.#actLow;
+    const high = this.#actHigh;
+    // the bound check inline on the flat bounds; the Box names the problem of a bad action
+    for (let i = 0; i < n; i++) {
+      const a = actions[names[i]!];
+      if (a === undefined || a.length !== NA) { this.#actionError(i, a); continue; }
+      const o = i * NA;
+      for (let k = 0; k < NA; k++) {
+        const v = a[k]!;
+        const j = o + k;
+        if (!(v >= lowTol[j]! && v <= highTol[j]!)) this.#actionError(i, a);
+        const lo = low[j]!;
+        const hi = high[j]!;
+        acts[j] = v < lo ? lo : v > hi ? hi : v;
+      }
+    }
     let cbKw = 0;
     if (this.#cbActSpace !== null) {
       const a = actions[COMMUNITY_BATTERY_AGENT];
@@ -525,8 +551,8 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
     const truncations: Record<string, boolean> = {};
     const infos: Record<string, Info> = {};
     this.#observeAll(observations);
-    for (let i = 0; i < this.n; i++) {
-      const a = this.householdNames[i]!;
+    for (let i = 0; i < n; i++) {
+      const a = names[i]!;
       rewards[a] = householdRewards[i]!;
       terminations[a] = done;
       truncations[a] = false;
@@ -542,28 +568,16 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
     return { observations, rewards, terminations, truncations, infos };
   }
 
-  /** Validates household i's action (fast path inline; the Box names the problem otherwise) into `out`. */
-  #readAction(agent: string, a: ArrayLike<number> | undefined, i: number, out: Float64Array): void {
+  /** Throws the error for household i's action `a`, which failed the inline check of step(). */
+  #actionError(i: number, a: ArrayLike<number> | undefined): never {
+    const agent = this.householdNames[i]!;
     if (a === undefined) {
       throw new ConfigError(`${this.#envId} step`, [{ path: `actions.${agent}`, expected: "an action for every live agent", received: "undefined" }]);
     }
-    const o = i * NA;
-    let ok = a.length === NA;
-    if (ok) {
-      for (let k = 0; k < NA; k++) {
-        const v = a[k]!;
-        if (!(v >= this.#actLowTol[o + k]! && v <= this.#actHighTol[o + k]!)) { ok = false; break; }
-        const lo = this.#actLow[o + k]!;
-        const hi = this.#actHigh[o + k]!;
-        out[o + k] = v < lo ? lo : v > hi ? hi : v;
-      }
-    }
-    if (!ok) {
-      const who = `${this.#envId} agent ${agent}`;
-      const space: Box<Float32Array> = this.#hhActSpaces[i]!;
-      space.assertAction(who, a);
-      throw new InvalidActionError(who, null, `an action in the box of ${agent}`, describeValue(a));
-    }
+    const who = `${this.#envId} agent ${agent}`;
+    const space: Box<Float32Array> = this.#hhActSpaces[i]!;
+    space.assertAction(who, a);
+    throw new InvalidActionError(who, null, `an action in the box of ${agent}`, describeValue(a));
   }
 
   /**
@@ -673,19 +687,28 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
       }
       const cda = this.#cda;
       cda.reset();
+      const midpoint = cfg.p2p.prices === "midpoint";
+      const orderHousehold = this.#orderHousehold;
+      const orderOf = this.#orderOf;
       for (let k = 0; k < n; k++) {
         const i = order[k]!;
         const x = net[i]!;
         if (x === 0) continue;
-        const position = cfg.p2p.prices === "midpoint" ? 0.5 : acts[i * NA + 3]!;
-        this.#orderHousehold[orders++] = i;
-        cda.submit({ agentId: this.householdNames[i]!, side: x > 0 ? "buy" : "sell", quantityKwh: Math.abs(x) * DT, limitPriceEurPerKwh: exp + position * (imp - exp) });
+        const position = midpoint ? 0.5 : acts[i * NA + 3]!;
+        orderHousehold[orders++] = i;
+        // the auction keeps an order only until its next reset(), so each household's order object is reused
+        const o = orderOf[i]!;
+        o.side = x > 0 ? "buy" : "sell";
+        o.quantityKwh = Math.abs(x) * DT;
+        o.limitPriceEurPerKwh = exp + position * (imp - exp);
+        cda.submit(o);
       }
-      const outcome = cda.close();
-      trades = outcome.trades;
-      for (const tr of trades) {
-        const b = this.#indexOf.get(tr.buyer)!;
-        const s = this.#indexOf.get(tr.seller)!;
+      // the period's trades (what close() returns, without its remainders: the DSO's share is computed below)
+      trades = cda.trades.slice();
+      for (let k = 0; k < trades.length; k++) {
+        const tr = trades[k]!;
+        const b = orderHousehold[tr.buyOrder]!;
+        const s = orderHousehold[tr.sellOrder]!;
         const v = tr.quantityKwh * tr.priceEurPerKwh;
         bought[b] += tr.quantityKwh;
         sold[s] += tr.quantityKwh;
@@ -840,7 +863,6 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
       this.#trajectory.setLength(t + 1);
     }
 
-    const voltageAt = (i: number): number => (this.feeder.lvBuses > 0 ? sol.voltagePu[FEEDER_NODE.FIRST_HOUSEHOLD + i]! : sol.pccVoltagePu);
     const community: Info = {
       hour: t,
       spotEurPerKwh: spot,
@@ -858,22 +880,33 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
       balance: { maxHouseholdResidualKwh: maxResidual, pccResidualKwh: pccResidual },
     };
     this.lastCommunityInfo = community;
+    // bus voltages of this hour: the household's LV bus, or the PCC without an LV feeder
+    const lastBusV = this.#lastBusV;
+    if (this.feeder.lvBuses > 0) {
+      const v = sol.voltagePu;
+      for (let i = 0; i < n; i++) lastBusV[i] = v[FEEDER_NODE.FIRST_HOUSEHOLD + i]!;
+    } else lastBusV.fill(sol.pccVoltagePu);
     if (hhInfos !== null) {
+      const households = this.households;
+      const chargers = this.#chargers;
+      const batE = this.#batE;
+      const refCost = this.#referenceCost;
+      const loadKw = prof.loadKw;
+      const pvKw = prof.pvKw;
       for (let i = 0; i < n; i++) {
-        const o = i * NA;
-        const h = this.households[i]!;
+        const charger = chargers[i];
         hhInfos[i] = {
-          loadKw: prof.loadKw[i]![t]!,
-          pvKw: prof.pvKw[i]![t]!,
+          loadKw: loadKw[i]![t]!,
+          pvKw: pvKw[i]![t]!,
           batteryKw: batApplied[i]!,
           batteryShortfallKw: shortBat[i]!,
-          batteryEnergyKwh: this.#batE[i]!,
+          batteryEnergyKwh: batE[i]!,
           evKw: evApplied[i]!,
           evShortfallKw: shortEv[i]!,
-          evEnergyKwh: this.#chargers[i]?.energyKwh ?? 0,
+          evEnergyKwh: charger == null ? 0 : charger.energyKwh,
           evUnmetKwh: evUnmet[i]!,
           flexKw: flexApplied[i]!,
-          flexShortfallKw: h.flex === null ? 0 : acts[o + 2]! - flexApplied[i]!,
+          flexShortfallKw: households[i]!.flex === null ? 0 : acts[i * NA + 2]! - flexApplied[i]!,
           flexForcedKw: forced[i]!,
           netKw: net[i]!,
           p2pBoughtKwh: bought[i]!,
@@ -884,8 +917,8 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
           dsoExportKwh: dsoExp[i]!,
           flexSettlementEur: flexNet[i]!,
           costEur: hhCost[i]!,
-          referenceCostEur: this.#referenceCost[i]!,
-          busVoltagePu: voltageAt(i),
+          referenceCostEur: refCost[i]!,
+          busVoltagePu: lastBusV[i]!,
           community,
         };
       }
@@ -893,8 +926,8 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
     this.#lastPccV = sol.pccVoltagePu;
     this.#lastPccP = pcc;
     this.#lastNet = sNet;
-    for (let i = 0; i < n; i++) this.#lastBusV[i] = voltageAt(i);
     this.#t = t + 1;
+    this.#updateTimeFeatures();
     if (this.#t >= this.episodeSteps) this.#running = false;
     return { householdRewards: rewards, communityReward, communityCostEur: communityCost, gridPenaltyEur: gridPenalty, householdInfos: hhInfos };
   }
@@ -904,37 +937,52 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
     return this.#running;
   }
 
+  /** Fresh observations of every agent; the households' are views into one new buffer (household i at i x 23 floats). */
   #observeAll(out: Record<string, Float32Array>): void {
     const n = this.n;
-    const slab = new Float32Array(n * HO.size);
+    const size = HO.size;
+    const buffer = new ArrayBuffer(n * size * Float32Array.BYTES_PER_ELEMENT);
+    const names = this.householdNames;
     for (let i = 0; i < n; i++) {
-      const obs = slab.subarray(i * HO.size, (i + 1) * HO.size);
+      const obs = new Float32Array(buffer, i * size * Float32Array.BYTES_PER_ELEMENT, size);
       this.observeHousehold(i, obs);
-      out[this.householdNames[i]!] = obs;
+      out[names[i]!] = obs;
     }
     if (this.#cbActSpace !== null) out[COMMUNITY_BATTERY_AGENT] = this.observeCommunityBattery(new Float32Array(CO.size));
   }
 
-  /** Writes the time features of hour index `t` (clamped to the episode). */
-  #time(obs: Float32Array): void {
+  /** Caches the time features of the hour about to be stepped (hour index clamped to the episode); called whenever #t changes. */
+  #updateTimeFeatures(): void {
     const T = this.episodeSteps;
     const t = this.#t < T ? this.#t : T - 1;
     const hour = this.#profiles.hourOfDay[t]!;
     const wd = this.#profiles.weekday[t]!;
-    obs[0] = Math.sin((TWO_PI * hour) / 24);
-    obs[1] = Math.cos((TWO_PI * hour) / 24);
-    obs[2] = Math.sin((TWO_PI * wd) / 7);
-    obs[3] = Math.cos((TWO_PI * wd) / 7);
-    obs[4] = this.#t / T;
+    const tf = this.#timeFeatures;
+    tf[0] = Math.sin((TWO_PI * hour) / 24);
+    tf[1] = Math.cos((TWO_PI * hour) / 24);
+    tf[2] = Math.sin((TWO_PI * wd) / 7);
+    tf[3] = Math.cos((TWO_PI * wd) / 7);
+    tf[4] = this.#t / T;
+  }
+
+  /** Writes the time features of the hour about to be stepped. */
+  #time(obs: Float32Array): void {
+    const tf = this.#timeFeatures;
+    obs[0] = tf[0]!;
+    obs[1] = tf[1]!;
+    obs[2] = tf[2]!;
+    obs[3] = tf[3]!;
+    obs[4] = tf[4]!;
   }
 
   /** Household i's observation of the hour about to be stepped (see HOUSEHOLD_OBSERVATION_INDEX). */
   observeHousehold(i: number, obs: Float32Array): Float32Array {
     const T = this.episodeSteps;
-    const t = this.#t < T ? this.#t : T - 1;
+    const now = this.#t;
+    const t = now < T ? now : T - 1;
     const prof = this.#profiles;
     const h = this.households[i]!;
-    const cfg = this.config;
+    const tariff = this.config.tariff;
     this.#time(obs);
     obs[HO.loadKw] = prof.loadKw[i]![t]!;
     obs[HO.pvKw] = prof.pvKw[i]![t]!;
@@ -947,30 +995,33 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
     obs[HO.flexEnergyLeftKwh] = 0;
     obs[HO.flexHoursLeft] = 0;
     const charger = this.#chargers[i];
-    const s = charger != null && this.#t < T ? charger.sessionAt(this.#t) : null;
-    if (s !== null && charger != null) {
-      const e = charger.energyKwh;
-      const need = s.arrivalEnergyKwh + s.energyNeededKwh - e;
-      obs[HO.evPlugged] = 1;
-      obs[HO.evEnergyKwh] = e;
-      obs[HO.evNeededKwh] = need > 0 ? need : 0;
-      obs[HO.evHoursToDeparture] = s.departureStep - this.#t;
+    if (charger != null && now < T) {
+      const s = charger.sessionAt(now);
+      if (s !== null) {
+        const e = charger.energyKwh;
+        const need = s.arrivalEnergyKwh + s.energyNeededKwh - e;
+        obs[HO.evPlugged] = 1;
+        obs[HO.evEnergyKwh] = e;
+        obs[HO.evNeededKwh] = need > 0 ? need : 0;
+        obs[HO.evHoursToDeparture] = s.departureStep - now;
+      }
     }
     const w = prof.flexWindows[i]![this.#flexPtr[i]!];
-    if (w !== undefined && this.#t < T && Math.floor(w.startStep / 24) === Math.floor(this.#t / 24)) {
-      const inWindow = this.#t >= w.startStep && this.#t < w.endStep;
+    if (w !== undefined && now < T && Math.floor(w.startStep / 24) === Math.floor(now / 24)) {
+      const inWindow = now >= w.startStep && now < w.endStep;
+      const left = this.#flexLeft[i]!;
       obs[HO.flexInWindow] = inWindow ? 1 : 0;
-      obs[HO.flexEnergyLeftKwh] = this.#flexLeft[i]! > 0 ? this.#flexLeft[i]! : 0;
-      obs[HO.flexHoursLeft] = inWindow ? w.endStep - this.#t : 0;
+      obs[HO.flexEnergyLeftKwh] = left > 0 ? left : 0;
+      obs[HO.flexHoursLeft] = inWindow ? w.endStep - now : 0;
     }
     const spot = prof.spotEurPerKwh[t]!;
     obs[HO.spotEurPerKwh] = spot;
-    obs[HO.importPriceEurPerKwh] = spot + cfg.tariff.gridFeeEurPerKwh;
-    obs[HO.exportPriceEurPerKwh] = spot - cfg.tariff.exportFeeEurPerKwh;
+    obs[HO.importPriceEurPerKwh] = spot + tariff.gridFeeEurPerKwh;
+    obs[HO.exportPriceEurPerKwh] = spot - tariff.exportFeeEurPerKwh;
     obs[HO.lastPccVoltagePu] = this.#lastPccV;
     obs[HO.lastPccPowerKw] = this.#lastPccP;
     obs[HO.lastBusVoltagePu] = this.#lastBusV[i]!;
-    obs[HO.flexRequestedKw] = this.#t === 0 && this.#market !== null ? this.#requestedAt(i, 0) : this.#flexReq[i]!;
+    obs[HO.flexRequestedKw] = now === 0 && this.#market !== null ? this.#requestedAt(i, 0) : this.#flexReq[i]!;
     obs[HO.communityBatterySoc] = this.communityBattery === null ? 0 : this.#cbE / this.communityBattery.params.capacityKwh;
     return obs;
   }
