@@ -139,6 +139,12 @@ const TWO_PI = 2 * Math.PI;
 const NA = HOUSEHOLD_ACTION_INDEX.size;
 const HO = HOUSEHOLD_OBSERVATION_INDEX;
 const CO = COMMUNITY_BATTERY_OBSERVATION_INDEX;
+/** Hours of the households' series copied hour-major at a time (see #loadBlock). */
+const BLOCK_HOURS = 24;
+/** Bits of #assets: which of the optional assets a household has this episode. */
+const ASSET_BATTERY = 1;
+const ASSET_EV = 2;
+const ASSET_FLEX_WINDOWS = 4;
 
 /** What the household rule and the planners need to know about the episode's state. */
 export interface CommunityPlannerState {
@@ -264,6 +270,17 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
   #lastBusV: Float64Array;
   /** Time features (HOUSEHOLD_OBSERVATION_INDEX 0-4) of the hour about to be stepped. */
   readonly #timeFeatures = new Float64Array(5);
+  /**
+   * The households' series of BLOCK_HOURS hours from #blockStart, hour-major (hour k, household i
+   * at k * n + i), so an hour's sweep over the households reads contiguous memory: base load,
+   * PV and the reference net (load - PV + uncontrolled EV + uncontrolled flex), kW.
+   */
+  #blockStart = -1;
+  /** Per household: ASSET_BATTERY | ASSET_EV | ASSET_FLEX_WINDOWS (flexible-load windows this episode). */
+  readonly #assets: Uint8Array;
+  readonly #loadBlock: Float64Array;
+  readonly #pvBlock: Float64Array;
+  readonly #refNetBlock: Float64Array;
   readonly #trajectory: Trajectory<CommunityColumn>;
   /** Per-household cost and reference cost by tick, row t * n + h, EUR. */
   readonly #costByTick: Float64Array;
@@ -350,6 +367,10 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
     this.#dsoExp = new Float64Array(n);
     this.#rewards = new Float64Array(n);
     this.#referenceCost = new Float64Array(n);
+    this.#loadBlock = new Float64Array(BLOCK_HOURS * n);
+    this.#assets = new Uint8Array(n);
+    this.#pvBlock = new Float64Array(BLOCK_HOURS * n);
+    this.#refNetBlock = new Float64Array(BLOCK_HOURS * n);
     const cap = config.record ? this.episodeSteps : 0;
     this.#trajectory = new Trajectory(COMMUNITY_COLUMNS, cap);
     this.#costByTick = new Float64Array(cap * n);
@@ -459,6 +480,7 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
       this.#batE[i] = h.battery === null ? 0 : h.battery.initialEnergyKwh;
       this.#flexPtr[i] = 0;
       this.#flexLeft[i] = prof.flexWindows[i]![0]?.energyKwh ?? 0;
+      this.#assets[i] = (h.battery === null ? 0 : ASSET_BATTERY) | (h.ev === null ? 0 : ASSET_EV) | (prof.flexWindows[i]!.length > 0 ? ASSET_FLEX_WINDOWS : 0);
       this.#lastBusV[i] = this.feeder.config.slackVoltagePu;
     }
     this.#cbE = this.communityBattery?.initialEnergyKwh ?? 0;
@@ -473,6 +495,7 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
       }
     } else this.#market = null;
     this.#t = 0;
+    this.#blockStart = -1;
     this.#updateTimeFeatures();
     this.#running = true;
     this.#trajectory.setLength(0);
@@ -607,47 +630,59 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
     const shortBat = this.#shortBat.fill(0);
     const shortEv = this.#shortEv.fill(0);
     const forced = this.#forced.fill(0);
+    const households = this.households;
+    const assets = this.#assets;
+    const batE = this.#batE;
+    const chargers = this.#chargers;
+    const flexWindows = prof.flexWindows;
+    const flexPtr = this.#flexPtr;
+    const flexLeft = this.#flexLeft;
+    const row = (t - this.#blockStart) * n;
+    const loadBlock = this.#loadBlock;
+    const pvBlock = this.#pvBlock;
+    const refNetBlock = this.#refNetBlock;
     for (let i = 0; i < n; i++) {
-      const h = this.households[i]!;
+      const has = assets[i]!;
       const o = i * NA;
-      const L = prof.loadKw[i]![t]!;
-      const G = prof.pvKw[i]![t]!;
+      const L = loadBlock[row + i]!;
+      const G = pvBlock[row + i]!;
       let ch = 0;
       let dis = 0;
-      if (h.battery !== null) {
-        const p = h.battery.params;
-        const e = this.#batE[i]!;
+      if ((has & ASSET_BATTERY) !== 0) {
+        const p = households[i]!.battery!.params;
+        const e = batE[i]!;
         const r = acts[o]!;
         if (r > 0) { const m = storageMaxChargeKw(p, e, DT); ch = r < m ? r : m; }
         else if (r < 0) { const m = storageMaxDischargeKw(p, e, DT); dis = -r < m ? -r : m; }
-        this.#batE[i] = nextStorageEnergyKwh(p, e, ch, dis, DT);
+        batE[i] = nextStorageEnergyKwh(p, e, ch, dis, DT);
         shortBat[i] = r - (ch - dis);
       }
       let ev = 0;
-      const charger = this.#chargers[i];
-      if (charger != null) {
-        const r = charger.apply(t, acts[o + 1]!);
+      if ((has & ASSET_EV) !== 0) {
+        const r = chargers[i]!.apply(t, acts[o + 1]!);
         ev = r.powerKw;
         evUnmet[i] = r.unmetKwh;
         shortEv[i] = acts[o + 1]! - ev;
       }
       let flex = 0;
-      const windows = prof.flexWindows[i]!;
-      const w = windows[this.#flexPtr[i]!];
-      if (w !== undefined && t >= w.startStep && t < w.endStep) {
-        const left = this.#flexLeft[i]!;
-        const after = w.endStep - t - 1;
-        const must = left - w.maxPowerKw * after * DT;
-        const capKw = Math.min(w.maxPowerKw, left / DT);
-        const req = acts[o + 2]!;
-        flex = Math.min(Math.max(req, must / DT), capKw);
-        if (flex < 0) flex = 0;
-        forced[i] = flex > req ? flex - req : 0;
-        this.#flexLeft[i] = left - flex * DT;
-        if (t + 1 === w.endStep) {
-          const ptr = this.#flexPtr[i]! + 1;
-          this.#flexPtr[i] = ptr;
-          this.#flexLeft[i] = windows[ptr]?.energyKwh ?? 0;
+      if ((has & ASSET_FLEX_WINDOWS) !== 0) {
+        const windows = flexWindows[i]!;
+        const w = windows[flexPtr[i]!];
+        if (w !== undefined && t >= w.startStep && t < w.endStep) {
+          const left = flexLeft[i]!;
+          const after = w.endStep - t - 1;
+          const must = left - w.maxPowerKw * after * DT;
+          const capKw = Math.min(w.maxPowerKw, left / DT);
+          const req = acts[o + 2]!;
+          flex = Math.min(Math.max(req, must / DT), capKw);
+          if (flex < 0) flex = 0;
+          forced[i] = flex > req ? flex - req : 0;
+          flexLeft[i] = left - flex * DT;
+          if (t + 1 === w.endStep) {
+            const ptr = flexPtr[i]! + 1;
+            flexPtr[i] = ptr;
+            flexLeft[i] = windows[ptr]?.energyKwh ?? 0;
+          }
         }
       }
       batApplied[i] = ch - dis;
@@ -661,7 +696,7 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
       if (ev > 0) sEvCh += ev; else sEvDis -= ev;
       sDemand += L + flex + (ev > 0 ? ev : 0);
       sShort += Math.abs(shortBat[i]!) + Math.abs(shortEv[i]!);
-      const refNet = L - G + this.#evBase[i]![t]! + this.#flexBase[i]![t]!;
+      const refNet = refNetBlock[row + i]!;
       const ref = refNet > 0 ? refNet * imp * DT : refNet * exp * DT;
       this.#referenceCost[i] = ref;
       sRef += ref;
@@ -791,7 +826,7 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
     const hhCost = this.#householdCost;
     let savingSum = 0;
     for (let i = 0; i < n; i++) {
-      const share = byLoad ? (prof.loadKw[i]![t]! + flexApplied[i]! + (evApplied[i]! > 0 ? evApplied[i]! : 0)) / sDemand : 1 / n;
+      const share = byLoad ? (loadBlock[row + i]! + flexApplied[i]! + (evApplied[i]! > 0 ? evApplied[i]! : 0)) / sDemand : 1 / n;
       const c = dsoImp[i]! * imp - dsoExp[i]! * exp + paid[i]! - received[i]! - flexNet[i]! + share * residualEur;
       hhCost[i] = c;
       savingSum += this.#referenceCost[i]! - c;
@@ -891,13 +926,11 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
       const chargers = this.#chargers;
       const batE = this.#batE;
       const refCost = this.#referenceCost;
-      const loadKw = prof.loadKw;
-      const pvKw = prof.pvKw;
       for (let i = 0; i < n; i++) {
         const charger = chargers[i];
         hhInfos[i] = {
-          loadKw: loadKw[i]![t]!,
-          pvKw: pvKw[i]![t]!,
+          loadKw: loadBlock[row + i]!,
+          pvKw: pvBlock[row + i]!,
           batteryKw: batApplied[i]!,
           batteryShortfallKw: shortBat[i]!,
           batteryEnergyKwh: batE[i]!,
@@ -951,10 +984,14 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
     if (this.#cbActSpace !== null) out[COMMUNITY_BATTERY_AGENT] = this.observeCommunityBattery(new Float32Array(CO.size));
   }
 
-  /** Caches the time features of the hour about to be stepped (hour index clamped to the episode); called whenever #t changes. */
+  /**
+   * Caches the time features of the hour about to be stepped (hour index clamped to the episode)
+   * and moves the series block on when that hour leaves it; called whenever #t changes.
+   */
   #updateTimeFeatures(): void {
     const T = this.episodeSteps;
     const t = this.#t < T ? this.#t : T - 1;
+    if (this.#blockStart < 0 || t < this.#blockStart || t >= this.#blockStart + BLOCK_HOURS) this.#fillBlock(t);
     const hour = this.#profiles.hourOfDay[t]!;
     const wd = this.#profiles.weekday[t]!;
     const tf = this.#timeFeatures;
@@ -963,6 +1000,30 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
     tf[2] = Math.sin((TWO_PI * wd) / 7);
     tf[3] = Math.cos((TWO_PI * wd) / 7);
     tf[4] = this.#t / T;
+  }
+
+  /** Copies hours [t0, t0 + BLOCK_HOURS) of the households' series (within the episode) into the block. */
+  #fillBlock(t0: number): void {
+    const n = this.n;
+    const prof = this.#profiles;
+    const hours = Math.min(BLOCK_HOURS, this.episodeSteps - t0);
+    const load = this.#loadBlock;
+    const pv = this.#pvBlock;
+    const refNet = this.#refNetBlock;
+    for (let i = 0; i < n; i++) {
+      const L = prof.loadKw[i]!;
+      const G = prof.pvKw[i]!;
+      const ev = this.#evBase[i]!;
+      const flex = this.#flexBase[i]!;
+      for (let k = 0; k < hours; k++) {
+        const t = t0 + k;
+        const j = k * n + i;
+        load[j] = L[t]!;
+        pv[j] = G[t]!;
+        refNet[j] = L[t]! - G[t]! + ev[t]! + flex[t]!;
+      }
+    }
+    this.#blockStart = t0;
   }
 
   /** Writes the time features of the hour about to be stepped. */
@@ -984,8 +1045,9 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
     const h = this.households[i]!;
     const tariff = this.config.tariff;
     this.#time(obs);
-    obs[HO.loadKw] = prof.loadKw[i]![t]!;
-    obs[HO.pvKw] = prof.pvKw[i]![t]!;
+    const j = (t - this.#blockStart) * this.n + i;
+    obs[HO.loadKw] = this.#loadBlock[j]!;
+    obs[HO.pvKw] = this.#pvBlock[j]!;
     obs[HO.batterySoc] = h.battery === null ? 0 : this.#batE[i]! / h.battery.params.capacityKwh;
     obs[HO.evPlugged] = 0;
     obs[HO.evEnergyKwh] = 0;
@@ -1042,9 +1104,10 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
     obs[CO.soc] = cb === null ? 0 : this.#cbE / cb.params.capacityKwh;
     let load = 0;
     let pv = 0;
+    const row = (t - this.#blockStart) * this.n;
     for (let i = 0; i < this.n; i++) {
-      load += prof.loadKw[i]![t]!;
-      pv += prof.pvKw[i]![t]!;
+      load += this.#loadBlock[row + i]!;
+      pv += this.#pvBlock[row + i]!;
     }
     obs[CO.loadKw] = load;
     obs[CO.pvKw] = pv;
