@@ -160,6 +160,10 @@ export class HubAgent {
   /** The one-step LPs of the hub and of its Methods' variant. */
   readonly #lp: HubStepLp;
   readonly #methodLp: HubStepLp;
+  /** Smallest input of each device from its output limits, kW. */
+  readonly #minInputKw: Float64Array;
+  /** Sender names of this hub's element agents start so. */
+  readonly #elementPrefix: string;
   /** The dispatch a bid of this hub promised, by conversation id. */
   readonly #offers = new Map<number, HubLpDispatch>();
 
@@ -176,6 +180,8 @@ export class HubAgent {
   ) {
     this.#methodHub = methodsMayDumpHeat ? heatDumpVariant(hub) : hub;
     this.#lp = hubStepLp(solver, hub, objective);
+    this.#minInputKw = Float64Array.from(hub.devices, (c) => deviceInputLimitsKw(c).minKw);
+    this.#elementPrefix = `${name}/`;
     this.#methodLp = hubStepLp(solver, this.#methodHub, objective);
     const n = hub.devices.length;
     this.availableKw = new Float64Array(n);
@@ -234,7 +240,7 @@ export class HubAgent {
   /** Applies an LP dispatch as decoded (balanced; its shed is Method 1's, or unmet load under a network order). */
   applyDispatch(d: HubLpDispatch): void {
     const s = this.s;
-    s.x = Float64Array.from(d.deviceInputKw);
+    s.x = d.deviceInputKw.slice();
     s.electricShedKw = d.electricShedKw;
     s.heatShedKw = d.heatShedKw;
     s.unmetElectricKw = d.electricityExportedKw < -1e-9 ? -d.electricityExportedKw : 0;
@@ -246,11 +252,12 @@ export class HubAgent {
   /** Serves the full load from set-points in [0, 1]: device i gets lo + s (max - lo) kW. */
   applySetPoints(setPoints: ArrayLike<number>, controllable: readonly number[]): void {
     const x = new Float64Array(this.hub.devices.length);
-    controllable.forEach((i, k) => {
+    for (let k = 0; k < controllable.length; k++) {
+      const i = controllable[k]!;
       const max = this.availableKw[i]!;
-      const lo = Math.min(deviceInputLimitsKw(this.hub.devices[i]!).minKw, max);
+      const lo = Math.min(this.#minInputKw[i]!, max);
       x[i] = lo + setPoints[k]! * (max - lo);
-    });
+    }
     this.applyInputs(x);
   }
 
@@ -422,7 +429,7 @@ export class HubAgent {
     if (this.#auction.receive(m)) return;
     switch (m.performative) {
       case "INFORM":
-        if (m.sender.startsWith(`${this.name}/`)) this.availableKw[(m.content as ElementReport).deviceIndex] = m.quantity;
+        if (m.sender.startsWith(this.#elementPrefix)) this.availableKw[(m.content as ElementReport).deviceIndex] = m.quantity;
         return;
       case "CFP":
         if (isSealedBidCall(m)) {

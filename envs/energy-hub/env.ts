@@ -161,11 +161,11 @@ export class EnergyHubEnv implements Env<Float32Array, ArrayLike<number>>, Recor
     this.actionSpace.assertAction(this.#envId, action);
     const sys = this.system;
     this.#commands[this.#controlled]!.setPoints = action;
-    const outcomes = sys.step(this.#commands);
-    const mine = outcomes[this.#controlled]!;
+    const mine = sys.step(this.#commands, this.#controlled)[this.#controlled]!;
     const terminated = sys.t >= sys.episodeSteps;
     if (terminated) this.#running = false;
-    const info: Info = { ...mine.info, ...sys.planningInfo(this.#controlled) };
+    const info: Info = mine.info!;
+    sys.addPlanningInfo(this.#controlled, info);
     if (this.config.transcript) info["transcript"] = sys.takeTranscript();
     return { observation: sys.observe(this.#controlled, new Float32Array(this.observationSpace.size)), reward: mine.reward, terminated, truncated: false, info };
   }

@@ -137,7 +137,10 @@ export class EnergyHubParallelEnv implements ParallelEnv<Float32Array, ArrayLike
       rewards[agent] = outcomes[h]!.reward;
       terminations[agent] = done;
       truncations[agent] = false;
-      infos[agent] = { ...outcomes[h]!.info, ...sys.planningInfo(h), ...(transcript !== null && h === 0 ? { transcript } : {}) };
+      const info: Info = outcomes[h]!.info!;
+      sys.addPlanningInfo(h, info);
+      if (transcript !== null && h === 0) info["transcript"] = transcript;
+      infos[agent] = info;
     });
     if (done) {
       this.#running = false;

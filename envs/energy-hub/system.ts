@@ -61,11 +61,11 @@ export interface HubCommand {
   bidFor: (k: number) => number;
 }
 
-/** One hub's outcome of a step. */
+/** One hub's outcome of a step (the per-step columns go to its trajectory). */
 export interface HubOutcome {
   reward: number;
-  row: Record<HubColumn, number>;
-  info: Record<string, unknown>;
+  /** The step info, null for a hub whose info was not asked for. */
+  info: Record<string, unknown> | null;
 }
 
 /** The hub config as the physics computes with it. */
@@ -230,7 +230,14 @@ export class HubSystem {
 
   /** What a policy needs to plan the coming step of hub `h`. */
   planningInfo(h: number): Record<string, unknown> {
-    return { hubStep: { ...this.stepOf(h) }, contractKw: this.contractOf(h) };
+    return this.addPlanningInfo(h, {});
+  }
+
+  /** Adds planningInfo(h)'s fields to `info` (a step's own info object) and returns it. */
+  addPlanningInfo(h: number, info: Record<string, unknown>): Record<string, unknown> {
+    info["hubStep"] = { ...this.stepOf(h) };
+    info["contractKw"] = this.contractOf(h);
+    return info;
   }
 
   /** Transcript since the last call (empty unless config.transcript). */
@@ -238,8 +245,11 @@ export class HubSystem {
     return this.bus.takeTranscript();
   }
 
-  /** Runs one half hour for every hub (see the header); returns each hub's outcome. */
-  step(commands: readonly HubCommand[]): HubOutcome[] {
+  /**
+   * Runs one half hour for every hub (see the header); returns each hub's outcome, with the info
+   * of hub `infoHub` only (the others' info null), or of every hub when it is -1.
+   */
+  step(commands: readonly HubCommand[], infoHub = -1): HubOutcome[] {
     const t = this.#t;
     const cfg = this.cfg;
     const hub = this.hub;
@@ -265,31 +275,34 @@ export class HubSystem {
     const orders = this.#ta.enforce(this.hubs);
     this.#ca.requestDeviations(this.hubs);
 
-    const outcomes = this.hubs.map((a, h): HubOutcome => {
+    const outcomes: HubOutcome[] = [];
+    for (let h = 0; h < this.hubs.length; h++) {
+      const a = this.hubs[h]!;
       const s = a.s;
       const p = hubInputsKw(hub, s.x);
       const l = hubOutputsKw(hub, s.x);
-      const used = a.purchasedInputsKw();
       const balancedKw = [0, 0];
       let balancingCostGbp = 0;
       let balancingFeeGbp = 0;
-      PURCHASED.forEach((carrier, k) => {
-        const imbalanceKw = used[k]! - s.tradedContractKw[k]!;
-        if (Math.abs(imbalanceKw) <= DEVIATION_TOL_KW) return;
-        const settled = settleImbalance(cfg.balancing, imbalanceKw * dt, hub.pricesGbpPerKwh[carrier]);
+      for (let k = 0; k < PURCHASED.length; k++) {
+        // p[0], p[1]: the purchased inputs (electricity, gas), as HubAgent.purchasedInputsKw
+        const imbalanceKw = p[k]! - s.tradedContractKw[k]!;
+        if (Math.abs(imbalanceKw) <= DEVIATION_TOL_KW) continue;
+        const settled = settleImbalance(cfg.balancing, imbalanceKw * dt, hub.pricesGbpPerKwh[PURCHASED[k]!]);
         balancedKw[k] = imbalanceKw;
         balancingCostGbp += settled.totalGbp;
         balancingFeeGbp += settled.balancingCostGbp;
-      });
+      }
       let contractCostGbp = 0;
-      PURCHASED.forEach((carrier, k) => { contractCostGbp += hub.pricesGbpPerKwh[carrier] * s.contractKw[k]! * dt; });
+      for (let k = 0; k < PURCHASED.length; k++) contractCostGbp += hub.pricesGbpPerKwh[PURCHASED[k]!] * s.contractKw[k]! * dt;
       const costGbp = contractCostGbp + balancingCostGbp + s.auctionNetPaidGbp;
       let emissionsKg = 0;
       let primaryInputKwh = 0;
-      INPUT_CARRIERS.forEach((m, k) => {
+      for (let k = 0; k < INPUT_CARRIERS.length; k++) {
+        const m = INPUT_CARRIERS[k]!;
         emissionsKg += hub.emissionsKgPerKwh[m] * p[k]! * dt;
         primaryInputKwh += hub.energyWeights[m] * p[k]! * dt;
-      });
+      }
       const objective = cfg.objective === "cost" ? costGbp : cfg.objective === "emissions" ? emissionsKg : primaryInputKwh;
       const unmetKwh = (s.unmetElectricKw + s.unmetHeatKw) * dt;
       const shedKwh = (s.electricShedKw + s.heatShedKw) * dt;
@@ -297,30 +310,33 @@ export class HubSystem {
       const r = cfg.reward;
       const reward = -r.objectiveWeight * objective - r.unmetLoadPerKwh * unmetKwh - r.shedLoadPerKwh * shedKwh - r.balancedDeviationPerKwh * balancedKwh;
       const [resEl, resHeat] = a.residualKwh();
-      const step = a.step;
-      const row: Record<HubColumn, number> = {
-        step: t, peak: isPeak(t) ? 1 : 0,
-        electricLoadKw: step.electricLoadKw, heatLoadKw: step.heatLoadKw, solarResourceKw: step.solarResourceKw, windResourceKw: step.windResourceKw,
-        inElectricityKw: p[0]!, inGasKw: p[1]!, inSolarKw: p[2]!, inWindKw: p[3]!, outElectricityKw: l[0]!, outHeatKw: l[1]!,
-        heatDumpedKw: s.heatDumpedKw, exportedKw: s.exportedKw, shedElectricKw: s.electricShedKw, shedHeatKw: s.heatShedKw,
-        unmetElectricKw: s.unmetElectricKw, unmetHeatKw: s.unmetHeatKw,
-        contractElectricityKw: s.contractKw[0]!, contractGasKw: s.contractKw[1]!,
-        requestedElectricityKw: s.requestedKw[0]!, requestedGasKw: s.requestedKw[1]!, resolution: s.resolution,
-        balancedElectricityKw: balancedKw[0]!, balancedGasKw: balancedKw[1]!, balancingCostGbp, balancingFeeGbp, contractCostGbp,
-        auctionNetPaidGbp: s.auctionNetPaidGbp, auctionSoldKw: s.auctionSoldKw, auctionRevenueGbp: s.auctionRevenueGbp, auctionsHeld: s.auctions.length,
-        costGbp, emissionsKg, primaryInputKwh, residualElectricityKwh: resEl, residualHeatKwh: resHeat, reward,
-      };
       if (cfg.record) {
-        const cols = this.trajectories[h]!.columns;
-        for (const c of HUB_COLUMNS) cols[c][t] = row[c];
+        const step = a.step;
+        const c = this.trajectories[h]!.columns;
+        c.step[t] = t; c.peak[t] = isPeak(t) ? 1 : 0;
+        c.electricLoadKw[t] = step.electricLoadKw; c.heatLoadKw[t] = step.heatLoadKw; c.solarResourceKw[t] = step.solarResourceKw; c.windResourceKw[t] = step.windResourceKw;
+        c.inElectricityKw[t] = p[0]!; c.inGasKw[t] = p[1]!; c.inSolarKw[t] = p[2]!; c.inWindKw[t] = p[3]!; c.outElectricityKw[t] = l[0]!; c.outHeatKw[t] = l[1]!;
+        c.heatDumpedKw[t] = s.heatDumpedKw; c.exportedKw[t] = s.exportedKw; c.shedElectricKw[t] = s.electricShedKw; c.shedHeatKw[t] = s.heatShedKw;
+        c.unmetElectricKw[t] = s.unmetElectricKw; c.unmetHeatKw[t] = s.unmetHeatKw;
+        c.contractElectricityKw[t] = s.contractKw[0]!; c.contractGasKw[t] = s.contractKw[1]!;
+        c.requestedElectricityKw[t] = s.requestedKw[0]!; c.requestedGasKw[t] = s.requestedKw[1]!; c.resolution[t] = s.resolution;
+        c.balancedElectricityKw[t] = balancedKw[0]!; c.balancedGasKw[t] = balancedKw[1]!; c.balancingCostGbp[t] = balancingCostGbp; c.balancingFeeGbp[t] = balancingFeeGbp;
+        c.contractCostGbp[t] = contractCostGbp;
+        c.auctionNetPaidGbp[t] = s.auctionNetPaidGbp; c.auctionSoldKw[t] = s.auctionSoldKw; c.auctionRevenueGbp[t] = s.auctionRevenueGbp; c.auctionsHeld[t] = s.auctions.length;
+        c.costGbp[t] = costGbp; c.emissionsKg[t] = emissionsKg; c.primaryInputKwh[t] = primaryInputKwh;
+        c.residualElectricityKwh[t] = resEl; c.residualHeatKwh[t] = resHeat; c.reward[t] = reward;
         this.trajectories[h]!.setLength(t + 1);
       }
       this.#lastRequested[h]![0] = s.requestedKw[0]!;
       this.#lastRequested[h]![1] = s.requestedKw[1]!;
       this.#lastBalancingGbp[h] = balancingCostGbp;
+      if (infoHub >= 0 && h !== infoHub) {
+        outcomes.push({ reward, info: null });
+        continue;
+      }
       const nu = dispatchFactors(hub, s.x);
       const info: Record<string, unknown> = {
-        inputsKw: Object.fromEntries(INPUT_CARRIERS.map((m, k) => [m, p[k]!])),
+        inputsKw: { electricity: p[0]!, gas: p[1]!, solar: p[2]!, wind: p[3]! },
         outputsKw: { electricity: l[0]!, heat: l[1]! },
         deviceInputKw: Array.from(s.x),
         dispatchFactors: Array.from(nu),
@@ -341,8 +357,8 @@ export class HubSystem {
         auctions: s.auctions.map((x) => ({ ...x, bids: x.bids.map((b) => ({ ...b })) })),
         auctionNetPaidGbp: s.auctionNetPaidGbp,
       };
-      return { reward, row, info };
-    });
+      outcomes.push({ reward, info });
+    }
     this.#t = t + 1;
     return outcomes;
   }

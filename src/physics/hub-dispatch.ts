@@ -205,8 +205,15 @@ interface StepModel {
 
 /** Cached one-step models per (hub, objective); past this many, the cache starts over. */
 const STEP_MODEL_CACHE_SIZE = 512;
-/** Relative margin by which the exact separation test must prove a step LP infeasible (100x the verification tolerance). */
-const INFEASIBLE_MARGIN = 1e-4;
+/**
+ * The separation test proves a step LP infeasible only by more than INFEASIBLE_MARGIN * (1 + the
+ * largest device efficiency sum) * (its scale + 5). A point the verifier accepts breaks each bound
+ * and row by at most DEFAULT_VERIFY_TOL (1e-6) times that row's scale; the separating inequality
+ * adds them up with multipliers of at most 1 + that sum, and the rows' scales add up to at most
+ * 3 times the test's scale (every input is in 3 rows) + 14: so a 1e-5 margin is 3 times what the
+ * solvers' tolerance can hide, and a step LP refused here is one every solver refuses.
+ */
+const INFEASIBLE_MARGIN = 1e-5;
 
 const stepLps = new WeakMap<Solver, WeakMap<Hub, Map<HubObjective, HubStepLp>>>();
 const stepModelCaches = new WeakMap<Hub, Map<HubObjective, Map<string, StepModel>>>();
@@ -255,6 +262,8 @@ export class HubStepLp {
   readonly #dirs: Float64Array;
   readonly #orders: Int32Array[][];
   readonly #models: Map<string, StepModel>;
+  /** 1 + the largest electric + thermal efficiency of a device (bounds the test's multipliers). */
+  readonly #multiplier: number;
   // scratch of one solve
   readonly #ub: Float64Array;
   readonly #lb: Float64Array;
@@ -277,6 +286,7 @@ export class HubStepLp {
     this.#etaEl = Float64Array.from(devices, (c) => c.electricEfficiency);
     this.#etaHeat = Float64Array.from(devices, (c) => c.thermalEfficiency);
     this.#byCarrier = INPUT_CARRIERS.map((m) => devices.flatMap((c, i) => (c.input === m ? [i] : [])));
+    this.#multiplier = 1 + devices.reduce((most, c) => Math.max(most, Math.abs(c.electricEfficiency) + Math.abs(c.thermalEfficiency)), 0);
     this.#ub = new Float64Array(n);
     this.#lb = new Float64Array(n);
     this.#c = new Float64Array(n);
@@ -446,13 +456,18 @@ export class HubStepLp {
     const lo = this.#lo;
     const hi = this.#hi;
     const nc = INPUT_CARRIERS.length;
+    // the size of the terms a point the verifier accepts can have: loads, carrier limits, and
+    // each device input up to its bound or its carrier's upper limit, whichever is lower
     let scale = 1 + step.electricLoadKw + step.heatLoadKw + shedEl + shedHeat;
-    for (let i = 0; i < this.#nDev; i++) if (ub[i]! < Infinity) scale += ub[i]!;
     for (let k = 0; k < nc; k++) {
       if (lo[k]! > -Infinity) scale += Math.abs(lo[k]!);
       if (hi[k]! < Infinity) scale += Math.abs(hi[k]!);
+      for (const i of this.#byCarrier[k]!) {
+        const most = Math.min(ub[i]!, hi[k]!);
+        if (most < Infinity) scale += Math.abs(most);
+      }
     }
-    const margin = INFEASIBLE_MARGIN * scale;
+    const margin = INFEASIBLE_MARGIN * this.#multiplier * (scale + 5);
     // a carrier whose devices cannot reach its limits
     for (let k = 0; k < nc; k++) {
       const members = this.#byCarrier[k]!;

@@ -30,7 +30,7 @@ describe("one-step hub LP with kept models and the infeasibility test (HubStepLp
       const rng = new Rng(7, `hub-step-lp/${name}`);
       let infeasible = 0;
       let feasible = 0;
-      for (let n = 0; n < 400; n++) {
+      for (let n = 0; n < 600; n++) {
         const d = n % 48;
         const step: HubStep = {
           electricLoadKw: profiles.electricLoadKw[d]! * (1 + 0.05 * rng.normal()),
@@ -39,11 +39,12 @@ describe("one-step hub LP with kept models and the infeasibility test (HubStepLp
           windResourceKw: profiles.windResourceKw[d]!,
         };
         const p = hubInputsKw(hub, lp.dispatch(step).deviceInputKw);
-        const el = Math.max(0, p[P_INDEX.electricity]! + 8 * rng.normal());
-        const gas = Math.max(0, p[P_INDEX.gas]! + 8 * rng.normal());
+        const noiseKw = [8, 2, 0.2][n % 3]!;
+        const el = Math.max(0, p[P_INDEX.electricity]! + noiseKw * rng.normal());
+        const gas = Math.max(0, p[P_INDEX.gas]! + 1.5 * noiseKw * rng.normal());
         const opts: HubStepOptions = {
           inputBoundsKw: n % 2 === 0 ? { electricity: { minKw: el, maxKw: el }, gas: { minKw: gas, maxKw: gas } } : { electricity: { minKw: el, maxKw: el } },
-          ...(n % 3 === 0 ? { shed: { electricShare: 0.1, heatShare: 0.1, costPerKwh: 1 } } : {}),
+          ...(n % 4 === 0 ? { shed: { electricShare: 0.1, heatShare: 0.1, costPerKwh: 1 } } : {}),
         };
         const got = lp.tryDispatch(step, opts);
         const want = reference(hub, step, opts);
