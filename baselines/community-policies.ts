@@ -57,24 +57,37 @@ function clip(v: number, lo: number, hi: number): number {
 
 export class CommunityMyopicPolicy implements JointPolicy {
   readonly name = "myopic";
+  /** Each household's action bounds (views into the env's flat bounds, fixed per env). */
+  readonly #low: Float64Array[];
+  readonly #high: Float64Array[];
+  readonly #cbAgent: boolean;
 
-  constructor(readonly env: CommunityEnv, readonly opts: { communityBattery?: "self-consumption" | "idle" } = {}) {}
+  constructor(readonly env: CommunityEnv, readonly opts: { communityBattery?: "self-consumption" | "idle" } = {}) {
+    const { low, high } = env.actionBounds;
+    this.#low = Array.from({ length: env.n }, (_, i) => low.subarray(i * NA, i * NA + NA));
+    this.#high = Array.from({ length: env.n }, (_, i) => high.subarray(i * NA, i * NA + NA));
+    this.#cbAgent = env.possibleAgents.includes(COMMUNITY_BATTERY_AGENT);
+  }
 
   act(observations: Record<string, Float32Array>): Record<string, ArrayLike<number>> {
     const env = this.env;
-    const { low, high } = env.actionBounds;
+    const n = env.n;
+    const names = env.householdNames;
+    const households = env.households;
     const out: Record<string, ArrayLike<number>> = {};
+    // every household's action is a fresh Float64Array(4), all views into one new buffer
+    const buffer = new ArrayBuffer(n * NA * Float64Array.BYTES_PER_ELEMENT);
     let netKw = 0;
-    for (let i = 0; i < env.n; i++) {
-      const name = env.householdNames[i]!;
+    for (let i = 0; i < n; i++) {
+      const name = names[i]!;
       const obs = observations[name]!;
-      const a = new Float64Array(NA);
-      householdRuleAction(env.households[i]!, obs, low.subarray(i * NA, i * NA + NA), high.subarray(i * NA, i * NA + NA), a);
+      const a = new Float64Array(buffer, i * NA * Float64Array.BYTES_PER_ELEMENT, NA);
+      householdRuleAction(households[i]!, obs, this.#low[i]!, this.#high[i]!, a);
       out[name] = a;
       netKw += obs[HO.loadKw]! - obs[HO.pvKw]! + a[0]! + a[1]! + a[2]!;
     }
     const cb = env.communityBattery;
-    if (cb !== null && env.possibleAgents.includes(COMMUNITY_BATTERY_AGENT)) {
+    if (cb !== null && this.#cbAgent) {
       const soc = observations[COMMUNITY_BATTERY_AGENT]![COMMUNITY_BATTERY_OBSERVATION_INDEX.soc]!;
       const kw = this.opts.communityBattery === "idle" ? 0 : feasibleBatteryPowerKw(cb.params, soc * cb.params.capacityKwh, -netKw, 1);
       out[COMMUNITY_BATTERY_AGENT] = Float64Array.of(clip(kw, -cb.params.maxPowerKw, cb.params.maxPowerKw));

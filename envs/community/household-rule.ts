@@ -98,13 +98,12 @@ export function householdRuleAction(
     const surplusKw = obs[O.pvKw]! - obs[O.loadKw]! - evKw - flexKw;
     batteryKw = surplusKw > 0 ? Math.min(surplusKw, storageMaxChargeKw(p, energyKwh, 1)) : -Math.min(-surplusKw, storageMaxDischargeKw(p, energyKwh, 1));
   }
-  const clip = (v: number, i: number): number => {
-    const lo = low[i]!;
-    const hi = high[i]!;
-    return v < lo ? lo : v > hi ? hi : v;
-  };
-  out[offset] = clip(batteryKw, 0);
-  out[offset + 1] = clip(evKw, 1);
-  out[offset + 2] = clip(flexKw, 2);
-  out[offset + 3] = clip(0.5, 3);
+  out[offset] = clipTo(batteryKw, low[0]!, high[0]!);
+  out[offset + 1] = clipTo(evKw, low[1]!, high[1]!);
+  out[offset + 2] = clipTo(flexKw, low[2]!, high[2]!);
+  out[offset + 3] = clipTo(0.5, low[3]!, high[3]!);
+}
+
+function clipTo(v: number, lo: number, hi: number): number {
+  return v < lo ? lo : v > hi ? hi : v;
 }
