@@ -136,18 +136,26 @@ function etaOf(c: Converter, n: number): number {
 /** P: input power per carrier, kW (INPUT_CARRIERS order). */
 export function hubInputsKw(hub: Hub, deviceInputKw: ArrayLike<number>): Float64Array {
   const p = new Float64Array(M);
-  hub.devices.forEach((c, i) => { p[P_INDEX[c.input]]! += deviceInputKw[i]!; });
+  const devices = hub.devices;
+  for (let i = 0; i < devices.length; i++) p[P_INDEX[devices[i]!.input]]! += deviceInputKw[i]!;
   return p;
 }
 
 /** Device outputs summed per output carrier, kW (OUTPUT_CARRIERS order): what the hub delivers. */
 export function hubOutputsKw(hub: Hub, deviceInputKw: ArrayLike<number>): Float64Array {
   const l = new Float64Array(N);
-  hub.devices.forEach((c, i) => {
-    l[0]! += c.electricEfficiency * deviceInputKw[i]!;
-    l[1]! += c.thermalEfficiency * deviceInputKw[i]!;
-  });
+  l[0] = outputKw(hub, deviceInputKw, 0);
+  l[1] = outputKw(hub, deviceInputKw, 1);
   return l;
+}
+
+/** hubOutputsKw(hub, x)[n], summed in the same order. */
+function outputKw(hub: Hub, deviceInputKw: ArrayLike<number>, n: number): number {
+  const devices = hub.devices;
+  let sum = 0;
+  if (n === 0) for (let i = 0; i < devices.length; i++) sum += devices[i]!.electricEfficiency * deviceInputKw[i]!;
+  else for (let i = 0; i < devices.length; i++) sum += devices[i]!.thermalEfficiency * deviceInputKw[i]!;
+  return sum;
 }
 
 /**
@@ -272,6 +280,9 @@ export function limitViolations(hub: Hub, step: HubStep, d: HubDispatch, tolKw =
   return out;
 }
 
+/** closeBalance's order of output carriers: heat, electricity, heat. */
+const CLOSING_ORDER = [L_INDEX.heat, L_INDEX.electricity, L_INDEX.heat] as const;
+
 /**
  * Closes the balance of device inputs `x` (kW) for `step`, in place: on each output carrier a
  * shortfall is met, and a surplus taken back, by that carrier's top-up device (the
@@ -285,22 +296,24 @@ export function limitViolations(hub: Hub, step: HubStep, d: HubDispatch, tolKw =
 export function closeBalance(hub: Hub, step: HubStep, x: Float64Array, allowSurplus = { heat: hub.allowHeatDump, electricity: hub.allowExport }): HubDispatch {
   const loads = [step.electricLoadKw, step.heatLoadKw];
   const surplus = [0, 0];
-  for (const n of [L_INDEX.heat, L_INDEX.electricity, L_INDEX.heat]) {
+  const devices = hub.devices;
+  for (const n of CLOSING_ORDER) {
     const other = 1 - n;
     let best = -1;
     let bestRoom = -Infinity;
-    hub.devices.forEach((c, i) => {
-      if (c.input === "solar" || c.input === "wind" || !(etaOf(c, n) > 0) || etaOf(c, other) > 0) return;
+    for (let i = 0; i < devices.length; i++) {
+      const c = devices[i]!;
+      if (c.input === "solar" || c.input === "wind" || !(etaOf(c, n) > 0) || etaOf(c, other) > 0) continue;
       const room = deviceMaxInputKw(hub, step, i) - x[i]!;
       if (room > bestRoom) { best = i; bestRoom = room; }
-    });
-    let s = hubOutputsKw(hub, x)[n]! - loads[n]!;
+    }
+    let s = outputKw(hub, x, n) - loads[n]!;
     if (best >= 0 && s !== 0) {
       const c = hub.devices[best]!;
       const { minKw } = deviceInputLimitsKw(c);
       if (s < 0) x[best] = Math.min(x[best]! - s / etaOf(c, n), deviceMaxInputKw(hub, step, best));
       else x[best] = Math.max(x[best]! - s / etaOf(c, n), Math.min(minKw, x[best]!), 0);
-      s = hubOutputsKw(hub, x)[n]! - loads[n]!;
+      s = outputKw(hub, x, n) - loads[n]!;
     }
     const allowed = n === L_INDEX.heat ? allowSurplus.heat : allowSurplus.electricity;
     for (let i = 0; i < hub.devices.length && s > 0 && !allowed; i++) {
@@ -309,7 +322,7 @@ export function closeBalance(hub: Hub, step: HubStep, x: Float64Array, allowSurp
       if (i === best || !(eta > 0) || !(x[i]! > 0)) continue;
       const floor = Math.min(deviceInputLimitsKw(c).minKw, x[i]!);
       x[i] = Math.max(floor, x[i]! - s / eta);
-      s = hubOutputsKw(hub, x)[n]! - loads[n]!;
+      s = outputKw(hub, x, n) - loads[n]!;
     }
     surplus[n] = s;
   }

@@ -203,8 +203,12 @@ interface StepModel {
   carrierRows: Int32Array;
 }
 
-/** Cached one-step models per (hub, objective); past this many, the cache starts over. */
-const STEP_MODEL_CACHE_SIZE = 512;
+/**
+ * Kept one-step models per (hub, objective), by solar resource, wind resource and which input
+ * rows exist; past this many resource pairs the cache starts over. Models with load shedding
+ * (whose bounds follow the load) are built for each solve.
+ */
+const STEP_MODEL_CACHE_SIZE = 1024;
 /**
  * The separation test proves a step LP infeasible only by more than INFEASIBLE_MARGIN * (1 + the
  * largest device efficiency sum) * (its scale + 5). A point the verifier accepts breaks each bound
@@ -216,7 +220,12 @@ const STEP_MODEL_CACHE_SIZE = 512;
 const INFEASIBLE_MARGIN = 1e-5;
 
 const stepLps = new WeakMap<Solver, WeakMap<Hub, Map<HubObjective, HubStepLp>>>();
-const stepModelCaches = new WeakMap<Hub, Map<HubObjective, Map<string, StepModel>>>();
+/** Per solar resource, per wind resource: the models by input-row mask. */
+interface StepModelCache {
+  pairs: number;
+  bySolar: Map<number, Map<number, (StepModel | undefined)[]>>;
+}
+const stepModelCaches = new WeakMap<Hub, Map<HubObjective, StepModelCache>>();
 
 /** The HubStepLp of (solver, hub, objective), made once and shared (it holds no episode state). */
 export function hubStepLp(solver: Solver, hub: Hub, objective: HubObjective): HubStepLp {
@@ -261,7 +270,7 @@ export class HubStepLp {
   /** Separating directions (w_el, w_heat) to test, and per direction and carrier the devices by w.eta, highest first. */
   readonly #dirs: Float64Array;
   readonly #orders: Int32Array[][];
-  readonly #models: Map<string, StepModel>;
+  readonly #models: StepModelCache;
   /** 1 + the largest electric + thermal efficiency of a device (bounds the test's multipliers). */
   readonly #multiplier: number;
   // scratch of one solve
@@ -312,7 +321,7 @@ export class HubStepLp {
     let byObjective = stepModelCaches.get(hub);
     if (byObjective === undefined) stepModelCaches.set(hub, (byObjective = new Map()));
     let models = byObjective.get(objective);
-    if (models === undefined) byObjective.set(objective, (models = new Map()));
+    if (models === undefined) byObjective.set(objective, (models = { pairs: 0, bySolar: new Map() }));
     this.#models = models;
   }
 
@@ -371,15 +380,7 @@ export class HubStepLp {
     const shedHeat = shed === undefined ? 0 : shed.heatShare * step.heatLoadKw;
     if (test && this.#provablyInfeasible(step, shedEl, shedHeat)) return null;
 
-    const key = shed === undefined
-      ? `${mask}|${step.solarResourceKw}|${step.windResourceKw}`
-      : `${mask}|${step.solarResourceKw}|${step.windResourceKw}|${shedEl}|${shedHeat}|${shed.costPerKwh}`;
-    let sm = this.#models.get(key);
-    if (sm === undefined) {
-      sm = this.#build(mask, shed, shedEl, shedHeat);
-      if (this.#models.size >= STEP_MODEL_CACHE_SIZE) this.#models.clear();
-      this.#models.set(key, sm);
-    }
+    const sm = shed === undefined ? this.#kept(step, mask) : this.#build(mask, shed, shedEl, shedHeat);
     const model = sm.model;
     model.setRowBounds(sm.elRow, step.electricLoadKw, step.electricLoadKw);
     model.setRowBounds(sm.heatRow, step.heatLoadKw, step.heatLoadKw);
@@ -388,6 +389,33 @@ export class HubStepLp {
       if (r >= 0) model.setRowBounds(r, lo[k]!, hi[k]!);
     }
     return this.#decode(step, model, shed !== undefined, this.solver.solve(model).x);
+  }
+
+  /** The kept model without shedding for this step's resource and input rows (built on first use). */
+  #kept(step: HubStep, mask: number): StepModel {
+    const cache = this.#models;
+    let byWind = cache.bySolar.get(step.solarResourceKw);
+    if (byWind === undefined) {
+      byWind = new Map();
+      cache.bySolar.set(step.solarResourceKw, byWind);
+    }
+    let byMask = byWind.get(step.windResourceKw);
+    if (byMask === undefined) {
+      if (++cache.pairs > STEP_MODEL_CACHE_SIZE) {
+        cache.bySolar.clear();
+        cache.pairs = 1;
+        byWind = new Map();
+        cache.bySolar.set(step.solarResourceKw, byWind);
+      }
+      byMask = [];
+      byWind.set(step.windResourceKw, byMask);
+    }
+    let sm = byMask[mask];
+    if (sm === undefined) {
+      sm = this.#build(mask, undefined, 0, 0);
+      byMask[mask] = sm;
+    }
+    return sm;
   }
 
   /** The model buildHubLp builds for one step with these column bounds (row bounds set per solve). */
@@ -433,14 +461,15 @@ export class HubStepLp {
     const dumpKw = at(n + 1);
     const electricShedKw = shed ? at(n + 2) : 0;
     const heatShedKw = shed ? at(n + 3) : 0;
-    const served = {
-      ...step,
+    const served: HubStep = {
       electricLoadKw: step.electricLoadKw - electricShedKw + exportKw,
       heatLoadKw: step.heatLoadKw - heatShedKw + dumpKw,
+      solarResourceKw: step.solarResourceKw,
+      windResourceKw: step.windResourceKw,
     };
     const d = closeBalance(this.hub, served, inputs);
     return {
-      ...d,
+      deviceInputKw: d.deviceInputKw,
       electricityExportedKw: d.electricityExportedKw + exportKw,
       heatDumpedKw: d.heatDumpedKw + dumpKw,
       electricShedKw,
