@@ -220,6 +220,8 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
   #rng: Rng;
   #p2pRng: Rng = new Rng(0);
   #profiles!: HouseholdProfiles;
+  /** Start day #profiles, #evBase and #flexBase were built for (-1: none yet). */
+  #profilesDay = -1;
   #startDay = 0;
   #market: FlexibilityMarketplace | null = null;
   #activationDecisions: unknown[] = [];
@@ -469,12 +471,18 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
     this.#startDay = cfg.startDay === "random" ? this.#rng.int(days - cfg.days + 1) : cfg.startDay;
     this.#p2pRng = this.#rng.child(`p2p/${this.#rng.int(2 ** 31)}`);
     const T = this.episodeSteps;
-    const prof = buildHouseholdProfiles(this.households, { startDay: this.#startDay, days: cfg.days, priceYear: cfg.community.priceYear });
-    this.#profiles = prof;
+    // the series depend on the start day alone (the households are fixed per env): an episode
+    // from the previous episode's start day reuses them (they are never written)
+    if (this.#profilesDay !== this.#startDay) {
+      const built = buildHouseholdProfiles(this.households, { startDay: this.#startDay, days: cfg.days, priceYear: cfg.community.priceYear });
+      this.#profiles = built;
+      this.#evBase = this.households.map((h, i) => evUncontrolledKw(h, built.evSessions[i]!, T));
+      this.#flexBase = this.households.map((_, i) => flexUncontrolledKw(built.flexWindows[i]!, T));
+      this.#profilesDay = this.#startDay;
+    }
+    const prof = this.#profiles;
     const n = this.n;
     this.#chargers = this.households.map((h, i) => (h.ev === null ? null : new EvCharger(h.ev.params, prof.evSessions[i]!, DT)));
-    this.#evBase = this.households.map((h, i) => evUncontrolledKw(h, prof.evSessions[i]!, T));
-    this.#flexBase = this.households.map((_, i) => flexUncontrolledKw(prof.flexWindows[i]!, T));
     for (let i = 0; i < n; i++) {
       const h = this.households[i]!;
       this.#batE[i] = h.battery === null ? 0 : h.battery.initialEnergyKwh;
