@@ -145,6 +145,7 @@ const BLOCK_HOURS = 24;
 const ASSET_BATTERY = 1;
 const ASSET_EV = 2;
 const ASSET_FLEX_WINDOWS = 4;
+const ASSET_FLEX = 8;
 
 /** What the household rule and the planners need to know about the episode's state. */
 export interface CommunityPlannerState {
@@ -278,7 +279,7 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
    * PV and the reference net (load - PV + uncontrolled EV + uncontrolled flex), kW.
    */
   #blockStart = -1;
-  /** Per household: ASSET_BATTERY | ASSET_EV | ASSET_FLEX_WINDOWS (flexible-load windows this episode). */
+  /** Per household: ASSET_BATTERY | ASSET_EV | ASSET_FLEX (a flexible load) | ASSET_FLEX_WINDOWS (flexible-load windows this episode). */
   readonly #assets: Uint8Array;
   readonly #loadBlock: Float64Array;
   readonly #pvBlock: Float64Array;
@@ -488,7 +489,8 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
       this.#batE[i] = h.battery === null ? 0 : h.battery.initialEnergyKwh;
       this.#flexPtr[i] = 0;
       this.#flexLeft[i] = prof.flexWindows[i]![0]?.energyKwh ?? 0;
-      this.#assets[i] = (h.battery === null ? 0 : ASSET_BATTERY) | (h.ev === null ? 0 : ASSET_EV) | (prof.flexWindows[i]!.length > 0 ? ASSET_FLEX_WINDOWS : 0);
+      this.#assets[i] = (h.battery === null ? 0 : ASSET_BATTERY) | (h.ev === null ? 0 : ASSET_EV) | (h.flex === null ? 0 : ASSET_FLEX)
+        | (prof.flexWindows[i]!.length > 0 ? ASSET_FLEX_WINDOWS : 0);
       this.#lastBusV[i] = this.feeder.config.slackVoltagePu;
     }
     this.#cbE = this.communityBattery?.initialEnergyKwh ?? 0;
@@ -930,9 +932,6 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
       for (let i = 0; i < n; i++) lastBusV[i] = v[FEEDER_NODE.FIRST_HOUSEHOLD + i]!;
     } else lastBusV.fill(sol.pccVoltagePu);
     if (hhInfos !== null) {
-      const households = this.households;
-      const chargers = this.#chargers;
-      const batE = this.#batE;
       const refCost = this.#referenceCost;
       for (let i = 0; i < n; i++) {
         const charger = chargers[i];
@@ -947,7 +946,7 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
           evEnergyKwh: charger == null ? 0 : charger.energyKwh,
           evUnmetKwh: evUnmet[i]!,
           flexKw: flexApplied[i]!,
-          flexShortfallKw: households[i]!.flex === null ? 0 : acts[i * NA + 2]! - flexApplied[i]!,
+          flexShortfallKw: (assets[i]! & ASSET_FLEX) === 0 ? 0 : acts[i * NA + 2]! - flexApplied[i]!,
           flexForcedKw: forced[i]!,
           netKw: net[i]!,
           p2pBoughtKwh: bought[i]!,
@@ -1050,13 +1049,13 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
     const now = this.#t;
     const t = now < T ? now : T - 1;
     const prof = this.#profiles;
-    const h = this.households[i]!;
+    const has = this.#assets[i]!;
     const tariff = this.config.tariff;
     this.#time(obs);
     const j = (t - this.#blockStart) * this.n + i;
     obs[HO.loadKw] = this.#loadBlock[j]!;
     obs[HO.pvKw] = this.#pvBlock[j]!;
-    obs[HO.batterySoc] = h.battery === null ? 0 : this.#batE[i]! / h.battery.params.capacityKwh;
+    obs[HO.batterySoc] = (has & ASSET_BATTERY) === 0 ? 0 : this.#batE[i]! / this.households[i]!.battery!.params.capacityKwh;
     obs[HO.evPlugged] = 0;
     obs[HO.evEnergyKwh] = 0;
     obs[HO.evNeededKwh] = 0;
@@ -1064,8 +1063,8 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
     obs[HO.flexInWindow] = 0;
     obs[HO.flexEnergyLeftKwh] = 0;
     obs[HO.flexHoursLeft] = 0;
-    const charger = this.#chargers[i];
-    if (charger != null && now < T) {
+    if ((has & ASSET_EV) !== 0 && now < T) {
+      const charger = this.#chargers[i]!;
       const s = charger.sessionAt(now);
       if (s !== null) {
         const e = charger.energyKwh;
@@ -1076,7 +1075,7 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
         obs[HO.evHoursToDeparture] = s.departureStep - now;
       }
     }
-    const w = prof.flexWindows[i]![this.#flexPtr[i]!];
+    const w = (has & ASSET_FLEX_WINDOWS) === 0 ? undefined : prof.flexWindows[i]![this.#flexPtr[i]!];
     if (w !== undefined && now < T && Math.floor(w.startStep / 24) === Math.floor(now / 24)) {
       const inWindow = now >= w.startStep && now < w.endStep;
       const left = this.#flexLeft[i]!;
