@@ -42,6 +42,8 @@ export class EnergyHubParallelEnv implements ParallelEnv<Float32Array, ArrayLike
   readonly #actSpace: Box<Float64Array>;
   readonly #commands: HubCommand[];
   readonly #bids: Float64Array;
+  /** Per hub, the set-points of its action this step (copied: the caller keeps its action). */
+  readonly #setPoints: Float64Array[];
   #rng: Rng;
   #running = false;
   #closed = false;
@@ -58,6 +60,7 @@ export class EnergyHubParallelEnv implements ParallelEnv<Float32Array, ArrayLike
     high[k + 1] = config.maxBidGbpPerKwh;
     this.#actSpace = new Box<Float64Array>({ low, high, dtype: "float64" });
     this.#bids = new Float64Array(config.hubs);
+    this.#setPoints = this.system.hubs.map(() => new Float64Array(k));
     this.#commands = this.system.hubs.map((_, h) => ({ setPoints: null, response: "cascade", bidFor: () => this.#bids[h]! }));
     this.#rng = new Rng(entropySeed());
   }
@@ -118,8 +121,10 @@ export class EnergyHubParallelEnv implements ParallelEnv<Float32Array, ArrayLike
       }
       const response = Math.round(a[k]!);
       if (!(response >= 0 && response < RESPONSES.length)) throw new InvalidActionError(`${this.#envId} agent ${agent}`, k, `in [0, ${RESPONSES.length - 1}]`, describeValue(a[k]));
+      const setPoints = this.#setPoints[h]!;
+      for (let i = 0; i < k; i++) setPoints[i] = a[i]!;
       const c = this.#commands[h]!;
-      c.setPoints = Array.prototype.slice.call(a, 0, k) as number[];
+      c.setPoints = setPoints;
       c.response = RESPONSES[response]!;
       this.#bids[h] = a[k + 1]!;
     });

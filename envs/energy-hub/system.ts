@@ -106,6 +106,8 @@ export class HubSystem {
   #t = 0;
   #lastRequested: Float64Array[] = [];
   #lastBalancingGbp: Float64Array;
+  /** Per hub, its trajectory's column arrays in HUB_COLUMNS order. */
+  readonly #columns: Float64Array[][];
 
   constructor(readonly cfg: EnergyHubConfig, solver: Solver = syncSolver()) {
     this.hub = hubOf(cfg);
@@ -133,6 +135,7 @@ export class HubSystem {
       });
     }
     this.trajectories = this.hubs.map(() => new Trajectory(HUB_COLUMNS, cfg.record ? this.episodeSteps : 0));
+    this.#columns = this.trajectories.map((tr) => HUB_COLUMNS.map((c) => tr.columns[c]));
     this.#lastBalancingGbp = new Float64Array(cfg.hubs);
   }
 
@@ -224,7 +227,8 @@ export class HubSystem {
     out[9] = this.#lastRequested[h]![0]!;
     out[10] = this.#lastRequested[h]![1]!;
     out[11] = this.#lastBalancingGbp[h]!;
-    this.controllable.forEach((i, k) => { out[12 + k] = deviceMaxInputKw(this.hub, s, i); });
+    const controllable = this.controllable;
+    for (let k = 0; k < controllable.length; k++) out[12 + k] = deviceMaxInputKw(this.hub, s, controllable[k]!);
     return out;
   }
 
@@ -312,19 +316,18 @@ export class HubSystem {
       const [resEl, resHeat] = a.residualKwh();
       if (cfg.record) {
         const step = a.step;
-        const c = this.trajectories[h]!.columns;
-        c.step[t] = t; c.peak[t] = isPeak(t) ? 1 : 0;
-        c.electricLoadKw[t] = step.electricLoadKw; c.heatLoadKw[t] = step.heatLoadKw; c.solarResourceKw[t] = step.solarResourceKw; c.windResourceKw[t] = step.windResourceKw;
-        c.inElectricityKw[t] = p[0]!; c.inGasKw[t] = p[1]!; c.inSolarKw[t] = p[2]!; c.inWindKw[t] = p[3]!; c.outElectricityKw[t] = l[0]!; c.outHeatKw[t] = l[1]!;
-        c.heatDumpedKw[t] = s.heatDumpedKw; c.exportedKw[t] = s.exportedKw; c.shedElectricKw[t] = s.electricShedKw; c.shedHeatKw[t] = s.heatShedKw;
-        c.unmetElectricKw[t] = s.unmetElectricKw; c.unmetHeatKw[t] = s.unmetHeatKw;
-        c.contractElectricityKw[t] = s.contractKw[0]!; c.contractGasKw[t] = s.contractKw[1]!;
-        c.requestedElectricityKw[t] = s.requestedKw[0]!; c.requestedGasKw[t] = s.requestedKw[1]!; c.resolution[t] = s.resolution;
-        c.balancedElectricityKw[t] = balancedKw[0]!; c.balancedGasKw[t] = balancedKw[1]!; c.balancingCostGbp[t] = balancingCostGbp; c.balancingFeeGbp[t] = balancingFeeGbp;
-        c.contractCostGbp[t] = contractCostGbp;
-        c.auctionNetPaidGbp[t] = s.auctionNetPaidGbp; c.auctionSoldKw[t] = s.auctionSoldKw; c.auctionRevenueGbp[t] = s.auctionRevenueGbp; c.auctionsHeld[t] = s.auctions.length;
-        c.costGbp[t] = costGbp; c.emissionsKg[t] = emissionsKg; c.primaryInputKwh[t] = primaryInputKwh;
-        c.residualElectricityKwh[t] = resEl; c.residualHeatKwh[t] = resHeat; c.reward[t] = reward;
+        // HUB_COLUMNS order (a row of numbers, stored column by column)
+        const row = [
+          t, isPeak(t) ? 1 : 0, step.electricLoadKw, step.heatLoadKw, step.solarResourceKw, step.windResourceKw,
+          p[0]!, p[1]!, p[2]!, p[3]!, l[0]!, l[1]!,
+          s.heatDumpedKw, s.exportedKw, s.electricShedKw, s.heatShedKw, s.unmetElectricKw, s.unmetHeatKw,
+          s.contractKw[0]!, s.contractKw[1]!, s.requestedKw[0]!, s.requestedKw[1]!, s.resolution,
+          balancedKw[0]!, balancedKw[1]!, balancingCostGbp, balancingFeeGbp, contractCostGbp,
+          s.auctionNetPaidGbp, s.auctionSoldKw, s.auctionRevenueGbp, s.auctions.length,
+          costGbp, emissionsKg, primaryInputKwh, resEl, resHeat, reward,
+        ];
+        const cols = this.#columns[h]!;
+        for (let j = 0; j < row.length; j++) cols[j]![t] = row[j]!;
         this.trajectories[h]!.setLength(t + 1);
       }
       this.#lastRequested[h]![0] = s.requestedKw[0]!;
@@ -338,9 +341,9 @@ export class HubSystem {
       const info: Record<string, unknown> = {
         inputsKw: { electricity: p[0]!, gas: p[1]!, solar: p[2]!, wind: p[3]! },
         outputsKw: { electricity: l[0]!, heat: l[1]! },
-        deviceInputKw: Array.from(s.x),
-        dispatchFactors: Array.from(nu),
-        couplingMatrix: couplingMatrix(hub, nu, p).map((row) => Array.from(row)),
+        deviceInputKw: numbers(s.x),
+        dispatchFactors: numbers(nu),
+        couplingMatrix: couplingMatrix(hub, nu, p).map(numbers),
         residualKwh: { electricity: resEl, heat: resHeat },
         heatDumpedKw: s.heatDumpedKw,
         exportedKw: s.exportedKw,
@@ -362,6 +365,13 @@ export class HubSystem {
     this.#t = t + 1;
     return outcomes;
   }
+}
+
+/** A plain array of `a`'s numbers (Array.from, without the iterator protocol). */
+function numbers(a: Float64Array): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < a.length; i++) out.push(a[i]!);
+  return out;
 }
 
 /** Whether half hour `t` (of any day) is in the seed's peak window. */

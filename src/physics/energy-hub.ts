@@ -164,17 +164,20 @@ function outputKw(hub: Hub, deviceInputKw: ArrayLike<number>, n: number): number
  */
 export function dispatchFactors(hub: Hub, deviceInputKw: ArrayLike<number>): Float64Array {
   const p = hubInputsKw(hub, deviceInputKw);
+  const devices = hub.devices;
+  const n = devices.length;
   const capacity = new Float64Array(M);
-  const maxIn = hub.devices.map((c) => {
-    const m = deviceInputLimitsKw(c).maxKw;
-    return Number.isFinite(m) && m > 0 ? m : 1;
-  });
-  hub.devices.forEach((c, i) => { capacity[P_INDEX[c.input]]! += maxIn[i]!; });
-  const nu = new Float64Array(hub.devices.length);
-  hub.devices.forEach((c, i) => {
-    const m = P_INDEX[c.input];
+  const maxIn = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const m = deviceInputLimitsKw(devices[i]!).maxKw;
+    maxIn[i] = Number.isFinite(m) && m > 0 ? m : 1;
+  }
+  for (let i = 0; i < n; i++) capacity[P_INDEX[devices[i]!.input]]! += maxIn[i]!;
+  const nu = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const m = P_INDEX[devices[i]!.input];
     nu[i] = p[m]! > 0 ? deviceInputKw[i]! / p[m]! : maxIn[i]! / capacity[m]!;
-  });
+  }
   return nu;
 }
 
@@ -194,11 +197,14 @@ export function dispatchFactorSums(hub: Hub, nu: ArrayLike<number>): Float64Arra
 
 /** Forward coupling C (N rows x M columns): L = C P, C[n][m] = sum_i nu[i] eta[i][n]. */
 export function forwardCoupling(hub: Hub, nu: ArrayLike<number>): Float64Array[] {
-  const cm = Array.from({ length: N }, () => new Float64Array(M));
-  hub.devices.forEach((c, i) => {
+  const cm: Float64Array[] = [];
+  for (let n = 0; n < N; n++) cm.push(new Float64Array(M));
+  const devices = hub.devices;
+  for (let i = 0; i < devices.length; i++) {
+    const c = devices[i]!;
     const m = P_INDEX[c.input];
     for (let n = 0; n < N; n++) cm[n]![m]! += nu[i]! * etaOf(c, n);
-  });
+  }
   return cm;
 }
 
@@ -207,7 +213,8 @@ export function couplingMatrix(hub: Hub, nu: ArrayLike<number>, inputsKw: ArrayL
   const cm = forwardCoupling(hub, nu);
   const l = new Float64Array(N);
   for (let n = 0; n < N; n++) for (let m = 0; m < M; m++) l[n]! += cm[n]![m]! * inputsKw[m]!;
-  const d = Array.from({ length: M }, () => new Float64Array(N));
+  const d: Float64Array[] = [];
+  for (let m = 0; m < M; m++) d.push(new Float64Array(N));
   for (let m = 0; m < M; m++) {
     let etaM = 0;
     for (let n = 0; n < N; n++) etaM += cm[n]![m]!;
