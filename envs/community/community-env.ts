@@ -273,6 +273,8 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
   #lastBusV: Float64Array;
   /** Time features (HOUSEHOLD_OBSERVATION_INDEX 0-4) of the hour about to be stepped. */
   readonly #timeFeatures = new Float64Array(5);
+  /** The entries every household's observation shares this hour (scratch of #observeAll). */
+  readonly #commonObs = new Float32Array(HO.size);
   /**
    * The households' series of BLOCK_HOURS hours from #blockStart, hour-major (hour k, household i
    * at k * n + i), so an hour's sweep over the households reads contiguous memory: base load,
@@ -983,9 +985,12 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
     const size = HO.size;
     const buffer = new ArrayBuffer(n * size * Float32Array.BYTES_PER_ELEMENT);
     const names = this.householdNames;
+    const common = this.#commonObs;
+    this.#writeHouseholdsCommon(common);
     for (let i = 0; i < n; i++) {
       const obs = new Float32Array(buffer, i * size * Float32Array.BYTES_PER_ELEMENT, size);
-      this.observeHousehold(i, obs);
+      obs.set(common);
+      this.#writeHouseholdOwn(i, obs);
       out[names[i]!] = obs;
     }
     if (this.#cbActSpace !== null) out[COMMUNITY_BATTERY_AGENT] = this.observeCommunityBattery(new Float32Array(CO.size));
@@ -1045,13 +1050,32 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
 
   /** Household i's observation of the hour about to be stepped (see HOUSEHOLD_OBSERVATION_INDEX). */
   observeHousehold(i: number, obs: Float32Array): Float32Array {
+    this.#writeHouseholdsCommon(obs);
+    this.#writeHouseholdOwn(i, obs);
+    return obs;
+  }
+
+  /** Writes the entries every household's observation shares this hour (time, prices, PCC, community battery). */
+  #writeHouseholdsCommon(obs: Float32Array): void {
+    const T = this.episodeSteps;
+    const t = this.#t < T ? this.#t : T - 1;
+    const tariff = this.config.tariff;
+    this.#time(obs);
+    const spot = this.#profiles.spotEurPerKwh[t]!;
+    obs[HO.spotEurPerKwh] = spot;
+    obs[HO.importPriceEurPerKwh] = spot + tariff.gridFeeEurPerKwh;
+    obs[HO.exportPriceEurPerKwh] = spot - tariff.exportFeeEurPerKwh;
+    obs[HO.lastPccVoltagePu] = this.#lastPccV;
+    obs[HO.lastPccPowerKw] = this.#lastPccP;
+    obs[HO.communityBatterySoc] = this.communityBattery === null ? 0 : this.#cbE / this.communityBattery.params.capacityKwh;
+  }
+
+  /** Writes household i's own entries of its observation (every entry #writeHouseholdsCommon leaves). */
+  #writeHouseholdOwn(i: number, obs: Float32Array): void {
     const T = this.episodeSteps;
     const now = this.#t;
     const t = now < T ? now : T - 1;
-    const prof = this.#profiles;
     const has = this.#assets[i]!;
-    const tariff = this.config.tariff;
-    this.#time(obs);
     const j = (t - this.#blockStart) * this.n + i;
     obs[HO.loadKw] = this.#loadBlock[j]!;
     obs[HO.pvKw] = this.#pvBlock[j]!;
@@ -1075,7 +1099,7 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
         obs[HO.evHoursToDeparture] = s.departureStep - now;
       }
     }
-    const w = (has & ASSET_FLEX_WINDOWS) === 0 ? undefined : prof.flexWindows[i]![this.#flexPtr[i]!];
+    const w = (has & ASSET_FLEX_WINDOWS) === 0 ? undefined : this.#profiles.flexWindows[i]![this.#flexPtr[i]!];
     if (w !== undefined && now < T && Math.floor(w.startStep / 24) === Math.floor(now / 24)) {
       const inWindow = now >= w.startStep && now < w.endStep;
       const left = this.#flexLeft[i]!;
@@ -1083,16 +1107,8 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
       obs[HO.flexEnergyLeftKwh] = left > 0 ? left : 0;
       obs[HO.flexHoursLeft] = inWindow ? w.endStep - now : 0;
     }
-    const spot = prof.spotEurPerKwh[t]!;
-    obs[HO.spotEurPerKwh] = spot;
-    obs[HO.importPriceEurPerKwh] = spot + tariff.gridFeeEurPerKwh;
-    obs[HO.exportPriceEurPerKwh] = spot - tariff.exportFeeEurPerKwh;
-    obs[HO.lastPccVoltagePu] = this.#lastPccV;
-    obs[HO.lastPccPowerKw] = this.#lastPccP;
     obs[HO.lastBusVoltagePu] = this.#lastBusV[i]!;
     obs[HO.flexRequestedKw] = now === 0 && this.#market !== null ? this.#requestedAt(i, 0) : this.#flexReq[i]!;
-    obs[HO.communityBatterySoc] = this.communityBattery === null ? 0 : this.#cbE / this.communityBattery.params.capacityKwh;
-    return obs;
   }
 
   #requestedAt(i: number, hour: number): number {
