@@ -3,7 +3,8 @@
  * and EnergyHubParallel-v0 (one step = every hub acts), on the default config (2 hubs, random
  * forecast errors every half hour, requests answered by the Methods' cascade) with random
  * actions, and with each hub's LP optimum (requests then come from the forecast errors only);
- * reset time (each hub solves its 48 half-hour LPs) is reported apart.
+ * reset time (each hub solves its 48 half-hour LPs) is reported apart. Each scenario first runs
+ * WARMUP_EPISODES untimed, so the numbers are the JIT-compiled code's, not the first episodes'.
  * Run: npx tsx bench/hub-env.ts. Prints numbers, never pass/fail.
  */
 import "../envs/index.js";
@@ -11,15 +12,16 @@ import { EnergyHubEnv, EnergyHubParallelEnv, energyHubConfigSchema } from "../en
 import { Rng } from "../src/core/rng.js";
 import { hubSetPoints } from "../baselines/hub-policies.js";
 
-const EPISODES = 20;
+const EPISODES = 40;
+const WARMUP_EPISODES = 20;
 
-function single(config: object, optimum: boolean): { stepsPerS: number; resetMs: number } {
+function single(config: object, optimum: boolean, episodes = EPISODES): { stepsPerS: number; resetMs: number } {
   const env = new EnergyHubEnv(energyHubConfigSchema.parse(config));
   const rng = new Rng(0, "bench-actions");
   let steps = 0;
   let stepMs = 0;
   let resetMs = 0;
-  for (let e = 0; e < EPISODES; e++) {
+  for (let e = 0; e < episodes; e++) {
     const t0 = performance.now();
     env.reset({ seed: e });
     const t1 = performance.now();
@@ -36,16 +38,16 @@ function single(config: object, optimum: boolean): { stepsPerS: number; resetMs:
       steps++;
     }
   }
-  return { stepsPerS: steps / (stepMs / 1000), resetMs: resetMs / EPISODES };
+  return { stepsPerS: steps / (stepMs / 1000), resetMs: resetMs / episodes };
 }
 
-function parallel(config: object): { stepsPerS: number; resetMs: number; hubs: number } {
+function parallel(config: object, episodes = EPISODES): { stepsPerS: number; resetMs: number; hubs: number } {
   const env = new EnergyHubParallelEnv(energyHubConfigSchema.parse(config));
   const rng = new Rng(0, "bench-actions");
   let steps = 0;
   let stepMs = 0;
   let resetMs = 0;
-  for (let e = 0; e < EPISODES; e++) {
+  for (let e = 0; e < episodes; e++) {
     const t0 = performance.now();
     env.reset({ seed: e });
     resetMs += performance.now() - t0;
@@ -58,11 +60,10 @@ function parallel(config: object): { stepsPerS: number; resetMs: number; hubs: n
       steps++;
     }
   }
-  return { stepsPerS: steps / (stepMs / 1000), resetMs: resetMs / EPISODES, hubs: env.possibleAgents.length };
+  return { stepsPerS: steps / (stepMs / 1000), resetMs: resetMs / episodes, hubs: env.possibleAgents.length };
 }
 
-console.log(`energy-hub envs, Node ${process.version}, ${EPISODES} episodes of 48 half hours each (LPs on syncSolver: our simplex, jsls as fallback)`);
-single({}, false);
+console.log(`energy-hub envs, Node ${process.version}, ${EPISODES} episodes of 48 half hours each after ${WARMUP_EPISODES} untimed (LPs on syncSolver: our simplex, jsls as fallback)`);
 const fmt = (x: number) => Math.round(x).toLocaleString("en-US").padStart(8);
 for (const [label, cfg, opt] of [
   ["EnergyHub-v0, random actions", {}, false],
@@ -70,10 +71,12 @@ for (const [label, cfg, opt] of [
   ["EnergyHub-v0, random actions, no deviations", { deviation: { mode: "none" } }, false],
   ["EnergyHub-v0, random actions, requests refused", { response: "refuse", otherHubs: { response: "refuse" } }, false],
 ] as const) {
+  single(cfg, opt, WARMUP_EPISODES);
   const r = single(cfg, opt);
   console.log(`${label.padEnd(50)} ${fmt(r.stepsPerS)} steps/s   reset ${r.resetMs.toFixed(1)} ms`);
 }
 for (const hubs of [2, 10]) {
+  parallel({ hubs }, WARMUP_EPISODES);
   const r = parallel({ hubs });
   console.log(`${`EnergyHubParallel-v0, ${hubs} hubs, random actions`.padEnd(50)} ${fmt(r.stepsPerS)} steps/s   (${fmt(r.stepsPerS * r.hubs)} hub-steps/s)   reset ${r.resetMs.toFixed(1)} ms`);
 }

@@ -480,8 +480,13 @@ export class TechnicalAggregator {
   enforce(hubs: readonly HubAgent[]): number {
     let orders = 0;
     for (let k = 0; k < 2; k++) {
-      const inputs = hubs.map((h) => h.purchasedInputsKw()[k]!);
-      const total = inputs.reduce((a, b) => a + b, 0);
+      const inputs: number[] = [];
+      let total = 0;
+      for (const h of hubs) {
+        const v = h.purchasedInputsKw()[k]!;
+        inputs.push(v);
+        total += v;
+      }
       const excess = total - this.limitsKw[k]!;
       if (!(excess > DEVIATION_TOL_KW)) continue;
       hubs.forEach((h, i) => {

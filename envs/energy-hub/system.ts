@@ -170,19 +170,22 @@ export class HubSystem {
         });
       }
       const lp = hubStepLp(this.solver, this.hub, cfg.objective);
-      const optimum = steps.map((s) => lp.dispatch(s));
+      const optimum: HubLpDispatch[] = [];
+      for (let t = 0; t < steps.length; t++) optimum.push(lp.dispatch(steps[t]!));
       const contract = new Float64Array(2 * this.episodeSteps);
-      optimum.forEach((d, t) => {
-        const u = hubInputsKw(this.hub, d.deviceInputKw);
-        PURCHASED.forEach((carrier, k) => {
+      const deviates = PURCHASED.map((carrier) => cfg.deviation.mode !== "none" && affected(h) && cfg.deviation.carriers.includes(carrier));
+      const inputIndex = PURCHASED.map((carrier) => INPUT_CARRIERS.indexOf(carrier));
+      for (let t = 0; t < optimum.length; t++) {
+        const u = hubInputsKw(this.hub, optimum[t]!.deviceInputKw);
+        for (let k = 0; k < PURCHASED.length; k++) {
           let delta = 0;
-          if (cfg.deviation.mode !== "none" && affected(h) && cfg.deviation.carriers.includes(carrier)) {
+          if (deviates[k]) {
             const sign = cfg.deviation.direction === "positive" ? 1 : cfg.deviation.direction === "negative" ? -1 : dev.next() < 0.5 ? -1 : 1;
             delta = sign * amountKw[k]! * (cfg.deviation.mode === "fixed" ? 1 : Math.abs(dev.normal()));
           }
-          contract[2 * t + k] = Math.max(0, u[INPUT_CARRIERS.indexOf(carrier)]! + delta);
-        });
-      });
+          contract[2 * t + k] = Math.max(0, u[inputIndex[k]!]! + delta);
+        }
+      }
       this.#steps.push(steps);
       this.#optimum.push(optimum);
       this.#contract.push(contract);
@@ -260,14 +263,17 @@ export class HubSystem {
     const dt = hub.dtHours;
     const bus = this.bus;
     bus.setTick(t);
-    this.hubs.forEach((a, h) => {
-      const [cel, cgas] = this.contractOf(h, t);
-      a.beginStep(this.#steps[h]![t]!, cel, cgas);
+    const hubs = this.hubs;
+    for (let h = 0; h < hubs.length; h++) {
+      const a = hubs[h]!;
+      const c = this.#contract[h]!;
+      a.beginStep(this.#steps[h]![t]!, c[2 * t]!, c[2 * t + 1]!);
       a.response = commands[h]!.response;
       a.bidFor = commands[h]!.bidFor;
-    });
+    }
     bus.publish("INFORM", "env", TOPIC_TICK, bus.newConversation());
-    this.hubs.forEach((a, h) => {
+    for (let h = 0; h < hubs.length; h++) {
+      const a = hubs[h]!;
       const sp = commands[h]!.setPoints;
       if (sp === null) a.applyDispatch(this.#optimum[h]![t]!);
       else a.applySetPoints(sp, this.controllable);
@@ -275,7 +281,7 @@ export class HubSystem {
       const inputs = a.purchasedInputsKw();
       bus.send("INFORM", a.name, TA, conv, inputs[0], 0, inputs);
       bus.send("INFORM", a.name, CA, conv, inputs[1], 0, inputs);
-    });
+    }
     const orders = this.#ta.enforce(this.hubs);
     this.#ca.requestDeviations(this.hubs);
 

@@ -182,10 +182,21 @@ export function solveHubDispatch(solver: Solver, hub: Hub, steps: readonly HubSt
 
 /**
  * One step's dispatch, or null when the LP is infeasible (a pinned input the devices cannot
- * meet): what a hub agent asks when it weighs a deviation request.
+ * meet), from a model built for this call. Hub agents, which ask this many times a step, use
+ * HubStepLp (same dispatch, kept models, infeasible requests answered without a solve).
  */
 export function trySolveHubStep(solver: Solver, hub: Hub, step: HubStep, objective: HubObjective, opts: HubStepOptions = {}): HubLpDispatch | null {
-  return hubStepLp(solver, hub, objective).tryDispatch(step, opts);
+  try {
+    const { model, decode } = buildHubLp(hub, [step], objective, {
+      ...(opts.inputBoundsKw !== undefined ? { inputBoundsKw: [opts.inputBoundsKw] } : {}),
+      ...(opts.shed !== undefined ? { shed: opts.shed } : {}),
+    });
+    return decode(solver.solve(model).x)[0]!;
+  } catch (err) {
+    // a pinned input a hair beyond what the devices reach can fail verification instead
+    if (err instanceof SolverError && (err.reason === "infeasible" || err.reason === "verification")) return null;
+    throw err;
+  }
 }
 
 /** Per-step options of the one-step hub LP. */
@@ -454,13 +465,12 @@ export class HubStepLp {
     const n = this.#nDev;
     const lb = model.colLower;
     const ub = model.colUpper;
-    const at = (j: number): number => Math.min(Math.max(x[j]!, lb[j]!), ub[j]!);
     const inputs = new Float64Array(n);
-    for (let i = 0; i < n; i++) inputs[i] = at(i);
-    const exportKw = at(n);
-    const dumpKw = at(n + 1);
-    const electricShedKw = shed ? at(n + 2) : 0;
-    const heatShedKw = shed ? at(n + 3) : 0;
+    for (let i = 0; i < n; i++) inputs[i] = clipped(x, lb, ub, i);
+    const exportKw = clipped(x, lb, ub, n);
+    const dumpKw = clipped(x, lb, ub, n + 1);
+    const electricShedKw = shed ? clipped(x, lb, ub, n + 2) : 0;
+    const heatShedKw = shed ? clipped(x, lb, ub, n + 3) : 0;
     const served: HubStep = {
       electricLoadKw: step.electricLoadKw - electricShedKw + exportKw,
       heatLoadKw: step.heatLoadKw - heatShedKw + dumpKw,
@@ -548,6 +558,11 @@ export class HubStepLp {
     }
     return false;
   }
+}
+
+/** x[j] clipped to its column bounds (decode). */
+function clipped(x: Float64Array, lb: Float64Array, ub: Float64Array, j: number): number {
+  return Math.min(Math.max(x[j]!, lb[j]!), ub[j]!);
 }
 
 function validStep(s: HubStep): boolean {
