@@ -4,7 +4,9 @@
  * forecast errors every half hour, requests answered by the Methods' cascade) with random
  * actions, and with each hub's LP optimum (requests then come from the forecast errors only);
  * reset time (each hub solves its 48 half-hour LPs) is reported apart. Each scenario first runs
- * WARMUP_EPISODES untimed, so the numbers are the JIT-compiled code's, not the first episodes'.
+ * WARMUP_EPISODES untimed: the JIT needs ~80 episodes (~4,000 steps) of random actions before
+ * the step rate settles (it is 5-10x lower in the first few), and training runs far longer, so the
+ * numbers are the settled code's.
  * Run: npx tsx bench/hub-env.ts. Prints numbers, never pass/fail.
  */
 import "../envs/index.js";
@@ -13,7 +15,7 @@ import { Rng } from "../src/core/rng.js";
 import { hubSetPoints } from "../baselines/hub-policies.js";
 
 const EPISODES = 40;
-const WARMUP_EPISODES = 20;
+const WARMUP_EPISODES = 100;
 
 function single(config: object, optimum: boolean, episodes = EPISODES): { stepsPerS: number; resetMs: number } {
   const env = new EnergyHubEnv(energyHubConfigSchema.parse(config));
