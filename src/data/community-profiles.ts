@@ -174,24 +174,37 @@ function wallClockPrices(year: number): Float64Array {
  * @throws ConfigError (owner `loadCommunityProfiles options`) for invalid options, or
  *   (owner `CSV <file>`) if a bundled file fails its checks.
  */
+/** The price year's prices on the Fontana calendar, per year (computed once: envs reload profiles every reset). */
+const alignedPriceCache = new Map<number, Float64Array>();
+
+function alignedPrices(priceYear: number): Float64Array {
+  let prices = alignedPriceCache.get(priceYear);
+  if (prices === undefined) {
+    const base = fontanaBase();
+    const yearPrices = wallClockPrices(priceYear);
+    prices = new Float64Array(FONTANA_HOURS);
+    for (let i = 0; i < FONTANA_HOURS; i++) {
+      prices[i] = yearPrices[(dayOfYear(priceYear, base.month[i]!, base.day[i]!) - 1) * 24 + base.hourOfDay[i]!]!;
+    }
+    alignedPriceCache.set(priceYear, prices);
+  }
+  return prices;
+}
+
 export function loadCommunityProfiles(opts: CommunityProfileOptions): CommunityProfiles {
   const { households, priceYear, pvScale } = parseConfig("loadCommunityProfiles options", optionsSchema, opts);
   const base = fontanaBase();
-  const yearPrices = wallClockPrices(priceYear);
   const loadKw = new Float64Array(FONTANA_HOURS);
   const pvKw = new Float64Array(FONTANA_HOURS);
-  const priceEurPerKwh = new Float64Array(FONTANA_HOURS);
   for (let i = 0; i < FONTANA_HOURS; i++) {
     loadKw[i] = base.loadKwPerHousehold[i]! * households;
     pvKw[i] = base.pvKwPerHousehold[i]! * households * pvScale;
-    const month = base.month[i]!;
-    const day = base.day[i]!;
-    priceEurPerKwh[i] = yearPrices[(dayOfYear(priceYear, month, day) - 1) * 24 + base.hourOfDay[i]!]!;
   }
   return {
     loadKw,
     pvKw,
-    priceEurPerKwh,
+    // a copy: callers own what they get
+    priceEurPerKwh: alignedPrices(priceYear).slice(),
     hourOfDay: base.hourOfDay.slice(),
     weekday: base.weekday.slice(),
     month: base.month.slice(),

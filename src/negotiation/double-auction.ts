@@ -189,6 +189,10 @@ export class ContinuousDoubleAuction {
   }
 
   #validate(order: Order, index: number): void {
+    // the common case, a valid order, builds nothing (this runs once per household per hour)
+    const valid = typeof order.agentId === "string" && order.agentId !== "" && (order.side === "buy" || order.side === "sell")
+      && Number.isFinite(order.quantityKwh) && order.quantityKwh > 0 && Number.isFinite(order.limitPriceEurPerKwh);
+    if (valid) return;
     const issues = [];
     const at = `orders[${index}]`;
     if (typeof order.agentId !== "string" || order.agentId === "") issues.push({ path: `${at}.agentId`, expected: "a non-empty string", received: describeValue(order.agentId) });
