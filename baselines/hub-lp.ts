@@ -7,7 +7,7 @@ import { closeBalance, deviceMaxInputKw, type Hub, type HubDispatch, type HubSte
 import { deviceInputLimitsKw, deviceOutputsKw } from "../src/physics/converters.js";
 
 export {
-  HUB_OBJECTIVES, buildHubLp, jslsSolver, objectiveWeights, solveHubDispatch, trySolveHubStep,
+  HUB_OBJECTIVES, buildHubLp, objectiveWeights, solveHubDispatch, trySolveHubStep,
   type HubLpDispatch, type HubLpOptions, type HubObjective, type InputBoundsKw,
 } from "../src/physics/hub-dispatch.js";
 

@@ -27,9 +27,7 @@
  * decoded dispatch has |residual| at rounding level rather than the solver's 1e-7 tolerance.
  */
 import { ConfigError, SolverError, describeValue, type FieldIssue } from "../core/errors.js";
-import { assertVerified } from "../solvers/verify.js";
-import { solveWithJsls } from "../solvers/backends/jsls.js";
-import { DEFAULT_TIME_LIMIT_S, LpModel, type LpSolution, type Solver } from "../solvers/index.js";
+import { LpModel, type LpSolution, type Solver } from "../solvers/index.js";
 import { deviceInputLimitsKw, INPUT_CARRIERS, type InputCarrier } from "./converters.js";
 import { closeBalance, deviceMaxInputKw, type Hub, type HubDispatch, type HubStep } from "./energy-hub.js";
 
@@ -571,23 +569,4 @@ function validStep(s: HubStep): boolean {
 
 function validKw(v: unknown): boolean {
   return Number.isFinite(v) && (v as number) >= 0;
-}
-
-/**
- * A synchronous javascript-lp-solver Solver (no Wasm to load). Solutions are verified as
- * createSolver's are. The hub env and policies use src/solvers' syncSolver (our simplex, with
- * this backend as its fallback); this one is kept for comparing backends.
- */
-export function jslsSolver(): Solver {
-  return {
-    choice: "jsls",
-    pick: () => "jsls",
-    solve(model: LpModel, o = {}) {
-      const t0 = performance.now();
-      const x = solveWithJsls(model, o.timeLimitS ?? DEFAULT_TIME_LIMIT_S);
-      const solveMs = performance.now() - t0;
-      const check = assertVerified(model, x, `jsls returned optimal for model (${model.describeSize()})`);
-      return { objective: check.objective, x, backend: "jsls", solveMs, maxViolation: check.maxViolation };
-    },
-  };
 }

@@ -1,13 +1,19 @@
 import { strict as assert } from "node:assert";
 import { hubInputsKw, hubOutputsKw, parseHubConfig, P_INDEX, type HubStep } from "../../src/physics/energy-hub.js";
-import { jslsSolver, solveHubDispatch, trySolveHubStep } from "../../src/physics/hub-dispatch.js";
+import { solveHubDispatch, trySolveHubStep, type HubLpDispatch } from "../../src/physics/hub-dispatch.js";
+import { createSolver, type Solver } from "../../src/solvers/index.js";
 
-describe("hub dispatch LP options (pins, shedding, synchronous jsls)", () => {
+describe("hub dispatch LP options (pins, shedding)", () => {
   const hub = parseHubConfig({});
-  const solver = jslsSolver();
   const step: HubStep = { electricLoadKw: 60, heatLoadKw: 90, solarResourceKw: 40, windResourceKw: 10 };
-  const optimum = solveHubDispatch(solver, hub, [step], "cost").dispatches[0]!;
-  const p = hubInputsKw(hub, optimum.deviceInputKw);
+  let solver: Solver;
+  let optimum: HubLpDispatch;
+  let p: Float64Array;
+  before(async () => {
+    solver = await createSolver({ backend: "jsls" });
+    optimum = solveHubDispatch(solver, hub, [step], "cost").dispatches[0]!;
+    p = hubInputsKw(hub, optimum.deviceInputKw);
+  });
 
   it("pins purchased inputs where asked, with heat let go when the hub allows it", () => {
     const el = p[P_INDEX.electricity]! + 3.42;
