@@ -21,6 +21,7 @@
  */
 import { ConfigError, describeValue, SolverError } from "../core/errors.js";
 import { jslsTableauCells, solveWithJsls } from "./backends/jsls.js";
+import type { Highs } from "highs";
 import { loadHighs, solveWithHighs } from "./backends/highs.js";
 import { SimplexWarmStart, solveWithSimplex } from "./backends/simplex.js";
 import type { LpModel } from "./model.js";
@@ -127,19 +128,17 @@ export function chooseBackend(model: LpModel): BackendName {
 
 const BACKENDS: readonly BackendChoice[] = ["auto", "highs", "jsls", "simplex"];
 
+/** The backend a simplex failure (other than a timeout) falls back to; its answer then stands. */
+interface Fallback {
+  name: BackendName;
+  run(model: LpModel, timeLimitS: number): Float64Array;
+}
+
 /**
- * A solver for one backend choice. HiGHS is loaded (once per thread) when the choice may use
- * it, so `solve` stays synchronous.
+ * The one solve path of every Solver: check the options, run the picked backend (the simplex
+ * with the caller's warm-start handle, falling back where a fallback is given), then verify.
  */
-export async function createSolver(opts: { backend?: BackendChoice } = {}): Promise<Solver> {
-  const choice = opts.backend ?? "auto";
-  if (!BACKENDS.includes(choice)) {
-    throw new ConfigError("solver options", [{ path: "backend", expected: `one of ${BACKENDS.map((b) => `"${b}"`).join(", ")}`, received: describeValue(choice) }]);
-  }
-  const highs = choice === "jsls" || choice === "simplex" ? null : await loadHighs();
-
-  const pick = (model: LpModel): BackendName => (choice === "auto" ? chooseBackend(model) : choice);
-
+function verifiedSolver(choice: BackendChoice, pick: (model: LpModel) => BackendName, highs: Highs | null, fallback: Fallback | null): Solver {
   const solve = (model: LpModel, solveOpts: SolveOptions = {}): LpSolution => {
     const timeLimitS = solveOpts.timeLimitS ?? DEFAULT_TIME_LIMIT_S;
     if (typeof timeLimitS !== "number" || !(timeLimitS > 0) || !Number.isFinite(timeLimitS)) {
@@ -153,13 +152,13 @@ export async function createSolver(opts: { backend?: BackendChoice } = {}): Prom
       try {
         x = solveWithSimplex(model, { timeLimitS, warmStart });
       } catch (err) {
-        // Under `auto`, any simplex failure but a timeout (numerical trouble, a failed optimality
-        // certificate, and also infeasible/unbounded, which HiGHS then confirms) goes to HiGHS.
-        if (choice !== "auto" || highs === null || !(err instanceof SolverError) || err.reason === "timeout") throw err;
-        backend = "highs";
+        // any simplex failure but a timeout (numerical trouble, a failed optimality certificate,
+        // and also infeasible/unbounded, which the fallback then confirms) goes to the fallback
+        if (fallback === null || !(err instanceof SolverError) || err.reason === "timeout") throw err;
+        backend = fallback.name;
         const left = timeLimitS - (performance.now() - t0) / 1000;
         if (!(left > 0)) throw new SolverError("timeout", `simplex: model (${model.describeSize()}) expected a solve within ${timeLimitS} s (${err.message})`);
-        x = solveWithHighs(highs, model, left);
+        x = fallback.run(model, left);
       }
     } else if (backend === "highs") {
       if (highs === null) throw new SolverError("backend", "highs: runtime expected to be loaded, got none");
@@ -171,8 +170,22 @@ export async function createSolver(opts: { backend?: BackendChoice } = {}): Prom
     const check = assertVerified(model, x, `${backend} returned optimal for model (${model.describeSize()})`);
     return { objective: check.objective, x, backend, solveMs, maxViolation: check.maxViolation };
   };
-
   return { choice, solve, pick };
+}
+
+/**
+ * A solver for one backend choice. HiGHS is loaded (once per thread) when the choice may use
+ * it, so `solve` stays synchronous. Under `auto` a simplex failure goes to HiGHS.
+ */
+export async function createSolver(opts: { backend?: BackendChoice } = {}): Promise<Solver> {
+  const choice = opts.backend ?? "auto";
+  if (!BACKENDS.includes(choice)) {
+    throw new ConfigError("solver options", [{ path: "backend", expected: `one of ${BACKENDS.map((b) => `"${b}"`).join(", ")}`, received: describeValue(choice) }]);
+  }
+  const highs = choice === "jsls" || choice === "simplex" ? null : await loadHighs();
+  const pick = (model: LpModel): BackendName => (choice === "auto" ? chooseBackend(model) : choice);
+  const fallback = choice === "auto" && highs !== null ? { name: "highs" as const, run: (model: LpModel, left: number) => solveWithHighs(highs, model, left) } : null;
+  return verifiedSolver(choice, pick, highs, fallback);
 }
 
 /**
@@ -181,27 +194,5 @@ export async function createSolver(opts: { backend?: BackendChoice } = {}): Prom
  * for any reason but a timeout (its answer then stands, verified like every other).
  */
 export function syncSolver(): Solver {
-  const solve = (model: LpModel, solveOpts: SolveOptions = {}): LpSolution => {
-    const timeLimitS = solveOpts.timeLimitS ?? DEFAULT_TIME_LIMIT_S;
-    if (typeof timeLimitS !== "number" || !(timeLimitS > 0) || !Number.isFinite(timeLimitS)) {
-      throw new ConfigError("solve options", [{ path: "timeLimitS", expected: "a finite number > 0", received: describeValue(timeLimitS) }]);
-    }
-    const warmStart = warmStartOf(solveOpts);
-    const t0 = performance.now();
-    let backend: BackendName = "simplex";
-    let x: Float64Array;
-    try {
-      x = solveWithSimplex(model, { timeLimitS, warmStart });
-    } catch (err) {
-      if (!(err instanceof SolverError) || err.reason === "timeout") throw err;
-      backend = "jsls";
-      const left = timeLimitS - (performance.now() - t0) / 1000;
-      if (!(left > 0)) throw new SolverError("timeout", `simplex: model (${model.describeSize()}) expected a solve within ${timeLimitS} s (${err.message})`);
-      x = solveWithJsls(model, left);
-    }
-    const solveMs = performance.now() - t0;
-    const check = assertVerified(model, x, `${backend} returned optimal for model (${model.describeSize()})`);
-    return { objective: check.objective, x, backend, solveMs, maxViolation: check.maxViolation };
-  };
-  return { choice: "simplex", solve, pick: () => "simplex" };
+  return verifiedSolver("simplex", () => "simplex", null, { name: "jsls", run: solveWithJsls });
 }
