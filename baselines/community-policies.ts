@@ -109,7 +109,7 @@ export interface CommunityPlanningOptions {
 }
 
 /** The planning LP input from hour t of the env's current state (see the file header). */
-export function planningInput(env: CommunityEnv, horizonHours: number, forecast: CommunityForecast = "perfect"): CommunityCentralInput {
+export function planningInput(env: CommunityEnv, horizonHours: number, forecast: CommunityForecast): CommunityCentralInput {
   const st = env.plannerState();
   const t = st.t;
   const to = Math.min(st.profiles.hours, t + horizonHours);
