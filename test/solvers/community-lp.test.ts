@@ -1,24 +1,11 @@
 import { strict as assert } from "node:assert";
 import { ConfigError } from "../../src/core/errors.js";
-import { Rng } from "../../src/core/rng.js";
 import { createSolver, type BackendName, type Solver } from "../../src/solvers/index.js";
 import { buildCommunityLp, type CommunityLpInput } from "../../baselines/community-lp.js";
+import { syntheticCommunityLpInput } from "../fixtures/community-lp-input.js";
 
 function randomInput(hours: number, seed: number, over: Partial<CommunityLpInput> = {}): CommunityLpInput {
-  const rng = new Rng(seed, "community-lp-test");
-  const loadKw = new Float64Array(hours);
-  const pvKw = new Float64Array(hours);
-  const priceEurPerKwh = new Float64Array(hours);
-  for (let t = 0; t < hours; t++) {
-    const h = t % 24;
-    loadKw[t] = 300 + 150 * Math.exp(-((h - 19) ** 2) / 6) + 30 * rng.normal();
-    pvKw[t] = Math.max(0, 500 * Math.sin((Math.PI * (h - 6)) / 12)) * rng.uniform(0.4, 1);
-    priceEurPerKwh[t] = 0.1 + 0.06 * Math.exp(-((h - 19) ** 2) / 4) + 0.01 * rng.normal();
-  }
-  return {
-    loadKw, pvKw, priceEurPerKwh, dtHours: 1, capacityKwh: 1200, maxPowerKw: 600, efficiency: 0.95,
-    initialEnergyKwh: 600, objective: "arbitrage", terminal: { kind: "equal-throughput" }, ...over,
-  };
+  return syntheticCommunityLpInput(hours, seed, "community-lp-test", over);
 }
 
 const close = (a: number, b: number, tol = 1e-7): boolean => Math.abs(a - b) <= tol * Math.max(1, Math.abs(b));

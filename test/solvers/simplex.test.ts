@@ -11,6 +11,7 @@ import { buildMicrogridLp, type MicrogridLpBattery } from "../../baselines/micro
 import { buildHubLp, HUB_OBJECTIVES } from "../../baselines/hub-lp.js";
 import { parseHubConfig } from "../../src/physics/energy-hub.js";
 import { hubDaySteps } from "../../training/reproduce-hub.js";
+import { syntheticCommunityLpInput } from "../fixtures/community-lp-input.js";
 
 const close = (a: number, b: number, tol = 1e-7): boolean => Math.abs(a - b) <= tol * Math.max(1, Math.abs(b));
 const round2 = (v: number): number => Math.round(v * 100) / 100;
@@ -35,20 +36,7 @@ function solverError(fn: () => unknown): SolverError {
 }
 
 function communityInput(hours: number, seed: number, over: Partial<CommunityLpInput> = {}): CommunityLpInput {
-  const rng = new Rng(seed, "simplex-test");
-  const loadKw = new Float64Array(hours);
-  const pvKw = new Float64Array(hours);
-  const priceEurPerKwh = new Float64Array(hours);
-  for (let t = 0; t < hours; t++) {
-    const h = t % 24;
-    loadKw[t] = 300 + 150 * Math.exp(-((h - 19) ** 2) / 6) + 30 * rng.normal();
-    pvKw[t] = Math.max(0, 500 * Math.sin((Math.PI * (h - 6)) / 12)) * rng.uniform(0.4, 1);
-    priceEurPerKwh[t] = 0.1 + 0.06 * Math.exp(-((h - 19) ** 2) / 4) + 0.01 * rng.normal();
-  }
-  return {
-    loadKw, pvKw, priceEurPerKwh, dtHours: 1, capacityKwh: 1200, maxPowerKw: 600, efficiency: 0.95,
-    initialEnergyKwh: 600, objective: "arbitrage", terminal: { kind: "equal-throughput" }, ...over,
-  };
+  return syntheticCommunityLpInput(hours, seed, "simplex-test", over);
 }
 
 /**
