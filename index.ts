@@ -7,6 +7,7 @@
 import "./envs/index.js";
 
 export * from "./src/index.js";
+export * from "./envs/community-battery/index.js";
 export * from "./envs/community/index.js";
 export * from "./baselines/index.js";
 export { runParallelEpisode, evaluateParallel, type ParallelPolicy } from "./training/evaluate-parallel.js";

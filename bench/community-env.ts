@@ -7,7 +7,7 @@
  * Run: npx tsx bench/community-env.ts (`--mpc-only`: the MPC part alone). Prints numbers, never pass/fail.
  */
 import "../envs/index.js";
-import { CommunityMyopicPolicy, CommunityPlanningPolicy } from "../baselines/community-policies.js";
+import { CommunityMyopicPolicy, CommunityPlanningPolicy } from "../baselines/community/policies.js";
 import type { CommunityEnv } from "../envs/community/community-env.js";
 import { makeParallel } from "../src/core/registry.js";
 import { Rng } from "../src/core/rng.js";

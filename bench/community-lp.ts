@@ -12,8 +12,8 @@
 import {
   buildHouseholdProfiles, communityBatterySpec, parseCommunityHouseholdsConfig, resolveHouseholds,
 } from "../envs/community/households.js";
-import { buildCentralLp, communityInputFromProfiles, solveCentral, type CommunityCentralInput } from "../baselines/community-central.js";
-import { solveAdmm } from "../baselines/community-admm.js";
+import { buildCentralLp, communityInputFromProfiles, solveCentral, type CommunityCentralInput } from "../baselines/community/central.js";
+import { solveAdmm } from "../baselines/community/admm.js";
 import { SolverError } from "../src/core/errors.js";
 import { createSolver, type BackendName } from "../src/solvers/index.js";
 

@@ -12,7 +12,7 @@
 import "../envs/index.js";
 import { EnergyHubEnv, EnergyHubParallelEnv, energyHubConfigSchema } from "../envs/energy-hub/index.js";
 import { Rng } from "../src/core/rng.js";
-import { hubSetPoints } from "../baselines/hub-policies.js";
+import { hubSetPoints } from "../baselines/hub/policies.js";
 
 const EPISODES = 40;
 const WARMUP_EPISODES = 100;

@@ -3,12 +3,12 @@
  * synthetic day of src/data/hub-profiles.ts, on both solver backends: one half-hour step as its
  * own model (what a hub agent solves each step), the 48-step day as one model, and the Method 2
  * re-dispatch of one step with both purchased inputs pinned 3.455 % of peak load above the optimum
- * (src/physics/hub-dispatch.ts trySolveHubStep, what a hub solves per deviation request).
+ * (src/planning/hub-lp.ts trySolveHubStep, what a hub solves per deviation request).
  * Run: npx tsx bench/hub-lp.ts. Prints numbers, never pass/fail.
  */
 import { parseHubConfig } from "../src/physics/energy-hub.js";
 import { createSolver, type BackendName } from "../src/solvers/index.js";
-import { buildHubLp, trySolveHubStep } from "../baselines/hub-lp.js";
+import { buildHubLp, trySolveHubStep } from "../src/planning/hub-lp.js";
 import { hubInputsKw } from "../src/physics/energy-hub.js";
 import { hubDaySteps } from "../training/reproduce-hub.js";
 

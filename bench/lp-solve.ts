@@ -18,7 +18,7 @@ import {
 } from "../src/solvers/index.js";
 import { jslsTableauCells } from "../src/solvers/backends/jsls.js";
 import { simplexStats, solveWithSimplex } from "../src/solvers/backends/simplex.js";
-import { buildCommunityLp, type CommunityLpInput } from "../baselines/community-lp.js";
+import { buildCommunityLp, type CommunityLpInput } from "../src/planning/storage-lp.js";
 
 /** Beyond this a jsls solve is not repeated, and at 8760 h it is not attempted. */
 const JSLS_SKIP_S = 60;

@@ -12,7 +12,7 @@
  * predict call (the PV forecast of the same instant, which never refits).
  */
 import "../envs/index.js";
-import { MicrogridPredictivePolicy } from "../baselines/microgrid-predictive.js";
+import { MicrogridPredictivePolicy } from "../baselines/microgrid/predictive.js";
 import type { Policy } from "../src/core/env.js";
 import { make } from "../src/core/registry.js";
 import { createSolver } from "../src/solvers/index.js";

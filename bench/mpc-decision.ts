@@ -13,7 +13,7 @@
  * last column is that time divided by ours.
  */
 import "../envs/index.js";
-import { MpcPolicy } from "../baselines/mpc.js";
+import { MpcPolicy } from "../baselines/storage/mpc.js";
 import { make } from "../src/core/registry.js";
 import { simplexStats } from "../src/solvers/backends/simplex.js";
 import { createSolver, type BackendChoice, type Solver } from "../src/solvers/index.js";

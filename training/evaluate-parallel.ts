@@ -8,7 +8,7 @@ import { ConfigError } from "../src/core/errors.js";
 import { makeParallel } from "../src/core/registry.js";
 import { recordsTrajectory, type RecordsTrajectory } from "../src/core/trajectory.js";
 import { summarize, type Summary } from "../src/kpi/summary.js";
-import type { JointPolicy } from "../baselines/community-policies.js";
+import type { JointPolicy } from "../baselines/community/policies.js";
 import type { EpisodeResult, EvaluationResult } from "./evaluate.js";
 
 export type ParallelPolicy = JointPolicy | Record<string, Policy<unknown, unknown>>;

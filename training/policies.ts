@@ -7,15 +7,15 @@ import type { Env, ParallelEnv, Policy, PolicyFactory } from "../src/core/env.js
 import { Rng } from "../src/core/rng.js";
 import { ConfigError } from "../src/core/errors.js";
 import { createSolver, type BackendChoice } from "../src/solvers/index.js";
-import { MicrogridMyopicPolicy } from "../baselines/microgrid-myopic.js";
-import { MicrogridOraclePolicy } from "../baselines/microgrid-oracle.js";
-import { MicrogridPredictivePolicy, PREDICTIVE_VARIANTS, type PredictiveVariant } from "../baselines/microgrid-predictive.js";
-import { MpcPolicy } from "../baselines/mpc.js";
-import { MyopicPolicy } from "../baselines/myopic.js";
-import { OraclePolicy } from "../baselines/oracle.js";
+import { MicrogridMyopicPolicy } from "../baselines/microgrid/myopic.js";
+import { MicrogridOraclePolicy } from "../baselines/microgrid/oracle.js";
+import { MicrogridPredictivePolicy, PREDICTIVE_VARIANTS, type PredictiveVariant } from "../baselines/microgrid/predictive.js";
+import { MpcPolicy } from "../baselines/storage/mpc.js";
+import { MyopicPolicy } from "../baselines/storage/myopic.js";
+import { OraclePolicy } from "../baselines/storage/oracle.js";
 import { RandomPolicy } from "../baselines/random.js";
-import { HUB_BASELINES } from "../baselines/hub-policies.js";
-import { CommunityGridMyopicPolicy, CommunityMyopicPolicy, CommunityPlanningPolicy, type CommunityFramework } from "../baselines/community-policies.js";
+import { HUB_BASELINES } from "../baselines/hub/policies.js";
+import { CommunityGridMyopicPolicy, CommunityMyopicPolicy, CommunityPlanningPolicy, type CommunityFramework } from "../baselines/community/policies.js";
 import type { CommunityEnv } from "../envs/community/community-env.js";
 import type { ParallelPolicy } from "./evaluate-parallel.js";
 

@@ -23,8 +23,8 @@ import { make } from "../src/core/registry.js";
 import { parseFeederConfig, pccVoltageExactPu, type FeederConfigInput } from "../src/physics/feeder.js";
 import { createSolver, type BackendChoice } from "../src/solvers/index.js";
 import { summarize, type Summary } from "../src/kpi/summary.js";
-import { OraclePolicy } from "../baselines/oracle.js";
-import type { CommunityBatteryEnv } from "../envs/community/index.js";
+import { OraclePolicy } from "../baselines/storage/oracle.js";
+import type { CommunityBatteryEnv } from "../envs/community-battery/index.js";
 import { runEpisode } from "./evaluate.js";
 
 export interface ReproduceCommunityOptions {

@@ -13,12 +13,13 @@
  */
 import { parseHubConfig, stepMetrics, type Hub, type HubDispatch, type HubStep, type HubStepMetrics } from "../src/physics/energy-hub.js";
 import { hubDayProfiles, type HubDayProfileOptions } from "../src/data/hub-profiles.js";
-import { baseCaseDispatch, HUB_OBJECTIVES, solveHubDispatch, type HubObjective } from "../baselines/hub-lp.js";
+import { baseCaseDispatch } from "../baselines/hub/base-case.js";
+import { HUB_OBJECTIVES, solveHubDispatch, type HubObjective } from "../src/planning/hub-lp.js";
 import { createSolver, syncSolver, type BackendChoice } from "../src/solvers/index.js";
 import { EnergyHubParallelEnv } from "../envs/energy-hub/parallel.js";
 import { energyHubConfigSchema, RESPONSES } from "../envs/energy-hub/config.js";
 import { PEAK_FIRST_STEP, PEAK_LAST_STEP } from "../envs/energy-hub/system.js";
-import { HubLpPolicy } from "../baselines/hub-policies.js";
+import { HubLpPolicy } from "../baselines/hub/policies.js";
 import type { HubKpis } from "../src/kpi/hub.js";
 
 /** The seed's day-average reductions, % (negative: lower than the base case). */

@@ -31,9 +31,9 @@ import { make } from "../src/core/registry.js";
 import { ForecastScore } from "../src/forecast/index.js";
 import { summarize, type Summary } from "../src/kpi/summary.js";
 import { createSolver, type BackendChoice, type Solver } from "../src/solvers/index.js";
-import { MicrogridMyopicPolicy } from "../baselines/microgrid-myopic.js";
-import { MicrogridOraclePolicy } from "../baselines/microgrid-oracle.js";
-import { MicrogridPredictivePolicy, PREDICTIVE_VARIANTS, type PredictiveVariant } from "../baselines/microgrid-predictive.js";
+import { MicrogridMyopicPolicy } from "../baselines/microgrid/myopic.js";
+import { MicrogridOraclePolicy } from "../baselines/microgrid/oracle.js";
+import { MicrogridPredictivePolicy, PREDICTIVE_VARIANTS, type PredictiveVariant } from "../baselines/microgrid/predictive.js";
 import { runEpisode } from "./evaluate.js";
 
 /** One column of the reproduction: a controller on a scenario. */

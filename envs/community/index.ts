@@ -1,15 +1,12 @@
 /**
- * The local energy community family: registers its environment ids.
+ * The local energy community family (SPEC section 3, seeds 003 and 004): registers Community-v0
+ * and CommunityBatteryGrid-v0.
  */
 import { register } from "../../src/core/registry.js";
-import { communityBatteryConfigSchema } from "./battery-config.js";
-import { COMMUNITY_BATTERY_ID, CommunityBatteryEnv } from "./battery-env.js";
 import { communityEnvConfigSchema } from "./community-config.js";
 import { COMMUNITY_ID, CommunityEnv } from "./community-env.js";
 import { COMMUNITY_BATTERY_GRID_ID, CommunityBatteryGridEnv } from "./battery-grid-env.js";
 
-export { CommunityBatteryEnv, COMMUNITY_BATTERY_ID, OBSERVATION_INDEX, LOOKAHEAD_HOURS } from "./battery-env.js";
-export { communityBatteryConfigSchema, type CommunityBatteryConfig, type CommunityBatteryConfigInput } from "./battery-config.js";
 export { communityEnvConfigSchema, parseAssetId, FLEX_ASSET_KINDS, type CommunityEnvConfig, type CommunityEnvConfigInput, type FlexAssetKind } from "./community-config.js";
 export {
   CommunityEnv, COMMUNITY_ID, COMMUNITY_BATTERY_AGENT, COMMUNITY_BATTERY_OBSERVATION_INDEX, COMMUNITY_COLUMNS, COMMUNITY_LOOKAHEAD_HOURS,
@@ -17,15 +14,6 @@ export {
 } from "./community-env.js";
 export { CommunityBatteryGridEnv, COMMUNITY_BATTERY_GRID_ID } from "./battery-grid-env.js";
 export { HOUSEHOLD_ACTION_INDEX, HOUSEHOLD_OBSERVATION_INDEX, householdRuleAction } from "./household-rule.js";
-
-register({
-  kind: "env",
-  id: COMMUNITY_BATTERY_ID,
-  description: "Community battery (1.2 MWh, 0.6 MW) at the PCC of a local energy community, hourly spot-price dispatch",
-  configSchema: communityBatteryConfigSchema,
-  defaultEpisodeSteps: 7 * 24,
-  create: (config) => new CommunityBatteryEnv(config),
-});
 
 register({
   kind: "parallel",

@@ -39,7 +39,7 @@ import { deviceInputLimitsKw } from "../../src/physics/converters.js";
 import {
   closeBalance, deviceMaxInputKw, hubInputsKw, hubOutputsKw, P_INDEX, type Hub, type HubStep,
 } from "../../src/physics/energy-hub.js";
-import { hubStepLp, trySolveHubStep, type HubLpDispatch, type HubObjective, type HubStepLp, type InputBoundsKw } from "../../src/physics/hub-dispatch.js";
+import { hubStepLp, trySolveHubStep, type HubLpDispatch, type HubObjective, type HubStepLp, type InputBoundsKw } from "../../src/planning/hub-lp.js";
 import type { Solver } from "../../src/solvers/index.js";
 import type { HubResponse } from "./config.js";
 

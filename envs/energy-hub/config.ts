@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { HubConfigSchema } from "../../src/physics/energy-hub.js";
-import { HUB_OBJECTIVES } from "../../src/physics/hub-dispatch.js";
+import { HUB_OBJECTIVES } from "../../src/planning/hub-lp.js";
 import { balancingMarketSchema } from "../../src/market/balancing.js";
 
 /** The seed's forecast errors (section 3.4): average load forecast 3.455 %, hour-ahead up to 12.851 %. */

@@ -29,7 +29,7 @@ import { INPUT_CARRIERS, toConverter } from "../../src/physics/converters.js";
 import {
   couplingMatrix, deviceMaxInputKw, dispatchFactors, hubInputsKw, hubOutputsKw, type Hub, type HubStep,
 } from "../../src/physics/energy-hub.js";
-import { hubStepLp, type HubLpDispatch } from "../../src/physics/hub-dispatch.js";
+import { hubStepLp, type HubLpDispatch } from "../../src/planning/hub-lp.js";
 import { syncSolver, type Solver } from "../../src/solvers/index.js";
 import {
   CA, CommercialAggregator, DEVIATION_TOL_KW, ElementAgent, HubAgent, PURCHASED, TA, TOPIC_TICK, TechnicalAggregator,

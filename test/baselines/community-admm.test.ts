@@ -2,8 +2,8 @@ import { strict as assert } from "node:assert";
 import {
   buildHouseholdProfiles, communityBatterySpec, parseCommunityHouseholdsConfig, resolveHouseholds,
 } from "../../envs/community/households.js";
-import { admmConfigSchema, solveAdmm } from "../../baselines/community-admm.js";
-import { communityInputFromProfiles, solveCentral, type CommunityCentralInput } from "../../baselines/community-central.js";
+import { admmConfigSchema, solveAdmm } from "../../baselines/community/admm.js";
+import { communityInputFromProfiles, solveCentral, type CommunityCentralInput } from "../../baselines/community/central.js";
 import { ConfigError } from "../../src/core/errors.js";
 import { createSolver, type Solver } from "../../src/solvers/index.js";
 

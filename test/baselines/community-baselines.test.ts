@@ -1,9 +1,9 @@
 import { strict as assert } from "node:assert";
 import "../../envs/index.js";
-import type { CommunityBatteryEnv } from "../../envs/community/index.js";
-import { MpcPolicy } from "../../baselines/mpc.js";
-import { MyopicPolicy } from "../../baselines/myopic.js";
-import { OraclePolicy } from "../../baselines/oracle.js";
+import type { CommunityBatteryEnv } from "../../envs/community-battery/index.js";
+import { MpcPolicy } from "../../baselines/storage/mpc.js";
+import { MyopicPolicy } from "../../baselines/storage/myopic.js";
+import { OraclePolicy } from "../../baselines/storage/oracle.js";
 import { ConfigError, ResetNeededError } from "../../src/core/errors.js";
 import { make } from "../../src/core/registry.js";
 import { createSolver, type Solver } from "../../src/solvers/index.js";

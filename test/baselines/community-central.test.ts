@@ -4,8 +4,8 @@ import {
 } from "../../envs/community/households.js";
 import {
   buildCentralLp, communityInputFromProfiles, exchangeCostEur, solveCentral, type CentralSchedule, type CommunityCentralInput,
-} from "../../baselines/community-central.js";
-import { solveDecentral } from "../../baselines/community-decentral.js";
+} from "../../baselines/community/central.js";
+import { solveDecentral } from "../../baselines/community/decentral.js";
 import { ConfigError } from "../../src/core/errors.js";
 import { nextBatteryEnergyKwh, nextStorageEnergyKwh } from "../../src/physics/battery.js";
 import { nextEvEnergyKwh } from "../../src/physics/ev.js";

@@ -1,9 +1,9 @@
 import { strict as assert } from "node:assert";
 import "../../envs/index.js";
-import { buildMicrogridLp, planSetPointKw, type MicrogridLpBattery, type MicrogridLpInput } from "../../baselines/microgrid-lp.js";
-import { MicrogridMyopicPolicy } from "../../baselines/microgrid-myopic.js";
-import { MicrogridOraclePolicy } from "../../baselines/microgrid-oracle.js";
-import { MicrogridPredictivePolicy } from "../../baselines/microgrid-predictive.js";
+import { buildMicrogridLp, planSetPointKw, type MicrogridLpBattery, type MicrogridLpInput } from "../../src/planning/microgrid-lp.js";
+import { MicrogridMyopicPolicy } from "../../baselines/microgrid/myopic.js";
+import { MicrogridOraclePolicy } from "../../baselines/microgrid/oracle.js";
+import { MicrogridPredictivePolicy } from "../../baselines/microgrid/predictive.js";
 import type { Info, Policy } from "../../src/core/env.js";
 import { ConfigError } from "../../src/core/errors.js";
 import { make } from "../../src/core/registry.js";

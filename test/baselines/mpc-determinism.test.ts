@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import "../../envs/index.js";
-import { MpcPolicy } from "../../baselines/mpc.js";
+import { MpcPolicy } from "../../baselines/storage/mpc.js";
 import type { Env, Info, Policy } from "../../src/core/env.js";
 import { make } from "../../src/core/registry.js";
 import { simplexStats } from "../../src/solvers/backends/simplex.js";

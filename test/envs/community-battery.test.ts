@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import "../../envs/index.js";
-import { CommunityBatteryEnv, OBSERVATION_INDEX } from "../../envs/community/index.js";
+import { CommunityBatteryEnv, OBSERVATION_INDEX } from "../../envs/community-battery/index.js";
 import { checkEnv } from "../../src/core/checker.js";
 import { ConfigError, InvalidActionError, ResetNeededError } from "../../src/core/errors.js";
 import { make } from "../../src/core/registry.js";

@@ -4,7 +4,7 @@ import "../../envs/index.js";
 import {
   COMMUNITY_BATTERY_AGENT, CommunityBatteryGridEnv, CommunityEnv, HOUSEHOLD_ACTION_INDEX, type CommunityEnvConfigInput,
 } from "../../envs/community/index.js";
-import { CommunityMyopicPolicy, CommunityPlanningPolicy } from "../../baselines/community-policies.js";
+import { CommunityMyopicPolicy, CommunityPlanningPolicy } from "../../baselines/community/policies.js";
 import { checkEnv, checkParallelEnv } from "../../src/core/checker.js";
 import { ConfigError, InvalidActionError } from "../../src/core/errors.js";
 import { make, makeParallel } from "../../src/core/registry.js";

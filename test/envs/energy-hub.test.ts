@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import "../../envs/index.js";
 import { EnergyHubEnv, EnergyHubParallelEnv } from "../../envs/energy-hub/index.js";
-import { HubFitAndForgetPolicy, HubLpPolicy, HubMyopicPolicy } from "../../baselines/hub-policies.js";
+import { HubFitAndForgetPolicy, HubLpPolicy, HubMyopicPolicy } from "../../baselines/hub/policies.js";
 import { checkEnv, checkParallelEnv } from "../../src/core/checker.js";
 import type { Info, Policy } from "../../src/core/env.js";
 import { ConfigError, InvalidActionError } from "../../src/core/errors.js";

@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
 import "../../envs/index.js";
-import { buildMicrogridLp } from "../../baselines/microgrid-lp.js";
-import { MicrogridMyopicPolicy } from "../../baselines/microgrid-myopic.js";
-import { MicrogridOraclePolicy } from "../../baselines/microgrid-oracle.js";
+import { buildMicrogridLp } from "../../src/planning/microgrid-lp.js";
+import { MicrogridMyopicPolicy } from "../../baselines/microgrid/myopic.js";
+import { MicrogridOraclePolicy } from "../../baselines/microgrid/oracle.js";
 import type { MicrogridEnv } from "../../envs/microgrid/index.js";
 import { ConfigError } from "../../src/core/errors.js";
 import { make } from "../../src/core/registry.js";

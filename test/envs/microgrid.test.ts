@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import "../../envs/microgrid/index.js";
 import { MicrogridEnv, batteryColumns } from "../../envs/microgrid/index.js";
-import { MicrogridMyopicPolicy } from "../../baselines/microgrid-myopic.js";
+import { MicrogridMyopicPolicy } from "../../baselines/microgrid/myopic.js";
 import { checkEnv } from "../../src/core/checker.js";
 import { ConfigError, InvalidActionError } from "../../src/core/errors.js";
 import { make } from "../../src/core/registry.js";

@@ -6,7 +6,7 @@ import {
 } from "../../src/solvers/index.js";
 import { loadHighs, solveWithHighs } from "../../src/solvers/backends/highs.js";
 import { jslsTableauCells } from "../../src/solvers/backends/jsls.js";
-import { buildCommunityLp } from "../../baselines/community-lp.js";
+import { buildCommunityLp } from "../../src/planning/storage-lp.js";
 import type { Highs } from "highs";
 
 const round2 = (v: number): number => Math.round(v * 100) / 100;

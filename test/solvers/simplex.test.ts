@@ -6,9 +6,9 @@ import { createSolver, createWarmStart, LpModel, syncSolver, verifySolution, typ
 import {
   basisPoint, certifyOptimality, SIMPLEX_MAX_ROWS, simplexStats, SimplexWarmStart, solveWithSimplex,
 } from "../../src/solvers/backends/simplex.js";
-import { buildCommunityLp, type CommunityLpInput } from "../../baselines/community-lp.js";
-import { buildMicrogridLp, type MicrogridLpBattery } from "../../baselines/microgrid-lp.js";
-import { buildHubLp, HUB_OBJECTIVES } from "../../baselines/hub-lp.js";
+import { buildCommunityLp, type CommunityLpInput } from "../../src/planning/storage-lp.js";
+import { buildMicrogridLp, type MicrogridLpBattery } from "../../src/planning/microgrid-lp.js";
+import { buildHubLp, HUB_OBJECTIVES } from "../../src/planning/hub-lp.js";
 import { parseHubConfig } from "../../src/physics/energy-hub.js";
 import { hubDaySteps } from "../../training/reproduce-hub.js";
 import { syntheticCommunityLpInput } from "../fixtures/community-lp-input.js";

@@ -31,13 +31,13 @@
  * The household block (`addHouseholdBlock`) is shared with the decentralised and the ADMM
  * frameworks, so all three optimise the same household model.
  */
-import { ConfigError, describeValue, type FieldIssue } from "../src/core/errors.js";
-import type { BatteryParams, StorageParams } from "../src/physics/battery.js";
-import type { EvParams, EvSession } from "../src/physics/ev.js";
-import { LpModel, type BackendName, type SolveOptions, type Solver } from "../src/solvers/index.js";
+import { ConfigError, describeValue, type FieldIssue } from "../../src/core/errors.js";
+import type { BatteryParams, StorageParams } from "../../src/physics/battery.js";
+import type { EvParams, EvSession } from "../../src/physics/ev.js";
+import { LpModel, type BackendName, type SolveOptions, type Solver } from "../../src/solvers/index.js";
 import {
   clipEvSession, clipFlexWindow, type CommunityBatterySpec, type FlexWindow, type HouseholdProfiles, type HouseholdSpec,
-} from "../envs/community/households.js";
+} from "../../envs/community/households.js";
 
 /** One household's assets and exogenous series over the horizon (steps 0..T-1). */
 export interface HouseholdLpAssets {

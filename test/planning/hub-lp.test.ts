@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { hubInputsKw, hubOutputsKw, parseHubConfig, P_INDEX, type HubStep } from "../../src/physics/energy-hub.js";
-import { solveHubDispatch, trySolveHubStep, type HubLpDispatch } from "../../src/physics/hub-dispatch.js";
+import { solveHubDispatch, trySolveHubStep, type HubLpDispatch } from "../../src/planning/hub-lp.js";
 import { createSolver, type Solver } from "../../src/solvers/index.js";
 
 describe("hub dispatch LP options (pins, shedding)", () => {

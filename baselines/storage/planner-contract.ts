@@ -6,8 +6,8 @@
  * by the myopic, MPC and oracle baselines without them knowing the env's internals.
  */
 import { z } from "zod";
-import type { Info } from "../src/core/env.js";
-import { ResetNeededError, parseConfig } from "../src/core/errors.js";
+import type { Info } from "../../src/core/env.js";
+import { ResetNeededError, parseConfig } from "../../src/core/errors.js";
 
 const storageDispatchInfoSchema = z.object({
   observationIndex: z.object({

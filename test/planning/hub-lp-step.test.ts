@@ -3,7 +3,7 @@ import { Rng } from "../../src/core/rng.js";
 import { SolverError } from "../../src/core/errors.js";
 import { hubDayProfiles } from "../../src/data/hub-profiles.js";
 import { hubInputsKw, parseHubConfig, P_INDEX, type Hub, type HubStep } from "../../src/physics/energy-hub.js";
-import { buildHubLp, HubStepLp, type HubLpDispatch, type HubStepOptions } from "../../src/physics/hub-dispatch.js";
+import { buildHubLp, HubStepLp, type HubLpDispatch, type HubStepOptions } from "../../src/planning/hub-lp.js";
 import { syncSolver } from "../../src/solvers/index.js";
 
 /** The one-step LP as built from scratch and solved with exceptions: what HubStepLp must reproduce. */

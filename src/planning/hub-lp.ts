@@ -1,6 +1,6 @@
 /**
  * The energy-hub dispatch LP (SPEC section 2, seed eqs 2, 5-8), shared by the hub agent of
- * envs/energy-hub and the baselines (baselines/hub-lp.ts re-exports it).
+ * envs/energy-hub and the baselines (baselines/hub/).
  *
  * Linear reformulation: the seed varies the dispatch factors nu and the inputs P, whose product
  * nu * P is bilinear. The LP's variables are the device inputs x[t][i] = nu[i] * P[m(i)] (kW)
@@ -28,8 +28,8 @@
  */
 import { ConfigError, SolverError, describeValue, type FieldIssue } from "../core/errors.js";
 import { LpModel, type LpSolution, type Solver } from "../solvers/index.js";
-import { deviceInputLimitsKw, INPUT_CARRIERS, type InputCarrier } from "./converters.js";
-import { closeBalance, deviceMaxInputKw, type Hub, type HubDispatch, type HubStep } from "./energy-hub.js";
+import { deviceInputLimitsKw, INPUT_CARRIERS, type InputCarrier } from "../physics/converters.js";
+import { closeBalance, deviceMaxInputKw, type Hub, type HubDispatch, type HubStep } from "../physics/energy-hub.js";
 
 export const HUB_OBJECTIVES = ["energy", "cost", "emissions"] as const;
 export type HubObjective = (typeof HUB_OBJECTIVES)[number];

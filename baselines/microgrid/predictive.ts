@@ -25,15 +25,15 @@
  * `terminalValuePerKwh` below for the choice of its default.
  */
 import { z } from "zod";
-import type { Info, Policy } from "../src/core/env.js";
-import { ConfigError, parseConfig } from "../src/core/errors.js";
-import { Rng } from "../src/core/rng.js";
-import { createForecaster, scenarioTree, scenarioTreeOptionsSchema, type ForecastContext, type Forecaster, type QuantileForecast } from "../src/forecast/index.js";
-import { storageMaxChargeKw, storageMaxDischargeKw } from "../src/physics/battery.js";
-import { createWarmStart, type Solver } from "../src/solvers/index.js";
-import { MicrogridMyopicPolicy } from "./microgrid-myopic.js";
-import { buildMicrogridLp, planSetPointKw, type MicrogridLpScenario, type MicrogridPlan } from "./microgrid-lp.js";
-import { batteryEnergiesKwh, float32SetPointKw, importWeights, lpBattery, readMicrogridInfo, requireMicrogridInfo, type MicrogridInfo } from "./microgrid-info.js";
+import type { Info, Policy } from "../../src/core/env.js";
+import { ConfigError, parseConfig } from "../../src/core/errors.js";
+import { Rng } from "../../src/core/rng.js";
+import { createForecaster, scenarioTree, scenarioTreeOptionsSchema, type ForecastContext, type Forecaster, type QuantileForecast } from "../../src/forecast/index.js";
+import { storageMaxChargeKw, storageMaxDischargeKw } from "../../src/physics/battery.js";
+import { createWarmStart, type Solver } from "../../src/solvers/index.js";
+import { MicrogridMyopicPolicy } from "./myopic.js";
+import { buildMicrogridLp, planSetPointKw, type MicrogridLpScenario, type MicrogridPlan } from "../../src/planning/microgrid-lp.js";
+import { batteryEnergiesKwh, float32SetPointKw, importWeights, lpBattery, readMicrogridInfo, requireMicrogridInfo, type MicrogridInfo } from "./planner-contract.js";
 
 const forecastSourceSchema = z.discriminatedUnion("source", [
   /** The env's forecast blocks (its `forecast.horizonTicks` must be >= `horizon`). */

@@ -6,9 +6,9 @@
  * could ask a battery for a hair more than it can do.
  */
 import { z } from "zod";
-import type { Info } from "../src/core/env.js";
-import { ResetNeededError, parseConfig } from "../src/core/errors.js";
-import type { MicrogridLpBattery } from "./microgrid-lp.js";
+import type { Info } from "../../src/core/env.js";
+import { ResetNeededError, parseConfig } from "../../src/core/errors.js";
+import type { MicrogridLpBattery } from "../../src/planning/microgrid-lp.js";
 
 const microgridInfoSchema = z.object({
   observationIndex: z.object({

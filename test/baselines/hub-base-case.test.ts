@@ -6,7 +6,8 @@ import {
 } from "../../src/physics/energy-hub.js";
 import { deviceInputLimitsKw } from "../../src/physics/converters.js";
 import { createSolver, type Solver } from "../../src/solvers/index.js";
-import { baseCaseDispatch, buildHubLp, HUB_OBJECTIVES, solveHubDispatch, type HubObjective } from "../../baselines/hub-lp.js";
+import { baseCaseDispatch } from "../../baselines/hub/base-case.js";
+import { buildHubLp, HUB_OBJECTIVES, solveHubDispatch, type HubObjective } from "../../src/planning/hub-lp.js";
 import { hubDaySteps, reproduceHub } from "../../training/reproduce-hub.js";
 
 const METRIC: Record<HubObjective, (m: ReturnType<typeof stepMetrics>) => number> = {

@@ -1,15 +1,9 @@
 /**
- * Energy-hub dispatch baselines (SPEC section 2): the optimising LP (built in
- * src/physics/hub-dispatch.ts, shared with the env's hub agent, re-exported here) and the
- * fit-and-forget base case.
+ * The energy hub's fit-and-forget base case (SPEC section 2); the optimising LP is
+ * src/planning/hub-lp.ts, shared with the env's hub agents.
  */
-import { closeBalance, deviceMaxInputKw, type Hub, type HubDispatch, type HubStep } from "../src/physics/energy-hub.js";
-import { deviceInputLimitsKw, deviceOutputsKw } from "../src/physics/converters.js";
-
-export {
-  HUB_OBJECTIVES, buildHubLp, objectiveWeights, solveHubDispatch, trySolveHubStep,
-  type HubLpDispatch, type HubLpOptions, type HubObjective, type InputBoundsKw,
-} from "../src/physics/hub-dispatch.js";
+import { closeBalance, deviceMaxInputKw, type Hub, type HubDispatch, type HubStep } from "../../src/physics/energy-hub.js";
+import { deviceInputLimitsKw, deviceOutputsKw } from "../../src/physics/converters.js";
 
 /**
  * The fit-and-forget base case (SPEC section 2): PV, wind and fuel cells at full available

@@ -4,9 +4,9 @@
  * what the battery can do, so it has no shortfall). No look-ahead, no prices: the rule-based
  * floor every other controller should beat on cost.
  */
-import type { Info, Policy } from "../src/core/env.js";
-import { feasibleBatteryPowerKw } from "../src/physics/battery.js";
-import { currentEnergyKwh, float32PowerAction, readStorageDispatchInfo, requireDispatchInfo, type StorageDispatchInfo } from "./storage-dispatch.js";
+import type { Info, Policy } from "../../src/core/env.js";
+import { feasibleBatteryPowerKw } from "../../src/physics/battery.js";
+import { currentEnergyKwh, float32PowerAction, readStorageDispatchInfo, requireDispatchInfo, type StorageDispatchInfo } from "./planner-contract.js";
 
 export class MyopicPolicy implements Policy<Float32Array, Float32Array> {
   readonly name = "myopic";

@@ -64,7 +64,7 @@ import type { HourlyProfiles } from "../../src/data/profiles.js";
 import { syntheticProfiles } from "../../src/data/synthetic.js";
 import { storageKpis, type StorageKpis } from "../../src/kpi/storage.js";
 import { batteryLossKwh, feasibleBatteryPowerKw, nextBatteryEnergyKwh, type BatteryParams } from "../../src/physics/battery.js";
-import type { CommunityBatteryConfig } from "./battery-config.js";
+import type { CommunityBatteryConfig } from "./config.js";
 
 export const COMMUNITY_BATTERY_ID = "CommunityBattery-v0";
 

@@ -8,13 +8,13 @@
  * - HubMyopicPolicy: rule of thumb, heat-led: renewables at full resource, CHP units (highest
  *   thermal efficiency first) sized to the heat load, never beyond what the electric load absorbs.
  */
-import type { Info, Policy, PolicyFactory } from "../src/core/env.js";
-import { ConfigError } from "../src/core/errors.js";
-import { deviceInputLimitsKw } from "../src/physics/converters.js";
-import { deviceMaxInputKw, type Hub, type HubStep } from "../src/physics/energy-hub.js";
-import { HUB_OBJECTIVES, solveHubDispatch, type HubObjective } from "../src/physics/hub-dispatch.js";
-import { createSolver, syncSolver, type BackendChoice, type Solver } from "../src/solvers/index.js";
-import { baseCaseDispatch } from "./hub-lp.js";
+import type { Info, Policy, PolicyFactory } from "../../src/core/env.js";
+import { ConfigError } from "../../src/core/errors.js";
+import { deviceInputLimitsKw } from "../../src/physics/converters.js";
+import { deviceMaxInputKw, type Hub, type HubStep } from "../../src/physics/energy-hub.js";
+import { HUB_OBJECTIVES, solveHubDispatch, type HubObjective } from "../../src/planning/hub-lp.js";
+import { createSolver, syncSolver, type BackendChoice, type Solver } from "../../src/solvers/index.js";
+import { baseCaseDispatch } from "./base-case.js";
 
 /** What a hub policy reads from the env's reset info. */
 interface HubContext {

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { ConfigError } from "../../src/core/errors.js";
 import { createSolver, type BackendName, type Solver } from "../../src/solvers/index.js";
-import { buildCommunityLp, type CommunityLpInput } from "../../baselines/community-lp.js";
+import { buildCommunityLp, type CommunityLpInput } from "../../src/planning/storage-lp.js";
 import { syntheticCommunityLpInput } from "../fixtures/community-lp-input.js";
 
 function randomInput(hours: number, seed: number, over: Partial<CommunityLpInput> = {}): CommunityLpInput {

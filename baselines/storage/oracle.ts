@@ -14,11 +14,11 @@
  * single battery power gives the same energy path with less grid exchange.
  */
 import { z } from "zod";
-import type { Env, Info, Policy } from "../src/core/env.js";
-import { ConfigError, parseConfig } from "../src/core/errors.js";
-import type { Solver } from "../src/solvers/index.js";
-import { buildCommunityLp, type CommunityPlan } from "./community-lp.js";
-import { currentEnergyKwh, float32PowerAction, powerToReachEnergyKw, readStorageDispatchInfo, requireDispatchInfo, type StorageDispatchInfo } from "./storage-dispatch.js";
+import type { Env, Info, Policy } from "../../src/core/env.js";
+import { ConfigError, parseConfig } from "../../src/core/errors.js";
+import type { Solver } from "../../src/solvers/index.js";
+import { buildCommunityLp, type CommunityPlan } from "../../src/planning/storage-lp.js";
+import { currentEnergyKwh, float32PowerAction, powerToReachEnergyKw, readStorageDispatchInfo, requireDispatchInfo, type StorageDispatchInfo } from "./planner-contract.js";
 
 export const oracleConfigSchema = z.strictObject({
   /** `env`: the env's own terminal settlement (default); `equal-throughput`: SPEC (1e); `equal-energy`. */

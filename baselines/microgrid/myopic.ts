@@ -9,10 +9,10 @@
  * Battery limits come from the reset info (the env's published parameters) and the energy
  * from the last step info, so the policy asks only for what each battery can do.
  */
-import type { Info, Policy } from "../src/core/env.js";
-import { ResetNeededError } from "../src/core/errors.js";
-import { rankProposals, greedyAward, type Proposal } from "../src/negotiation/contract-net.js";
-import { storageMaxChargeKw, storageMaxDischargeKw, type StorageParams } from "../src/physics/battery.js";
+import type { Info, Policy } from "../../src/core/env.js";
+import { ResetNeededError } from "../../src/core/errors.js";
+import { rankProposals, greedyAward, type Proposal } from "../../src/negotiation/contract-net.js";
+import { storageMaxChargeKw, storageMaxDischargeKw, type StorageParams } from "../../src/physics/battery.js";
 
 interface BatteryInfo extends StorageParams {
   initialEnergyKwh: number;

@@ -23,11 +23,11 @@
  * the solver ran before).
  */
 import { z } from "zod";
-import type { Info, Policy } from "../src/core/env.js";
-import { parseConfig } from "../src/core/errors.js";
-import { createWarmStart, type Solver } from "../src/solvers/index.js";
-import { buildCommunityLp, type CommunityPlan } from "./community-lp.js";
-import type { LpModel } from "../src/solvers/index.js";
+import type { Info, Policy } from "../../src/core/env.js";
+import { parseConfig } from "../../src/core/errors.js";
+import { createWarmStart, type Solver } from "../../src/solvers/index.js";
+import { buildCommunityLp, type CommunityPlan } from "../../src/planning/storage-lp.js";
+import type { LpModel } from "../../src/solvers/index.js";
 
 /** The LP of the last re-plan and where its data sits, for rewriting in place. */
 interface CachedLp {
@@ -40,7 +40,7 @@ interface CachedLp {
   gridCols: Int32Array;
   lastEnergyCol: number;
 }
-import { currentEnergyKwh, float32PowerAction, powerToReachEnergyKw, readStorageDispatchInfo, requireDispatchInfo, type StorageDispatchInfo } from "./storage-dispatch.js";
+import { currentEnergyKwh, float32PowerAction, powerToReachEnergyKw, readStorageDispatchInfo, requireDispatchInfo, type StorageDispatchInfo } from "./planner-contract.js";
 
 export const mpcConfigSchema = z.strictObject({
   /** Hours planned at each solve, including the current one (at most 25: now plus the 24 h look-ahead). */

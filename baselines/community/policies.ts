@@ -25,18 +25,18 @@
  *   households' surplus PV and serves their deficit this hour (base load - PV, observed), as far
  *   as it can.
  */
-import type { Info, Policy } from "../src/core/env.js";
-import { ConfigError, ResetNeededError, describeValue } from "../src/core/errors.js";
-import { feasibleBatteryPowerKw, type BatteryParams } from "../src/physics/battery.js";
-import type { EvSession } from "../src/physics/ev.js";
-import type { Solver } from "../src/solvers/index.js";
-import { COMMUNITY_BATTERY_AGENT, COMMUNITY_BATTERY_OBSERVATION_INDEX, type CommunityEnv } from "../envs/community/community-env.js";
-import { HOUSEHOLD_ACTION_INDEX, HOUSEHOLD_OBSERVATION_INDEX, householdRuleAction } from "../envs/community/household-rule.js";
-import type { FlexWindow } from "../envs/community/households.js";
-import { solveAdmm, type AdmmConfigInput } from "./community-admm.js";
-import { solveCentral, type CommunityCentralInput, type CommunityBatterySchedule, type HouseholdSchedule } from "./community-central.js";
-import { solveDecentral } from "./community-decentral.js";
-import { float32PowerAction } from "./storage-dispatch.js";
+import type { Info, Policy } from "../../src/core/env.js";
+import { ConfigError, ResetNeededError, describeValue } from "../../src/core/errors.js";
+import { feasibleBatteryPowerKw, type BatteryParams } from "../../src/physics/battery.js";
+import type { EvSession } from "../../src/physics/ev.js";
+import type { Solver } from "../../src/solvers/index.js";
+import { COMMUNITY_BATTERY_AGENT, COMMUNITY_BATTERY_OBSERVATION_INDEX, type CommunityEnv } from "../../envs/community/community-env.js";
+import { HOUSEHOLD_ACTION_INDEX, HOUSEHOLD_OBSERVATION_INDEX, householdRuleAction } from "../../envs/community/household-rule.js";
+import type { FlexWindow } from "../../envs/community/households.js";
+import { solveAdmm, type AdmmConfigInput } from "./admm.js";
+import { solveCentral, type CommunityCentralInput, type CommunityBatterySchedule, type HouseholdSchedule } from "./central.js";
+import { solveDecentral } from "./decentral.js";
+import { float32PowerAction } from "../storage/planner-contract.js";
 
 /** A policy that acts for every live agent of a ParallelEnv at once. */
 export interface JointPolicy<Obs = Float32Array, Act = ArrayLike<number>> {

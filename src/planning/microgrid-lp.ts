@@ -36,9 +36,9 @@
  * - several scenarios with `nonAnticipativeSteps` (default 1): the battery decisions of the
  *   first steps are shared by every scenario (one decision, taken before the outcome is known).
  */
-import { ConfigError, describeValue, type FieldIssue } from "../src/core/errors.js";
-import type { StorageParams } from "../src/physics/battery.js";
-import { LpModel } from "../src/solvers/index.js";
+import { ConfigError, describeValue, type FieldIssue } from "../core/errors.js";
+import type { StorageParams } from "../physics/battery.js";
+import { LpModel } from "../solvers/index.js";
 
 /** One battery as the LP sees it: the env's storage parameters and its energy now. */
 export interface MicrogridLpBattery extends StorageParams {

@@ -17,8 +17,8 @@
  * e[T-1] = initialEnergyKwh; "value" subtracts eurPerKwh * e[T-1] from the objective (rolling
  * horizon MPC values what is left in the battery); "none" adds nothing.
  */
-import { ConfigError, describeValue, type FieldIssue } from "../src/core/errors.js";
-import { LpModel } from "../src/solvers/index.js";
+import { ConfigError, describeValue, type FieldIssue } from "../core/errors.js";
+import { LpModel } from "../solvers/index.js";
 
 export interface CommunityLpInput {
   loadKw: ArrayLike<number>;

@@ -19,12 +19,12 @@
  * The decentralised plan is feasible for the centralised LP, so its community cost is never
  * below the centralised optimum.
  */
-import { ConfigError, describeValue } from "../src/core/errors.js";
-import { LpModel, type Solver, type SolveOptions } from "../src/solvers/index.js";
+import { ConfigError, describeValue } from "../../src/core/errors.js";
+import { LpModel, type Solver, type SolveOptions } from "../../src/solvers/index.js";
 import {
   addCommunityBatteryBlock, addHouseholdBlock, checkCommunityInput, exchangeCostEur, tariffPrices,
   type CommunityBatterySchedule, type CommunityCentralInput, type HouseholdSchedule, type PccSchedule,
-} from "./community-central.js";
+} from "./central.js";
 
 export interface DecentralOptions {
   /** Price the manager sets inside the community, EUR/kWh per step; absent: households face the tariff. */

@@ -47,12 +47,12 @@
  * their sum, so the community cost is that of a feasible point of the centralised LP.
  */
 import { z } from "zod";
-import { parseConfig } from "../src/core/errors.js";
-import { LpModel, type Solver, type SolveOptions } from "../src/solvers/index.js";
+import { parseConfig } from "../../src/core/errors.js";
+import { LpModel, type Solver, type SolveOptions } from "../../src/solvers/index.js";
 import {
   addCommunityBatteryBlock, addHouseholdBlock, checkCommunityInput, tariffPrices,
   type CommunityBatterySchedule, type CommunityCentralInput, type HouseholdSchedule, type PccSchedule,
-} from "./community-central.js";
+} from "./central.js";
 
 export const admmConfigSchema = z.strictObject({
   /** Penalty rho, EUR per kW^2 and step (for a 10 kW agent under "per-agent" scaling). */

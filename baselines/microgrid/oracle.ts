@@ -11,12 +11,12 @@
  * model, so rounding never accumulates into drift.
  */
 import { z } from "zod";
-import type { Env, Info, Policy } from "../src/core/env.js";
-import { ConfigError, parseConfig } from "../src/core/errors.js";
-import type { Solver } from "../src/solvers/index.js";
-import type { MicrogridForesight } from "../envs/microgrid/env.js";
-import { buildMicrogridLp, type MicrogridPlan } from "./microgrid-lp.js";
-import { batteryEnergiesKwh, float32SetPointKw, importWeights, lpBattery, readMicrogridInfo, requireMicrogridInfo, setPointToReachKw, type MicrogridInfo } from "./microgrid-info.js";
+import type { Env, Info, Policy } from "../../src/core/env.js";
+import { ConfigError, parseConfig } from "../../src/core/errors.js";
+import type { Solver } from "../../src/solvers/index.js";
+import type { MicrogridForesight } from "../../envs/microgrid/env.js";
+import { buildMicrogridLp, type MicrogridPlan } from "../../src/planning/microgrid-lp.js";
+import { batteryEnergiesKwh, float32SetPointKw, importWeights, lpBattery, readMicrogridInfo, requireMicrogridInfo, setPointToReachKw, type MicrogridInfo } from "./planner-contract.js";
 
 export const microgridOracleConfigSchema = z.strictObject({
   /** The seed's cycling proxy per kWh charged or discharged. */

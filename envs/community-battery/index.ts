@@ -1,0 +1,19 @@
+/**
+ * CommunityBattery-v0 (SPEC section 3, seed 003's case study): one community battery at the PCC
+ * of a local energy community, dispatched hourly against the day-ahead spot price.
+ */
+import { register } from "../../src/core/registry.js";
+import { communityBatteryConfigSchema } from "./config.js";
+import { COMMUNITY_BATTERY_ID, CommunityBatteryEnv } from "./env.js";
+
+export { CommunityBatteryEnv, COMMUNITY_BATTERY_ID, OBSERVATION_INDEX, LOOKAHEAD_HOURS } from "./env.js";
+export { communityBatteryConfigSchema, type CommunityBatteryConfig, type CommunityBatteryConfigInput } from "./config.js";
+
+register({
+  kind: "env",
+  id: COMMUNITY_BATTERY_ID,
+  description: "Community battery (1.2 MWh, 0.6 MW) at the PCC of a local energy community, hourly spot-price dispatch",
+  configSchema: communityBatteryConfigSchema,
+  defaultEpisodeSteps: 7 * 24,
+  create: (config) => new CommunityBatteryEnv(config),
+});
