@@ -28,6 +28,10 @@ register({
   id: "PeakAwareBattery-v0",
   description: "CommunityBattery-v0 with a peak-import penalty",
   configSchema: schema,
+  // the storage baselines read what CommunityBattery-v0 publishes, which the wrapper passes on
+  family: "storage",
+  baselines: ["myopic", "mpc", "oracle", "random"],
+  actionKind: "box",
   create: (c) => new PeakPenalty(make("CommunityBattery-v0", { days: 7 }), c.thresholdKw, c.penaltyEurPerKw),
 });
 

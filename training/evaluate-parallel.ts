@@ -3,15 +3,14 @@
  * agent, through one episode per seed and returns the env's KPIs (from its recorded trajectory),
  * in the same EvaluationResult shape as evaluate() so the KPI tables print the same way.
  */
-import type { Info, ParallelEnv, Policy } from "../src/core/env.js";
+import type { Info, JointPolicy, ParallelEnv, ParallelPolicy } from "../src/core/env.js";
 import { ConfigError } from "../src/core/errors.js";
 import { makeParallel } from "../src/core/registry.js";
 import { recordsTrajectory, type RecordsTrajectory } from "../src/core/trajectory.js";
 import { summarize, type Summary } from "../src/kpi/summary.js";
-import type { JointPolicy } from "../baselines/community/policies.js";
 import type { EpisodeResult, EvaluationResult } from "./evaluate.js";
 
-export type ParallelPolicy = JointPolicy | Record<string, Policy<unknown, unknown>>;
+export type { ParallelPolicy };
 
 function isJoint(p: ParallelPolicy): p is JointPolicy {
   return typeof (p as JointPolicy).act === "function";

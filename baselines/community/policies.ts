@@ -25,7 +25,7 @@
  *   households' surplus PV and serves their deficit this hour (base load - PV, observed), as far
  *   as it can.
  */
-import type { Info, Policy } from "../../src/core/env.js";
+import type { Info, JointPolicy, Policy } from "../../src/core/env.js";
 import { ConfigError, ResetNeededError, describeValue } from "../../src/core/errors.js";
 import { feasibleBatteryPowerKw, type BatteryParams } from "../../src/physics/battery.js";
 import type { EvSession } from "../../src/physics/ev.js";
@@ -39,15 +39,6 @@ import { solveDecentral } from "./decentral.js";
 import { float32PowerAction } from "../storage/planner-contract.js";
 
 /** A policy that acts for every live agent of a ParallelEnv at once. */
-export interface JointPolicy<Obs = Float32Array, Act = ArrayLike<number>> {
-  readonly name: string;
-  /** Called after every reset with the reset's infos. */
-  reset?(infos: Record<string, Info>): void;
-  act(observations: Record<string, Obs>, infos: Record<string, Info>): Record<string, Act>;
-  /** The policy's own figures for the episode since the last reset (merged into the episode's KPIs). */
-  kpis?(): Record<string, number>;
-}
-
 const NA = HOUSEHOLD_ACTION_INDEX.size;
 const HO = HOUSEHOLD_OBSERVATION_INDEX;
 

@@ -8,12 +8,12 @@
  * - HubMyopicPolicy: rule of thumb, heat-led: renewables at full resource, CHP units (highest
  *   thermal efficiency first) sized to the heat load, never beyond what the electric load absorbs.
  */
-import type { Info, Policy, PolicyFactory } from "../../src/core/env.js";
+import type { Info, Policy } from "../../src/core/env.js";
 import { ConfigError } from "../../src/core/errors.js";
 import { deviceInputLimitsKw } from "../../src/physics/converters.js";
 import { deviceMaxInputKw, type Hub, type HubStep } from "../../src/physics/energy-hub.js";
 import { HUB_OBJECTIVES, solveHubDispatch, type HubObjective } from "../../src/planning/hub-lp.js";
-import { createSolver, syncSolver, type BackendChoice, type Solver } from "../../src/solvers/index.js";
+import { syncSolver, type Solver } from "../../src/solvers/index.js";
 import { baseCaseDispatch } from "./base-case.js";
 
 /** What a hub policy reads from the env's reset info. */
@@ -109,21 +109,3 @@ export class HubMyopicPolicy extends HubPlanPolicy {
     return x;
   }
 }
-
-/** Options the CLI's baseline builders pass (training/policies.ts BaselineOptions). */
-interface HubBaselineOptions {
-  solver?: BackendChoice;
-  /** lp: { objective } overrides the env's objective. */
-  policyConfig?: unknown;
-}
-
-/** The energy-hub family's baselines by CLI name (training/policies.ts FAMILIES). */
-export const HUB_BASELINES = {
-  "fit-and-forget": async (_o: HubBaselineOptions): Promise<PolicyFactory> => () => new HubFitAndForgetPolicy() as unknown as Policy,
-  myopic: async (_o: HubBaselineOptions): Promise<PolicyFactory> => () => new HubMyopicPolicy() as unknown as Policy,
-  lp: async (o: HubBaselineOptions): Promise<PolicyFactory> => {
-    const solver = await createSolver({ backend: o.solver ?? "auto" });
-    const objective = (o.policyConfig as { objective?: HubObjective } | undefined)?.objective ?? null;
-    return () => new HubLpPolicy(solver, objective) as unknown as Policy;
-  },
-};

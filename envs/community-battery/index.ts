@@ -14,6 +14,11 @@ register({
   id: COMMUNITY_BATTERY_ID,
   description: "Community battery (1.2 MWh, 0.6 MW) at the PCC of a local energy community, hourly spot-price dispatch",
   configSchema: communityBatteryConfigSchema,
+  family: "storage",
+  baselines: ["myopic", "mpc", "oracle", "random"],
+  actionKind: "box",
+  // an idle battery's reward subtracted: the same optimal policy, far less variance to learn from
+  training: { envConfig: { rewardBaseline: "idle" } },
   defaultEpisodeSteps: 7 * 24,
   create: (config) => new CommunityBatteryEnv(config),
 });

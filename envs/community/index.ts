@@ -20,6 +20,9 @@ register({
   id: COMMUNITY_ID,
   description: "Local energy community: one agent per household (battery, EV, flexible load, P2P price) and an optional community battery, feeder power flow, P2P double auction, flexibility settlement",
   configSchema: communityEnvConfigSchema,
+  family: "community",
+  baselines: ["myopic", "mpc", "mpc-decentral", "mpc-admm", "mpc-perfect", "random"],
+  actionKind: "box",
   defaultEpisodeSteps: 7 * 24,
   create: (config) => new CommunityEnv(config),
 });
@@ -29,6 +32,9 @@ register({
   id: COMMUNITY_BATTERY_GRID_ID,
   description: "The community battery of Community-v0 as one agent, rule-based households, PCC voltage and costs of the full community",
   configSchema: communityEnvConfigSchema,
+  family: "community",
+  baselines: ["myopic", "random"],
+  actionKind: "box",
   defaultEpisodeSteps: 7 * 24,
   create: (config) => new CommunityBatteryGridEnv(config),
 });

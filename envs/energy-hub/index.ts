@@ -23,6 +23,9 @@ if (!list().some((s) => s.id === ENERGY_HUB_ID)) {
     id: ENERGY_HUB_ID,
     description: "Multi-carrier energy hub (Table 3 devices) among N, contracts with forecast errors, Methods 1-3 and balancing market, 48 half hours",
     configSchema: energyHubConfigSchema,
+    family: "energy-hub",
+    baselines: ["fit-and-forget", "lp", "myopic", "random"],
+    actionKind: "box",
     defaultEpisodeSteps: HUB_STEPS_PER_DAY,
     create: (config) => new EnergyHubEnv(config),
   });
@@ -31,6 +34,9 @@ if (!list().some((s) => s.id === ENERGY_HUB_ID)) {
     id: ENERGY_HUB_PARALLEL_ID,
     description: "EnergyHub-v0 with one agent per hub: set-points, answers to deviation requests and auction bids",
     configSchema: energyHubConfigSchema,
+    family: "energy-hub",
+    baselines: ["fit-and-forget", "lp", "myopic", "random"],
+    actionKind: "box",
     defaultEpisodeSteps: HUB_STEPS_PER_DAY,
     create: (config) => new EnergyHubParallelEnv(config),
   });

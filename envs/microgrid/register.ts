@@ -12,6 +12,8 @@ import { MICROGRID_ID, MicrogridEnv } from "./env.js";
 
 export const MICROGRID_DISCRETE_ID = "MicrogridDiscrete-v0";
 
+const MICROGRID_BASELINES = ["myopic", "mpc", "mpc-reserve", "mpc-stochastic", "oracle", "random"];
+
 export const microgridDiscreteConfigSchema = z.strictObject({
   /** Number of evenly spaced set-points from -P to +P (odd keeps 0 kW among them). */
   levels: z.number().int().min(2).max(1001).default(21),
@@ -30,6 +32,9 @@ export function registerMicrogrid(): void {
     id: MICROGRID_ID,
     description: "Campus microgrid (PV, batteries, load, grid) with Contract Net dispatch of battery set-points, 336 hourly ticks",
     configSchema: microgridConfigSchema,
+    family: "microgrid",
+    baselines: MICROGRID_BASELINES,
+    actionKind: "box",
     defaultEpisodeSteps: 336,
     create: (config) => new MicrogridEnv(config),
   });
@@ -38,6 +43,10 @@ export function registerMicrogrid(): void {
     id: MICROGRID_DISCRETE_ID,
     description: "Microgrid-v0 with one battery and a Discrete(levels) set-point action",
     configSchema: microgridDiscreteConfigSchema,
+    family: "microgrid",
+    // the continuous controllers, each set-point taken to the nearest level
+    baselines: MICROGRID_BASELINES,
+    actionKind: "discrete",
     defaultEpisodeSteps: 336,
     create: (config) => new DiscretizeAction(new MicrogridEnv(config.microgrid), config.levels),
   });

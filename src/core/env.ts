@@ -89,6 +89,22 @@ export interface Policy<Obs = unknown, Act = unknown> {
   act(observation: Obs, info: Info): Act;
 }
 
+/** One policy acting for every agent of a ParallelEnv at once (a central planner). */
+export interface JointPolicy<Obs = Float32Array, Act = ArrayLike<number>> {
+  readonly name: string;
+  /** Called after every reset with the reset's infos. */
+  reset?(infos: Record<string, Info>): void;
+  act(observations: Record<string, Obs>, infos: Record<string, Info>): Record<string, Act>;
+  /** The policy's own figures for the episode since the last reset (merged into the episode's KPIs). */
+  kpis?(): Record<string, number>;
+}
+
+/** What drives a ParallelEnv: a joint policy, or one Policy per agent. */
+export type ParallelPolicy = JointPolicy | Record<string, Policy<unknown, unknown>>;
+
+/** Builds a joint policy (or one Policy per agent) for one parallel env instance and episode seed. */
+export type ParallelPolicyFactory = (env: ParallelEnv<unknown, unknown>, seed: number) => ParallelPolicy;
+
 /** What a policy factory learns about the episode it is built for. */
 export interface PolicyContext {
   /** The episode seed; a stochastic policy derives its own stream from it. */

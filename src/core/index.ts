@@ -21,7 +21,10 @@ export type {
   Env,
   EnvSpecRef,
   Info,
+  JointPolicy,
   ParallelEnv,
+  ParallelPolicy,
+  ParallelPolicyFactory,
   ParallelResetResult,
   ParallelStepResult,
   Policy,
@@ -38,10 +41,16 @@ export {
   list,
   resolveConfig,
   suggestId,
+  type ActionKind,
+  type TrainingDefaults,
   type AnyEnvSpec,
   type EnvSpec,
   type ParallelEnvSpec,
 } from "./registry.js";
 export * from "./wrappers/index.js";
 export { SyncVectorEnv, type VectorResetResult, type VectorStepResult } from "./vector.js";
+export { BaseEnv, BaseParallelEnv } from "./base-env.js";
+export { BoxActionCheck } from "./action-check.js";
+export { ObservationSlab } from "./observation-slab.js";
+export { writeHourFeatures, writeTimeFeatures } from "./time-features.js";
 export { checkEnv, checkParallelEnv, firstDifference, EnvCheckError, type CheckEnvOptions } from "./checker.js";

@@ -13,11 +13,32 @@ import { ConfigError, UnregisteredEnvError, parseConfig } from "./errors.js";
 
 const ID_PATTERN = /^[A-Za-z][A-Za-z0-9_]*(?:\/[A-Za-z][A-Za-z0-9_]*)?-v\d+$/;
 
+/** How an env's (or each agent's) action is shaped: a Box of reals, or Discrete choices. */
+export type ActionKind = "box" | "discrete";
+
+/**
+ * Default learner settings of an env: what `gridgym train` and `gridgym benchmark` use unless
+ * told otherwise. `envConfig` is merged under the user's env config for training only
+ * (evaluation always runs the config as given, so every policy is judged on the same task).
+ */
+export interface TrainingDefaults {
+  envConfig?: Record<string, unknown>;
+}
+
 interface BaseSpec<S extends z.ZodType> {
   id: string;
   /** One line: what the environment models. */
   description: string;
   configSchema: S;
+  /**
+   * The env family whose baselines serve it (baselines/<family>/): `storage`, `microgrid`,
+   * `energy-hub` or `community` for the bundled ids.
+   */
+  family?: string;
+  /** The baseline policies that run on this env, by name (each family's own controllers); default none. */
+  baselines?: readonly string[];
+  actionKind: ActionKind;
+  training?: TrainingDefaults;
   /** Steps in one episode under the default config, for documentation and listings. */
   defaultEpisodeSteps?: number;
 }

@@ -1,6 +1,12 @@
 /**
  * Per-tick trajectory records: one Float64Array per named column, preallocated for the
  * episode, so KPIs, plots and CSV exports all come from one record of what happened.
+ *
+ * An env writes a row by name, `columns.gridImportKw[t] = ...` for each column, then
+ * `setLength(t + 1)`; nothing is positional, so adding or reordering columns cannot shift values
+ * into the wrong column. `columns` is built in one piece (Object.fromEntries), which keeps it a
+ * fast-property object in V8 at any column count; built key by key, an object of some 40
+ * columns turns into a hash-table dictionary and every named write pays a lookup.
  */
 
 export class Trajectory<C extends string = string> {
@@ -10,9 +16,7 @@ export class Trajectory<C extends string = string> {
 
   constructor(names: readonly C[], capacity: number) {
     this.names = [...names];
-    const cols = {} as Record<C, Float64Array>;
-    for (const n of names) cols[n] = new Float64Array(capacity);
-    this.columns = cols;
+    this.columns = Object.fromEntries(names.map((n) => [n, new Float64Array(capacity)])) as Record<C, Float64Array>;
   }
 
   /** Rows written so far. */

@@ -12,10 +12,10 @@ describe("registry", () => {
   before(() => {
     const ids = new Set(list().map((s) => s.id));
     if (!ids.has("TestToy-v0")) {
-      register({ id: "TestToy-v0", kind: "env", description: "toy battery for registry tests", configSchema: ToyConfig, create: (c) => new ToyBatteryEnv(c.episodeSteps) });
+      register({ id: "TestToy-v0", kind: "env", description: "toy battery for registry tests", actionKind: "box", configSchema: ToyConfig, create: (c) => new ToyBatteryEnv(c.episodeSteps) });
     }
     if (!ids.has("TestToyFeeder-v0")) {
-      register({ id: "TestToyFeeder-v0", kind: "parallel", description: "toy feeder for registry tests", configSchema: z.object({}), create: () => new ToyFeederParallelEnv() });
+      register({ id: "TestToyFeeder-v0", kind: "parallel", description: "toy feeder for registry tests", actionKind: "box", configSchema: z.object({}), create: () => new ToyFeederParallelEnv() });
     }
   });
 
@@ -46,7 +46,7 @@ describe("registry", () => {
   });
 
   it("rejects a duplicate id and a malformed id, naming the field", () => {
-    const dup = { id: "TestToy-v0", kind: "env" as const, description: "again", configSchema: z.object({}), create: () => new ToyBatteryEnv() };
+    const dup = { id: "TestToy-v0", kind: "env" as const, actionKind: "box" as const, description: "again", configSchema: z.object({}), create: () => new ToyBatteryEnv() };
     assert.throws(() => register(dup), { message: 'invalid register:\n  id: expected an id not yet registered, got "TestToy-v0"' });
     assert.throws(() => register({ ...dup, id: "no-version" }), { message: 'invalid register:\n  id: expected Name-vN (e.g. CommunityBattery-v0), got "no-version"' });
   });

@@ -18,6 +18,7 @@ if (!list().some((s) => s.id === TOY_ID)) {
     kind: "env",
     id: TOY_ID,
     description: "test fixture: one 1 kWh battery at a random hourly price",
+    actionKind: "box",
     configSchema: z.strictObject({ episodeSteps: z.number().int().positive().default(24) }),
     create: (c) => new ToyBatteryEnv(c.episodeSteps),
   });

@@ -76,6 +76,27 @@ export class DiscretizeAction<Obs, Act extends BoxElement> extends ActionWrapper
     return this.#space;
   }
 
+  /**
+   * The joint action whose levels lie nearest to a continuous action of the inner Box (per
+   * element, the nearest level; the lower one on a tie), so that a controller written for the
+   * continuous env (a baseline, an MPC) can drive the discretised one.
+   */
+  nearestAction(continuous: ArrayLike<number>): number {
+    let joint = 0;
+    let weight = 1;
+    for (let i = 0; i < this.levelsPerElement.length; i++) {
+      const levels = this.levelsPerElement[i]!;
+      const x = continuous[i]!;
+      let best = 0;
+      for (let j = 1; j < levels.length; j++) {
+        if (Math.abs(levels[j]! - x) < Math.abs(levels[best]! - x)) best = j;
+      }
+      joint += best * weight;
+      weight *= this.n;
+    }
+    return joint;
+  }
+
   action(action: number): Act {
     this.#space.assertAction(envIdOf(this), action);
     const out = this.#box.zeros() as Act;

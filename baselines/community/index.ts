@@ -1,0 +1,38 @@
+/**
+ * Local-energy-community baselines. Community-v0: the myopic rule per household and rolling-horizon
+ * planning with the centralised LP (`mpc`), the decentralised framework (`mpc-decentral`), ADMM
+ * (`mpc-admm`) or the centralised LP on the true load and PV (`mpc-perfect`). CommunityBatteryGrid-v0:
+ * the community battery's self-consumption rule. Random actions for both.
+ */
+import { createSolver } from "../../src/solvers/index.js";
+import type { CommunityEnv } from "../../envs/community/index.js";
+import type { BaselineFamily, ParallelBaselineBuilder } from "../builders.js";
+import { parallelRandomBuilder, randomBuilder } from "../random.js";
+import { CommunityGridMyopicPolicy, CommunityMyopicPolicy, CommunityPlanningPolicy, type CommunityFramework, type CommunityForecast } from "./policies.js";
+
+export { CommunityMyopicPolicy, CommunityPlanningPolicy, CommunityGridMyopicPolicy, planningInput, type CommunityFramework, type CommunityForecast, type CommunityPlanningOptions } from "./policies.js";
+export { buildCentralLp, solveCentral, communityInputFromProfiles, addHouseholdBlock, addCommunityBatteryBlock, tariffPrices, exchangeCostEur, type CommunityCentralInput, type HouseholdLpAssets, type CommunityTariff, type CentralSchedule, type HouseholdSchedule, type CommunityBatterySchedule, type PccSchedule } from "./central.js";
+export { solveDecentral, type DecentralOptions, type DecentralResult } from "./decentral.js";
+export { solveAdmm, admmConfigSchema, type AdmmConfig, type AdmmConfigInput, type AdmmIteration, type AdmmResult } from "./admm.js";
+
+function planner(framework: CommunityFramework, forecast: CommunityForecast = "seasonal-naive"): ParallelBaselineBuilder {
+  return async (o) => {
+    const solver = await createSolver({ backend: o.solver ?? "auto" });
+    return (env) => new CommunityPlanningPolicy(env as unknown as CommunityEnv, solver, { framework, forecast });
+  };
+}
+
+export const COMMUNITY_BASELINES: BaselineFamily = {
+  env: {
+    myopic: async () => () => new CommunityGridMyopicPolicy(),
+    random: randomBuilder,
+  },
+  parallel: {
+    myopic: async () => (env) => new CommunityMyopicPolicy(env as unknown as CommunityEnv),
+    mpc: planner("central"),
+    "mpc-decentral": planner("decentral"),
+    "mpc-admm": planner("admm"),
+    "mpc-perfect": planner("central", "perfect"),
+    random: parallelRandomBuilder,
+  },
+};
