@@ -6,6 +6,7 @@
  *
  *   npx tsx bench/trajectory-hashes.ts --write bench/trajectory-hashes.json
  *   npx tsx bench/trajectory-hashes.ts --check bench/trajectory-hashes.json
+ *   npx tsx bench/trajectory-hashes.ts --check bench/trajectory-hashes.json --only Microgrid   (ids starting so)
  *
  * Not a test: the full set takes about a minute (the community planners solve LPs every hour).
  */
@@ -111,9 +112,10 @@ function runParallel(env: ParallelEnv, policy: Parameters<typeof runParallelEpis
   return h.digest("hex");
 }
 
-async function hashes(): Promise<Record<string, string>> {
+async function hashes(only: string | undefined): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const c of CASES) {
+    if (only !== undefined && !c.id.startsWith(only)) continue;
     const names = baselinesFor(c.id);
     for (const name of [...names, "random-actions"]) {
       for (const seed of SEEDS) {
@@ -147,15 +149,16 @@ async function hashes(): Promise<Record<string, string>> {
   return out;
 }
 
-const [mode, file] = process.argv.slice(2);
-const got = await hashes();
+const [mode, file, onlyFlag, only] = process.argv.slice(2);
+const got = await hashes(onlyFlag === "--only" ? only : undefined);
 if (mode === "--write" && file !== undefined) {
   writeFileSync(file, JSON.stringify(got, null, 1) + "\n");
   console.log(`${Object.keys(got).length} hashes written to ${file}`);
 } else if (mode === "--check" && file !== undefined) {
   const want = JSON.parse(readFileSync(file, "utf8")) as Record<string, string>;
   let differ = 0;
-  for (const key of new Set([...Object.keys(want), ...Object.keys(got)])) {
+  const keys = new Set([...Object.keys(want).filter((k) => onlyFlag !== "--only" || k.startsWith(only ?? "")), ...Object.keys(got)]);
+  for (const key of keys) {
     if (want[key] !== got[key]) {
       differ++;
       const what = want[key] === undefined ? "new" : got[key] === undefined ? "missing"
