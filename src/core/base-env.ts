@@ -45,6 +45,7 @@ export abstract class BaseEnv<Obs, Act> implements Env<Obs, Act> {
     return this.spec?.id ?? this.#defaultId;
   }
 
+  /** The env itself: a BaseEnv has no wrapper below it. */
   get unwrapped(): Env<unknown, unknown> {
     return this as unknown as Env<unknown, unknown>;
   }
@@ -54,6 +55,10 @@ export abstract class BaseEnv<Obs, Act> implements Env<Obs, Act> {
     return this.#running;
   }
 
+  /**
+   * Starts an episode: replaces `rng` when `opts.seed` is given (else continues it), then runs
+   * `resetEpisode`. Throws ResetNeededError after `close`.
+   */
   reset(opts: ResetOptions = {}): ResetResult<Obs> {
     if (this.#closed) throw notRunning(this.id, true);
     this.rng = rngForReset(this.id, this.rng, opts.seed);
@@ -62,6 +67,10 @@ export abstract class BaseEnv<Obs, Act> implements Env<Obs, Act> {
     return result;
   }
 
+  /**
+   * Runs `stepEpisode`; the episode stops running when the result is terminated or truncated. Throws
+   * ResetNeededError when not running.
+   */
   step(action: Act): StepResult<Obs> {
     if (!this.#running) throw notRunning(this.id, this.#closed);
     const result = this.stepEpisode(action);
@@ -69,6 +78,7 @@ export abstract class BaseEnv<Obs, Act> implements Env<Obs, Act> {
     return result;
   }
 
+  /** Ends any episode; every later `reset` or `step` throws ResetNeededError. Safe to call twice. */
   close(): void {
     this.#closed = true;
     this.#running = false;
@@ -89,30 +99,44 @@ export abstract class BaseEnv<Obs, Act> implements Env<Obs, Act> {
 export abstract class BaseParallelEnv<Obs, Act> implements ParallelEnv<Obs, Act> {
   abstract readonly possibleAgents: readonly string[];
   spec?: EnvSpecRef;
+  /** The env's generator: from the last reset seed, or from OS entropy before any. */
   protected rng: Rng = new Rng(entropySeed());
   readonly #defaultId: string;
   #agents: readonly string[] = [];
   #closed = false;
 
+  /** `defaultId`: the id to name in errors when the env was not built by make(). */
   constructor(defaultId: string) {
     this.#defaultId = defaultId;
   }
 
+  /** The id the env was made under, for error messages. */
   get id(): string {
     return this.spec?.id ?? this.#defaultId;
   }
 
+  /**
+   * The agents still live in this episode: every possible agent after `reset`, shrinking as agents terminate
+   * or are truncated; empty after `close`.
+   */
   get agents(): readonly string[] {
     return this.#agents;
   }
 
+  /** True while any agent is live. */
   get running(): boolean {
     return this.#agents.length > 0;
   }
 
+  /** The space of `agent`'s observations. */
   abstract observationSpace(agent: string): Space<Obs>;
+  /** The space `agent`'s actions must lie in. */
   abstract actionSpace(agent: string): Space<Act>;
 
+  /**
+   * Starts an episode for every possible agent: replaces `rng` when `opts.seed` is given (else continues
+   * it), then runs `resetEpisode`. Throws ResetNeededError after `close`.
+   */
   reset(opts: ResetOptions = {}): ParallelResetResult<Obs> {
     if (this.#closed) throw notRunning(this.id, true);
     this.rng = rngForReset(this.id, this.rng, opts.seed);
@@ -121,6 +145,10 @@ export abstract class BaseParallelEnv<Obs, Act> implements ParallelEnv<Obs, Act>
     return result;
   }
 
+  /**
+   * Runs `stepEpisode`, then drops every agent the result terminates or truncates. Throws ResetNeededError
+   * when no agent is live.
+   */
   step(actions: Record<string, Act>): ParallelStepResult<Obs> {
     if (this.#agents.length === 0) throw notRunning(this.id, this.#closed);
     const result = this.stepEpisode(actions);
@@ -134,6 +162,10 @@ export abstract class BaseParallelEnv<Obs, Act> implements ParallelEnv<Obs, Act>
     return result;
   }
 
+  /**
+   * Ends any episode (no agent stays live); every later `reset` or `step` throws ResetNeededError. Safe to
+   * call twice.
+   */
   close(): void {
     this.#closed = true;
     this.#agents = [];
@@ -148,6 +180,10 @@ export abstract class BaseParallelEnv<Obs, Act> implements ParallelEnv<Obs, Act>
     return a;
   }
 
+  /**
+   * Starts an episode from `this.rng` (already re-seeded); returns each agent's first observation and info.
+   */
   protected abstract resetEpisode(options: Record<string, unknown>): ParallelResetResult<Obs>;
+  /** One tick of the running episode; validates each agent's action itself (see `actionOf`). */
   protected abstract stepEpisode(actions: Record<string, Act>): ParallelStepResult<Obs>;
 }

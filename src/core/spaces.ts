@@ -8,7 +8,12 @@
 import { ConfigError, InvalidActionError, describeValue } from "./errors.js";
 import type { Rng } from "./rng.js";
 
+/** The set of valid observations or actions of an env, with elements of type `T`. */
 export interface Space<T> {
+  /**
+   * The space's type name ("Box", "Discrete", "MultiDiscrete" or "Dict"); the same as `type` in its JSON
+   * form.
+   */
   readonly kind: string;
   /** Samples one element with the given generator. */
   sample(rng: Rng): T;
@@ -16,16 +21,23 @@ export interface Space<T> {
   contains(x: unknown): x is T;
   /** Value equality: same kind, shape, bounds and dtype. */
   equals(other: Space<unknown>): boolean;
+  /** A plain-data form of the space that spaceFromJSON() turns back into an equal space. */
   toJSON(): SpaceJSON;
 }
 
+/**
+ * The JSON form of a space. Box bounds are numbers, with "inf" and "-inf" standing for infinite bounds (JSON
+ * has no Infinity).
+ */
 export type SpaceJSON =
   | { type: "Box"; shape: number[]; low: (number | string)[]; high: (number | string)[]; dtype: BoxDtype }
   | { type: "Discrete"; n: number; start: number }
   | { type: "MultiDiscrete"; nvec: number[] }
   | { type: "Dict"; spaces: Record<string, SpaceJSON> };
 
+/** The element type of a Box: its samples and zeros are Float32Array or Float64Array. */
 export type BoxDtype = "float32" | "float64";
+/** An element of a Box: a flat typed array of `size` values. */
 export type BoxElement = Float32Array | Float64Array;
 
 function encodeBound(x: number): number | string {
@@ -71,10 +83,15 @@ function fill(value: number | ArrayLike<number>, size: number, field: string): F
 /** A box in R^n: each element has a lower and upper bound (possibly infinite). */
 export class Box<E extends BoxElement = BoxElement> implements Space<E> {
   readonly kind = "Box";
+  /** Dimensions of the box; elements are stored flat in row-major order. */
   readonly shape: readonly number[];
+  /** Number of elements (the product of `shape`). */
   readonly size: number;
+  /** Lower bound of each element (may be -Infinity). */
   readonly low: Float64Array;
+  /** Upper bound of each element (may be +Infinity). */
   readonly high: Float64Array;
+  /** Element type of samples and zeros (default "float32"). */
   readonly dtype: BoxDtype;
 
   constructor(opts: {
@@ -184,6 +201,7 @@ export class Box<E extends BoxElement = BoxElement> implements Space<E> {
     return true;
   }
 
+  /** The JSON form; infinite bounds become "inf" and "-inf". */
   toJSON(): SpaceJSON {
     return {
       type: "Box",
@@ -202,6 +220,7 @@ function isInteger(x: unknown): x is number {
 /** {start, start+1, ..., start+n-1}. */
 export class Discrete implements Space<number> {
   readonly kind = "Discrete";
+  /** `n`: the number of values (>= 1); `start`: the smallest value (default 0). */
   constructor(readonly n: number, readonly start = 0) {
     if (!Number.isInteger(n) || n < 1) {
       throw new ConfigError("Discrete", [{ path: "n", expected: "a positive integer", received: String(n) }]);
@@ -230,6 +249,7 @@ export class Discrete implements Space<number> {
     return other instanceof Discrete && other.n === this.n && other.start === this.start;
   }
 
+  /** The JSON form: `n` and `start`. */
   toJSON(): SpaceJSON {
     return { type: "Discrete", n: this.n, start: this.start };
   }
@@ -238,6 +258,7 @@ export class Discrete implements Space<number> {
 /** A vector of independent discrete choices, element i in [0, nvec[i]). */
 export class MultiDiscrete implements Space<Int32Array> {
   readonly kind = "MultiDiscrete";
+  /** Number of choices of each element. */
   readonly nvec: readonly number[];
   constructor(nvec: readonly number[]) {
     const bad = nvec.findIndex((n) => !Number.isInteger(n) || n < 1);
@@ -273,6 +294,7 @@ export class MultiDiscrete implements Space<Int32Array> {
       && other.nvec.every((n, i) => n === this.nvec[i]);
   }
 
+  /** The JSON form: `nvec`. */
   toJSON(): SpaceJSON {
     return { type: "MultiDiscrete", nvec: [...this.nvec] };
   }
@@ -281,7 +303,9 @@ export class MultiDiscrete implements Space<Int32Array> {
 /** A record of named sub-spaces; keys are kept in sorted order, as Gymnasium does. */
 export class Dict implements Space<Record<string, unknown>> {
   readonly kind = "Dict";
+  /** The sub-spaces by key, in sorted key order. */
   readonly spaces: Readonly<Record<string, Space<unknown>>>;
+  /** The keys of `spaces`, sorted. */
   readonly keys: readonly string[];
   constructor(spaces: Record<string, Space<unknown>>) {
     this.keys = Object.keys(spaces).sort();
@@ -308,6 +332,7 @@ export class Dict implements Space<Record<string, unknown>> {
       && this.keys.every((k, i) => other.keys[i] === k && this.spaces[k]!.equals(other.spaces[k]!));
   }
 
+  /** The JSON form, with each sub-space in its own JSON form. */
   toJSON(): SpaceJSON {
     const spaces: Record<string, SpaceJSON> = {};
     for (const k of this.keys) spaces[k] = this.spaces[k]!.toJSON();

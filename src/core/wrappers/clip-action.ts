@@ -32,6 +32,7 @@ export class ClipAction<Obs, Act extends BoxElement> extends ActionWrapper<Obs, 
     this.#space = new Box({ low: -Infinity, high: Infinity, shape: box.shape, dtype: box.dtype });
   }
 
+  /** An unbounded Box of the wrapped action space's shape and dtype; `action` clips into the wrapped bounds. */
   override get actionSpace(): Space<ArrayLike<number>> {
     return this.#space;
   }

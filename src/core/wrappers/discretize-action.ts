@@ -72,6 +72,7 @@ export class DiscretizeAction<Obs, Act extends BoxElement> extends ActionWrapper
     return this.levelsPerElement[0]!;
   }
 
+  /** Discrete(n^k): one joint action per combination of levels (element 0 varies fastest). */
   override get actionSpace(): Space<number> {
     return this.#space;
   }

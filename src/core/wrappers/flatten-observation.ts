@@ -50,6 +50,7 @@ export class FlattenObservation<Obs, Act> extends ObservationWrapper<Obs, Act, F
     this.#space = flattenSpace(env.observationSpace);
   }
 
+  /** The flat float32 Box of flattenSpace() over the wrapped observation space. */
   override get observationSpace(): Space<Float32Array> {
     return this.#space as unknown as Space<Float32Array>;
   }

@@ -37,12 +37,20 @@ export function findNonFinite(x: unknown, path = ""): { path: string; value: num
 
 /** Throws at the first NaN or ±Infinity in an action, observation or reward. */
 export class NanGuard<Obs, Act> extends Wrapper<Obs, Act> {
+  /**
+   * Resets the wrapped env; throws GymError "OBSERVATION_NAN" when the first observation holds a NaN or
+   * ±Infinity.
+   */
   override reset(opts?: ResetOptions): ResetResult<Obs> {
     const r = this.env.reset(opts);
     this.#checkObservation(r.observation, "reset");
     return r;
   }
 
+  /**
+   * Throws InvalidActionError for a non-finite action before stepping, and GymError "OBSERVATION_NAN" for a
+   * non-finite observation or reward after.
+   */
   override step(action: Act): StepResult<Obs> {
     const bad = findNonFinite(action);
     if (bad) {

@@ -24,7 +24,9 @@ import { ObservationWrapper, envIdOf } from "./wrapper.js";
 export interface NormalizeObservationState {
   /** Pseudo-count of observations merged so far (starts at epsilon). */
   count: number;
+  /** Running mean per dimension. */
   mean: number[];
+  /** Running (population) variance per dimension. */
   var: number[];
 }
 
@@ -38,6 +40,7 @@ const StateSchema = z.object({
 export class NormalizeObservation<Obs extends BoxElement, Act> extends ObservationWrapper<Obs, Act, Obs> {
   /** When false, observations are normalised with the current statistics but do not change them. */
   update = true;
+  /** Added to the variance before the square root, and the initial pseudo-count. */
   readonly epsilon: number;
   readonly #inner: Box;
   readonly #space: Box;
@@ -67,6 +70,7 @@ export class NormalizeObservation<Obs extends BoxElement, Act> extends Observati
     this.#var = new Float64Array(space.size).fill(1);
   }
 
+  /** An unbounded Box of the wrapped observation space's shape and dtype (normalised values have no fixed bounds). */
   override get observationSpace(): Space<Obs> {
     return this.#space as unknown as Space<Obs>;
   }

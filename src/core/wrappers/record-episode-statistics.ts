@@ -48,6 +48,7 @@ export class RecordEpisodeStatistics<Obs, Act> extends Wrapper<Obs, Act> {
     return this.#lengths;
   }
 
+  /** Resets the wrapped env and the running return and length. */
   override reset(opts?: ResetOptions): ResetResult<Obs> {
     const r = this.env.reset(opts);
     this.#return = 0;
@@ -55,6 +56,10 @@ export class RecordEpisodeStatistics<Obs, Act> extends Wrapper<Obs, Act> {
     return r;
   }
 
+  /**
+   * Steps the wrapped env; when the step terminates or truncates, adds `info.episode` and records the
+   * episode in `returns` and `lengths`.
+   */
   override step(action: Act): StepResult<Obs> {
     const r = this.env.step(action);
     this.#return += r.reward;

@@ -34,6 +34,7 @@ export class TimeLimit<Obs, Act> extends Wrapper<Obs, Act> {
     return this.#elapsedSteps;
   }
 
+  /** Resets the wrapped env and the step count. */
   override reset(opts?: ResetOptions): ResetResult<Obs> {
     const r = this.env.reset(opts);
     this.#elapsedSteps = 0;
@@ -41,6 +42,10 @@ export class TimeLimit<Obs, Act> extends Wrapper<Obs, Act> {
     return r;
   }
 
+  /**
+   * Steps the wrapped env; the step that reaches `maxEpisodeSteps` comes back with `truncated: true`. Throws
+   * ResetNeededError when stepped again before a reset.
+   */
   override step(action: Act): StepResult<Obs> {
     if (this.#limitReached) {
       throw new ResetNeededError(envIdOf(this), `the time limit of ${this.maxEpisodeSteps} steps was reached`);

@@ -31,34 +31,44 @@ export abstract class Wrapper<Obs, Act, WObs = Obs, WAct = Act> implements Env<W
   /** @param env the env to wrap; it stays owned by this wrapper (closed by `close`). */
   constructor(readonly env: Env<Obs, Act>) {}
 
+  /**
+   * The wrapped env's observation space (cast to `WObs`; override it when the wrapper changes observations).
+   */
   get observationSpace(): Space<WObs> {
     return this.env.observationSpace as unknown as Space<WObs>;
   }
 
+  /** The wrapped env's action space (cast to `WAct`; override it when the wrapper changes actions). */
   get actionSpace(): Space<WAct> {
     return this.env.actionSpace as unknown as Space<WAct>;
   }
 
+  /** The spec assigned to this wrapper, else the wrapped env's. */
   get spec(): EnvSpecRef | undefined {
     return this.#spec ?? this.env.spec;
   }
 
+  /** Gives this wrapper its own spec; undefined reads through to the wrapped env's again. */
   set spec(value: EnvSpecRef | undefined) {
     this.#spec = value;
   }
 
+  /** The innermost env below every wrapper. */
   get unwrapped(): Env<unknown, unknown> {
     return this.env.unwrapped;
   }
 
+  /** Forwards to the wrapped env's `reset`. */
   reset(opts?: ResetOptions): ResetResult<WObs> {
     return this.env.reset(opts) as unknown as ResetResult<WObs>;
   }
 
+  /** Forwards to the wrapped env's `step`. */
   step(action: WAct): StepResult<WObs> {
     return this.env.step(action as unknown as Act) as unknown as StepResult<WObs>;
   }
 
+  /** Closes the wrapped env. */
   close(): void {
     this.env.close();
   }
@@ -71,11 +81,15 @@ export abstract class ObservationWrapper<Obs, Act, WObs> extends Wrapper<Obs, Ac
 
   abstract override get observationSpace(): Space<WObs>;
 
+  /** Resets the wrapped env and maps its first observation with `observation`. */
   override reset(opts?: ResetOptions): ResetResult<WObs> {
     const r = this.env.reset(opts);
     return { observation: this.observation(r.observation), info: r.info };
   }
 
+  /**
+   * Steps the wrapped env and maps its observation with `observation`; reward, flags and info pass through.
+   */
   override step(action: Act): StepResult<WObs> {
     const r = this.env.step(action);
     return { ...r, observation: this.observation(r.observation) };
@@ -89,6 +103,7 @@ export abstract class ActionWrapper<Obs, Act, WAct> extends Wrapper<Obs, Act, Ob
 
   abstract override get actionSpace(): Space<WAct>;
 
+  /** Maps the action with `action`, then steps the wrapped env with the result. */
   override step(action: WAct): StepResult<Obs> {
     return this.env.step(this.action(action));
   }
