@@ -10,9 +10,10 @@ const CLI = join(import.meta.dirname, "..", "..", "training", "cli.ts");
 describe("gridgym reproduce microgrid", function () {
   this.timeout(120_000);
 
-  it("--seeds 2 --json prints the runs, the KPI summaries and the direction checks, and writes trajectories", () => {
+  // one seed checks the command end to end; the full reproduction is bench/reproduce-microgrid.ts
+  it("--seeds 1 --json prints the runs, the KPI summaries and the direction checks, and writes trajectories", () => {
     const out = mkdtempSync(join(tmpdir(), "gridgym-reproduce-"));
-    const r = spawnSync(process.execPath, ["--import", "tsx", CLI, "reproduce", "microgrid", "--seeds", "2", "--json", "--out", out], { encoding: "utf8", timeout: 110_000 });
+    const r = spawnSync(process.execPath, ["--import", "tsx", CLI, "reproduce", "microgrid", "--seeds", "1", "--json", "--out", out], { encoding: "utf8", timeout: 110_000 });
     assert.equal(r.status, 0, r.stderr);
     const result = JSON.parse(r.stdout) as {
       experiment: string; seeds: number[]; files: string[];
@@ -21,11 +22,11 @@ describe("gridgym reproduce microgrid", function () {
     };
     assert.deepEqual(Object.keys(result).sort(), ["directions", "experiment", "files", "runs", "seeds", "setting"]);
     assert.equal(result.experiment, "microgrid");
-    assert.deepEqual(result.seeds, [0, 1]);
+    assert.deepEqual(result.seeds, [0]);
     assert.deepEqual(result.runs.map((x) => x.name), REPRODUCTION_RUNS.map((x) => x.name));
     for (const run of result.runs) {
       for (const key of ["cebrSeedPct", "cebrLocalPct", "iebrSeedPostMeanPct", "avgSocPostPct", "bri50PostPct", "scarcityPostPct", "efc"]) {
-        assert.equal(run.kpis[key]!.n, 2, `${run.name}.${key}`);
+        assert.equal(run.kpis[key]!.n, 1, `${run.name}.${key}`);
         assert.ok(Number.isFinite(run.kpis[key]!.mean), `${run.name}.${key}`);
       }
     }
@@ -34,7 +35,7 @@ describe("gridgym reproduce microgrid", function () {
     assert.ok(predictive.kpis["forecastMaeLoadKw"]!.mean > 0 && predictive.kpis["forecastMaeLoadKw"]!.mean < 25);
     assert.ok(predictive.kpis["forecastMaePvKw"]!.mean > 0 && predictive.kpis["forecastMaePvKw"]!.mean < 25);
     assert.ok(result.directions.some((d) => d.name.startsWith("reserve-aware")));
-    assert.equal(result.files.length, 2 * REPRODUCTION_RUNS.length + 1);
+    assert.equal(result.files.length, REPRODUCTION_RUNS.length + 1);
     assert.ok(result.files.every((f) => existsSync(f)));
   });
 

@@ -70,4 +70,13 @@ describe("DiscretizeAction", () => {
     assert.deepEqual(env.levelsPerElement, [[0, 0.5, 1], [-10, 0, 10]]);
     assert.deepEqual([1, 2, 4, 10].map(maxLevelsFor), [1024, 32, 5, 2]);
   });
+
+  it("nearestAction picks the nearest level of each element (the lower on a tie), the inverse of action on every level", () => {
+    const env = new DiscretizeAction(new RecordingEnv(new Box({ low: [0, -10], high: [1, 10], dtype: "float64" })), 3);
+    assert.equal(env.nearestAction([0.2, -4]), 0 + 3 * 1);
+    assert.equal(env.nearestAction([0.26, 6]), 1 + 3 * 2);
+    assert.equal(env.nearestAction([0.25, -5]), 0 + 3 * 0);
+    assert.equal(env.nearestAction([7, -70]), 2 + 3 * 0);
+    for (let a = 0; a < 9; a++) assert.equal(env.nearestAction(env.action(a)), a);
+  });
 });
