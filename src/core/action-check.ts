@@ -12,6 +12,10 @@
 import { InvalidActionError, describeValue } from "./errors.js";
 import type { Box } from "./spaces.js";
 
+/**
+ * The step-time check of actions for one Box action space (see the file header for what it accepts and what
+ * it refuses).
+ */
 export class BoxActionCheck {
   readonly space: Box;
   readonly size: number;

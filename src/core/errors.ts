@@ -5,7 +5,7 @@
  * owner, dotted field path, what was expected, what was received. A message only
  * promises what the check that throws it enforces.
  */
-import type { z } from "zod";
+import { z } from "zod";
 
 /** Base class: catch this to catch every error gridgym throws on purpose. */
 export class GymError extends Error {
@@ -23,16 +23,6 @@ export interface FieldIssue {
   path: string;
   expected: string;
   received: string;
-}
-
-/** Renders a path array from zod as `a.b[0].c`. */
-export function toDotPath(path: ReadonlyArray<PropertyKey>): string {
-  let out = "";
-  for (const key of path) {
-    if (typeof key === "number") out += `[${key}]`;
-    else out += out === "" ? String(key) : `.${String(key)}`;
-  }
-  return out;
 }
 
 /** Short, single-line rendering of a received value for error messages. */
@@ -59,6 +49,157 @@ function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
   return cur;
 }
 
+/** Levenshtein distance, case-insensitive: how far a misspelled id or key is from a known one. */
+export function editDistance(a: string, b: string): number {
+  const s = a.toLowerCase();
+  const t = b.toLowerCase();
+  let prev = Array.from({ length: t.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= s.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= t.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (s[i - 1] === t[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[t.length]!;
+}
+
+/** The candidate nearest to `name` by edit distance, or null when none is within a third of its length (at least 2). */
+export function nearestName(name: string, candidates: Iterable<string>): string | null {
+  let best: string | null = null;
+  let bestScore = Infinity;
+  for (const known of candidates) {
+    const score = editDistance(name, known);
+    if (score < bestScore) {
+      bestScore = score;
+      best = known;
+    }
+  }
+  return best !== null && bestScore <= Math.max(2, Math.floor(name.length / 3)) ? best : null;
+}
+
+type Schema = z.core.$ZodType;
+
+/** The schema under wrappers that change neither the accepted values' shape nor their meaning. */
+function unwrap(schema: Schema): Schema {
+  let s = schema;
+  for (;;) {
+    const def = s._zod.def as z.core.$ZodTypeDef & { innerType?: Schema; in?: Schema; getter?: () => Schema };
+    if (def.innerType !== undefined && def.type !== "pipe") s = def.innerType;
+    else if (def.type === "pipe") s = def.in!;
+    else if (def.type === "lazy") s = def.getter!();
+    else return s;
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value) && !ArrayBuffer.isView(value);
+}
+
+/** The option of a union that `value` was meant for (by discriminator, else by shape). */
+function optionFor(schema: Schema, value: unknown): Schema {
+  const s = unwrap(schema);
+  if (!(s instanceof z.core.$ZodUnion)) return s;
+  const def = s._zod.def as z.core.$ZodDiscriminatedUnionDef;
+  const options = def.options.map(unwrap);
+  const found = def.discriminator !== undefined && isPlainObject(value)
+    ? options.find((o) => shapeOf(o)?.[def.discriminator]?._zod.values?.has(value[def.discriminator] as never))
+    : options.find((o) => (isPlainObject(value) && o instanceof z.core.$ZodObject) || (Array.isArray(value) && o instanceof z.core.$ZodArray));
+  return found === undefined ? s : optionFor(found, value);
+}
+
+function shapeOf(schema: Schema): Record<string, Schema> | undefined {
+  return schema instanceof z.core.$ZodObject ? (schema._zod.def.shape as Record<string, Schema>) : undefined;
+}
+
+/** The schema that validated `path` of `input`, following objects, arrays and union options. */
+function schemaAt(schema: Schema, path: ReadonlyArray<PropertyKey>, input: unknown): Schema | undefined {
+  let s: Schema | undefined = optionFor(schema, input);
+  let value = input;
+  for (const key of path) {
+    if (s === undefined) return undefined;
+    if (s instanceof z.core.$ZodObject) s = shapeOf(s)![String(key)];
+    else if (s instanceof z.core.$ZodArray) s = s._zod.def.element as Schema;
+    else if (s instanceof z.core.$ZodRecord) s = s._zod.def.valueType as Schema;
+    else return undefined;
+    value = isPlainObject(value) || Array.isArray(value) ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+    if (s !== undefined) s = optionFor(s, value);
+  }
+  return s;
+}
+
+/** `a`, `a or b`, `a, b or c`. */
+function orList(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} or ${items.at(-1)!}`;
+}
+
+function boundText(op: string, value: unknown): string {
+  return `${op} ${String(value)}`;
+}
+
+/** "an integer in [1, 360]", "a number > 0": a number schema's checks, phrased for a person. */
+function describeNumber(schema: Schema): string {
+  const def = schema._zod.def as z.core.$ZodNumberDef & { format?: string };
+  let integer = def.format === "safeint" || def.format === "int32" || def.format === "uint32";
+  let lo: { value: unknown; inclusive: boolean } | undefined;
+  let hi: { value: unknown; inclusive: boolean } | undefined;
+  let multipleOf: unknown;
+  for (const check of def.checks ?? []) {
+    const c = check._zod.def as { check: string; value?: unknown; inclusive?: boolean; format?: string };
+    if (c.check === "number_format" && c.format !== "float32" && c.format !== "float64") integer = true;
+    else if (c.check === "greater_than") lo = { value: c.value, inclusive: c.inclusive === true };
+    else if (c.check === "less_than") hi = { value: c.value, inclusive: c.inclusive === true };
+    else if (c.check === "multiple_of") multipleOf = c.value;
+  }
+  const noun = integer ? "an integer" : "a number";
+  let text = noun;
+  if (lo !== undefined && hi !== undefined) text = `${noun} in ${lo.inclusive ? "[" : "("}${String(lo.value)}, ${String(hi.value)}${hi.inclusive ? "]" : ")"}`;
+  else if (lo !== undefined) text = `${noun} ${boundText(lo.inclusive ? ">=" : ">", lo.value)}`;
+  else if (hi !== undefined) text = `${noun} ${boundText(hi.inclusive ? "<=" : "<", hi.value)}`;
+  return multipleOf === undefined ? text : `${text}, a multiple of ${String(multipleOf)}`;
+}
+
+/** The alternatives a schema accepts, each phrased for a person ("\"random\"", "an integer >= 0"). */
+function alternatives(schema: Schema): string[] {
+  const s = unwrap(schema);
+  const def = s._zod.def;
+  if (s instanceof z.core.$ZodUnion) {
+    const d = def as z.core.$ZodDiscriminatedUnionDef;
+    if (d.discriminator !== undefined) {
+      const values = d.options.flatMap((o) => [...(shapeOf(unwrap(o))?.[d.discriminator]?._zod.values ?? [])]);
+      return [`an object with ${d.discriminator} ${orList(values.map((v) => JSON.stringify(v)))}`];
+    }
+    return d.options.flatMap(alternatives);
+  }
+  if (s instanceof z.core.$ZodNullable) return [...alternatives(s._zod.def.innerType as Schema), "null"];
+  if (s instanceof z.core.$ZodLiteral || s instanceof z.core.$ZodEnum) return [...(s._zod.values ?? [])].map((v) => JSON.stringify(v));
+  return [describeSchema(s)];
+}
+
+/**
+ * What a value of `schema` is, phrased for a person: `an integer in [1, 360]`,
+ * `"random" or an integer >= 0`, `one of "arbitrage", "self-consumption"`. Error messages
+ * use it for unions (what was expected), the config tables of the README for the type column.
+ */
+export function describeSchema(schema: Schema): string {
+  const s = unwrap(schema);
+  if (s instanceof z.core.$ZodNumber) return describeNumber(s);
+  if (s instanceof z.core.$ZodString) {
+    const min = (s._zod.def.checks ?? []).some((c) => (c._zod.def as { check: string; minimum?: number }).check === "min_length");
+    return min ? "a non-empty string" : "a string";
+  }
+  if (s instanceof z.core.$ZodBoolean) return "true or false";
+  if (s instanceof z.core.$ZodNull) return "null";
+  if (s instanceof z.core.$ZodEnum || (s instanceof z.core.$ZodLiteral && (s._zod.values?.size ?? 0) > 1)) {
+    return `one of ${alternatives(s).join(", ")}`;
+  }
+  if (s instanceof z.core.$ZodArray) return `an array, each ${describeSchema(s._zod.def.element as Schema)}`;
+  if (s instanceof z.core.$ZodObject) return `an object { ${Object.keys(shapeOf(s)!).join(", ")} }`;
+  if (s instanceof z.core.$ZodRecord) return "an object";
+  if (s instanceof z.core.$ZodUnion || s instanceof z.core.$ZodNullable || s instanceof z.core.$ZodLiteral) return orList(alternatives(s));
+  return s._zod.def.type;
+}
+
 const TYPE_NAMES: Record<string, string> = {
   number: "a number",
   int: "an integer",
@@ -70,8 +211,12 @@ const TYPE_NAMES: Record<string, string> = {
   date: "a date",
 };
 
-/** What a zod issue expected, phrased for a person. */
-function expectedOf(issue: z.core.$ZodIssue): string {
+/**
+ * zod's error map for config parses: each issue's message is what was expected, phrased for a
+ * person (`a number > 0`, `"random" or an integer >= 0`). A schema's own `error` parameter
+ * outranks it, so a field whose generic phrase reads poorly says it in its own words.
+ */
+export const explainIssue: z.core.$ZodErrorMap = (issue) => {
   switch (issue.code) {
     case "invalid_type":
       return TYPE_NAMES[issue.expected] ?? issue.expected;
@@ -93,10 +238,19 @@ function expectedOf(issue: z.core.$ZodIssue): string {
       return `a multiple of ${String(issue.divisor)}`;
     case "invalid_format":
       return `format ${issue.format}`;
+    case "unrecognized_keys":
+      return "no such field (unknown key)";
+    case "invalid_union": {
+      // a discriminated union whose discriminator matched no option is reported at the discriminator
+      if (issue.discriminator !== undefined && issue.options !== undefined && issue.errors.length === 0) {
+        return `one of ${issue.options.map((v) => JSON.stringify(v)).join(", ")}`;
+      }
+      return issue.inst instanceof z.core.$ZodType ? describeSchema(issue.inst) : undefined;
+    }
     default:
-      return issue.message;
+      return undefined;
   }
-}
+};
 
 /** An invalid configuration, file or request: lists every bad field at once. */
 export class ConfigError extends GymError {
@@ -109,18 +263,27 @@ export class ConfigError extends GymError {
     this.issues = issues;
   }
 
-  /** Builds the error from a failed zod parse; `input` is what was parsed, to quote values. */
-  static fromZod(owner: string, error: z.ZodError, input: unknown): ConfigError {
+  /**
+   * Builds the error from a zod parse made with `{ error: explainIssue }` (each message is what
+   * was expected); `input` is what was parsed, to quote values, and `schema` what parsed it, to
+   * suggest the nearest known key for a misspelled one.
+   */
+  static fromZod(owner: string, error: z.ZodError, input: unknown, schema?: z.ZodType): ConfigError {
     const issues: FieldIssue[] = error.issues.flatMap((issue) => {
       // an unknown key is reported at its own path, like any other bad field
       if (issue.code === "unrecognized_keys") {
-        return issue.keys.map((key) => ({
-          path: toDotPath([...issue.path, key]),
-          expected: "no such field (unknown key)",
-          received: describeValue(valueAt(input, [...issue.path, key])),
-        }));
+        const owning = schema === undefined ? undefined : schemaAt(schema, issue.path, input);
+        const known = owning instanceof z.core.$ZodObject ? Object.keys(shapeOf(owning)!) : [];
+        return issue.keys.map((key) => {
+          const near = nearestName(key, known);
+          return {
+            path: z.core.toDotPath([...issue.path, key]),
+            expected: near === null ? "no such field (unknown key)" : `no such field (unknown key; did you mean ${JSON.stringify(near)}?)`,
+            received: describeValue(valueAt(input, [...issue.path, key])),
+          };
+        });
       }
-      return [{ path: toDotPath(issue.path), expected: expectedOf(issue), received: describeValue(valueAt(input, issue.path)) }];
+      return [{ path: z.core.toDotPath(issue.path), expected: issue.message, received: describeValue(valueAt(input, issue.path)) }];
     });
     return new ConfigError(owner, issues);
   }
@@ -128,8 +291,8 @@ export class ConfigError extends GymError {
 
 /** Parses `input` with `schema`, or throws a ConfigError naming every bad field. */
 export function parseConfig<S extends z.ZodType>(owner: string, schema: S, input: unknown): z.output<S> {
-  const result = schema.safeParse(input);
-  if (!result.success) throw ConfigError.fromZod(owner, result.error, input);
+  const result = schema.safeParse(input, { error: explainIssue });
+  if (!result.success) throw ConfigError.fromZod(owner, result.error, input, schema);
   return result.data;
 }
 

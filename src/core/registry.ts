@@ -9,7 +9,7 @@
  */
 import type { z } from "zod";
 import type { Env, ParallelEnv } from "./env.js";
-import { ConfigError, UnregisteredEnvError, parseConfig } from "./errors.js";
+import { ConfigError, UnregisteredEnvError, editDistance, parseConfig } from "./errors.js";
 
 const ID_PATTERN = /^[A-Za-z][A-Za-z0-9_]*(?:\/[A-Za-z][A-Za-z0-9_]*)?-v\d+$/;
 
@@ -43,16 +43,21 @@ interface BaseSpec<S extends z.ZodType> {
   defaultEpisodeSteps?: number;
 }
 
+/** The registry entry of a single-agent env (`kind: "env"`), built by make(). */
 export interface EnvSpec<S extends z.ZodType = z.ZodType> extends BaseSpec<S> {
   kind: "env";
+  /** Builds an env from a config already validated by `configSchema` (defaults filled). */
   create(config: z.output<S>): Env<unknown, unknown>;
 }
 
+/** The registry entry of a parallel multi-agent env (`kind: "parallel"`), built by makeParallel(). */
 export interface ParallelEnvSpec<S extends z.ZodType = z.ZodType> extends BaseSpec<S> {
   kind: "parallel";
+  /** Builds a parallel env from a config already validated by `configSchema` (defaults filled). */
   create(config: z.output<S>): ParallelEnv<unknown, unknown>;
 }
 
+/** Any registry entry: single-agent or parallel, told apart by `kind`. */
 export type AnyEnvSpec = EnvSpec | ParallelEnvSpec;
 
 const registry = new Map<string, AnyEnvSpec>();
@@ -66,21 +71,6 @@ export function register<S extends z.ZodType>(spec: EnvSpec<S> | ParallelEnvSpec
     throw new ConfigError("register", [{ path: "id", expected: "an id not yet registered", received: JSON.stringify(spec.id) }]);
   }
   registry.set(spec.id, spec as unknown as AnyEnvSpec);
-}
-
-/** Levenshtein distance, case-insensitive. */
-function editDistance(a: string, b: string): number {
-  const s = a.toLowerCase();
-  const t = b.toLowerCase();
-  let prev = Array.from({ length: t.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= s.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= t.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (s[i - 1] === t[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[t.length]!;
 }
 
 /** The registered id nearest to `id`, or null when none is close. */

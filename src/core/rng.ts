@@ -8,6 +8,10 @@
 import seedrandom from "seedrandom";
 import { ConfigError, describeValue } from "./errors.js";
 
+/**
+ * A seeded generator (Alea): the same seed and stream give the same numbers on every platform; `child`
+ * derives independent named sub-streams.
+ */
 export class Rng {
   readonly #next: () => number;
   #spareNormal: number | null = null;

@@ -47,11 +47,13 @@ export class Trajectory<C extends string = string> {
 
 /** An env that records its trajectory and computes its KPI suite from it. */
 export interface RecordsTrajectory {
+  /** The trajectory recorded since the last reset. */
   trajectory(): Trajectory;
   /** KPIs of the episode recorded so far, from the trajectory alone. */
   kpis(): Record<string, number>;
 }
 
+/** True when `env` has both `trajectory()` and `kpis()` methods (it records its trajectory). */
 export function recordsTrajectory(env: unknown): env is RecordsTrajectory {
   return typeof (env as RecordsTrajectory | null)?.trajectory === "function"
     && typeof (env as RecordsTrajectory | null)?.kpis === "function";

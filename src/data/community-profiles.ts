@@ -164,16 +164,6 @@ function wallClockPrices(year: number): Float64Array {
   return prices;
 }
 
-/**
- * Loads the bundled community profiles: Fontana load and PV scaled to `households`, on the
- * Belgian day-ahead prices of `priceYear`, aligned by local wall-clock month/day/hour.
- *
- * The files are parsed once per process (module-level caches), so many environments share
- * one load; every call returns newly allocated arrays, which the caller owns and may modify
- * without affecting other callers.
- * @throws ConfigError (owner `loadCommunityProfiles options`) for invalid options, or
- *   (owner `CSV <file>`) if a bundled file fails its checks.
- */
 /** The price year's prices on the Fontana calendar, per year (computed once: envs reload profiles every reset). */
 const alignedPriceCache = new Map<number, Float64Array>();
 
@@ -191,6 +181,16 @@ function alignedPrices(priceYear: number): Float64Array {
   return prices;
 }
 
+/**
+ * Loads the bundled community profiles: Fontana load and PV scaled to `households`, on the
+ * Belgian day-ahead prices of `priceYear`, aligned by local wall-clock month/day/hour.
+ *
+ * The files are parsed once per process (module-level caches), so many environments share
+ * one load; every call returns newly allocated arrays, which the caller owns and may modify
+ * without affecting other callers.
+ * @throws ConfigError (owner `loadCommunityProfiles options`) for invalid options, or
+ *   (owner `CSV <file>`) if a bundled file fails its checks.
+ */
 export function loadCommunityProfiles(opts: CommunityProfileOptions): CommunityProfiles {
   const { households, priceYear, pvScale } = parseConfig("loadCommunityProfiles options", optionsSchema, opts);
   const base = fontanaBase();

@@ -8,6 +8,7 @@
 import type { Rng } from "../core/rng.js";
 import type { HourlyProfiles } from "./profiles.js";
 
+/** Options of `syntheticProfiles`. */
 export interface SyntheticProfileOptions {
   /** Hours to generate. */
   hours: number;
@@ -19,6 +20,10 @@ export interface SyntheticProfileOptions {
   meanPriceEurPerKwh: number;
 }
 
+/**
+ * Generates `opts.hours` hourly load (kW), PV (kW) and price (EUR/kWh) values starting at hour 0 of day 0
+ * (weekday index 0), drawing only from `rng`: the same seed gives the same profiles.
+ */
 export function syntheticProfiles(opts: SyntheticProfileOptions, rng: Rng): HourlyProfiles {
   const n = opts.hours;
   const loadKw = new Float64Array(n);

@@ -56,6 +56,10 @@ export interface CommunityTrajectory {
   evUnmetKwh: ArrayLike<number>;
 }
 
+/**
+ * The community KPI suite of one episode, defined in the file header (money in EUR, energy in kWh, power in
+ * kW, voltage in per unit).
+ */
 export interface CommunityKpis extends Record<string, number> {
   totalCostEur: number;
   costPerHouseholdEur: number;
@@ -111,6 +115,10 @@ export function giniCoefficient(values: ArrayLike<number>): number {
   return mean === 0 ? Infinity : (2 * pairs) / (2 * n * n * Math.abs(mean));
 }
 
+/**
+ * Computes the community KPIs of one recorded episode from its trajectory alone (one hour per pccPowerKw
+ * entry).
+ */
 export function communityKpis(tr: CommunityTrajectory): CommunityKpis {
   const dt = tr.dtHours;
   const T = tr.pccPowerKw.length;

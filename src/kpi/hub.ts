@@ -20,13 +20,19 @@ export const HUB_KPI_COLUMNS = [
   "balancedElectricityKw", "balancedGasKw", "balancingCostGbp", "auctionSoldKw", "auctionRevenueGbp", "auctionsHeld",
   "costGbp", "emissionsKg", "primaryInputKwh", "residualElectricityKwh", "residualHeatKwh",
 ] as const;
+/** The name of one column in HUB_KPI_COLUMNS. */
 export type HubKpiColumn = (typeof HUB_KPI_COLUMNS)[number];
 
 /** One hub's recorded series (a Trajectory satisfies it). */
 export interface HubSeries {
+  /** The recorded values of column `name`, one per step. */
   column(name: HubKpiColumn): ArrayLike<number>;
 }
 
+/**
+ * The hub KPI suite of an episode, summed over hubs and defined in the file header (money in GBP, energy in
+ * kWh, emissions in kg CO2).
+ */
 export interface HubKpis {
   costGbp: number;
   emissionsKg: number;

@@ -38,6 +38,7 @@ export interface MicrogridTrajectory {
   importCost: ArrayLike<number>;
 }
 
+/** The microgrid KPI suite of one episode, defined in the file header (ratios in %, energies in kWh). */
 export interface MicrogridKpis {
   /** Final cumulative energy balance ratio, PV + discharge + import over load (seed's code), %. */
   cebrSeedPct: number;
@@ -69,6 +70,9 @@ export interface MicrogridKpis {
   ticks: number;
 }
 
+/**
+ * Computes the microgrid KPIs of one recorded episode from its trajectory alone (one tick per loadKw entry).
+ */
 export function microgridKpis(tr: MicrogridTrajectory): MicrogridKpis {
   const n = tr.loadKw.length;
   const dt = tr.dtHours;

@@ -24,6 +24,7 @@ export interface StorageTrajectory {
   lossKwh: ArrayLike<number>;
 }
 
+/** The storage KPI suite of one episode (energies in kWh, powers in kW, money in EUR); see the fields. */
 export interface StorageKpis {
   /** Spot-price cost of the grid exchange (EUR; export revenue counts negative). */
   energyCostEur: number;
@@ -51,6 +52,7 @@ export interface StorageKpis {
   ticks: number;
 }
 
+/** Computes the storage KPIs of one recorded episode from its trajectory alone (one tick per gridImportKw entry). */
 export function storageKpis(tr: StorageTrajectory): StorageKpis {
   const n = tr.gridImportKw.length;
   const dt = tr.dtHours;

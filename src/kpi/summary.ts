@@ -10,14 +10,19 @@ const T975 = [
   2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
 ];
 
+/** Mean, sample standard deviation and 95 % confidence half-width of a list of per-episode values. */
 export interface Summary {
+  /** Arithmetic mean. */
   mean: number;
+  /** Sample standard deviation (n - 1 in the denominator; 0 for a single value). */
   std: number;
   /** Half-width of the 95 % confidence interval of the mean (0 for a single episode). */
   ci95: number;
+  /** Number of values summarised. */
   n: number;
 }
 
+/** Summarises `values` (NaN everywhere for an empty list, n = 0). */
 export function summarize(values: readonly number[]): Summary {
   const n = values.length;
   if (n === 0) return { mean: NaN, std: NaN, ci95: NaN, n: 0 };

@@ -31,13 +31,21 @@ export { LpModel } from "./model.js";
 export { assertVerified, DEFAULT_VERIFY_TOL, verifySolution } from "./verify.js";
 export type { Verification, ViolationReport } from "./verify.js";
 
+/**
+ * The LP backends: "highs" (HiGHS in Wasm), "jsls" (javascript-lp-solver), "simplex" (ours, dense bounded-
+ * variable primal simplex).
+ */
 export type BackendName = "highs" | "jsls" | "simplex";
+/** A backend, or "auto": picked per model by size (chooseBackend). */
 export type BackendChoice = BackendName | "auto";
 
+/** An optimal point of an LpModel that passed verification. */
 export interface LpSolution {
   /** c'x recomputed from x (not the backend's own figure). */
   objective: number;
+  /** The optimal point, one value per column. */
   x: Float64Array;
+  /** The backend that produced `x` (the fallback backend when the simplex failed and the fallback answered). */
   backend: BackendName;
   /** Wall time of the backend call, including translation of the model. */
   solveMs: number;
@@ -45,6 +53,7 @@ export interface LpSolution {
   maxViolation: number;
 }
 
+/** Options of one solve. */
 export interface SolveOptions {
   /** Wall-clock limit of one solve in seconds; default 10. */
   timeLimitS?: number;
@@ -76,13 +85,17 @@ function warmStartOf(solveOpts: SolveOptions): WarmStart | undefined {
   return ws;
 }
 
+/** A verified LP solver for one backend choice (from createSolver or syncSolver). */
 export interface Solver {
+  /** The backend choice the solver was built for. */
   readonly choice: BackendChoice;
+  /** Solves `model` and verifies the point; throws SolverError for any outcome but a verified optimum. */
   solve(model: LpModel, opts?: SolveOptions): LpSolution;
   /** The backend `solve` would use for `model`. */
   pick(model: LpModel): BackendName;
 }
 
+/** Time limit of a solve when SolveOptions.timeLimitS is not given, in seconds. */
 export const DEFAULT_TIME_LIMIT_S = 10;
 
 /**

@@ -109,8 +109,11 @@ export class LpModel {
   #indices = new Int32Array(256);
   #values = new Float64Array(256);
 
+  /** Number of columns (variables) added so far. */
   get numVars(): number { return this.#numVars; }
+  /** Number of rows (constraints) added so far. */
   get numRows(): number { return this.#numRows; }
+  /** Number of stored nonzero coefficients over all rows. */
   get numNonzeros(): number { return this.#numNonzeros; }
 
   /** Adds column `name` with bounds lb..ub (lb may be -Infinity, ub Infinity) and objective cost; returns its index. */
@@ -212,17 +215,24 @@ export class LpModel {
     this.#rowUpper[row] = ub;
   }
 
+  /** The name of column `j`. */
   colName(j: number): string { return this.#colNames[j]!; }
+  /** The name of row `i`. */
   rowName(i: number): string { return this.#rowNames[i]!; }
   /** Index of the column called `name`, or -1. */
   colIndexOf(name: string): number { return this.#colIndex.get(name) ?? -1; }
   /** Index of the row called `name`, or -1. */
   rowIndexOf(name: string): number { return this.#rowIndex.get(name) ?? -1; }
 
+  /** Lower bound of each column, length numVars (a view of the model's storage, not a copy). */
   get colLower(): Float64Array { return this.#colLower.subarray(0, this.#numVars); }
+  /** Upper bound of each column, length numVars (a view of the model's storage, not a copy). */
   get colUpper(): Float64Array { return this.#colUpper.subarray(0, this.#numVars); }
+  /** Objective cost of each column, length numVars (a view of the model's storage, not a copy). */
   get colCost(): Float64Array { return this.#colCost.subarray(0, this.#numVars); }
+  /** Lower bound of each row's activity, length numRows (a view of the model's storage, not a copy). */
   get rowLower(): Float64Array { return this.#rowLower.subarray(0, this.#numRows); }
+  /** Upper bound of each row's activity, length numRows (a view of the model's storage, not a copy). */
   get rowUpper(): Float64Array { return this.#rowUpper.subarray(0, this.#numRows); }
   /** CSR offsets, length numRows + 1: row i holds entries rowStarts[i] .. rowStarts[i + 1] - 1. */
   get rowStarts(): Int32Array { return this.#rowStarts.subarray(0, this.#numRows + 1); }

@@ -12,11 +12,17 @@
 import { SolverError } from "../core/errors.js";
 import type { LpModel } from "./model.js";
 
+/** The worst violated column bound or row of a point, as verifySolution reports it. */
 export interface ViolationReport {
+  /** Whether a column's bounds or a row's activity bounds are violated. */
   kind: "column" | "row";
+  /** Index of the column or row. */
   index: number;
+  /** Name of the column or row. */
   name: string;
+  /** Its lower bound. */
   lb: number;
+  /** Its upper bound. */
   ub: number;
   /** Column value or row activity. */
   value: number;
@@ -24,6 +30,7 @@ export interface ViolationReport {
   relative: number;
 }
 
+/** How far a point is from satisfying an LpModel. */
 export interface Verification {
   /** Largest relative violation over all columns and rows (0 when every one holds exactly). */
   maxViolation: number;
@@ -35,6 +42,10 @@ export interface Verification {
   ok: boolean;
 }
 
+/**
+ * Default tolerance on the relative violation of a bound or row (verifySolution, assertVerified, and every
+ * solve).
+ */
 export const DEFAULT_VERIFY_TOL = 1e-6;
 
 /**
