@@ -29,7 +29,8 @@ const topOf = (file: string): string => file.split("/")[0]!;
 /**
  * Whether `from` may import `to` (DESIGN.md's one-way arrows): src imports only src; an env
  * family imports src and its own folder; agents import src; baselines import src, baselines and
- * an env's published surface (its index or contract); training imports everything but tests.
+ * an env's published surface (its index or contract); training imports everything but tests,
+ * and of envs/ only that published surface too.
  */
 function allowed(from: string, to: string): boolean {
   const [a, b] = [topOf(from), topOf(to)];
@@ -37,8 +38,9 @@ function allowed(from: string, to: string): boolean {
   if (a === "src") return b === "src";
   if (a === "agents") return b === "src" || b === "agents";
   if (a === "envs") return b === "src" || (b === "envs" && (from === "envs/index.ts" || from.split("/")[1] === to.split("/")[1]));
-  if (a === "baselines") return b === "src" || b === "baselines" || (b === "envs" && /^envs\/[a-z-]+\/(index|contract)\.ts$/.test(to));
-  return true;
+  const published = to === "envs/index.ts" || /^envs\/[a-z-]+\/(index|contract)\.ts$/.test(to);
+  if (a === "baselines") return b === "src" || b === "baselines" || (b === "envs" && published);
+  return b !== "envs" || published;
 }
 
 describe("architecture", () => {
@@ -59,7 +61,9 @@ describe("architecture", () => {
     assert.equal(allowed("envs/microgrid/env.ts", "baselines/microgrid/oracle.ts"), false);
     assert.equal(allowed("envs/microgrid/env.ts", "envs/community/households.ts"), false);
     assert.equal(allowed("agents/dqn.ts", "training/train.ts"), false);
-    assert.equal(allowed("training/policies.ts", "envs/community/community-env.ts"), true);
+    assert.equal(allowed("training/reproduce-hub.ts", "envs/energy-hub/parallel.ts"), false);
+    assert.equal(allowed("training/reproduce-hub.ts", "envs/energy-hub/index.ts"), true);
+    assert.equal(allowed("training/train.ts", "agents/dqn.ts"), true);
   });
 
   it("no function in envs/ is longer than 120 lines", () => {
