@@ -31,8 +31,8 @@
  * | 8      | spot price this hour                                     | EUR/kWh |
  * | 9-32   | spot price of hours t+1 .. t+24 (day-ahead, known)       | EUR/kWh |
  * | 33-56  | forecast of net load (load - PV) for hours t+1 .. t+24   | kW      |
- * Each observation is a new array the caller may keep; arrays are views into shared
- * 57 KB slabs (their `.buffer` is shared), which makes a step about 3x faster.
+ * Each observation is a new array the caller may keep, carved from a shared slab
+ * (ObservationSlab: their `.buffer` is shared).
  * The hour being dispatched is observed (load, PV and price of hour t are known when
  * its battery power is chosen). The forecast is `config.forecast`: seasonal-naive (same
  * hour the day before), persistence (this hour's net load) or perfect.
@@ -53,10 +53,14 @@
  * ## Version history
  * - v0: first version.
  */
-import type { Env, Info, ResetOptions, ResetResult, StepResult } from "../../src/core/env.js";
-import { ConfigError, InvalidActionError, ResetNeededError, describeValue } from "../../src/core/errors.js";
-import { Rng, entropySeed, rngForReset } from "../../src/core/rng.js";
+import type { Info, ResetResult, StepResult } from "../../src/core/env.js";
+import { BaseEnv } from "../../src/core/base-env.js";
+import { BoxActionCheck } from "../../src/core/action-check.js";
+import { ConfigError } from "../../src/core/errors.js";
+import { ObservationSlab } from "../../src/core/observation-slab.js";
+import { Rng } from "../../src/core/rng.js";
 import { Box } from "../../src/core/spaces.js";
+import { writeTimeFeatures } from "../../src/core/time-features.js";
 import { Trajectory, type RecordsTrajectory } from "../../src/core/trajectory.js";
 import { loadCommunityProfiles } from "../../src/data/community-profiles.js";
 import { readSeriesCsv } from "../../src/data/csv.js";
@@ -94,9 +98,6 @@ const TRAJECTORY_COLUMNS = [
 type Column = (typeof TRAJECTORY_COLUMNS)[number];
 
 const DT_HOURS = 1;
-/** Floats per observation slab: 256 observations of 57 floats. */
-const OBSERVATION_SLAB_FLOATS = 256 * 57;
-const TWO_PI = 2 * Math.PI;
 
 /** The exogenous series of the configured source, loaded once per env instance. */
 function loadProfiles(cfg: CommunityBatteryConfig): HourlyProfiles {
@@ -127,21 +128,45 @@ function loadProfiles(cfg: CommunityBatteryConfig): HourlyProfiles {
   }
 }
 
-export class CommunityBatteryEnv implements Env<Float32Array, Float32Array | Float64Array | number[]>, RecordsTrajectory {
+/** The observation box: bounded time features, progress and SoC; non-negative load and PV. */
+function observationBox(): Box<Float32Array> {
+  const low = new Float64Array(OBSERVATION_INDEX.size).fill(-Infinity);
+  const high = new Float64Array(OBSERVATION_INDEX.size).fill(Infinity);
+  for (let i = 0; i < 4; i++) { low[i] = -1; high[i] = 1; }
+  low[OBSERVATION_INDEX.progress] = 0; high[OBSERVATION_INDEX.progress] = 1;
+  low[OBSERVATION_INDEX.soc] = 0; high[OBSERVATION_INDEX.soc] = 1;
+  low[OBSERVATION_INDEX.loadKw] = 0;
+  low[OBSERVATION_INDEX.pvKw] = 0;
+  return new Box<Float32Array>({ low, high, dtype: "float32" });
+}
+
+/** What one hour did, filled stage by stage in step() (one reused record, no allocation). */
+interface HourFlows {
+  loadKw: number;
+  pvKw: number;
+  priceEurPerKwh: number;
+  requestedKw: number;
+  /** Battery power applied (the feasible power closest to the request), kW, > 0 charges. */
+  appliedKw: number;
+  /** Stored energy after the hour, kWh. */
+  energyKwh: number;
+  lossKwh: number;
+  /** load - PV + battery power: > 0 buys, < 0 exports. */
+  gridImportKw: number;
+}
+
+export class CommunityBatteryEnv extends BaseEnv<Float32Array, Float32Array | Float64Array | number[]> implements RecordsTrajectory {
   readonly observationSpace: Box<Float32Array>;
   readonly actionSpace: Box<Float32Array>;
-  spec?: Env["spec"];
   readonly config: CommunityBatteryConfig;
   readonly battery: BatteryParams;
   readonly episodeSteps: number;
 
   readonly #profiles: HourlyProfiles;
-  readonly #maxPowerKw: number;
-  readonly #actionBoundKw: number;
+  readonly #actionCheck: BoxActionCheck;
   readonly #idleBaseline: boolean;
   readonly #initialEnergyKwh: number;
-  #rng: Rng;
-  // episode series, indexed [HISTORY + t], with LOOKAHEAD + 1 hours after the episode
+  // episode series, indexed [LOOKAHEAD + t], with LOOKAHEAD + 1 hours after the episode
   readonly #load: Float64Array;
   readonly #pv: Float64Array;
   readonly #price: Float64Array;
@@ -150,17 +175,14 @@ export class CommunityBatteryEnv implements Env<Float32Array, Float32Array | Flo
   #meanPriceEurPerKwh = 0;
   #t = 0;
   #energyKwh = 0;
-  #running = false;
-  #closed = false;
+  readonly #hour: HourFlows = { loadKw: 0, pvKw: 0, priceEurPerKwh: 0, requestedKw: 0, appliedKw: 0, energyKwh: 0, lossKwh: 0, gridImportKw: 0 };
   readonly #trajectory: Trajectory<Column>;
-  #slab = new ArrayBuffer(0);
-  #slabOffset = OBSERVATION_SLAB_FLOATS;
+  readonly #slab = new ObservationSlab(OBSERVATION_INDEX.size);
 
   constructor(config: CommunityBatteryConfig) {
+    super(COMMUNITY_BATTERY_ID);
     this.config = config;
     this.battery = { capacityKwh: config.battery.capacityKwh, maxPowerKw: config.battery.maxPowerKw, efficiency: config.battery.efficiency };
-    this.#maxPowerKw = config.battery.maxPowerKw;
-    this.#actionBoundKw = Math.max(this.#maxPowerKw, Math.fround(this.#maxPowerKw));
     this.#idleBaseline = config.rewardBaseline === "idle";
     this.#initialEnergyKwh = config.battery.initialSoc * config.battery.capacityKwh;
     this.episodeSteps = config.days * 24;
@@ -171,49 +193,23 @@ export class CommunityBatteryEnv implements Env<Float32Array, Float32Array | Flo
         path: "startDay", expected: `an integer <= ${days - config.days} (data has ${days} days, episode ${config.days})`, received: String(config.startDay),
       }]);
     }
-    const low = new Float64Array(OBSERVATION_INDEX.size).fill(-Infinity);
-    const high = new Float64Array(OBSERVATION_INDEX.size).fill(Infinity);
-    for (let i = 0; i < 4; i++) { low[i] = -1; high[i] = 1; }
-    low[OBSERVATION_INDEX.progress] = 0; high[OBSERVATION_INDEX.progress] = 1;
-    low[OBSERVATION_INDEX.soc] = 0; high[OBSERVATION_INDEX.soc] = 1;
-    low[OBSERVATION_INDEX.loadKw] = 0;
-    low[OBSERVATION_INDEX.pvKw] = 0;
-    this.observationSpace = new Box<Float32Array>({ low, high, dtype: "float32" });
-    this.actionSpace = new Box<Float32Array>({ low: [-this.#maxPowerKw], high: [this.#maxPowerKw], dtype: "float32" });
+    this.observationSpace = observationBox();
+    const maxPowerKw = config.battery.maxPowerKw;
+    this.actionSpace = new Box<Float32Array>({ low: [-maxPowerKw], high: [maxPowerKw], dtype: "float32" });
+    this.#actionCheck = new BoxActionCheck(this.actionSpace);
     const padded = LOOKAHEAD_HOURS + this.episodeSteps + LOOKAHEAD_HOURS + 1;
     this.#load = new Float64Array(padded);
     this.#pv = new Float64Array(padded);
     this.#price = new Float64Array(padded);
     this.#dataHour = new Int32Array(padded);
-    this.#rng = new Rng(entropySeed());
     this.#trajectory = new Trajectory(TRAJECTORY_COLUMNS, config.record ? this.episodeSteps : 0);
   }
 
-  get unwrapped(): Env<unknown, unknown> {
-    return this as unknown as Env<unknown, unknown>;
-  }
-
-  get #envId(): string {
-    return this.spec?.id ?? COMMUNITY_BATTERY_ID;
-  }
-
-  reset(opts: ResetOptions = {}): ResetResult<Float32Array> {
-    if (this.#closed) throw new ResetNeededError(this.#envId, "the env is closed");
-    this.#rng = rngForReset(this.#envId, this.#rng, opts.seed);
+  protected resetEpisode(): ResetResult<Float32Array> {
     const cfg = this.config;
     const days = Math.floor(this.#profiles.length / 24);
-    const startDay = cfg.startDay === "random" ? this.#rng.int(days - cfg.days + 1) : cfg.startDay;
-    // an episode draws its own noise stream from the env generator, so repeated resets differ
-    const noise = this.#rng.child(`load-noise/${this.#rng.int(2 ** 31)}`);
-    const n = this.#profiles.length;
-    const first = startDay * 24 - LOOKAHEAD_HOURS;
-    for (let i = 0; i < this.#load.length; i++) {
-      const h = (((first + i) % n) + n) % n;
-      this.#dataHour[i] = h;
-      this.#load[i] = Math.max(0, this.#profiles.loadKw[h]! * (1 + cfg.loadNoise * noise.normal()));
-      this.#pv[i] = this.#profiles.pvKw[h]!;
-      this.#price[i] = this.#profiles.priceEurPerKwh[h]!;
-    }
+    const startDay = cfg.startDay === "random" ? this.rng.int(days - cfg.days + 1) : cfg.startDay;
+    this.#drawSeries(startDay);
     let priceSum = 0;
     for (let t = 0; t < this.episodeSteps; t++) priceSum += this.#price[LOOKAHEAD_HOURS + t]!;
     this.#meanPriceEurPerKwh = priceSum / this.episodeSteps;
@@ -221,7 +217,6 @@ export class CommunityBatteryEnv implements Env<Float32Array, Float32Array | Flo
     else this.#terminalValuePerKwh = cfg.reward === "self-consumption" ? 1 : this.#meanPriceEurPerKwh;
     this.#t = 0;
     this.#energyKwh = this.#initialEnergyKwh;
-    this.#running = true;
     this.#trajectory.setLength(0);
     return {
       observation: this.#observe(),
@@ -238,100 +233,100 @@ export class CommunityBatteryEnv implements Env<Float32Array, Float32Array | Flo
     };
   }
 
-  step(action: Float32Array | Float64Array | number[]): StepResult<Float32Array> {
-    if (!this.#running) {
-      throw new ResetNeededError(this.#envId, this.#closed ? "the env is closed" : "the episode has not started or has ended");
+  /** The episode's load (with its noise), PV and price from `startDay`, look-ahead padding included. */
+  #drawSeries(startDay: number): void {
+    // an episode draws its own noise stream from the env generator, so repeated resets differ
+    const noise = this.rng.child(`load-noise/${this.rng.int(2 ** 31)}`);
+    const p = this.#profiles;
+    const n = p.length;
+    const first = startDay * 24 - LOOKAHEAD_HOURS;
+    for (let i = 0; i < this.#load.length; i++) {
+      const h = (((first + i) % n) + n) % n;
+      this.#dataHour[i] = h;
+      this.#load[i] = Math.max(0, p.loadKw[h]! * (1 + this.config.loadNoise * noise.normal()));
+      this.#pv[i] = p.pvKw[h]!;
+      this.#price[i] = p.priceEurPerKwh[h]!;
     }
-    // the bound check of Box.violation, inlined: this is the hot path
-    const raw = action?.length === 1 ? action[0]! : NaN;
-    if (!(raw >= -this.#actionBoundKw && raw <= this.#actionBoundKw)) {
-      this.actionSpace.assertAction(this.#envId, action);
-      throw new InvalidActionError(this.#envId, 0, `in [${-this.#maxPowerKw}, ${this.#maxPowerKw}]`, describeValue(raw));
-    }
-    // a float32 action may sit one rounding step past the bound the space accepts
-    const requestedKw = raw > this.#maxPowerKw ? this.#maxPowerKw : raw < -this.#maxPowerKw ? -this.#maxPowerKw : raw;
-    const t = this.#t;
-    const i = LOOKAHEAD_HOURS + t;
-    const loadKw = this.#load[i]!;
-    const pvKw = this.#pv[i]!;
-    const priceEurPerKwh = this.#price[i]!;
-    const b = this.battery;
-    const e0 = this.#energyKwh;
-    const appliedKw = feasibleBatteryPowerKw(b, e0, requestedKw, DT_HOURS);
-    const e1 = nextBatteryEnergyKwh(b, e0, appliedKw, DT_HOURS);
-    const lossKwh = batteryLossKwh(b, appliedKw, DT_HOURS);
-    const gridImportKw = loadKw - pvKw + appliedKw;
-    const costEur = priceEurPerKwh * gridImportKw * DT_HOURS;
-    let reward = this.config.reward === "arbitrage" ? -costEur : -(gridImportKw > 0 ? gridImportKw : 0) * DT_HOURS;
-    if (this.#idleBaseline) {
-      const idleImportKw = loadKw - pvKw;
-      reward -= this.config.reward === "arbitrage"
-        ? -priceEurPerKwh * idleImportKw * DT_HOURS
-        : -(idleImportKw > 0 ? idleImportKw : 0) * DT_HOURS;
-    }
-    this.#energyKwh = e1;
-    this.#t = t + 1;
-    const terminated = this.#t === this.episodeSteps;
-    if (terminated) {
-      reward -= (this.#initialEnergyKwh - e1) * this.#terminalValuePerKwh;
-      this.#running = false;
-    }
-    const chargeKw = appliedKw > 0 ? appliedKw : 0;
-    const dischargeKw = appliedKw < 0 ? -appliedKw : 0;
-    const shortfallKw = requestedKw - appliedKw;
-    if (this.config.record) {
-      const c = this.#trajectory.columns;
-      c.step[t] = t;
-      c.dataHour[t] = this.#dataHour[i]!;
-      c.loadKw[t] = loadKw;
-      c.pvKw[t] = pvKw;
-      c.priceEurPerKwh[t] = priceEurPerKwh;
-      c.requestedKw[t] = requestedKw;
-      c.appliedKw[t] = appliedKw;
-      c.chargeKw[t] = chargeKw;
-      c.dischargeKw[t] = dischargeKw;
-      c.gridImportKw[t] = gridImportKw;
-      c.energyKwh[t] = e1;
-      c.soc[t] = e1 / b.capacityKwh;
-      c.lossKwh[t] = lossKwh;
-      c.shortfallKw[t] = shortfallKw;
-      c.reward[t] = reward;
-      this.#trajectory.setLength(t + 1);
-    }
-    const info: Info = {
-      loadKw, pvKw, priceEurPerKwh, requestedKw, appliedKw, shortfallKw, chargeKw, dischargeKw,
-      gridImportKw, energyKwh: e1, soc: e1 / b.capacityKwh, lossKwh, costEur,
-    };
-    return { observation: this.#observe(), reward, terminated, truncated: false, info };
   }
 
-  /**
-   * A fresh observation array. Observations are carved from a shared slab, one region each,
-   * never reused: callers may keep them (replay buffers do), and the env avoids a backing-store
-   * allocation per step, which is most of a bare step's cost.
-   */
-  #newObservation(): Float32Array {
-    const size = OBSERVATION_INDEX.size;
-    if (this.#slabOffset + size > OBSERVATION_SLAB_FLOATS) {
-      this.#slab = new ArrayBuffer(OBSERVATION_SLAB_FLOATS * 4);
-      this.#slabOffset = 0;
+  protected stepEpisode(action: Float32Array | Float64Array | number[]): StepResult<Float32Array> {
+    const hour = this.#hour;
+    hour.requestedKw = this.#actionCheck.scalar(this.id, action);
+    this.#dispatch(hour);
+    let reward = this.#reward(hour);
+    const t = this.#t;
+    this.#t = t + 1;
+    const terminated = this.#t === this.episodeSteps;
+    // the energy taken out of (or left in) the battery is settled with the last reward
+    if (terminated) reward -= (this.#initialEnergyKwh - hour.energyKwh) * this.#terminalValuePerKwh;
+    if (this.config.record) this.#record(t, hour, reward);
+    return { observation: this.#observe(), reward, terminated, truncated: false, info: this.#info(hour) };
+  }
+
+  /** Physics of hour t: the battery follows the request as far as feasible; the PCC balances the rest. */
+  #dispatch(hour: HourFlows): void {
+    const i = LOOKAHEAD_HOURS + this.#t;
+    const b = this.battery;
+    const e0 = this.#energyKwh;
+    hour.loadKw = this.#load[i]!;
+    hour.pvKw = this.#pv[i]!;
+    hour.priceEurPerKwh = this.#price[i]!;
+    hour.appliedKw = feasibleBatteryPowerKw(b, e0, hour.requestedKw, DT_HOURS);
+    hour.energyKwh = nextBatteryEnergyKwh(b, e0, hour.appliedKw, DT_HOURS);
+    hour.lossKwh = batteryLossKwh(b, hour.appliedKw, DT_HOURS);
+    hour.gridImportKw = hour.loadKw - hour.pvKw + hour.appliedKw;
+    this.#energyKwh = hour.energyKwh;
+  }
+
+  /** The hour's reward before the terminal settlement: arbitrage EUR or kWh bought, optionally relative to an idle battery. */
+  #reward(hour: HourFlows): number {
+    const price = hour.priceEurPerKwh;
+    const arbitrage = this.config.reward === "arbitrage";
+    const gridImportKw = hour.gridImportKw;
+    let reward = arbitrage ? -(price * gridImportKw * DT_HOURS) : -(gridImportKw > 0 ? gridImportKw : 0) * DT_HOURS;
+    if (this.#idleBaseline) {
+      const idleImportKw = hour.loadKw - hour.pvKw;
+      reward -= arbitrage ? -price * idleImportKw * DT_HOURS : -(idleImportKw > 0 ? idleImportKw : 0) * DT_HOURS;
     }
-    const obs = new Float32Array(this.#slab, this.#slabOffset * 4, size);
-    this.#slabOffset += size;
-    return obs;
+    return reward;
+  }
+
+  #record(t: number, hour: HourFlows, reward: number): void {
+    const c = this.#trajectory.columns;
+    const appliedKw = hour.appliedKw;
+    c.step[t] = t;
+    c.dataHour[t] = this.#dataHour[LOOKAHEAD_HOURS + t]!;
+    c.loadKw[t] = hour.loadKw;
+    c.pvKw[t] = hour.pvKw;
+    c.priceEurPerKwh[t] = hour.priceEurPerKwh;
+    c.requestedKw[t] = hour.requestedKw;
+    c.appliedKw[t] = appliedKw;
+    c.chargeKw[t] = appliedKw > 0 ? appliedKw : 0;
+    c.dischargeKw[t] = appliedKw < 0 ? -appliedKw : 0;
+    c.gridImportKw[t] = hour.gridImportKw;
+    c.energyKwh[t] = hour.energyKwh;
+    c.soc[t] = hour.energyKwh / this.battery.capacityKwh;
+    c.lossKwh[t] = hour.lossKwh;
+    c.shortfallKw[t] = hour.requestedKw - appliedKw;
+    c.reward[t] = reward;
+    this.#trajectory.setLength(t + 1);
+  }
+
+  #info(hour: HourFlows): Info {
+    const { loadKw, pvKw, priceEurPerKwh, requestedKw, appliedKw, gridImportKw, energyKwh, lossKwh } = hour;
+    return {
+      loadKw, pvKw, priceEurPerKwh, requestedKw, appliedKw, shortfallKw: requestedKw - appliedKw,
+      chargeKw: appliedKw > 0 ? appliedKw : 0, dischargeKw: appliedKw < 0 ? -appliedKw : 0,
+      gridImportKw, energyKwh, soc: energyKwh / this.battery.capacityKwh, lossKwh, costEur: priceEurPerKwh * gridImportKw * DT_HOURS,
+    };
   }
 
   #observe(): Float32Array {
     const t = this.#t;
     const i = LOOKAHEAD_HOURS + t;
-    const obs = this.#newObservation();
+    const obs = this.#slab.next();
     const h = this.#dataHour[i]!;
-    const hour = this.#profiles.hourOfDay[h]!;
-    const weekday = this.#profiles.weekday[h]!;
-    obs[0] = Math.sin((TWO_PI * hour) / 24);
-    obs[1] = Math.cos((TWO_PI * hour) / 24);
-    obs[2] = Math.sin((TWO_PI * weekday) / 7);
-    obs[3] = Math.cos((TWO_PI * weekday) / 7);
+    writeTimeFeatures(obs, OBSERVATION_INDEX.hourSin, this.#profiles.hourOfDay[h]!, this.#profiles.weekday[h]!);
     obs[4] = t / this.episodeSteps;
     obs[5] = this.#energyKwh / this.battery.capacityKwh;
     obs[6] = this.#load[i]!;
@@ -378,10 +373,5 @@ export class CommunityBatteryEnv implements Env<Float32Array, Float32Array | Flo
       appliedKw: tr.column("appliedKw"),
       lossKwh: tr.column("lossKwh"),
     }) as StorageKpis & Record<string, number>;
-  }
-
-  close(): void {
-    this.#closed = true;
-    this.#running = false;
   }
 }

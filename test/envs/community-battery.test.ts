@@ -12,6 +12,9 @@ import { Rng } from "../../src/core/rng.js";
 
 const ID = "CommunityBattery-v0";
 
+/** Actions a one-element float Box must refuse: strings, null, booleans, nesting, array-likes, BigInts, a bare string. */
+const NOT_NUMBER_ACTIONS: unknown[] = [["-599"], [null], [true], [[0]], { length: 1, 0: 0 }, "0", new BigInt64Array(1)];
+
 function makeEnv(config: object = {}): CommunityBatteryEnv {
   return make(ID, config).unwrapped as unknown as CommunityBatteryEnv;
 }
@@ -112,6 +115,15 @@ describe("CommunityBattery-v0", () => {
       e instanceof InvalidActionError && e.message === "CommunityBattery-v0: action[0] must be a number, got NaN");
     assert.throws(() => env.step(Float32Array.of(1, 2)), (e: unknown) =>
       e instanceof InvalidActionError && e.message === "CommunityBattery-v0: action must be an array of length 1, got length 2");
+  });
+
+  it("rejects actions that are not a float array or plain array of numbers, and keeps the episode running", () => {
+    const env = make<Float32Array, unknown>(ID, { days: 1 });
+    env.reset({ seed: 0 });
+    for (const bad of NOT_NUMBER_ACTIONS) {
+      assert.throws(() => env.step(bad), InvalidActionError, `accepted ${String(bad)}`);
+    }
+    assert.equal(env.step([0]).terminated, false);
   });
 
   it("throws ResetNeededError on step before reset and after the episode ends; close twice is safe", () => {
