@@ -21,13 +21,19 @@ export interface ForecastContext {
   calendar(tick: number): { hourOfDay: number; dayOfWeek: number; month: number };
 }
 
+/**
+ * A forecast of one series over the horizon: the 5 %, 50 % and 95 % quantiles, each of length `horizon`
+ * (entry i is tick t+1+i).
+ */
 export interface QuantileForecast {
   q05: Float64Array;
   q50: Float64Array;
   q95: Float64Array;
 }
 
+/** Anything that forecasts named series from the history in a ForecastContext (see the file header). */
 export interface Forecaster {
+  /** A display name ("persistence", "seasonal-naive", "quantile-forest", ...). */
   readonly name: string;
   /** Forecast series `target` for ticks t+1 .. t+horizon of `ctx`. */
   forecast(target: string, ctx: ForecastContext): QuantileForecast;

@@ -51,7 +51,9 @@ export const forecasterConfigSchema = z.discriminatedUnion("kind", [persistenceS
   error: 'one of "persistence", "seasonal-naive", "quantile-forest"',
 });
 
+/** A forecaster config after validation: the chosen `kind` with every default filled. */
 export type ForecasterConfig = z.output<typeof forecasterConfigSchema>;
+/** What createForecaster accepts before validation: `kind` plus any subset of that kind's fields. */
 export type ForecasterConfigInput = z.input<typeof forecasterConfigSchema>;
 
 /**

@@ -55,6 +55,7 @@ export const forestOptionsSchema = z.strictObject({
   maxFeatures: z.number().gt(0).lte(1).default(1 / 3),
 });
 
+/** Tree-growing options after validation (defaults filled). */
 export type ForestOptions = z.output<typeof forestOptionsSchema>;
 
 /**
@@ -377,6 +378,7 @@ export const quantileForestOptionsSchema = z.strictObject({
   lowerBound: z.number().nullable().default(0),
 });
 
+/** Quantile-forest forecaster options after validation (defaults filled). */
 export type QuantileForestOptions = z.output<typeof quantileForestOptionsSchema>;
 /** What the constructor accepts: any subset of the options, nested ones included. */
 export type QuantileForestOptionsInput = z.input<typeof quantileForestOptionsSchema>;

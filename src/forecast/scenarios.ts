@@ -39,6 +39,10 @@ export const scenarioTreeOptionsSchema = z.strictObject({
   probabilities: probabilitiesSchema.default(() => probabilitiesSchema.parse({})),
 });
 
+/**
+ * Probabilities of the pessimistic, median and optimistic branches after validation: each in [0, 1], summing
+ * to 1.
+ */
 export type BranchProbabilities = z.output<typeof probabilitiesSchema>;
 
 /** The seed's branch probabilities: 0.15 / 0.70 / 0.15. */
@@ -89,6 +93,7 @@ export const monteCarloOptionsSchema = z.strictObject({
   lowerBound: z.number().nullable().default(null),
 });
 
+/** Monte Carlo scenario options after validation (defaults filled). */
 export type MonteCarloOptions = z.output<typeof monteCarloOptionsSchema>;
 
 /** The seed's Monte Carlo settings. */

@@ -27,7 +27,7 @@
  * ConfigErrors naming the field by path, e.g. `contracts[2].window`.
  */
 import { z } from "zod";
-import { ConfigError, describeValue, type FieldIssue } from "../core/errors.js";
+import { ConfigError, describeValue, explainIssue, type FieldIssue } from "../core/errors.js";
 import {
   settleContractPeriod, settlementMessages, type SettlementLine, type SettlementMessage, type SettlementTotals,
 } from "./settlement.js";
@@ -105,8 +105,13 @@ export interface Activation {
   number: number;
 }
 
+/**
+ * Why `requestActivation` refused an activation (one code per rule in the file header, plus an unknown
+ * contract id and malformed hours).
+ */
 export type RefusalCode = "unknown-contract" | "invalid-request" | "max-runtime" | "outside-window" | "max-activations" | "recovery";
 
+/** The answer to an activation request: the accepted activation, or a refusal code with a readable reason. */
 export type ActivationDecision =
   | { accepted: true; activation: Activation }
   | { accepted: false; code: RefusalCode; reason: string };
@@ -138,6 +143,10 @@ function windowText(c: FlexContract): string {
   return `hours [${c.startHour}, ${c.endHour}) on days ${JSON.stringify(c.daysOfWeek)} at hours ${JSON.stringify(c.hoursOfDay)}`;
 }
 
+/**
+ * The marketplace of one episode: registered assets, contracts between providers and the aggregator,
+ * activations and the DSO's per-ISP settlement (see the file header for the rules).
+ */
 export class FlexibilityMarketplace {
   readonly epochDayOfWeek: number;
   readonly dso: string;
@@ -148,8 +157,8 @@ export class FlexibilityMarketplace {
 
   /** Validates the whole config (assets, then contracts against them) at once. */
   constructor(config: FlexMarketConfigInput = {}) {
-    const parsed = FlexMarketConfigSchema.safeParse(config);
-    if (!parsed.success) throw ConfigError.fromZod(OWNER, parsed.error, config);
+    const parsed = FlexMarketConfigSchema.safeParse(config, { error: explainIssue });
+    if (!parsed.success) throw ConfigError.fromZod(OWNER, parsed.error, config, FlexMarketConfigSchema);
     const c = parsed.data;
     this.epochDayOfWeek = c.epochDayOfWeek;
     this.dso = c.dso;
@@ -335,9 +344,9 @@ export class FlexibilityMarketplace {
   }
 
   #parse<S extends z.ZodType>(schema: S, input: unknown, prefix: string): z.output<S> {
-    const r = schema.safeParse(input);
+    const r = schema.safeParse(input, { error: explainIssue });
     if (r.success) return r.data;
-    const e = ConfigError.fromZod(OWNER, r.error, input);
+    const e = ConfigError.fromZod(OWNER, r.error, input, schema);
     throw new ConfigError(OWNER, e.issues.map((i) => ({ ...i, path: i.path === "" ? prefix : `${prefix}.${i.path}` })));
   }
 }

@@ -115,6 +115,10 @@ export interface SettlementTotals {
   netEur: number;
 }
 
+/**
+ * Who a settlement is addressed to: the asset's provider, the aggregator that contracted it, or the DSO that
+ * settles.
+ */
 export type SettlementRole = "provider" | "aggregator" | "dso";
 
 /** The settlement message the DSO sends to one party for one ISP. */
@@ -130,6 +134,7 @@ export interface SettlementMessage {
   accumulated: SettlementTotals;
 }
 
+/** Totals of zero, to accumulate settlement lines into. */
 export function emptySettlementTotals(): SettlementTotals {
   return { requestedKwh: 0, deliveredKwh: 0, shortfallKwh: 0, absDeviationKwh: 0, capacityEur: 0, volumeEur: 0, penaltyEur: 0, netEur: 0 };
 }

@@ -21,6 +21,7 @@ import type { AclMessage, Performative } from "./fipa.js";
 
 /** An agent on the bus: receives every message addressed to it (directly or through a topic). */
 export interface BusAgent {
+  /** Called by the bus once for each message addressed to this agent, in delivery order. */
   receive(message: AclMessage): void;
 }
 
@@ -115,10 +116,12 @@ export class MessageBus {
     this.#tick = tick;
   }
 
+  /** Whether delivered messages are added to the transcript (option `record`, default false). */
   get recording(): boolean {
     return this.#record;
   }
 
+  /** Turns transcript recording on or off for the messages delivered from now on. */
   set recording(on: boolean) {
     this.#record = on;
   }
@@ -133,6 +136,7 @@ export class MessageBus {
     return this.#transcript.splice(0, this.#transcript.length);
   }
 
+  /** Drops the recorded transcript. */
   clearTranscript(): void {
     this.#transcript.length = 0;
   }

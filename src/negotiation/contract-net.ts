@@ -83,6 +83,10 @@ export class ContractNetInitiator {
     readonly hooks: ContractNetHooks,
   ) {}
 
+  /**
+   * Where the protocol stands: "idle", "collecting" (CFP sent), "proposed" (every answer in), "executing"
+   * (awards sent) or "done".
+   */
   get phase(): Phase {
     return this.#phase;
   }

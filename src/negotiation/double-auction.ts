@@ -27,6 +27,7 @@ import type { Rng } from "../core/rng.js";
 import type { MessageBus, BusAgent } from "./bus.js";
 import type { AclMessage } from "./fipa.js";
 
+/** Which side of the book an order is on. */
 export type OrderSide = "buy" | "sell";
 
 /** A limit order for the trading period. */
@@ -237,6 +238,9 @@ export class DoubleAuctionMarket implements BusAgent {
     bus.register(name, this);
   }
 
+  /**
+   * Handles a PROPOSE as an order (other performatives are ignored); see the class comment for the replies.
+   */
   receive(m: AclMessage): void {
     if (m.performative !== "PROPOSE") return;
     const before = this.auction.trades.length;
@@ -257,10 +261,12 @@ export class DoubleAuctionMarket implements BusAgent {
     }
   }
 
+  /** Ends the trading period: the trades and the unmatched remainders (ContinuousDoubleAuction.close). */
   close(): AuctionOutcome {
     return this.auction.close();
   }
 
+  /** Empties the book for the next trading period. */
   reset(): void {
     this.auction.reset();
   }

@@ -20,6 +20,7 @@ export const PERFORMATIVES = [
   "REQUEST",
 ] as const;
 
+/** One of PERFORMATIVES. */
 export type Performative = (typeof PERFORMATIVES)[number];
 
 /**

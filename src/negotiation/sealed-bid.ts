@@ -89,6 +89,7 @@ export class SealedBidAuction {
     readonly onDone: ((result: AuctionResult) => void) | null = null,
   ) {}
 
+  /** Where the auction stands: "idle", "collecting" (call sent, bids coming in) or "done". */
   get phase(): Phase {
     return this.#phase;
   }

@@ -167,6 +167,10 @@ export interface FeederPu {
   lvCurrentBaseA: number;
 }
 
+/**
+ * The per-unit parameters of `c` on the transformer rating as base power (line on the MV voltage base,
+ * transformer impedance from its percent values).
+ */
 export function feederPerUnit(c: FeederConfig): FeederPu {
   const baseKva = c.transformer.ratingKva;
   const mvZBase = (c.mvLine.nominalKv * c.mvLine.nominalKv * 1000) / baseKva;
