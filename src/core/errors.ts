@@ -80,12 +80,14 @@ export function nearestName(name: string, candidates: Iterable<string>): string 
 
 type Schema = z.core.$ZodType;
 
-/** The schema under wrappers that change neither the accepted values' shape nor their meaning. */
+const TRANSPARENT = new Set(["default", "prefault", "optional", "nonoptional", "readonly", "catch"]);
+
+/** The schema under wrappers that only fill in or relax a value (defaults, optional), not its shape. */
 function unwrap(schema: Schema): Schema {
   let s = schema;
   for (;;) {
     const def = s._zod.def as z.core.$ZodTypeDef & { innerType?: Schema; in?: Schema; getter?: () => Schema };
-    if (def.innerType !== undefined && def.type !== "pipe") s = def.innerType;
+    if (TRANSPARENT.has(def.type)) s = def.innerType!;
     else if (def.type === "pipe") s = def.in!;
     else if (def.type === "lazy") s = def.getter!();
     else return s;
@@ -98,7 +100,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 /** The option of a union that `value` was meant for (by discriminator, else by shape). */
 function optionFor(schema: Schema, value: unknown): Schema {
-  const s = unwrap(schema);
+  let s = unwrap(schema);
+  if (s instanceof z.core.$ZodNullable && value !== null) s = unwrap(s._zod.def.innerType as Schema);
   if (!(s instanceof z.core.$ZodUnion)) return s;
   const def = s._zod.def as z.core.$ZodDiscriminatedUnionDef;
   const options = def.options.map(unwrap);
@@ -242,8 +245,9 @@ export const explainIssue: z.core.$ZodErrorMap = (issue) => {
       return "no such field (unknown key)";
     case "invalid_union": {
       // a discriminated union whose discriminator matched no option is reported at the discriminator
-      if (issue.discriminator !== undefined && issue.options !== undefined && issue.errors.length === 0) {
-        return `one of ${issue.options.map((v) => JSON.stringify(v)).join(", ")}`;
+      const options = (issue as { options?: unknown[] }).options;
+      if (issue.discriminator !== undefined && options !== undefined && issue.errors.length === 0) {
+        return `one of ${options.map((v) => JSON.stringify(v)).join(", ")}`;
       }
       return issue.inst instanceof z.core.$ZodType ? describeSchema(issue.inst) : undefined;
     }

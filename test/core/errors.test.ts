@@ -7,8 +7,8 @@ import {
   ResetNeededError,
   UnregisteredEnvError,
   describeValue,
+  describeSchema,
   parseConfig,
-  toDotPath,
 } from "../../src/core/errors.js";
 
 const Schema = z.object({
@@ -48,6 +48,49 @@ describe("ConfigError.fromZod", () => {
     });
   });
 
+  it("says what a union expected, and a discriminated union's options at the discriminator", () => {
+    const Union = z.strictObject({
+      startDay: z.union([z.literal("random"), z.number().int().min(0)]),
+      data: z.discriminatedUnion("source", [z.strictObject({ source: z.literal("bundled") }), z.strictObject({ source: z.literal("csv"), file: z.string() })]),
+    });
+    assert.throws(() => parseConfig("toy config", Union, { startDay: "soon", data: { source: "xls" } }), {
+      message: [
+        "invalid toy config:",
+        '  startDay: expected "random" or an integer >= 0, got "soon"',
+        '  data.source: expected one of "bundled", "csv", got "xls"',
+      ].join("\n"),
+    });
+  });
+
+  it("suggests the nearest known key for a misspelled one, at any depth and inside union options", () => {
+    const Nested = z.strictObject({
+      battery: z.strictObject({ capacityKwh: z.number().default(1), efficiency: z.number().default(1) }).prefault({}),
+      data: z.discriminatedUnion("source", [z.strictObject({ source: z.literal("bundled") }), z.strictObject({ source: z.literal("csv"), file: z.string() })]),
+    });
+    assert.throws(() => parseConfig("toy config", Nested, { battery: { capacityKWh: 2, zzz: 1 }, data: { source: "csv", file: "a.csv", fiel: "b.csv" } }), {
+      message: [
+        "invalid toy config:",
+        '  battery.capacityKWh: expected no such field (unknown key; did you mean "capacityKwh"?), got 2',
+        "  battery.zzz: expected no such field (unknown key), got 1",
+        '  data.fiel: expected no such field (unknown key; did you mean "file"?), got "b.csv"',
+      ].join("\n"),
+    });
+  });
+
+  it("a schema's own error parameter outranks the generic phrase", () => {
+    assert.throws(() => parseConfig("toy config", z.strictObject({ id: z.string().min(1, { error: "a non-empty id" }) }), { id: "" }), {
+      message: 'invalid toy config:\n  id: expected a non-empty id, got ""',
+    });
+  });
+
+  it("describeSchema phrases bounds, unions and nullables", () => {
+    assert.equal(describeSchema(z.int().min(1).max(360)), "an integer in [1, 360]");
+    assert.equal(describeSchema(z.number().gt(0).lte(1)), "a number in (0, 1]");
+    assert.equal(describeSchema(z.enum(["a", "b"]).default("a")), 'one of "a", "b"');
+    assert.equal(describeSchema(z.union([z.literal(2022), z.literal(2023)])), "2022 or 2023");
+    assert.equal(describeSchema(z.strictObject({ x: z.number() }).nullable()), "an object { x } or null");
+  });
+
   it("parseConfig returns the parsed value with defaults filled", () => {
     const cfg = parseConfig("microgrid config", Schema, { battery: { capacityKwh: 5, efficiency: 0.9 }, mode: "mpc", prices: [1, 2] });
     assert.equal(cfg.horizon, 24);
@@ -69,9 +112,7 @@ describe("error classes", () => {
     }
   });
 
-  it("toDotPath and describeValue render paths and values in one line", () => {
-    assert.equal(toDotPath(["battery", "prices", 3, "kwh"]), "battery.prices[3].kwh");
-    assert.equal(toDotPath([0, "a"]), "[0].a");
+  it("describeValue renders values in one line", () => {
     assert.equal(describeValue(Float32Array.of(1, 2)), "Float32Array(2)");
     assert.equal(describeValue("x".repeat(80)), JSON.stringify(`${"x".repeat(57)}...`));
     assert.equal(describeValue({ a: 1 }), '{"a":1}');
