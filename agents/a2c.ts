@@ -19,36 +19,21 @@ import { OnPolicyLearner, normalizeInPlace } from "./on-policy.js";
 
 /** A2C hyperparameters; every field has a default. */
 export const a2cConfigSchema = z.strictObject({
-  /** RMSprop step size (SB3: 7e-4). */
-  learningRate: z.number().positive().default(7e-4),
-  /** Anneal the learning rate linearly to 0 over the run (SB3: constant). */
-  annealLearningRate: z.boolean().default(false),
-  /** Env steps per rollout and update (SB3: 5). */
-  nSteps: z.number().int().positive().default(5),
-  /** Discount factor per step. */
-  gamma: z.number().min(0).max(1).default(0.99),
-  /** GAE lambda; 1 gives plain n-step returns (SB3: 1). */
-  gaeLambda: z.number().min(0).max(1).default(1),
-  /** Normalise advantages over the rollout (SB3: false). */
-  normalizeAdvantage: z.boolean().default(false),
-  /** Entropy bonus coefficient (SB3: 0). */
-  entCoef: z.number().min(0).default(0),
-  /** Value loss coefficient (SB3: 0.5). */
-  vfCoef: z.number().min(0).default(0.5),
-  /** Maximum global gradient norm; 0 disables clipping (SB3: 0.5). */
-  maxGradNorm: z.number().min(0).default(0.5),
-  /** RMSprop decay (SB3: alpha 0.99). */
-  rmsPropDecay: z.number().gt(0).lt(1).default(0.99),
-  /** RMSprop epsilon (SB3: 1e-5). */
-  rmsPropEpsilon: z.number().positive().default(1e-5),
-  /** Hidden layer widths of actor and critic (SB3: two layers of 64). */
-  hiddenSizes: z.array(z.number().int().positive()).min(1).default([64, 64]),
-  /** Initial log standard deviation of the Gaussian, in normalised action units ([-1, 1] spans the Box). */
-  initLogStd: z.number().default(0),
-  /** Multiplies every reward before it is stored (CommunityBattery rewards are tens of EUR a step). */
-  rewardScale: z.number().positive().default(0.01),
-  /** Standardise observations with running statistics. */
-  normalizeObservations: z.boolean().default(true),
+  learningRate: z.number().positive().default(7e-4).meta({ description: "RMSprop step size (SB3: 7e-4)." }),
+  annealLearningRate: z.boolean().default(false).meta({ description: "Anneal the learning rate linearly to 0 over the run (SB3: constant)." }),
+  nSteps: z.number().int().positive().default(5).meta({ description: "Env steps per rollout and update (SB3: 5)." }),
+  gamma: z.number().min(0).max(1).default(0.99).meta({ description: "Discount factor per step." }),
+  gaeLambda: z.number().min(0).max(1).default(1).meta({ description: "GAE lambda; 1 gives plain n-step returns (SB3: 1)." }),
+  normalizeAdvantage: z.boolean().default(false).meta({ description: "Normalise advantages over the rollout (SB3: false)." }),
+  entCoef: z.number().min(0).default(0).meta({ description: "Entropy bonus coefficient (SB3: 0)." }),
+  vfCoef: z.number().min(0).default(0.5).meta({ description: "Value loss coefficient (SB3: 0.5)." }),
+  maxGradNorm: z.number().min(0).default(0.5).meta({ description: "Maximum global gradient norm; 0 disables clipping (SB3: 0.5)." }),
+  rmsPropDecay: z.number().gt(0).lt(1).default(0.99).meta({ description: "RMSprop decay (SB3: alpha 0.99)." }),
+  rmsPropEpsilon: z.number().positive().default(1e-5).meta({ description: "RMSprop epsilon (SB3: 1e-5)." }),
+  hiddenSizes: z.array(z.number().int().positive()).min(1).default([64, 64]).meta({ description: "Hidden layer widths of actor and critic (SB3: two layers of 64)." }),
+  initLogStd: z.number().default(0).meta({ description: "Initial log standard deviation of the Gaussian, in normalised action units ([-1, 1] spans the Box)." }),
+  rewardScale: z.number().positive().default(0.01).meta({ description: "Multiplies every reward before it is stored (CommunityBattery rewards are tens of EUR a step)." }),
+  normalizeObservations: z.boolean().default(true).meta({ description: "Standardise observations with running statistics." }),
 });
 
 export type A2cConfig = z.output<typeof a2cConfigSchema>;

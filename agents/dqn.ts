@@ -31,42 +31,22 @@ import { linearSchedule, type Schedule } from "./schedules.js";
 
 /** DQN hyperparameters; every field has a default. */
 export const dqnConfigSchema = z.strictObject({
-  /** Adam step size (tuned on CommunityBattery-v0; SB3: 1e-4, CleanRL: 2.5e-4). */
-  learningRate: z.number().positive().default(5e-4),
-  /** Transitions kept in the replay buffer. */
-  bufferSize: z.number().int().positive().default(100_000),
-  /** Transitions per gradient step (the issue's benchmark: 64). */
-  batchSize: z.number().int().positive().default(64),
-  /** Discount factor per step (0.99: a horizon of ~100 hours spans the 24 h price look-ahead). */
-  gamma: z.number().min(0).max(1).default(0.99),
-  /** Target network update rate: 1 copies the online network (Mnih et al.), < 1 is Polyak averaging. */
-  tau: z.number().gt(0).max(1).default(1),
-  /** Env steps between target network updates (SB3: 10,000; 1,000 suits short runs). */
-  targetUpdateInterval: z.number().int().positive().default(1000),
-  /** Env steps between gradient steps (SB3: 4). */
-  trainFrequency: z.number().int().positive().default(4),
-  /** Env steps of random-policy data before the first update (and after a resume, to refill the buffer). */
-  learningStarts: z.number().int().min(0).default(1000),
-  /** Fraction of the run over which epsilon falls from `explorationInitialEps` to `explorationFinalEps`. */
-  explorationFraction: z.number().gt(0).max(1).default(0.3),
-  /** Epsilon at step 0. */
-  explorationInitialEps: z.number().min(0).max(1).default(1),
-  /** Epsilon after the exploration fraction (SB3: 0.05). */
-  explorationFinalEps: z.number().min(0).max(1).default(0.05),
-  /** Maximum global gradient norm; 0 disables clipping (SB3: 10). */
-  maxGradNorm: z.number().min(0).default(10),
-  /** Hidden layer widths (the issue's benchmark: two layers of 64). */
-  hiddenSizes: z.array(z.number().int().positive()).min(1).default([64, 64]),
-  /** Multiplies every reward before it is stored: CommunityBattery rewards are tens of EUR a step. */
-  rewardScale: z.number().positive().default(0.01),
-  /** Standardise observations with running statistics (kW in the hundreds beside prices near 0.1). */
-  normalizeObservations: z.boolean().default(true),
-  /**
-   * Levels per element of a Box action for the DiscretizeAction wrapper (ignored for Discrete
-   * envs); the learner sees Discrete(levels^k). null: 11 for a one-element Box, else the most
-   * that keep levels^k <= 1024 (5 for a 4-element Box).
-   */
-  actionLevels: z.number().int().min(2).nullable().default(null),
+  learningRate: z.number().positive().default(5e-4).meta({ description: "Adam step size (tuned on CommunityBattery-v0; SB3: 1e-4, CleanRL: 2.5e-4)." }),
+  bufferSize: z.number().int().positive().default(100_000).meta({ description: "Transitions kept in the replay buffer." }),
+  batchSize: z.number().int().positive().default(64).meta({ description: "Transitions per gradient step (the issue's benchmark: 64)." }),
+  gamma: z.number().min(0).max(1).default(0.99).meta({ description: "Discount factor per step (0.99: a horizon of ~100 hours spans the 24 h price look-ahead)." }),
+  tau: z.number().gt(0).max(1).default(1).meta({ description: "Target network update rate: 1 copies the online network (Mnih et al.), < 1 is Polyak averaging." }),
+  targetUpdateInterval: z.number().int().positive().default(1000).meta({ description: "Env steps between target network updates (SB3: 10,000; 1,000 suits short runs)." }),
+  trainFrequency: z.number().int().positive().default(4).meta({ description: "Env steps between gradient steps (SB3: 4)." }),
+  learningStarts: z.number().int().min(0).default(1000).meta({ description: "Env steps of random-policy data before the first update (and after a resume, to refill the buffer)." }),
+  explorationFraction: z.number().gt(0).max(1).default(0.3).meta({ description: "Fraction of the run over which epsilon falls from `explorationInitialEps` to `explorationFinalEps`." }),
+  explorationInitialEps: z.number().min(0).max(1).default(1).meta({ description: "Epsilon at step 0." }),
+  explorationFinalEps: z.number().min(0).max(1).default(0.05).meta({ description: "Epsilon after the exploration fraction (SB3: 0.05)." }),
+  maxGradNorm: z.number().min(0).default(10).meta({ description: "Maximum global gradient norm; 0 disables clipping (SB3: 10)." }),
+  hiddenSizes: z.array(z.number().int().positive()).min(1).default([64, 64]).meta({ description: "Hidden layer widths (the issue's benchmark: two layers of 64)." }),
+  rewardScale: z.number().positive().default(0.01).meta({ description: "Multiplies every reward before it is stored: CommunityBattery rewards are tens of EUR a step." }),
+  normalizeObservations: z.boolean().default(true).meta({ description: "Standardise observations with running statistics (kW in the hundreds beside prices near 0.1)." }),
+  actionLevels: z.number().int().min(2).nullable().default(null).meta({ description: "Levels per element of a Box action for the DiscretizeAction wrapper (ignored for Discrete envs); the learner sees Discrete(levels^k). null: 11 for a one-element Box, else the most that keep levels^k <= 1024 (5 for a 4-element Box)." }),
 });
 
 export type DqnConfig = z.output<typeof dqnConfigSchema>;

@@ -23,40 +23,23 @@ import { RolloutBuffer } from "./rollout-buffer.js";
 
 /** PPO hyperparameters; every field has a default. */
 export const ppoConfigSchema = z.strictObject({
-  /** Adam step size at step 0 (CleanRL: 3e-4). */
-  learningRate: z.number().positive().default(3e-4),
-  /** Anneal the learning rate linearly to 0 over the run (CleanRL: true). */
-  annealLearningRate: z.boolean().default(true),
-  /** Env steps per rollout (CleanRL: 2048). */
-  nSteps: z.number().int().positive().default(2048),
-  /** Minibatches per epoch; minibatch size = nSteps / numMinibatches (CleanRL: 32). */
-  numMinibatches: z.number().int().positive().default(32),
-  /** Passes over each rollout (CleanRL: 10). */
-  updateEpochs: z.number().int().positive().default(10),
-  /** Discount factor per step. */
-  gamma: z.number().min(0).max(1).default(0.99),
-  /** GAE lambda (CleanRL: 0.95). */
-  gaeLambda: z.number().min(0).max(1).default(0.95),
-  /** Surrogate clipping coefficient epsilon (CleanRL: 0.2). */
-  clipCoef: z.number().positive().default(0.2),
-  /** Clip the value loss around the rollout's values as well (CleanRL: true). */
-  clipValueLoss: z.boolean().default(true),
-  /** Normalise advantages per minibatch (CleanRL: true). */
-  normalizeAdvantage: z.boolean().default(true),
-  /** Entropy bonus coefficient (CleanRL continuous: 0). */
-  entCoef: z.number().min(0).default(0),
-  /** Value loss coefficient (CleanRL: 0.5). */
-  vfCoef: z.number().min(0).default(0.5),
-  /** Maximum global gradient norm; 0 disables clipping (CleanRL: 0.5). */
-  maxGradNorm: z.number().min(0).default(0.5),
-  /** Hidden layer widths of actor and critic (CleanRL: two layers of 64, tanh). */
-  hiddenSizes: z.array(z.number().int().positive()).min(1).default([64, 64]),
-  /** Initial log standard deviation of the Gaussian, in normalised action units ([-1, 1] spans the Box). */
-  initLogStd: z.number().default(0),
-  /** Multiplies every reward before it is stored (CommunityBattery rewards are tens of EUR a step). */
-  rewardScale: z.number().positive().default(0.01),
-  /** Standardise observations with running statistics. */
-  normalizeObservations: z.boolean().default(true),
+  learningRate: z.number().positive().default(3e-4).meta({ description: "Adam step size at step 0 (CleanRL: 3e-4)." }),
+  annealLearningRate: z.boolean().default(true).meta({ description: "Anneal the learning rate linearly to 0 over the run (CleanRL: true)." }),
+  nSteps: z.number().int().positive().default(2048).meta({ description: "Env steps per rollout (CleanRL: 2048)." }),
+  numMinibatches: z.number().int().positive().default(32).meta({ description: "Minibatches per epoch; minibatch size = nSteps / numMinibatches (CleanRL: 32)." }),
+  updateEpochs: z.number().int().positive().default(10).meta({ description: "Passes over each rollout (CleanRL: 10)." }),
+  gamma: z.number().min(0).max(1).default(0.99).meta({ description: "Discount factor per step." }),
+  gaeLambda: z.number().min(0).max(1).default(0.95).meta({ description: "GAE lambda (CleanRL: 0.95)." }),
+  clipCoef: z.number().positive().default(0.2).meta({ description: "Surrogate clipping coefficient epsilon (CleanRL: 0.2)." }),
+  clipValueLoss: z.boolean().default(true).meta({ description: "Clip the value loss around the rollout's values as well (CleanRL: true)." }),
+  normalizeAdvantage: z.boolean().default(true).meta({ description: "Normalise advantages per minibatch (CleanRL: true)." }),
+  entCoef: z.number().min(0).default(0).meta({ description: "Entropy bonus coefficient (CleanRL continuous: 0)." }),
+  vfCoef: z.number().min(0).default(0.5).meta({ description: "Value loss coefficient (CleanRL: 0.5)." }),
+  maxGradNorm: z.number().min(0).default(0.5).meta({ description: "Maximum global gradient norm; 0 disables clipping (CleanRL: 0.5)." }),
+  hiddenSizes: z.array(z.number().int().positive()).min(1).default([64, 64]).meta({ description: "Hidden layer widths of actor and critic (CleanRL: two layers of 64, tanh)." }),
+  initLogStd: z.number().default(0).meta({ description: "Initial log standard deviation of the Gaussian, in normalised action units ([-1, 1] spans the Box)." }),
+  rewardScale: z.number().positive().default(0.01).meta({ description: "Multiplies every reward before it is stored (CommunityBattery rewards are tens of EUR a step)." }),
+  normalizeObservations: z.boolean().default(true).meta({ description: "Standardise observations with running statistics." }),
 });
 
 export type PpoConfig = z.output<typeof ppoConfigSchema>;

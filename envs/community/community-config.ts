@@ -30,44 +30,30 @@ export function parseAssetId(id: string): { household: number; kind: FlexAssetKi
 
 const activationSchema = z.strictObject({
   contractId: z.string().min(1),
-  /** Hour of the episode (0 = its first hour) the activation starts. */
-  startHour: z.int().nonnegative(),
+  startHour: z.int().nonnegative().meta({ description: "Hour of the episode (0 = its first hour) the activation starts." }),
   durationHours: z.int().positive(),
 });
 
 const contractSchema = FlexContractSchema.extend({
-  /** The aggregator that contracts the flexibility (outside the community by default). */
-  aggregator: z.string().min(1).default("aggregator"),
+  aggregator: z.string().min(1).default("aggregator").meta({ description: "The aggregator that contracts the flexibility (outside the community by default)." }),
 });
 
 export const communityEnvConfigSchema = z.strictObject({
-  /** Households and the community battery (envs/community/households.ts). */
-  community: communityHouseholdsConfigSchema.prefault({}),
-  /** Seed of the households' draws (count mode): the community is fixed per env; reset seeds draw the episode. */
-  householdSeed: z.int().nonnegative().default(0),
-  /** Episode length in days of 24 hourly steps. */
-  days: z.int().min(1).max(360).default(7),
-  /** First day of the episode in the data year, or `random` (drawn from the reset seed). */
-  startDay: z.union([z.literal("random"), z.int().nonnegative()]).default("random"),
-  /** Import price = spot + gridFee; export price = spot - exportFee (both fees >= 0). */
+  community: communityHouseholdsConfigSchema.prefault({}).meta({ description: "Households and the community battery (envs/community/households.ts)." }),
+  householdSeed: z.int().nonnegative().default(0).meta({ description: "Seed of the households' draws (count mode): the community is fixed per env; reset seeds draw the episode." }),
+  days: z.int().min(1).max(360).default(7).meta({ description: "Episode length in days of 24 hourly steps." }),
+  startDay: z.union([z.literal("random"), z.int().nonnegative()]).default("random").meta({ description: "First day of the episode in the data year, or `random` (drawn from the reset seed)." }),
   tariff: z.strictObject({
     gridFeeEurPerKwh: z.number().nonnegative().default(0.06),
     exportFeeEurPerKwh: z.number().nonnegative().default(0),
-  }).prefault({}),
-  /** MV line, transformer, power factors and voltage limits (src/physics/feeder.ts). */
-  feeder: FeederConfigSchema.prefault({}),
-  /**
-   * A radial LV feeder with one bus per household (src/physics/feeder.ts radialLvFeeder:
-   * household i on line i % feeders, one rOhm + j xOhm segment further out than the previous
-   * household of its line); null: every household sits at the PCC busbar.
-   */
+  }).prefault({}).meta({ description: "Import price = spot + gridFee; export price = spot - exportFee (both fees >= 0)." }),
+  feeder: FeederConfigSchema.prefault({}).meta({ description: "MV line, transformer, power factors and voltage limits (src/physics/feeder.ts)." }),
   lvFeeder: z.strictObject({
     feeders: z.int().positive().default(4),
     /** Segment resistance, ohm (default: 30 m of 150 mm2 Al cable). */
     rOhm: z.number().positive().default(0.0062),
     xOhm: z.number().positive().default(0.0024),
-  }).nullable().default(null),
-  /** Peer-to-peer continuous double auction among households, each hour (src/negotiation/double-auction.ts). */
+  }).nullable().default(null).meta({ description: "A radial LV feeder with one bus per household (src/physics/feeder.ts radialLvFeeder: household i on line i % feeders, one rOhm + j xOhm segment further out than the previous household of its line); null: every household sits at the PCC busbar." }),
   p2p: z.strictObject({
     enabled: z.boolean().default(true),
     /**
@@ -76,28 +62,21 @@ export const communityEnvConfigSchema = z.strictObject({
      * (the action's element is then fixed at 0.5).
      */
     prices: z.enum(["action", "midpoint"]).default("action"),
-  }).prefault({}),
-  /** Flexibility marketplace (seed 004): contracts over household assets and scheduled activations. */
+  }).prefault({}).meta({ description: "Peer-to-peer continuous double auction among households, each hour (src/negotiation/double-auction.ts)." }),
   flexibility: z.strictObject({
     /** Contracts; `assets` are `household-<i>/battery`, `household-<i>/ev` or `household-<i>/flex`, `provider` is `household-<i>`. Hours count from the episode start. */
-    contracts: z.array(contractSchema).default([]),
+    contracts: z.array(contractSchema).prefault([]),
     /** Activation requests, made at reset (accepted or refused under the contract's terms). */
-    activations: z.array(activationSchema).default([]),
-  }).prefault({}),
-  /** Community battery: an agent (`community-battery`), or driven by `communityBatteryRule`. */
-  communityBatteryAgent: z.boolean().default(false),
-  /** Rule for a community battery that is not an agent: self-consumption against the households' net, or idle. */
-  communityBatteryRule: z.enum(["self-consumption", "idle"]).default("self-consumption"),
-  /** How the community's residual (PCC bill minus the households' tariff bills) is shared: by consumption ("load") or equally. */
-  costSharing: z.enum(["load", "equal"]).default("load"),
+    activations: z.array(activationSchema).prefault([]),
+  }).prefault({}).meta({ description: "Flexibility marketplace (seed 004): contracts over household assets and scheduled activations." }),
+  communityBatteryAgent: z.boolean().default(false).meta({ description: "Community battery: an agent (`community-battery`), or driven by `communityBatteryRule`." }),
+  communityBatteryRule: z.enum(["self-consumption", "idle"]).default("self-consumption").meta({ description: "Rule for a community battery that is not an agent: self-consumption against the households' net, or idle." }),
+  costSharing: z.enum(["load", "equal"]).default("load").meta({ description: "How the community's residual (PCC bill minus the households' tariff bills) is shared: by consumption (\"load\") or equally." }),
   rewards: z.strictObject({
-    /** Penalty per hour with a voltage outside the limits or the transformer above 100 %, shared equally among households, EUR. */
-    gridViolationEurPerHour: z.number().nonnegative().default(0),
-    /** Weight of the fairness term: -w |saving_h - mean saving| per hour (savings against the no-asset reference). */
-    fairnessWeight: z.number().nonnegative().default(0),
+    gridViolationEurPerHour: z.number().nonnegative().default(0).meta({ description: "Penalty per hour with a voltage outside the limits or the transformer above 100 %, shared equally among households, EUR." }),
+    fairnessWeight: z.number().nonnegative().default(0).meta({ description: "Weight of the fairness term: -w |saving_h - mean saving| per hour (savings against the no-asset reference)." }),
   }).prefault({}),
-  /** Record the per-tick trajectory (needed for KPIs). */
-  record: z.boolean().default(true),
+  record: z.boolean().default(true).meta({ description: "Record the per-tick trajectory (needed for KPIs)." }),
 }).superRefine((c, ctx) => {
   const issue = (path: Array<string | number>, message: string): void => {
     ctx.addIssue({ code: "custom", path, message });

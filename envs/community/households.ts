@@ -53,62 +53,46 @@ const fraction = z.number().min(0).max(1);
 const efficiency = z.number().gt(0).lte(1);
 
 const homeBatterySchema = z.strictObject({
-  /** Usable capacity, kWh. */
-  capacityKwh: z.number().positive().default(10),
-  /** Power limit as a multiple of capacity per hour (SPEC eq. 3 C-rate). */
-  cRatePerHour: z.number().positive().default(0.5),
-  /** Optional lower power limit, kW; at most cRatePerHour x capacityKwh. */
-  maxPowerKw: z.number().positive().optional(),
+  capacityKwh: z.number().positive().default(10).meta({ description: "Usable capacity, kWh." }),
+  cRatePerHour: z.number().positive().default(0.5).meta({ description: "Power limit as a multiple of capacity per hour (SPEC eq. 3 C-rate)." }),
+  maxPowerKw: z.number().positive().optional().meta({ description: "Optional lower power limit, kW; at most cRatePerHour x capacityKwh." }),
   chargeEfficiency: efficiency.default(0.95),
   dischargeEfficiency: efficiency.default(0.95),
-  /** Fraction of the stored energy lost per hour. */
-  selfDischargePerHour: z.number().min(0).lt(1).default(0),
+  selfDischargePerHour: z.number().min(0).lt(1).default(0).meta({ description: "Fraction of the stored energy lost per hour." }),
   minSoc: z.number().min(0).lt(1).default(0.1),
   maxSoc: z.number().gt(0).lte(1).default(1),
-  /** State of charge at the start of the episode, in [minSoc, maxSoc]. */
-  initialSoc: fraction.default(0.5),
+  initialSoc: fraction.default(0.5).meta({ description: "State of charge at the start of the episode, in [minSoc, maxSoc]." }),
 });
 
 const v2gSchema = z.strictObject({
   maxDischargeKw: z.number().positive().default(7.4),
   dischargeEfficiency: efficiency.default(0.9),
-  /** V2G never discharges below this state of charge; at most arrivalSoc. */
-  minSoc: z.number().min(0).lt(1).default(0.3),
+  minSoc: z.number().min(0).lt(1).default(0.3).meta({ description: "V2G never discharges below this state of charge; at most arrivalSoc." }),
 });
 
 const evSchema = z.strictObject({
   capacityKwh: z.number().positive().default(60),
   maxChargeKw: z.number().positive().default(7.4),
   chargeEfficiency: efficiency.default(0.9),
-  /** Plug-in hour, 0-23. */
-  arrivalHour: z.number().int().min(0).max(23).default(18),
-  /** Departure hour counted from the arrival day's midnight: in (arrivalHour, arrivalHour + 24]. */
-  departureHour: z.number().int().min(1).max(47).default(31),
-  /** Energy to store by departure, kWh. */
-  energyNeededKwh: z.number().min(0).default(8),
-  /** State of charge on arrival. */
-  arrivalSoc: fraction.default(0.4),
+  arrivalHour: z.number().int().min(0).max(23).default(18).meta({ description: "Plug-in hour, 0-23." }),
+  departureHour: z.number().int().min(1).max(47).default(31).meta({ description: "Departure hour counted from the arrival day's midnight: in (arrivalHour, arrivalHour + 24]." }),
+  energyNeededKwh: z.number().min(0).default(8).meta({ description: "Energy to store by departure, kWh." }),
+  arrivalSoc: fraction.default(0.4).meta({ description: "State of charge on arrival." }),
   v2g: v2gSchema.optional(),
 });
 
 const flexSchema = z.strictObject({
-  /** Energy to consume each day, kWh. */
-  energyKwh: z.number().min(0).default(3),
+  energyKwh: z.number().min(0).default(3).meta({ description: "Energy to consume each day, kWh." }),
   earliestHour: z.number().int().min(0).max(23).default(10),
-  /** Exclusive end of the window, same day. */
-  latestHour: z.number().int().min(1).max(24).default(20),
+  latestHour: z.number().int().min(1).max(24).default(20).meta({ description: "Exclusive end of the window, same day." }),
   maxPowerKw: z.number().positive().default(2),
 });
 
 const householdSchema = z.strictObject({
-  /** Which measured Fontana home the base load and PV come from (0-4); drawn when absent. */
-  home: z.number().int().min(0).max(FONTANA_HOMES - 1).optional(),
-  /** Multiplier on the home's load; drawn when absent. */
-  loadScale: z.number().positive().optional(),
-  /** Hours the home's load series is delayed by; drawn when absent. */
-  timeShiftHours: z.number().int().min(-12).max(12).optional(),
-  /** Installed PV, kWp (0: none). */
-  pvKwp: z.number().min(0).default(4),
+  home: z.number().int().min(0).max(FONTANA_HOMES - 1).optional().meta({ description: "Which measured Fontana home the base load and PV come from (0-4); drawn when absent." }),
+  loadScale: z.number().positive().optional().meta({ description: "Multiplier on the home's load; drawn when absent." }),
+  timeShiftHours: z.number().int().min(-12).max(12).optional().meta({ description: "Hours the home's load series is delayed by; drawn when absent." }),
+  pvKwp: z.number().min(0).default(4).meta({ description: "Installed PV, kWp (0: none)." }),
   battery: homeBatterySchema.optional(),
   ev: evSchema.optional(),
   flex: flexSchema.optional(),
@@ -117,29 +101,23 @@ const householdSchema = z.strictObject({
 const communityBatterySchema = z.strictObject({
   capacityKwh: z.number().positive().default(1200),
   maxPowerKw: z.number().positive().default(600),
-  /** Round-trip efficiency; sqrt(eta) each way. */
-  efficiency: efficiency.default(0.95),
+  efficiency: efficiency.default(0.95).meta({ description: "Round-trip efficiency; sqrt(eta) each way." }),
   initialSoc: fraction.default(0.5),
 });
 
 const mixSchema = z.strictObject({
-  /** Share of drawn households with PV. */
-  pvShare: fraction.default(0.6),
-  /** PV size of those, kWp, uniform in [min, max], rounded to 0.1. */
-  pvKwpMin: z.number().min(0).default(3),
+  pvShare: fraction.default(0.6).meta({ description: "Share of drawn households with PV." }),
+  pvKwpMin: z.number().min(0).default(3).meta({ description: "PV size of those, kWp, uniform in [min, max], rounded to 0.1." }),
   pvKwpMax: z.number().min(0).default(8),
   batteryShare: fraction.default(0.3),
   evShare: fraction.default(0.3),
-  /** Share of the EVs with V2G. */
-  v2gShare: fraction.default(0.2),
+  v2gShare: fraction.default(0.2).meta({ description: "Share of the EVs with V2G." }),
   flexShare: fraction.default(0.5),
 });
 
 const variationSchema = z.strictObject({
-  /** Sigma of the log-normal load scale of drawn households. */
-  loadScaleSigma: z.number().min(0).max(2).default(0.25),
-  /** Largest drawn time shift, hours. */
-  maxTimeShiftHours: z.number().int().min(0).max(12).default(1),
+  loadScaleSigma: z.number().min(0).max(2).default(0.25).meta({ description: "Sigma of the log-normal load scale of drawn households." }),
+  maxTimeShiftHours: z.number().int().min(0).max(12).default(1).meta({ description: "Largest drawn time shift, hours." }),
 });
 
 type HouseholdInput = z.output<typeof householdSchema>;
@@ -189,11 +167,10 @@ function round3(x: number): number {
 /** Config of the community's households and community battery (see the file header). */
 export const communityHouseholdsConfigSchema = z.strictObject({
   households: z.union([z.number().int().min(1).max(100_000), z.array(householdSchema).min(1).max(100_000)]).default(20),
-  mix: mixSchema.default(() => mixSchema.parse({})),
-  variation: variationSchema.default(() => variationSchema.parse({})),
-  communityBattery: communityBatterySchema.nullable().default(() => communityBatterySchema.parse({})),
-  /** Year of the Belgian day-ahead price calendar. */
-  priceYear: z.union([z.literal(2022), z.literal(2023)]).default(2023),
+  mix: mixSchema.prefault({}),
+  variation: variationSchema.prefault({}),
+  communityBattery: communityBatterySchema.nullable().prefault({}),
+  priceYear: z.union([z.literal(2022), z.literal(2023)]).default(2023).meta({ description: "Year of the Belgian day-ahead price calendar." }),
 }).superRefine((cfg, ctx) => {
   if (Array.isArray(cfg.households)) cfg.households.forEach((h, i) => checkHousehold(h, ["households", i], ctx));
   if (cfg.mix.pvKwpMax < cfg.mix.pvKwpMin) ctx.addIssue({ code: "custom", path: ["mix", "pvKwpMax"], message: `a value >= pvKwpMin ${cfg.mix.pvKwpMin}` });

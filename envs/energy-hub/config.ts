@@ -16,41 +16,21 @@ export const RESPONSES = ["refuse", "method1", "method2", "method3", "cascade"] 
 export type HubResponse = (typeof RESPONSES)[number];
 
 const deviationSchema = z.strictObject({
-  /**
-   * "fixed": the commercial aggregator's contract misses the hub's optimum by exactly the
-   * magnitude every half hour (the seed's study); "random": by the magnitude times |N(0, 1)|
-   * (a forecast error of random size); "none": contracts meet the optimum.
-   */
-  mode: z.enum(["fixed", "random", "none"]).default("random"),
-  /**
-   * small (3.455 %), large (12.851 %) or { percent }: of the day's electric peak (electricity) and
-   * heat peak (gas), which gives the seed's 3.42 / 6.08 kW and 12.71 / 22.62 kW; or absolute
-   * { electricityKw, gasKw }.
-   */
+  mode: z.enum(["fixed", "random", "none"]).default("random").meta({ description: "\"fixed\": the commercial aggregator's contract misses the hub's optimum by exactly the magnitude every half hour (the seed's study); \"random\": by the magnitude times |N(0, 1)| (a forecast error of random size); \"none\": contracts meet the optimum." }),
   magnitude: z.union([
     z.enum(["small", "large"]),
     z.strictObject({ percent: z.number().positive().max(100) }),
     z.strictObject({ electricityKw: z.number().nonnegative(), gasKw: z.number().nonnegative() }),
-  ]).default("small"),
-  /**
-   * "positive": the contract holds more than the hub's optimum (the hub is asked to take more),
-   * "negative": less (asked to take less), "random": a fair coin per hub, carrier and step.
-   */
-  direction: z.enum(["positive", "negative", "random"]).default("random"),
-  /** Which hubs' contracts deviate: all, the first only, or the listed indices. */
-  hubs: z.union([z.enum(["all", "first"]), z.array(z.number().int().nonnegative()).min(1)]).default("all"),
-  /** Which purchased carriers deviate. */
-  carriers: z.array(z.enum(["electricity", "gas"])).min(1).default(["electricity", "gas"]),
-}).prefault({});
+  ]).default("small").meta({ description: "small (3.455 %), large (12.851 %) or { percent }: of the day's electric peak (electricity) and heat peak (gas), which gives the seed's 3.42 / 6.08 kW and 12.71 / 22.62 kW; or absolute { electricityKw, gasKw }." }),
+  direction: z.enum(["positive", "negative", "random"]).default("random").meta({ description: "\"positive\": the contract holds more than the hub's optimum (the hub is asked to take more), \"negative\": less (asked to take less), \"random\": a fair coin per hub, carrier and step." }),
+  hubs: z.union([z.enum(["all", "first"]), z.array(z.number().int().nonnegative()).min(1)]).default("all").meta({ description: "Which hubs' contracts deviate: all, the first only, or the listed indices." }),
+  carriers: z.array(z.enum(["electricity", "gas"])).min(1).default(["electricity", "gas"]).meta({ description: "Which purchased carriers deviate." }),
+});
 
 export const energyHubConfigSchema = z.strictObject({
-  /** Number of identical hubs (SPEC: two). */
-  hubs: z.number().int().min(1).max(1000).default(2),
-  /** One hub's devices, prices, emission factors and limits (src/physics/energy-hub.ts); defaults Table 3. */
-  hub: HubConfigSchema.prefault({}),
-  /** What the hub agents minimise and the reward charges: energy, cost or emissions. */
-  objective: z.enum(HUB_OBJECTIVES).default("cost"),
-  /** Loads per hub (src/data/hub-profiles.ts): 20 households and 2 service areas, scaled as SPEC says. */
+  hubs: z.number().int().min(1).max(1000).default(2).meta({ description: "Number of identical hubs (SPEC: two)." }),
+  hub: HubConfigSchema.prefault({}).meta({ description: "One hub's devices, prices, emission factors and limits (src/physics/energy-hub.ts); defaults Table 3." }),
+  objective: z.enum(HUB_OBJECTIVES).default("cost").meta({ description: "What the hub agents minimise and the reward charges: energy, cost or emissions." }),
   loads: z.strictObject({
     households: z.number().int().positive().default(20),
     serviceAreas: z.number().int().nonnegative().default(2),
@@ -59,36 +39,27 @@ export const energyHubConfigSchema = z.strictObject({
     heatPeakPerUnitKw: z.number().positive().default(8),
     /** Relative std of the half-hourly load noise, drawn per hub and step (0: the profile itself). */
     noise: z.number().min(0).max(0.5).default(0.02),
-  }).prefault({}),
-  /** Days per episode (48 half hours each). */
-  days: z.number().int().min(1).max(366).default(1),
-  deviation: deviationSchema,
-  /** Share of each load that is controllable (Method 1 sheds only this). */
+  }).prefault({}).meta({ description: "Loads per hub (src/data/hub-profiles.ts): 20 households and 2 service areas, scaled as SPEC says." }),
+  days: z.number().int().min(1).max(366).default(1).meta({ description: "Days per episode (48 half hours each)." }),
+  deviation: deviationSchema.prefault({}),
   controllableLoadShare: z.strictObject({
     electricity: z.number().min(0).max(1).default(0.1),
     heat: z.number().min(0).max(1).default(0.1),
-  }).prefault({}),
-  /** Whether Methods 2 and 3 may let heat go when they absorb contracted energy (agents.ts). */
-  methodsMayDumpHeat: z.boolean().default(true),
-  /** Technical aggregator's limits on the group of hubs (the sum over hubs), kW. */
+  }).prefault({}).meta({ description: "Share of each load that is controllable (Method 1 sheds only this)." }),
+  methodsMayDumpHeat: z.boolean().default(true).meta({ description: "Whether Methods 2 and 3 may let heat go when they absorb contracted energy (agents.ts)." }),
   network: z.strictObject({
     transformerRatingKw: z.number().positive().default(1000),
     gasSupplyLimitKw: z.number().positive().default(5000),
-  }).prefault({}),
+  }).prefault({}).meta({ description: "Technical aggregator's limits on the group of hubs (the sum over hubs), kW." }),
   balancing: balancingMarketSchema.prefault({}),
-  /** Single-agent env: how the hubs the agent does not control answer requests, and how every hub bids. */
   otherHubs: z.strictObject({
     response: z.enum(RESPONSES).default("cascade"),
     /** Bid for surplus offered in an auction, as a share of the carrier's price (the controlled hub bids so too). */
     bidShareOfPrice: z.number().min(0).max(10).default(0.5),
-  }).prefault({}),
-  /** Single-agent env: the controlled hub's answer to deviation requests. */
-  response: z.enum(RESPONSES).default("cascade"),
-  /** Parallel env: the largest bid an agent may place, GBP/kWh. */
-  maxBidGbpPerKwh: z.number().positive().default(0.5),
-  /** Which hub the single-agent env controls. */
-  controlledHub: z.number().int().nonnegative().default(0),
-  /** Reward: -(objective * objectiveWeight) - penalties. */
+  }).prefault({}).meta({ description: "Single-agent env: how the hubs the agent does not control answer requests, and how every hub bids." }),
+  response: z.enum(RESPONSES).default("cascade").meta({ description: "Single-agent env: the controlled hub's answer to deviation requests." }),
+  maxBidGbpPerKwh: z.number().positive().default(0.5).meta({ description: "Parallel env: the largest bid an agent may place, GBP/kWh." }),
+  controlledHub: z.number().int().nonnegative().default(0).meta({ description: "Which hub the single-agent env controls." }),
   reward: z.strictObject({
     objectiveWeight: z.number().nonnegative().default(1),
     /** Per kWh of load not served (network orders beyond the controllable share, or top-up limits). */
@@ -97,11 +68,9 @@ export const energyHubConfigSchema = z.strictObject({
     shedLoadPerKwh: z.number().nonnegative().default(0.05),
     /** Per kWh of deviation settled on the balancing market (on top of its cost). */
     balancedDeviationPerKwh: z.number().nonnegative().default(0.003),
-  }).prefault({}),
-  /** Record the per-step trajectory (KPIs need it). */
-  record: z.boolean().default(true),
-  /** Record the bus transcript into info (slow; for inspection). */
-  transcript: z.boolean().default(false),
+  }).prefault({}).meta({ description: "Reward: -(objective * objectiveWeight) - penalties." }),
+  record: z.boolean().default(true).meta({ description: "Record the per-step trajectory (KPIs need it)." }),
+  transcript: z.boolean().default(false).meta({ description: "Record the bus transcript into info (slow; for inspection)." }),
 }).superRefine((cfg, ctx) => {
   if (cfg.controlledHub >= cfg.hubs) {
     ctx.addIssue({ code: "custom", path: ["controlledHub"], message: `an index < hubs (${cfg.hubs})`, input: cfg.controlledHub });

@@ -8,16 +8,12 @@ import { z } from "zod";
 const weatherSchema = z.strictObject({
   sunriseHour: z.number().min(0).max(24).default(6),
   sunsetHour: z.number().min(0).max(24).default(18),
-  /** Clear-sky irradiance at solar noon, W/m2 (gPeak). */
-  peakIrradianceWPerM2: z.number().min(0).default(1000),
-  /** Relative standard deviation of the irradiance noise (sigmaG). */
-  irradianceSigma: z.number().min(0).default(0.15),
+  peakIrradianceWPerM2: z.number().min(0).default(1000).meta({ description: "Clear-sky irradiance at solar noon, W/m2 (gPeak)." }),
+  irradianceSigma: z.number().min(0).default(0.15).meta({ description: "Relative standard deviation of the irradiance noise (sigmaG)." }),
   tempMeanDayC: z.number().default(26),
   tempMeanNightC: z.number().default(17),
-  /** Phase hour of the temperature sinusoid (the seed's tempMinTick). */
-  tempMinHour: z.number().min(0).max(24).default(5),
-  /** Standard deviation of the temperature noise, C (sigmaT). */
-  tempSigmaC: z.number().min(0).default(0.8),
+  tempMinHour: z.number().min(0).max(24).default(5).meta({ description: "Phase hour of the temperature sinusoid (the seed's tempMinTick)." }),
+  tempSigmaC: z.number().min(0).default(0.8).meta({ description: "Standard deviation of the temperature noise, C (sigmaT)." }),
 });
 
 const pvArraySchema = z.strictObject({
@@ -25,8 +21,7 @@ const pvArraySchema = z.strictObject({
   panelAreaM2: z.number().positive().default(2.0),
   etaStc: z.number().gt(0).lte(1).default(0.2),
   gammaPerK: z.number().default(-0.004),
-  /** Nominal operating cell temperature, C (the seed's code: 44). */
-  noctC: z.number().default(44),
+  noctC: z.number().default(44).meta({ description: "Nominal operating cell temperature, C (the seed's code: 44)." }),
   inverterFactor: z.number().gt(0).lte(1).default(0.96),
 });
 
@@ -34,14 +29,11 @@ const batterySchema = z.strictObject({
   capacityKwh: z.number().positive().default(100),
   chargeEfficiency: z.number().gt(0).lte(1).default(0.95),
   dischargeEfficiency: z.number().gt(0).lte(1).default(0.95),
-  /** Power limit = cRatePerHour * capacityKwh, both ways. */
-  cRatePerHour: z.number().positive().default(1.0),
-  /** Fraction of the stored energy lost per hour (base: stored energy, SPEC eq. 3). */
-  selfDischargePerHour: z.number().min(0).lt(1).default(0.001),
+  cRatePerHour: z.number().positive().default(1.0).meta({ description: "Power limit = cRatePerHour * capacityKwh, both ways." }),
+  selfDischargePerHour: z.number().min(0).lt(1).default(0.001).meta({ description: "Fraction of the stored energy lost per hour (base: stored energy, SPEC eq. 3)." }),
   minSoc: z.number().min(0).lt(1).default(0),
   maxSoc: z.number().gt(0).lte(1).default(1),
-  /** State of charge before the first tick, as a fraction (never read as kWh: a seed defect). */
-  initialSoc: z.number().min(0).max(1).default(0.5),
+  initialSoc: z.number().min(0).max(1).default(0.5).meta({ description: "State of charge before the first tick, as a fraction (never read as kWh: a seed defect)." }),
 });
 
 const loadSchema = z.strictObject({
@@ -73,17 +65,14 @@ const tariffSchema = z.discriminatedUnion("kind", [
 ]);
 
 const gridSchema = z.strictObject({
-  /** Import and export limit of the connection, kW. */
-  capacityKw: z.number().min(0).default(100),
-  /** Import cost per kWh (off-peak cost under a `tou` tariff). */
-  costPerKwh: z.number().min(0).default(5.0),
+  capacityKw: z.number().min(0).default(100).meta({ description: "Import and export limit of the connection, kW." }),
+  costPerKwh: z.number().min(0).default(5.0).meta({ description: "Import cost per kWh (off-peak cost under a `tou` tariff)." }),
   exportPricePerKwh: z.number().min(0).default(0),
-  tariff: tariffSchema.default({ kind: "flat" }),
+  tariff: tariffSchema.prefault({ kind: "flat" }),
 });
 
 const window = {
-  /** First tick of the event (SPEC: stress is injected after tick 168). */
-  startTick: z.number().int().min(0).default(169),
+  startTick: z.number().int().min(0).default(169).meta({ description: "First tick of the event (SPEC: stress is injected after tick 168)." }),
 };
 
 /** A stress event: what breaks, when, for how long and how much. */
@@ -92,39 +81,28 @@ export const stressEventSchema = z.discriminatedUnion("kind", [
     kind: z.literal("pv-outage"),
     ...window,
     lengthTicks: z.number().int().min(1).default(24),
-    /** Fraction of the array's output lost. */
-    size: z.number().min(0).max(1).default(1),
-    /** The array that fails (0: the main one). */
-    pvIndex: z.number().int().min(0).default(0),
+    size: z.number().min(0).max(1).default(1).meta({ description: "Fraction of the array's output lost." }),
+    pvIndex: z.number().int().min(0).default(0).meta({ description: "The array that fails (0: the main one)." }),
   }),
   z.strictObject({
     kind: z.literal("load-spike"),
-    /**
-     * First tick of the spike: 176 = 08:00 of day 8, the first campus working hour after
-     * activation. A spike at 01:00 (tick 169) lands when the battery is empty anyway and the
-     * load is 10 % of nominal, so it stresses nothing.
-     */
-    startTick: z.number().int().min(0).default(176),
+    startTick: z.number().int().min(0).default(176).meta({ description: "First tick of the spike: 176 = 08:00 of day 8, the first campus working hour after activation. A spike at 01:00 (tick 169) lands when the battery is empty anyway and the load is 10 % of nominal, so it stresses nothing." }),
     lengthTicks: z.number().int().min(1).default(8),
-    /** Load multiplier while the spike lasts. */
-    size: z.number().min(0).default(2),
+    size: z.number().min(0).default(2).meta({ description: "Load multiplier while the spike lasts." }),
   }),
   z.strictObject({
     kind: z.literal("blackout"),
     ...window,
     lengthTicks: z.number().int().min(1).default(5),
-    /** Fraction of the grid capacity lost (1: none left). */
-    size: z.number().min(0).max(1).default(1),
+    size: z.number().min(0).max(1).default(1).meta({ description: "Fraction of the grid capacity lost (1: none left)." }),
   }),
   z.strictObject({
     kind: z.literal("component-break"),
     ...window,
     lengthTicks: z.number().int().min(1).default(8),
     component: z.enum(["pv", "battery"]).default("battery"),
-    /** Index of the broken PV array or battery. */
-    index: z.number().int().min(0).default(0),
-    /** Fraction of the component's capability lost (1: fully out). */
-    size: z.number().min(0).max(1).default(1),
+    index: z.number().int().min(0).default(0).meta({ description: "Index of the broken PV array or battery." }),
+    size: z.number().min(0).max(1).default(1).meta({ description: "Fraction of the component's capability lost (1: fully out)." }),
   }),
 ]);
 export type StressEvent = z.output<typeof stressEventSchema>;
@@ -133,66 +111,36 @@ export const SCENARIOS = ["nominal", "pv-outage", "load-spike", "blackout", "com
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 const forecastSchema = z.strictObject({
-  /**
-   * `off`: no forecaster, the current value repeated with a zero-width band (fastest);
-   * `persistence`: the current value repeated; `seasonal-naive`: the same hour a day earlier
-   * (both with quantiles from their own past errors);
-   * `perfect`: the truth (quantiles collapse on it); `quantile-forest`: the random forest
-   * of src/forecast (SPEC section 1, "Forecast agent").
-   */
-  model: z.enum(["off", "persistence", "seasonal-naive", "perfect", "quantile-forest"]).default("persistence"),
-  /** Ticks ahead in the observation (the seed's planner looks 4 ahead). */
-  horizonTicks: z.number().int().min(1).max(48).default(4),
-  /**
-   * Refit the model every this many ticks (models that fit; the seed refits every 2). The forecast
-   * agent forecasts at every tick, so this is also the forest's `refitEvery` in planning instants
-   * (forecast-agent.ts); fits happen at ticks 1, 1 + R, 1 + 2R, ...
-   */
-  refitEveryTicks: z.number().int().min(1).default(2),
+  model: z.enum(["off", "persistence", "seasonal-naive", "perfect", "quantile-forest"]).default("persistence").meta({ description: "`off`: no forecaster, the current value repeated with a zero-width band (fastest); `persistence`: the current value repeated; `seasonal-naive`: the same hour a day earlier (both with quantiles from their own past errors); `perfect`: the truth (quantiles collapse on it); `quantile-forest`: the random forest of src/forecast (SPEC section 1, \"Forecast agent\")." }),
+  horizonTicks: z.number().int().min(1).max(48).default(4).meta({ description: "Ticks ahead in the observation (the seed's planner looks 4 ahead)." }),
+  refitEveryTicks: z.number().int().min(1).default(2).meta({ description: "Refit the model every this many ticks (models that fit; the seed refits every 2). The forecast agent forecasts at every tick, so this is also the forest's `refitEvery` in planning instants (forecast-agent.ts); fits happen at ticks 1, 1 + R, 1 + 2R, ..." }),
 });
 
 const rewardSchema = z.strictObject({
-  /**
-   * `cost` (default): -(import cost - export revenue) - cyclingPenaltyPerKwh * (charge + discharge) kWh.
-   * `self-sufficiency`: the share of this tick's load not imported, 1 - import / load.
-   */
-  kind: z.enum(["cost", "self-sufficiency"]).default("cost"),
-  /** The seed planner's cycling penalty, per kWh charged or discharged. */
-  cyclingPenaltyPerKwh: z.number().min(0).default(0.01),
-  /** Reserve term: state of charge below which a penalty applies (0: no reserve term). */
-  reserveSoc: z.number().min(0).max(1).default(0),
-  /** Penalty per kWh below the reserve at the end of a tick (summed over batteries). */
-  reservePenaltyPerKwh: z.number().min(0).default(0),
-  /** Penalty per kWh of unserved load (0: unserved energy is reported, not priced). */
-  valueOfLostLoadPerKwh: z.number().min(0).default(0),
+  kind: z.enum(["cost", "self-sufficiency"]).default("cost").meta({ description: "`cost` (default): -(import cost - export revenue) - cyclingPenaltyPerKwh * (charge + discharge) kWh. `self-sufficiency`: the share of this tick's load not imported, 1 - import / load." }),
+  cyclingPenaltyPerKwh: z.number().min(0).default(0.01).meta({ description: "The seed planner's cycling penalty, per kWh charged or discharged." }),
+  reserveSoc: z.number().min(0).max(1).default(0).meta({ description: "Reserve term: state of charge below which a penalty applies (0: no reserve term)." }),
+  reservePenaltyPerKwh: z.number().min(0).default(0).meta({ description: "Penalty per kWh below the reserve at the end of a tick (summed over batteries)." }),
+  valueOfLostLoadPerKwh: z.number().min(0).default(0).meta({ description: "Penalty per kWh of unserved load (0: unserved energy is reported, not priced)." }),
 });
 
 export const microgridConfigSchema = z.strictObject({
-  /** Ticks of one hour in an episode (SPEC: 336, two weeks). */
-  episodeTicks: z.number().int().min(1).max(8760).default(336),
-  /** Ticks before planning is activated; KPIs marked "post" use the ticks after it (SPEC: 168). */
-  activationTick: z.number().int().min(0).default(168),
-  /** Hour of day of tick 0. */
-  startHour: z.number().int().min(0).max(23).default(0),
-  /** Weekday of tick 0, 0 = Monday. */
-  startWeekday: z.number().int().min(0).max(6).default(0),
-  /** Month of the episode (1-12), a calendar feature for forecasters. */
-  month: z.number().int().min(1).max(12).default(6),
-  weather: weatherSchema.default(() => weatherSchema.parse({})),
-  pvArrays: z.array(pvArraySchema).min(1).default(() => [pvArraySchema.parse({})]),
-  batteries: z.array(batterySchema).min(1).max(64).default(() => [batterySchema.parse({})]),
-  load: loadSchema.default(() => loadSchema.parse({})),
-  grid: gridSchema.default(() => gridSchema.parse({})),
-  /** A named stress scenario with its SPEC defaults (`nominal`: none). */
-  scenario: z.enum(SCENARIOS).default("nominal"),
-  /** Further stress events, each with its own start, length and size (added to the scenario's). */
-  events: z.array(stressEventSchema).default([]),
-  forecast: forecastSchema.default(() => forecastSchema.parse({})),
-  reward: rewardSchema.default(() => rewardSchema.parse({})),
-  /** Put the negotiation transcript of each tick in the step info (slower). */
-  transcript: z.boolean().default(false),
-  /** Record the per-tick trajectory (needed for KPIs and CSV export). */
-  record: z.boolean().default(true),
+  episodeTicks: z.number().int().min(1).max(8760).default(336).meta({ description: "Ticks of one hour in an episode (SPEC: 336, two weeks)." }),
+  activationTick: z.number().int().min(0).default(168).meta({ description: "Ticks before planning is activated; KPIs marked \"post\" use the ticks after it (SPEC: 168)." }),
+  startHour: z.number().int().min(0).max(23).default(0).meta({ description: "Hour of day of tick 0." }),
+  startWeekday: z.number().int().min(0).max(6).default(0).meta({ description: "Weekday of tick 0, 0 = Monday." }),
+  month: z.number().int().min(1).max(12).default(6).meta({ description: "Month of the episode (1-12), a calendar feature for forecasters." }),
+  weather: weatherSchema.prefault({}),
+  pvArrays: z.array(pvArraySchema).min(1).prefault([{}]),
+  batteries: z.array(batterySchema).min(1).max(64).prefault([{}]),
+  load: loadSchema.prefault({}),
+  grid: gridSchema.prefault({}),
+  scenario: z.enum(SCENARIOS).default("nominal").meta({ description: "A named stress scenario with its SPEC defaults (`nominal`: none)." }),
+  events: z.array(stressEventSchema).prefault([]).meta({ description: "Further stress events, each with its own start, length and size (added to the scenario's)." }),
+  forecast: forecastSchema.prefault({}),
+  reward: rewardSchema.prefault({}),
+  transcript: z.boolean().default(false).meta({ description: "Put the negotiation transcript of each tick in the step info (slower)." }),
+  record: z.boolean().default(true).meta({ description: "Record the per-tick trajectory (needed for KPIs and CSV export)." }),
 }).superRefine((cfg, ctx) => {
   cfg.batteries.forEach((b, i) => {
     if (b.minSoc >= b.maxSoc) {

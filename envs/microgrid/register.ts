@@ -15,9 +15,8 @@ export const MICROGRID_DISCRETE_ID = "MicrogridDiscrete-v0";
 const MICROGRID_BASELINES = ["myopic", "mpc", "mpc-reserve", "mpc-stochastic", "oracle", "random"];
 
 export const microgridDiscreteConfigSchema = z.strictObject({
-  /** Number of evenly spaced set-points from -P to +P (odd keeps 0 kW among them). */
-  levels: z.number().int().min(2).max(1001).default(21),
-  microgrid: microgridConfigSchema.default(() => microgridConfigSchema.parse({})),
+  levels: z.number().int().min(2).max(1001).default(21).meta({ description: "Number of evenly spaced set-points from -P to +P (odd keeps 0 kW among them)." }),
+  microgrid: microgridConfigSchema.prefault({}),
 }).superRefine((cfg, ctx) => {
   if (cfg.microgrid.batteries.length !== 1) {
     ctx.addIssue({ code: "custom", path: ["microgrid", "batteries"], message: "exactly one battery (DiscretizeAction drives a single set-point)" });

@@ -13,10 +13,8 @@
 import { z } from "zod";
 
 export const balancingMarketSchema = z.strictObject({
-  /** Price of settling one kWh of imbalance, on top of the energy, GBP/kWh (SPEC: 0.003). */
-  priceGbpPerKwh: z.number().nonnegative().default(0.003),
-  /** Share of the energy price refunded for a surplus spilled to the market, in [0, 1]. */
-  surplusRefundShare: z.number().min(0).max(1).default(0),
+  priceGbpPerKwh: z.number().nonnegative().default(0.003).meta({ description: "Price of settling one kWh of imbalance, on top of the energy, GBP/kWh (SPEC: 0.003)." }),
+  surplusRefundShare: z.number().min(0).max(1).default(0).meta({ description: "Share of the energy price refunded for a surplus spilled to the market, in [0, 1]." }),
 });
 export type BalancingMarketConfig = z.output<typeof balancingMarketSchema>;
 

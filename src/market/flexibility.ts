@@ -39,14 +39,10 @@ const money = z.number().nonnegative();
 /** A flexible asset a prosumer publishes (S01). */
 export const FlexAssetSchema = z.strictObject({
   id: z.string().min(1),
-  /** The prosumer (household) that owns it. */
-  provider: z.string().min(1),
-  /** Free text: "ev", "battery", "heat-pump", ... */
-  kind: z.string().default("flexible-load"),
-  /** Largest reduction of net consumption it can offer, kW (>= 0). */
-  maxDecreaseKw: z.number().nonnegative().default(Infinity),
-  /** Largest increase of net consumption it can offer, kW (>= 0). */
-  maxIncreaseKw: z.number().nonnegative().default(Infinity),
+  provider: z.string().min(1).meta({ description: "The prosumer (household) that owns it." }),
+  kind: z.string().default("flexible-load").meta({ description: "Free text: \"ev\", \"battery\", \"heat-pump\", ..." }),
+  maxDecreaseKw: z.number().nonnegative().default(Infinity).meta({ description: "Largest reduction of net consumption it can offer, kW (>= 0)." }),
+  maxIncreaseKw: z.number().nonnegative().default(Infinity).meta({ description: "Largest increase of net consumption it can offer, kW (>= 0)." }),
 });
 export type FlexAssetInput = z.input<typeof FlexAssetSchema>;
 export type FlexAsset = z.output<typeof FlexAssetSchema>;
@@ -56,39 +52,27 @@ export const FlexContractSchema = z.strictObject({
   id: z.string().min(1),
   provider: z.string().min(1),
   aggregator: z.string().min(1),
-  /** First hour of the contract (inclusive). */
-  startHour: z.int().nonnegative(),
-  /** End of the contract (exclusive); must be after startHour. */
-  endHour: z.int().positive(),
-  /** Days of the week it may be activated, 0 = Monday ... 6 = Sunday. */
-  daysOfWeek: z.array(z.int().min(0).max(6)).min(1).default(ALL_DAYS),
-  /** Hours of the day it may be activated, 0 ... 23. */
-  hoursOfDay: z.array(z.int().min(0).max(23)).min(1).default(ALL_HOURS),
-  /** The flex elements (registered asset ids of the provider). */
-  assets: z.array(z.string().min(1)).min(1),
-  /** Change of net consumption vs the baseline when activated, kW; sign = direction, never 0. */
-  amountKw: z.number().refine((v) => v !== 0 && Number.isFinite(v), "a finite non-zero number"),
+  startHour: z.int().nonnegative().meta({ description: "First hour of the contract (inclusive)." }),
+  endHour: z.int().positive().meta({ description: "End of the contract (exclusive); must be after startHour." }),
+  daysOfWeek: z.array(z.int().min(0).max(6)).min(1).default(ALL_DAYS).meta({ description: "Days of the week it may be activated, 0 = Monday ... 6 = Sunday." }),
+  hoursOfDay: z.array(z.int().min(0).max(23)).min(1).default(ALL_HOURS).meta({ description: "Hours of the day it may be activated, 0 ... 23." }),
+  assets: z.array(z.string().min(1)).min(1).meta({ description: "The flex elements (registered asset ids of the provider)." }),
+  amountKw: z.number().refine((v) => v !== 0 && Number.isFinite(v), "a finite non-zero number").meta({ description: "Change of net consumption vs the baseline when activated, kW; sign = direction, never 0." }),
   maxActivations: z.int().positive(),
   maxRuntimeHours: z.int().positive(),
-  /** Minimum time between the end of one activation and the start of the next, h. */
-  recoveryHours: z.int().nonnegative().default(0),
-  /** Paid by the provider per kWh of shortfall when activated. */
-  penaltyEurPerKwh: money.default(0),
-  /** Availability payment per kW of |amount| per active ISP. */
-  capacityEurPerKwPerPeriod: money.default(0),
-  /** Utilisation payment per kWh delivered. */
-  volumeEurPerKwh: money.default(0),
+  recoveryHours: z.int().nonnegative().default(0).meta({ description: "Minimum time between the end of one activation and the start of the next, h." }),
+  penaltyEurPerKwh: money.default(0).meta({ description: "Paid by the provider per kWh of shortfall when activated." }),
+  capacityEurPerKwPerPeriod: money.default(0).meta({ description: "Availability payment per kW of |amount| per active ISP." }),
+  volumeEurPerKwh: money.default(0).meta({ description: "Utilisation payment per kWh delivered." }),
 });
 export type FlexContractInput = z.input<typeof FlexContractSchema>;
 export type FlexContract = z.output<typeof FlexContractSchema>;
 
 export const FlexMarketConfigSchema = z.strictObject({
-  /** Day of week of hour 0, 0 = Monday. */
-  epochDayOfWeek: z.int().min(0).max(6).default(0),
-  /** The DSO, market facilitator and settlement agent. */
-  dso: z.string().min(1).default("dso"),
-  assets: z.array(FlexAssetSchema).default([]),
-  contracts: z.array(FlexContractSchema).default([]),
+  epochDayOfWeek: z.int().min(0).max(6).default(0).meta({ description: "Day of week of hour 0, 0 = Monday." }),
+  dso: z.string().min(1).default("dso").meta({ description: "The DSO, market facilitator and settlement agent." }),
+  assets: z.array(FlexAssetSchema).prefault([]),
+  contracts: z.array(FlexContractSchema).prefault([]),
 });
 export type FlexMarketConfigInput = z.input<typeof FlexMarketConfigSchema>;
 export type FlexMarketConfig = z.output<typeof FlexMarketConfigSchema>;

@@ -57,33 +57,24 @@ const perInputCarrier = (defaults: Record<InputCarrier, number>) =>
     gas: z.number().nonnegative().default(defaults.gas),
     solar: z.number().nonnegative().default(defaults.solar),
     wind: z.number().nonnegative().default(defaults.wind),
-  }).default(defaults);
+  }).prefault({});
 
 const inputLimit = z.strictObject({
   minKw: z.number().default(0),
   maxKw: z.number().default(Infinity),
-}).default({ minKw: 0, maxKw: Infinity }).refine((l) => l.minKw <= l.maxKw, { message: "minKw <= maxKw", path: ["minKw"] });
+}).prefault({}).refine((l) => l.minKw <= l.maxKw, { message: "minKw <= maxKw", path: ["minKw"] });
 
 /** One hub's configuration; defaults are SPEC section 2. */
 export const HubConfigSchema = z.strictObject({
   devices: DeviceListSchema.prefault(TABLE3_DEVICES as z.input<typeof DeviceListSchema>),
-  /** Price of each input carrier, GBP/kWh (SPEC: grid 0.1558, gas 0.05013, renewables free). */
-  pricesGbpPerKwh: perInputCarrier({ electricity: 0.1558, gas: 0.05013, solar: 0, wind: 0 }),
-  /** Emission factor of each input carrier, kgCO2/kWh (SPEC: 430 and 184 gCO2/kWh). */
-  emissionsKgPerKwh: perInputCarrier({ electricity: 0.43, gas: 0.184, solar: 0, wind: 0 }),
-  /** Weight of each input in the "energy" objective (seed: C_obj = 1 for every input). */
-  energyWeights: perInputCarrier({ electricity: 1, gas: 1, solar: 1, wind: 1 }),
-  /** Pmin <= P <= Pmax per input carrier (seed eq. 5), kW; the default bounds nothing. */
+  pricesGbpPerKwh: perInputCarrier({ electricity: 0.1558, gas: 0.05013, solar: 0, wind: 0 }).meta({ description: "Price of each input carrier, GBP/kWh (SPEC: grid 0.1558, gas 0.05013, renewables free)." }),
+  emissionsKgPerKwh: perInputCarrier({ electricity: 0.43, gas: 0.184, solar: 0, wind: 0 }).meta({ description: "Emission factor of each input carrier, kgCO2/kWh (SPEC: 430 and 184 gCO2/kWh)." }),
+  energyWeights: perInputCarrier({ electricity: 1, gas: 1, solar: 1, wind: 1 }).meta({ description: "Weight of each input in the \"energy\" objective (seed: C_obj = 1 for every input)." }),
   inputLimitsKw: z.strictObject({
     electricity: inputLimit, gas: inputLimit, solar: inputLimit, wind: inputLimit,
-  }).default({
-    electricity: { minKw: 0, maxKw: Infinity }, gas: { minKw: 0, maxKw: Infinity },
-    solar: { minKw: 0, maxKw: Infinity }, wind: { minKw: 0, maxKw: Infinity },
-  }),
-  /** Whether heat produced beyond the heat load may be let go (reported as heat dumped). */
-  allowHeatDump: z.boolean().default(false),
-  /** Whether electricity beyond the electric load may leave the hub (earns nothing here). */
-  allowExport: z.boolean().default(false),
+  }).prefault({}).meta({ description: "Pmin <= P <= Pmax per input carrier (seed eq. 5), kW; the default bounds nothing." }),
+  allowHeatDump: z.boolean().default(false).meta({ description: "Whether heat produced beyond the heat load may be let go (reported as heat dumped)." }),
+  allowExport: z.boolean().default(false).meta({ description: "Whether electricity beyond the electric load may leave the hub (earns nothing here)." }),
   dtHours: z.number().positive().default(0.5),
 });
 export type HubConfigInput = z.input<typeof HubConfigSchema>;

@@ -49,28 +49,21 @@ const positive = z.number().positive();
 
 /** One LV segment: the household bus it feeds and its series impedance from `parent`. */
 const LvBusSchema = z.strictObject({
-  /** Parent household bus index, or -1 for the PCC busbar; must be below this bus's index (radial, ordered). */
-  parent: z.int().min(-1),
-  /** Segment resistance, ohm. */
-  rOhm: positive,
-  /** Segment reactance, ohm. */
-  xOhm: positive,
+  parent: z.int().min(-1).meta({ description: "Parent household bus index, or -1 for the PCC busbar; must be below this bus's index (radial, ordered)." }),
+  rOhm: positive.meta({ description: "Segment resistance, ohm." }),
+  xOhm: positive.meta({ description: "Segment reactance, ohm." }),
 });
 
 export const FeederConfigSchema = z
   .strictObject({
-    /** Name used in error messages. */
-    name: z.string().default("community feeder"),
-    /** Grid voltage at the slack bus, p.u. */
-    slackVoltagePu: positive.default(1.0),
+    name: z.string().default("community feeder").meta({ description: "Name used in error messages." }),
+    slackVoltagePu: positive.default(1.0).meta({ description: "Grid voltage at the slack bus, p.u." }),
     mvLine: z
       .strictObject({
         nominalKv: positive.default(20),
-        /** Series resistance per km (default: 185 mm2 Al XLPE cable). */
-        rOhmPerKm: positive.default(0.161),
+        rOhmPerKm: positive.default(0.161).meta({ description: "Series resistance per km (default: 185 mm2 Al XLPE cable)." }),
         xOhmPerKm: positive.default(0.117),
-        /** Total shunt susceptance per km, microsiemens (0: short-line model, no charging). */
-        bMicroSiemensPerKm: z.number().nonnegative().default(88),
+        bMicroSiemensPerKm: z.number().nonnegative().default(88).meta({ description: "Total shunt susceptance per km, microsiemens (0: short-line model, no charging)." }),
         lengthKm: positive.default(2),
       })
       .prefault({}),
@@ -78,27 +71,21 @@ export const FeederConfigSchema = z
       .strictObject({
         ratingKva: positive.default(630),
         lvKv: positive.default(0.4),
-        /** Short-circuit voltage u_k, % of rated voltage (series impedance magnitude on the rating). */
-        impedancePercent: positive.default(4),
-        /** Copper-loss part u_r, % (series resistance on the rating); must be below u_k. */
-        resistancePercent: positive.default(1.0),
+        impedancePercent: positive.default(4).meta({ description: "Short-circuit voltage u_k, % of rated voltage (series impedance magnitude on the rating)." }),
+        resistancePercent: positive.default(1.0).meta({ description: "Copper-loss part u_r, % (series resistance on the rating); must be below u_k." }),
       })
       .prefault({}),
-    /** Optional radial LV feeder: one bus per household, in household order. Without it all households sit at the PCC. */
-    lvFeeder: z.strictObject({ buses: z.array(LvBusSchema).min(1) }).optional(),
+    lvFeeder: z.strictObject({ buses: z.array(LvBusSchema).min(1) }).optional().meta({ description: "Optional radial LV feeder: one bus per household, in household order. Without it all households sit at the PCC." }),
     powerFactor: z
       .strictObject({
-        /** Power factor of consumption (lagging: absorbs Q). */
-        load: z.number().positive().max(1).default(0.95),
-        /** Power factor of generation (1: unity). */
-        generation: z.number().positive().max(1).default(1),
+        load: z.number().positive().max(1).default(0.95).meta({ description: "Power factor of consumption (lagging: absorbs Q)." }),
+        generation: z.number().positive().max(1).default(1).meta({ description: "Power factor of generation (1: unity)." }),
       })
       .prefault({}),
     voltageLimitsPu: z
       .strictObject({ min: positive.default(0.95), max: positive.default(1.05) })
       .prefault({}),
-    /** Sweep convergence: largest voltage change between two sweeps, p.u. */
-    tolerancePu: positive.default(1e-10),
+    tolerancePu: positive.default(1e-10).meta({ description: "Sweep convergence: largest voltage change between two sweeps, p.u." }),
     maxIterations: z.int().positive().default(100),
   })
   .superRefine((c, ctx) => {
