@@ -48,12 +48,9 @@ export type SweepParam = z.output<typeof ParamSchema>;
 
 const SearchSchema = z.strictObject({
   method: z.enum(["grid", "random"]),
-  /** Random search: how many points to draw. */
-  samples: z.number().int().min(1).optional(),
-  /** Random search: seed of the sampling stream. */
-  seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
-  /** Searched parameters by dotted path. */
-  params: z.record(z.string(), ParamSchema).default({}),
+  samples: z.number().int().min(1).optional().meta({ description: "Random search: how many points to draw." }),
+  seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional().meta({ description: "Random search: seed of the sampling stream." }),
+  params: z.record(z.string(), ParamSchema).prefault({}).meta({ description: "Searched parameters by dotted path." }),
 }).superRefine((s, ctx) => {
   for (const [path, param] of Object.entries(s.params)) {
     if (!PARAM_PATH.test(path)) {
@@ -74,26 +71,18 @@ const SearchSchema = z.strictObject({
 
 /** A sweep spec as written in a JSON file. */
 export const SweepSpecSchema = z.strictObject({
-  /** Registered environment id. */
-  envId: z.string().min(1),
-  /** Env config shared by every trial; searched fields are set on top of it. */
-  envConfig: z.looseObject({}).default({}),
-  /** Learners to train, in this order. */
-  algos: z.array(z.enum(ALGOS)).min(1),
-  /** Hyperparameters per learner, shared by its trials; searched fields are set on top. */
+  envId: z.string().min(1).meta({ description: "Registered environment id." }),
+  envConfig: z.looseObject({}).prefault({}).meta({ description: "Env config shared by every trial; searched fields are set on top of it." }),
+  algos: z.array(z.enum(ALGOS)).min(1).meta({ description: "Learners to train, in this order." }),
   hyperparameters: z.strictObject({
     dqn: z.looseObject({}).optional(),
     ppo: z.looseObject({}).optional(),
     a2c: z.looseObject({}).optional(),
-  }).default({}),
-  /** Seeds every search point runs with, in this order. */
-  seeds: z.array(z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)).min(1),
-  /** Environment steps per trial. */
-  steps: z.number().int().min(1),
-  /** How searched parameters are combined; no search means one point, the base configs. */
-  search: SearchSchema.default({ method: "grid", params: {} }),
-  /** Directory of the results store and saved models, relative to the working directory. */
-  outDir: z.string().min(1),
+  }).prefault({}).meta({ description: "Hyperparameters per learner, shared by its trials; searched fields are set on top." }),
+  seeds: z.array(z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)).min(1).meta({ description: "Seeds every search point runs with, in this order." }),
+  steps: z.number().int().min(1).meta({ description: "Environment steps per trial." }),
+  search: SearchSchema.prefault({ method: "grid" }).meta({ description: "How searched parameters are combined; no search means one point, the base configs." }),
+  outDir: z.string().min(1).meta({ description: "Directory of the results store and saved models, relative to the working directory." }),
 });
 
 /** A validated sweep spec with defaults filled in. */

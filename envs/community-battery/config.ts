@@ -19,18 +19,18 @@ const bundledSchema = z.strictObject({
 
 const syntheticSchema = z.strictObject({
   source: z.literal("synthetic"),
-  meanLoadKw: z.number().positive().default(180),
-  pvPeakKw: z.number().min(0).default(450),
-  meanPriceEurPerKwh: z.number().default(0.12),
+  meanLoadKw: z.number().positive().default(180).meta({ description: "Mean community load of the synthetic series, kW." }),
+  pvPeakKw: z.number().min(0).default(450).meta({ description: "PV output of the synthetic series at solar noon, kW." }),
+  meanPriceEurPerKwh: z.number().default(0.12).meta({ description: "Mean day-ahead price of the synthetic series, EUR/kWh." }),
 });
 
 const csvSchema = z.strictObject({
   source: z.literal("csv"),
   file: z.string().min(1).meta({ description: "Path of the CSV file (header row; one row per hour)." }),
   columns: z.strictObject({
-    loadKw: z.string().min(1),
-    pvKw: z.string().min(1),
-    priceEurPerKwh: z.string().min(1),
+    loadKw: z.string().min(1).meta({ description: "CSV column of the community load, kW." }),
+    pvKw: z.string().min(1).meta({ description: "CSV column of the PV output, kW." }),
+    priceEurPerKwh: z.string().min(1).meta({ description: "CSV column of the day-ahead price, EUR/kWh." }),
   }).meta({ description: "Our series names mapped to the CSV's column names." }),
   firstWeekday: z.number().int().min(0).max(6).default(0).meta({ description: "Weekday of the first row, 0 = Monday." }),
   firstHour: z.number().int().min(0).max(23).default(0).meta({ description: "Local hour of day of the first row." }),
@@ -38,7 +38,7 @@ const csvSchema = z.strictObject({
 
 export const communityBatteryConfigSchema = z.strictObject({
   days: z.number().int().min(1).max(360).default(7).meta({ description: "Episode length in days of 24 hourly steps." }),
-  battery: batterySchema.prefault({}),
+  battery: batterySchema.prefault({}).meta({ description: "The community battery at the PCC." }),
   reward: z.enum(["arbitrage", "self-consumption"]).default("arbitrage").meta({ description: "`arbitrage`: minus the spot cost of the grid exchange (LEC-MPEA, SPEC eq. 1a). `self-consumption`: minus the energy bought from the grid (LEC-MS, SPEC eq. 2a)." }),
   rewardBaseline: z.enum(["none", "idle"]).default("none").meta({ description: "`idle` subtracts from each reward what an idle battery would have earned that hour, so the reward is the battery's own contribution (minus price x battery power in arbitrage mode). The subtracted term does not depend on actions, so the optimal policy is the same, but the reward's variance (mostly from the load, which no action changes) drops: learners train faster. KPIs are unaffected. `none` (default) keeps the plain reward." }),
   terminalValue: z.enum(["mean-price", "none"]).default("mean-price").meta({ description: "How the energy left in the battery at the end is settled in the last reward: `mean-price` values (initial - final) energy at the episode's mean price (1 per kWh in self-consumption mode), so emptying the battery is not free; `none` ignores it." }),

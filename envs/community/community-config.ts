@@ -29,9 +29,9 @@ export function parseAssetId(id: string): { household: number; kind: FlexAssetKi
 }
 
 const activationSchema = z.strictObject({
-  contractId: z.string().min(1),
+  contractId: z.string().min(1).meta({ description: "Id of the contract (in flexibility.contracts) the activation calls on." }),
   startHour: z.int().nonnegative().meta({ description: "Hour of the episode (0 = its first hour) the activation starts." }),
-  durationHours: z.int().positive(),
+  durationHours: z.int().positive().meta({ description: "Length of the activation, h." }),
 });
 
 const contractSchema = FlexContractSchema.extend({
@@ -44,30 +44,22 @@ export const communityEnvConfigSchema = z.strictObject({
   days: z.int().min(1).max(360).default(7).meta({ description: "Episode length in days of 24 hourly steps." }),
   startDay: z.union([z.literal("random"), z.int().nonnegative()]).default("random").meta({ description: "First day of the episode in the data year, or `random` (drawn from the reset seed)." }),
   tariff: z.strictObject({
-    gridFeeEurPerKwh: z.number().nonnegative().default(0.06),
-    exportFeeEurPerKwh: z.number().nonnegative().default(0),
+    gridFeeEurPerKwh: z.number().nonnegative().default(0.06).meta({ description: "Fee on top of the spot price for energy imported at the PCC, EUR/kWh." }),
+    exportFeeEurPerKwh: z.number().nonnegative().default(0).meta({ description: "Fee below the spot price for energy exported at the PCC, EUR/kWh." }),
   }).prefault({}).meta({ description: "Import price = spot + gridFee; export price = spot - exportFee (both fees >= 0)." }),
   feeder: FeederConfigSchema.prefault({}).meta({ description: "MV line, transformer, power factors and voltage limits (src/physics/feeder.ts)." }),
   lvFeeder: z.strictObject({
-    feeders: z.int().positive().default(4),
-    /** Segment resistance, ohm (default: 30 m of 150 mm2 Al cable). */
-    rOhm: z.number().positive().default(0.0062),
-    xOhm: z.number().positive().default(0.0024),
+    feeders: z.int().positive().default(4).meta({ description: "Number of LV lines leaving the busbar (household i on line i % feeders)." }),
+    rOhm: z.number().positive().default(0.0062).meta({ description: "Segment resistance, ohm (default: 30 m of 150 mm2 Al cable)." }),
+    xOhm: z.number().positive().default(0.0024).meta({ description: "Segment reactance, ohm." }),
   }).nullable().default(null).meta({ description: "A radial LV feeder with one bus per household (src/physics/feeder.ts radialLvFeeder: household i on line i % feeders, one rOhm + j xOhm segment further out than the previous household of its line); null: every household sits at the PCC busbar." }),
   p2p: z.strictObject({
-    enabled: z.boolean().default(true),
-    /**
-     * `action`: each household's limit price comes from its action (index 3: position in the
-     * hour's [export, import] price band); `midpoint`: every limit is the band's midpoint
-     * (the action's element is then fixed at 0.5).
-     */
-    prices: z.enum(["action", "midpoint"]).default("action"),
+    enabled: z.boolean().default(true).meta({ description: "Run the household auction; off, every household trades with the DSO at the tariff." }),
+    prices: z.enum(["action", "midpoint"]).default("action").meta({ description: "`action`: each household's limit price comes from its action (index 3: position in the hour's [export, import] price band); `midpoint`: every limit is the band's midpoint (the action's element is then fixed at 0.5)." }),
   }).prefault({}).meta({ description: "Peer-to-peer continuous double auction among households, each hour (src/negotiation/double-auction.ts)." }),
   flexibility: z.strictObject({
-    /** Contracts; `assets` are `household-<i>/battery`, `household-<i>/ev` or `household-<i>/flex`, `provider` is `household-<i>`. Hours count from the episode start. */
-    contracts: z.array(contractSchema).prefault([]),
-    /** Activation requests, made at reset (accepted or refused under the contract's terms). */
-    activations: z.array(activationSchema).prefault([]),
+    contracts: z.array(contractSchema).prefault([]).meta({ description: "Contracts; `assets` are `household-<i>/battery`, `household-<i>/ev` or `household-<i>/flex`, `provider` is `household-<i>`. Hours count from the episode start." }),
+    activations: z.array(activationSchema).prefault([]).meta({ description: "Activation requests, made at reset (accepted or refused under the contract's terms)." }),
   }).prefault({}).meta({ description: "Flexibility marketplace (seed 004): contracts over household assets and scheduled activations." }),
   communityBatteryAgent: z.boolean().default(false).meta({ description: "Community battery: an agent (`community-battery`), or driven by `communityBatteryRule`." }),
   communityBatteryRule: z.enum(["self-consumption", "idle"]).default("self-consumption").meta({ description: "Rule for a community battery that is not an agent: self-consumption against the households' net, or idle." }),
@@ -75,7 +67,7 @@ export const communityEnvConfigSchema = z.strictObject({
   rewards: z.strictObject({
     gridViolationEurPerHour: z.number().nonnegative().default(0).meta({ description: "Penalty per hour with a voltage outside the limits or the transformer above 100 %, shared equally among households, EUR." }),
     fairnessWeight: z.number().nonnegative().default(0).meta({ description: "Weight of the fairness term: -w |saving_h - mean saving| per hour (savings against the no-asset reference)." }),
-  }).prefault({}),
+  }).prefault({}).meta({ description: "Optional reward terms on top of each household's cost share." }),
   record: z.boolean().default(true).meta({ description: "Record the per-tick trajectory (needed for KPIs)." }),
 }).superRefine((c, ctx) => {
   const issue = (path: Array<string | number>, message: string): void => {

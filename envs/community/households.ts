@@ -56,36 +56,36 @@ const homeBatterySchema = z.strictObject({
   capacityKwh: z.number().positive().default(10).meta({ description: "Usable capacity, kWh." }),
   cRatePerHour: z.number().positive().default(0.5).meta({ description: "Power limit as a multiple of capacity per hour (SPEC eq. 3 C-rate)." }),
   maxPowerKw: z.number().positive().optional().meta({ description: "Optional lower power limit, kW; at most cRatePerHour x capacityKwh." }),
-  chargeEfficiency: efficiency.default(0.95),
-  dischargeEfficiency: efficiency.default(0.95),
+  chargeEfficiency: efficiency.default(0.95).meta({ description: "Share of the energy drawn while charging that is stored, fraction." }),
+  dischargeEfficiency: efficiency.default(0.95).meta({ description: "Share of the energy released while discharging that reaches the home, fraction." }),
   selfDischargePerHour: z.number().min(0).lt(1).default(0).meta({ description: "Fraction of the stored energy lost per hour." }),
-  minSoc: z.number().min(0).lt(1).default(0.1),
-  maxSoc: z.number().gt(0).lte(1).default(1),
+  minSoc: z.number().min(0).lt(1).default(0.1).meta({ description: "Lowest state of charge allowed, fraction of capacity." }),
+  maxSoc: z.number().gt(0).lte(1).default(1).meta({ description: "Highest state of charge allowed, fraction of capacity; above minSoc." }),
   initialSoc: fraction.default(0.5).meta({ description: "State of charge at the start of the episode, in [minSoc, maxSoc]." }),
 });
 
 const v2gSchema = z.strictObject({
-  maxDischargeKw: z.number().positive().default(7.4),
-  dischargeEfficiency: efficiency.default(0.9),
+  maxDischargeKw: z.number().positive().default(7.4).meta({ description: "Largest V2G discharge power, kW." }),
+  dischargeEfficiency: efficiency.default(0.9).meta({ description: "Share of the energy released by V2G that reaches the home, fraction." }),
   minSoc: z.number().min(0).lt(1).default(0.3).meta({ description: "V2G never discharges below this state of charge; at most arrivalSoc." }),
 });
 
 const evSchema = z.strictObject({
-  capacityKwh: z.number().positive().default(60),
-  maxChargeKw: z.number().positive().default(7.4),
-  chargeEfficiency: efficiency.default(0.9),
+  capacityKwh: z.number().positive().default(60).meta({ description: "Usable capacity of the EV battery, kWh." }),
+  maxChargeKw: z.number().positive().default(7.4).meta({ description: "Largest charging power of the home charger, kW." }),
+  chargeEfficiency: efficiency.default(0.9).meta({ description: "Share of the energy drawn while charging that is stored, fraction." }),
   arrivalHour: z.number().int().min(0).max(23).default(18).meta({ description: "Plug-in hour, 0-23." }),
   departureHour: z.number().int().min(1).max(47).default(31).meta({ description: "Departure hour counted from the arrival day's midnight: in (arrivalHour, arrivalHour + 24]." }),
   energyNeededKwh: z.number().min(0).default(8).meta({ description: "Energy to store by departure, kWh." }),
   arrivalSoc: fraction.default(0.4).meta({ description: "State of charge on arrival." }),
-  v2g: v2gSchema.optional(),
+  v2g: v2gSchema.optional().meta({ description: "Vehicle-to-grid: the EV may discharge into the home while plugged in; absent: no V2G." }),
 });
 
 const flexSchema = z.strictObject({
   energyKwh: z.number().min(0).default(3).meta({ description: "Energy to consume each day, kWh." }),
-  earliestHour: z.number().int().min(0).max(23).default(10),
+  earliestHour: z.number().int().min(0).max(23).default(10).meta({ description: "Start of the daily window, h (inclusive)." }),
   latestHour: z.number().int().min(1).max(24).default(20).meta({ description: "Exclusive end of the window, same day." }),
-  maxPowerKw: z.number().positive().default(2),
+  maxPowerKw: z.number().positive().default(2).meta({ description: "Largest power of the flexible load in one hour, kW." }),
 });
 
 const householdSchema = z.strictObject({
@@ -93,26 +93,26 @@ const householdSchema = z.strictObject({
   loadScale: z.number().positive().optional().meta({ description: "Multiplier on the home's load; drawn when absent." }),
   timeShiftHours: z.number().int().min(-12).max(12).optional().meta({ description: "Hours the home's load series is delayed by; drawn when absent." }),
   pvKwp: z.number().min(0).default(4).meta({ description: "Installed PV, kWp (0: none)." }),
-  battery: homeBatterySchema.optional(),
-  ev: evSchema.optional(),
-  flex: flexSchema.optional(),
+  battery: homeBatterySchema.optional().meta({ description: "A home battery; absent: none." }),
+  ev: evSchema.optional().meta({ description: "An EV; absent: none." }),
+  flex: flexSchema.optional().meta({ description: "A flexible (shiftable) load; absent: none." }),
 });
 
 const communityBatterySchema = z.strictObject({
-  capacityKwh: z.number().positive().default(1200),
-  maxPowerKw: z.number().positive().default(600),
+  capacityKwh: z.number().positive().default(1200).meta({ description: "Usable capacity of the community battery, kWh." }),
+  maxPowerKw: z.number().positive().default(600).meta({ description: "Charge and discharge power limit of the community battery, kW." }),
   efficiency: efficiency.default(0.95).meta({ description: "Round-trip efficiency; sqrt(eta) each way." }),
-  initialSoc: fraction.default(0.5),
+  initialSoc: fraction.default(0.5).meta({ description: "State of charge of the community battery at the start of the episode, fraction." }),
 });
 
 const mixSchema = z.strictObject({
   pvShare: fraction.default(0.6).meta({ description: "Share of drawn households with PV." }),
   pvKwpMin: z.number().min(0).default(3).meta({ description: "PV size of those, kWp, uniform in [min, max], rounded to 0.1." }),
-  pvKwpMax: z.number().min(0).default(8),
-  batteryShare: fraction.default(0.3),
-  evShare: fraction.default(0.3),
+  pvKwpMax: z.number().min(0).default(8).meta({ description: "Largest drawn PV size, kWp; at least pvKwpMin." }),
+  batteryShare: fraction.default(0.3).meta({ description: "Share of drawn households with a home battery." }),
+  evShare: fraction.default(0.3).meta({ description: "Share of drawn households with an EV." }),
   v2gShare: fraction.default(0.2).meta({ description: "Share of the EVs with V2G." }),
-  flexShare: fraction.default(0.5),
+  flexShare: fraction.default(0.5).meta({ description: "Share of drawn households with a flexible load." }),
 });
 
 const variationSchema = z.strictObject({
@@ -166,10 +166,10 @@ function round3(x: number): number {
 
 /** Config of the community's households and community battery (see the file header). */
 export const communityHouseholdsConfigSchema = z.strictObject({
-  households: z.union([z.number().int().min(1).max(100_000), z.array(householdSchema).min(1).max(100_000)]).default(20),
-  mix: mixSchema.prefault({}),
-  variation: variationSchema.prefault({}),
-  communityBattery: communityBatterySchema.nullable().prefault({}),
+  households: z.union([z.number().int().min(1).max(100_000), z.array(householdSchema).min(1).max(100_000)]).default(20).meta({ description: "Number of households, each drawn from the seed with the shares of `mix`, or one entry per household (fields left out are drawn the same way)." }),
+  mix: mixSchema.prefault({}).meta({ description: "Shares of assets among drawn households." }),
+  variation: variationSchema.prefault({}).meta({ description: "How drawn households' loads differ from their measured home." }),
+  communityBattery: communityBatterySchema.nullable().prefault({}).meta({ description: "The community battery (SPEC: 1.2 MWh, 0.6 MW, 95 % round trip, 50 % at start); null: none." }),
   priceYear: z.union([z.literal(2022), z.literal(2023)]).default(2023).meta({ description: "Year of the Belgian day-ahead price calendar." }),
 }).superRefine((cfg, ctx) => {
   if (Array.isArray(cfg.households)) cfg.households.forEach((h, i) => checkHousehold(h, ["households", i], ctx));
@@ -251,7 +251,7 @@ function batterySpecOf(b: z.output<typeof homeBatterySchema>): HomeBatterySpec {
   return {
     params: {
       capacityKwh: b.capacityKwh,
-      chargeEfficiency: b.chargeEfficiency,
+      chargeEfficiency: b.chargeEfficiency.meta({ description: "Share of the energy drawn while charging that is stored, fraction." }),
       dischargeEfficiency: b.dischargeEfficiency,
       cRatePerHour: cRate,
       selfDischargePerHour: b.selfDischargePerHour,

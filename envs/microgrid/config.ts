@@ -6,45 +6,45 @@
 import { z } from "zod";
 
 const weatherSchema = z.strictObject({
-  sunriseHour: z.number().min(0).max(24).default(6),
-  sunsetHour: z.number().min(0).max(24).default(18),
+  sunriseHour: z.number().min(0).max(24).default(6).meta({ description: "Hour of day the irradiance rises above 0, h." }),
+  sunsetHour: z.number().min(0).max(24).default(18).meta({ description: "Hour of day the irradiance is back at 0, h; after sunriseHour." }),
   peakIrradianceWPerM2: z.number().min(0).default(1000).meta({ description: "Clear-sky irradiance at solar noon, W/m2 (gPeak)." }),
   irradianceSigma: z.number().min(0).default(0.15).meta({ description: "Relative standard deviation of the irradiance noise (sigmaG)." }),
-  tempMeanDayC: z.number().default(26),
-  tempMeanNightC: z.number().default(17),
+  tempMeanDayC: z.number().default(26).meta({ description: "Mean daytime air temperature, C (Td)." }),
+  tempMeanNightC: z.number().default(17).meta({ description: "Mean night-time air temperature, C (Tn)." }),
   tempMinHour: z.number().min(0).max(24).default(5).meta({ description: "Phase hour of the temperature sinusoid (the seed's tempMinTick)." }),
   tempSigmaC: z.number().min(0).default(0.8).meta({ description: "Standard deviation of the temperature noise, C (sigmaT)." }),
 });
 
 const pvArraySchema = z.strictObject({
-  panels: z.number().int().min(0).default(200),
-  panelAreaM2: z.number().positive().default(2.0),
-  etaStc: z.number().gt(0).lte(1).default(0.2),
-  gammaPerK: z.number().default(-0.004),
+  panels: z.number().int().min(0).default(200).meta({ description: "Number of panels in the array." }),
+  panelAreaM2: z.number().positive().default(2.0).meta({ description: "Area of one panel, m2." }),
+  etaStc: z.number().gt(0).lte(1).default(0.2).meta({ description: "Module efficiency at standard test conditions (cell at 25 C), fraction." }),
+  gammaPerK: z.number().default(-0.004).meta({ description: "Temperature coefficient of the module efficiency, per K above 25 C (SPEC: -0.4 %/K)." }),
   noctC: z.number().default(44).meta({ description: "Nominal operating cell temperature, C (the seed's code: 44)." }),
-  inverterFactor: z.number().gt(0).lte(1).default(0.96),
+  inverterFactor: z.number().gt(0).lte(1).default(0.96).meta({ description: "DC-to-AC efficiency of the inverter, fraction." }),
 });
 
 const batterySchema = z.strictObject({
-  capacityKwh: z.number().positive().default(100),
-  chargeEfficiency: z.number().gt(0).lte(1).default(0.95),
-  dischargeEfficiency: z.number().gt(0).lte(1).default(0.95),
+  capacityKwh: z.number().positive().default(100).meta({ description: "Usable energy capacity, kWh." }),
+  chargeEfficiency: z.number().gt(0).lte(1).default(0.95).meta({ description: "Share of the energy drawn while charging that is stored, fraction." }),
+  dischargeEfficiency: z.number().gt(0).lte(1).default(0.95).meta({ description: "Share of the energy released while discharging that reaches the bus, fraction." }),
   cRatePerHour: z.number().positive().default(1.0).meta({ description: "Power limit = cRatePerHour * capacityKwh, both ways." }),
   selfDischargePerHour: z.number().min(0).lt(1).default(0.001).meta({ description: "Fraction of the stored energy lost per hour (base: stored energy, SPEC eq. 3)." }),
-  minSoc: z.number().min(0).lt(1).default(0),
-  maxSoc: z.number().gt(0).lte(1).default(1),
+  minSoc: z.number().min(0).lt(1).default(0).meta({ description: "Lowest state of charge allowed, fraction of capacity." }),
+  maxSoc: z.number().gt(0).lte(1).default(1).meta({ description: "Highest state of charge allowed, fraction of capacity; above minSoc." }),
   initialSoc: z.number().min(0).max(1).default(0.5).meta({ description: "State of charge before the first tick, as a fraction (never read as kWh: a seed defect)." }),
 });
 
 const loadSchema = z.strictObject({
-  nominalKw: z.number().positive().default(50),
-  dayFraction: z.number().min(0).default(0.8),
-  shoulderFraction: z.number().min(0).default(0.5),
-  nightFraction: z.number().min(0).default(0.1),
-  deltaMin: z.number().default(-0.1),
-  deltaMax: z.number().default(0.3),
-  clampMin: z.number().min(0).default(0.1),
-  clampMax: z.number().min(0).default(1.3),
+  nominalKw: z.number().positive().default(50).meta({ description: "Nominal campus load, kW." }),
+  dayFraction: z.number().min(0).default(0.8).meta({ description: "Share of nominal load from 08:00 to 18:00." }),
+  shoulderFraction: z.number().min(0).default(0.5).meta({ description: "Share of nominal load from 06:00 to 08:00 and from 18:00 to 20:00." }),
+  nightFraction: z.number().min(0).default(0.1).meta({ description: "Share of nominal load from 20:00 to 06:00." }),
+  deltaMin: z.number().default(-0.1).meta({ description: "Lower bound of the uniform relative noise drawn each tick (the profile times 1 + delta)." }),
+  deltaMax: z.number().default(0.3).meta({ description: "Upper bound of that noise; at least deltaMin." }),
+  clampMin: z.number().min(0).default(0.1).meta({ description: "Smallest load, fraction of nominal (before a load spike)." }),
+  clampMax: z.number().min(0).default(1.3).meta({ description: "Largest load, fraction of nominal (before a load spike); at least clampMin." }),
 });
 
 /**
@@ -58,17 +58,17 @@ const tariffSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("flat") }),
   z.strictObject({
     kind: z.literal("tou"),
-    peakStartHour: z.number().int().min(0).max(23).default(16),
-    peakEndHour: z.number().int().min(1).max(24).default(21),
-    peakCostPerKwh: z.number().min(0).default(11.9),
+    peakStartHour: z.number().int().min(0).max(23).default(16).meta({ description: "First hour of the daily peak period, h (inclusive)." }),
+    peakEndHour: z.number().int().min(1).max(24).default(21).meta({ description: "End of the daily peak period, h (exclusive); after peakStartHour." }),
+    peakCostPerKwh: z.number().min(0).default(11.9).meta({ description: "Import cost in the peak period, currency/kWh (default: the seed's 5.0 times the bundled tariff's peak/off-peak ratio 0.50 / 0.21)." }),
   }),
 ]);
 
 const gridSchema = z.strictObject({
   capacityKw: z.number().min(0).default(100).meta({ description: "Import and export limit of the connection, kW." }),
   costPerKwh: z.number().min(0).default(5.0).meta({ description: "Import cost per kWh (off-peak cost under a `tou` tariff)." }),
-  exportPricePerKwh: z.number().min(0).default(0),
-  tariff: tariffSchema.prefault({ kind: "flat" }),
+  exportPricePerKwh: z.number().min(0).default(0).meta({ description: "Revenue per kWh exported, currency/kWh." }),
+  tariff: tariffSchema.prefault({ kind: "flat" }).meta({ description: "Import tariff: `flat` (costPerKwh at every hour) or `tou` (a peak price in [peakStartHour, peakEndHour))." }),
 });
 
 const window = {
@@ -80,27 +80,27 @@ export const stressEventSchema = z.discriminatedUnion("kind", [
   z.strictObject({
     kind: z.literal("pv-outage"),
     ...window,
-    lengthTicks: z.number().int().min(1).default(24),
+    lengthTicks: z.number().int().min(1).default(24).meta({ description: "Duration of the event, ticks (hours)." }),
     size: z.number().min(0).max(1).default(1).meta({ description: "Fraction of the array's output lost." }),
     pvIndex: z.number().int().min(0).default(0).meta({ description: "The array that fails (0: the main one)." }),
   }),
   z.strictObject({
     kind: z.literal("load-spike"),
     startTick: z.number().int().min(0).default(176).meta({ description: "First tick of the spike: 176 = 08:00 of day 8, the first campus working hour after activation. A spike at 01:00 (tick 169) lands when the battery is empty anyway and the load is 10 % of nominal, so it stresses nothing." }),
-    lengthTicks: z.number().int().min(1).default(8),
+    lengthTicks: z.number().int().min(1).default(8).meta({ description: "Duration of the event, ticks (hours)." }),
     size: z.number().min(0).default(2).meta({ description: "Load multiplier while the spike lasts." }),
   }),
   z.strictObject({
     kind: z.literal("blackout"),
     ...window,
-    lengthTicks: z.number().int().min(1).default(5),
+    lengthTicks: z.number().int().min(1).default(5).meta({ description: "Duration of the event, ticks (hours)." }),
     size: z.number().min(0).max(1).default(1).meta({ description: "Fraction of the grid capacity lost (1: none left)." }),
   }),
   z.strictObject({
     kind: z.literal("component-break"),
     ...window,
-    lengthTicks: z.number().int().min(1).default(8),
-    component: z.enum(["pv", "battery"]).default("battery"),
+    lengthTicks: z.number().int().min(1).default(8).meta({ description: "Duration of the event, ticks (hours)." }),
+    component: z.enum(["pv", "battery"]).default("battery").meta({ description: "Which kind of component breaks." }),
     index: z.number().int().min(0).default(0).meta({ description: "Index of the broken PV array or battery." }),
     size: z.number().min(0).max(1).default(1).meta({ description: "Fraction of the component's capability lost (1: fully out)." }),
   }),
@@ -130,15 +130,15 @@ export const microgridConfigSchema = z.strictObject({
   startHour: z.number().int().min(0).max(23).default(0).meta({ description: "Hour of day of tick 0." }),
   startWeekday: z.number().int().min(0).max(6).default(0).meta({ description: "Weekday of tick 0, 0 = Monday." }),
   month: z.number().int().min(1).max(12).default(6).meta({ description: "Month of the episode (1-12), a calendar feature for forecasters." }),
-  weather: weatherSchema.prefault({}),
-  pvArrays: z.array(pvArraySchema).min(1).prefault([{}]),
-  batteries: z.array(batterySchema).min(1).max(64).prefault([{}]),
-  load: loadSchema.prefault({}),
-  grid: gridSchema.prefault({}),
+  weather: weatherSchema.prefault({}).meta({ description: "Synthetic weather: irradiance and air-temperature sinusoids with Gaussian noise (src/physics/weather.ts)." }),
+  pvArrays: z.array(pvArraySchema).min(1).prefault([{}]).meta({ description: "PV arrays (src/physics/pv.ts); the first is the main one." }),
+  batteries: z.array(batterySchema).min(1).max(64).prefault([{}]).meta({ description: "Batteries (1 to 64), one power set-point each in the action." }),
+  load: loadSchema.prefault({}).meta({ description: "Campus load: a day profile of nominalKw with per-tick noise (src/physics/campus-load.ts)." }),
+  grid: gridSchema.prefault({}).meta({ description: "The grid connection: capacity, import cost, export price and tariff." }),
   scenario: z.enum(SCENARIOS).default("nominal").meta({ description: "A named stress scenario with its SPEC defaults (`nominal`: none)." }),
   events: z.array(stressEventSchema).prefault([]).meta({ description: "Further stress events, each with its own start, length and size (added to the scenario's)." }),
-  forecast: forecastSchema.prefault({}),
-  reward: rewardSchema.prefault({}),
+  forecast: forecastSchema.prefault({}).meta({ description: "Load and PV forecasts in the observation (src/forecast)." }),
+  reward: rewardSchema.prefault({}).meta({ description: "Reward terms." }),
   transcript: z.boolean().default(false).meta({ description: "Put the negotiation transcript of each tick in the step info (slower)." }),
   record: z.boolean().default(true).meta({ description: "Record the per-tick trajectory (needed for KPIs and CSV export)." }),
 }).superRefine((cfg, ctx) => {

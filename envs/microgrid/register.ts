@@ -16,7 +16,7 @@ const MICROGRID_BASELINES = ["myopic", "mpc", "mpc-reserve", "mpc-stochastic", "
 
 export const microgridDiscreteConfigSchema = z.strictObject({
   levels: z.number().int().min(2).max(1001).default(21).meta({ description: "Number of evenly spaced set-points from -P to +P (odd keeps 0 kW among them)." }),
-  microgrid: microgridConfigSchema.prefault({}),
+  microgrid: microgridConfigSchema.prefault({}).meta({ description: "The Microgrid-v0 config of the wrapped env; exactly one battery." }),
 }).superRefine((cfg, ctx) => {
   if (cfg.microgrid.batteries.length !== 1) {
     ctx.addIssue({ code: "custom", path: ["microgrid", "batteries"], message: "exactly one battery (DiscretizeAction drives a single set-point)" });

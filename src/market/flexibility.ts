@@ -38,7 +38,7 @@ const money = z.number().nonnegative();
 
 /** A flexible asset a prosumer publishes (S01). */
 export const FlexAssetSchema = z.strictObject({
-  id: z.string().min(1),
+  id: z.string().min(1).meta({ description: "Unique id of the asset." }),
   provider: z.string().min(1).meta({ description: "The prosumer (household) that owns it." }),
   kind: z.string().default("flexible-load").meta({ description: "Free text: \"ev\", \"battery\", \"heat-pump\", ..." }),
   maxDecreaseKw: z.number().nonnegative().default(Infinity).meta({ description: "Largest reduction of net consumption it can offer, kW (>= 0)." }),
@@ -49,17 +49,17 @@ export type FlexAsset = z.output<typeof FlexAssetSchema>;
 
 /** A long-term flexibility contract (seed 004, Table 2). */
 export const FlexContractSchema = z.strictObject({
-  id: z.string().min(1),
-  provider: z.string().min(1),
-  aggregator: z.string().min(1),
+  id: z.string().min(1).meta({ description: "Unique id of the contract." }),
+  provider: z.string().min(1).meta({ description: "The prosumer that delivers the flexibility." }),
+  aggregator: z.string().min(1).meta({ description: "The party that buys the flexibility." }),
   startHour: z.int().nonnegative().meta({ description: "First hour of the contract (inclusive)." }),
   endHour: z.int().positive().meta({ description: "End of the contract (exclusive); must be after startHour." }),
   daysOfWeek: z.array(z.int().min(0).max(6)).min(1).default(ALL_DAYS).meta({ description: "Days of the week it may be activated, 0 = Monday ... 6 = Sunday." }),
   hoursOfDay: z.array(z.int().min(0).max(23)).min(1).default(ALL_HOURS).meta({ description: "Hours of the day it may be activated, 0 ... 23." }),
   assets: z.array(z.string().min(1)).min(1).meta({ description: "The flex elements (registered asset ids of the provider)." }),
   amountKw: z.number().refine((v) => v !== 0 && Number.isFinite(v), "a finite non-zero number").meta({ description: "Change of net consumption vs the baseline when activated, kW; sign = direction, never 0." }),
-  maxActivations: z.int().positive(),
-  maxRuntimeHours: z.int().positive(),
+  maxActivations: z.int().positive().meta({ description: "Activations allowed over the contract's lifetime." }),
+  maxRuntimeHours: z.int().positive().meta({ description: "Longest single activation, h." }),
   recoveryHours: z.int().nonnegative().default(0).meta({ description: "Minimum time between the end of one activation and the start of the next, h." }),
   penaltyEurPerKwh: money.default(0).meta({ description: "Paid by the provider per kWh of shortfall when activated." }),
   capacityEurPerKwPerPeriod: money.default(0).meta({ description: "Availability payment per kW of |amount| per active ISP." }),
@@ -71,8 +71,8 @@ export type FlexContract = z.output<typeof FlexContractSchema>;
 export const FlexMarketConfigSchema = z.strictObject({
   epochDayOfWeek: z.int().min(0).max(6).default(0).meta({ description: "Day of week of hour 0, 0 = Monday." }),
   dso: z.string().min(1).default("dso").meta({ description: "The DSO, market facilitator and settlement agent." }),
-  assets: z.array(FlexAssetSchema).prefault([]),
-  contracts: z.array(FlexContractSchema).prefault([]),
+  assets: z.array(FlexAssetSchema).prefault([]).meta({ description: "Flexible assets the prosumers publish." }),
+  contracts: z.array(FlexContractSchema).prefault([]).meta({ description: "Long-term flexibility contracts over those assets." }),
 });
 export type FlexMarketConfigInput = z.input<typeof FlexMarketConfigSchema>;
 export type FlexMarketConfig = z.output<typeof FlexMarketConfigSchema>;

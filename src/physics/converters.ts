@@ -52,36 +52,36 @@ const powerKw = z.number().nonnegative();
 function electricDevice<K extends DeviceKind>(kind: K, input: InputCarrier, eta: number, maxKw: number) {
   return z.strictObject({
     kind: z.literal(kind),
-    id: z.string().min(1).default(kind),
-    input: z.enum(INPUT_CARRIERS).default(input),
-    electricEfficiency: efficiency.default(eta),
-    minElectricKw: powerKw.default(0),
-    maxElectricKw: powerKw.default(maxKw),
+    id: z.string().min(1).default(kind).meta({ description: "Name of the device in infos and error messages; unique within the hub." }),
+    input: z.enum(INPUT_CARRIERS).default(input).meta({ description: "The carrier it converts (its kind decides which are allowed)." }),
+    electricEfficiency: efficiency.default(eta).meta({ description: "Electricity out per unit of input, fraction." }),
+    minElectricKw: powerKw.default(0).meta({ description: "Smallest electric output at every step, kW." }),
+    maxElectricKw: powerKw.default(maxKw).meta({ description: "Largest electric output, kW." }),
   });
 }
 
 function thermalDevice<K extends DeviceKind>(kind: K, input: InputCarrier, eta: number, maxKw: number) {
   return z.strictObject({
     kind: z.literal(kind),
-    id: z.string().min(1).default(kind),
-    input: z.enum(INPUT_CARRIERS).default(input),
-    thermalEfficiency: efficiency.default(eta),
-    minThermalKw: powerKw.default(0),
-    maxThermalKw: powerKw.default(maxKw),
+    id: z.string().min(1).default(kind).meta({ description: "Name of the device in infos and error messages; unique within the hub." }),
+    input: z.enum(INPUT_CARRIERS).default(input).meta({ description: "The carrier it converts (its kind decides which are allowed)." }),
+    thermalEfficiency: efficiency.default(eta).meta({ description: "Heat out per unit of input, fraction." }),
+    minThermalKw: powerKw.default(0).meta({ description: "Smallest heat output at every step, kW." }),
+    maxThermalKw: powerKw.default(maxKw).meta({ description: "Largest heat output, kW." }),
   });
 }
 
 function chpDevice<K extends DeviceKind>(kind: K, etaEl: number, etaTh: number, maxElKw: number, maxThKw: number) {
   return z.strictObject({
     kind: z.literal(kind),
-    id: z.string().min(1).default(kind),
-    input: z.enum(INPUT_CARRIERS).default("gas"),
-    electricEfficiency: efficiency.default(etaEl),
-    thermalEfficiency: efficiency.default(etaTh),
-    minElectricKw: powerKw.default(0),
-    maxElectricKw: powerKw.default(maxElKw),
-    minThermalKw: powerKw.default(0),
-    maxThermalKw: powerKw.default(maxThKw),
+    id: z.string().min(1).default(kind).meta({ description: "Name of the device in infos and error messages; unique within the hub." }),
+    input: z.enum(INPUT_CARRIERS).default("gas").meta({ description: "The carrier it converts (its kind decides which are allowed)." }),
+    electricEfficiency: efficiency.default(etaEl).meta({ description: "Electricity out per unit of input, fraction." }),
+    thermalEfficiency: efficiency.default(etaTh).meta({ description: "Heat out per unit of input, fraction." }),
+    minElectricKw: powerKw.default(0).meta({ description: "Smallest electric output at every step, kW." }),
+    maxElectricKw: powerKw.default(maxElKw).meta({ description: "Largest electric output, kW." }),
+    minThermalKw: powerKw.default(0).meta({ description: "Smallest heat output at every step, kW." }),
+    maxThermalKw: powerKw.default(maxThKw).meta({ description: "Largest heat output, kW." }),
   });
 }
 

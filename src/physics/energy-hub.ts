@@ -51,31 +51,34 @@ export const L_INDEX = { electricity: 0, heat: 1 } as const;
 export const M = INPUT_CARRIERS.length;
 export const N = OUTPUT_CARRIERS.length;
 
-const perInputCarrier = (defaults: Record<InputCarrier, number>) =>
-  z.strictObject({
-    electricity: z.number().nonnegative().default(defaults.electricity),
-    gas: z.number().nonnegative().default(defaults.gas),
-    solar: z.number().nonnegative().default(defaults.solar),
-    wind: z.number().nonnegative().default(defaults.wind),
-  }).prefault({});
+const CARRIER_NAMES: Record<InputCarrier, string> = { electricity: "grid electricity", gas: "gas", solar: "solar", wind: "wind" };
 
-const inputLimit = z.strictObject({
-  minKw: z.number().default(0),
-  maxKw: z.number().default(Infinity),
-}).prefault({}).refine((l) => l.minKw <= l.maxKw, { message: "minKw <= maxKw", path: ["minKw"] });
+/** One number per input carrier, each described as `<what> of <carrier>, <unit>`. */
+const perInputCarrier = (what: string, unit: string, defaults: Record<InputCarrier, number>) =>
+  z.strictObject(Object.fromEntries(INPUT_CARRIERS.map((c) => [
+    c, z.number().nonnegative().default(defaults[c]).meta({ description: `${what} of ${CARRIER_NAMES[c]}, ${unit}.` }),
+  ])) as Record<InputCarrier, z.ZodDefault<z.ZodNumber>>).prefault({});
+
+/** Pmin <= P <= Pmax on the intake of one carrier. */
+const inputLimit = (carrier: InputCarrier) => z.strictObject({
+  minKw: z.number().default(0).meta({ description: "Smallest intake, kW." }),
+  maxKw: z.number().default(Infinity).meta({ description: "Largest intake, kW (Infinity: unbounded)." }),
+}).prefault({}).refine((l) => l.minKw <= l.maxKw, { message: "minKw <= maxKw", path: ["minKw"] })
+  .meta({ description: `Intake limits of ${CARRIER_NAMES[carrier]}, kW.` });
 
 /** One hub's configuration; defaults are SPEC section 2. */
 export const HubConfigSchema = z.strictObject({
-  devices: DeviceListSchema.prefault(TABLE3_DEVICES as z.input<typeof DeviceListSchema>),
-  pricesGbpPerKwh: perInputCarrier({ electricity: 0.1558, gas: 0.05013, solar: 0, wind: 0 }).meta({ description: "Price of each input carrier, GBP/kWh (SPEC: grid 0.1558, gas 0.05013, renewables free)." }),
-  emissionsKgPerKwh: perInputCarrier({ electricity: 0.43, gas: 0.184, solar: 0, wind: 0 }).meta({ description: "Emission factor of each input carrier, kgCO2/kWh (SPEC: 430 and 184 gCO2/kWh)." }),
-  energyWeights: perInputCarrier({ electricity: 1, gas: 1, solar: 1, wind: 1 }).meta({ description: "Weight of each input in the \"energy\" objective (seed: C_obj = 1 for every input)." }),
+  devices: DeviceListSchema.prefault(TABLE3_DEVICES as z.input<typeof DeviceListSchema>)
+    .meta({ description: "The hub's conversion devices (src/physics/converters.ts); default: the six of Table 3, in its order." }),
+  pricesGbpPerKwh: perInputCarrier("Price", "GBP/kWh", { electricity: 0.1558, gas: 0.05013, solar: 0, wind: 0 }).meta({ description: "Price of each input carrier, GBP/kWh (SPEC: grid 0.1558, gas 0.05013, renewables free)." }),
+  emissionsKgPerKwh: perInputCarrier("Emission factor", "kgCO2/kWh", { electricity: 0.43, gas: 0.184, solar: 0, wind: 0 }).meta({ description: "Emission factor of each input carrier, kgCO2/kWh (SPEC: 430 and 184 gCO2/kWh)." }),
+  energyWeights: perInputCarrier("Weight in the energy objective", "per kWh", { electricity: 1, gas: 1, solar: 1, wind: 1 }).meta({ description: "Weight of each input in the \"energy\" objective (seed: C_obj = 1 for every input)." }),
   inputLimitsKw: z.strictObject({
-    electricity: inputLimit, gas: inputLimit, solar: inputLimit, wind: inputLimit,
+    electricity: inputLimit("electricity"), gas: inputLimit("gas"), solar: inputLimit("solar"), wind: inputLimit("wind"),
   }).prefault({}).meta({ description: "Pmin <= P <= Pmax per input carrier (seed eq. 5), kW; the default bounds nothing." }),
   allowHeatDump: z.boolean().default(false).meta({ description: "Whether heat produced beyond the heat load may be let go (reported as heat dumped)." }),
   allowExport: z.boolean().default(false).meta({ description: "Whether electricity beyond the electric load may leave the hub (earns nothing here)." }),
-  dtHours: z.number().positive().default(0.5),
+  dtHours: z.number().positive().default(0.5).meta({ description: "Length of one step, h (SPEC: half hours)." }),
 });
 export type HubConfigInput = z.input<typeof HubConfigSchema>;
 

@@ -60,33 +60,36 @@ export const FeederConfigSchema = z
     slackVoltagePu: positive.default(1.0).meta({ description: "Grid voltage at the slack bus, p.u." }),
     mvLine: z
       .strictObject({
-        nominalKv: positive.default(20),
-        rOhmPerKm: positive.default(0.161).meta({ description: "Series resistance per km (default: 185 mm2 Al XLPE cable)." }),
-        xOhmPerKm: positive.default(0.117),
+        nominalKv: positive.default(20).meta({ description: "Nominal line-to-line voltage of the MV line, kV." }),
+        rOhmPerKm: positive.default(0.161).meta({ description: "Series resistance, ohm/km (default: 185 mm2 Al XLPE cable)." }),
+        xOhmPerKm: positive.default(0.117).meta({ description: "Series reactance, ohm/km." }),
         bMicroSiemensPerKm: z.number().nonnegative().default(88).meta({ description: "Total shunt susceptance per km, microsiemens (0: short-line model, no charging)." }),
-        lengthKm: positive.default(2),
+        lengthKm: positive.default(2).meta({ description: "Length of the MV line from the grid to the transformer, km." }),
       })
-      .prefault({}),
+      .prefault({}).meta({ description: "The MV line from the slack bus to the transformer." }),
     transformer: z
       .strictObject({
-        ratingKva: positive.default(630),
-        lvKv: positive.default(0.4),
+        ratingKva: positive.default(630).meta({ description: "Rating of the MV/LV transformer, kVA." }),
+        lvKv: positive.default(0.4).meta({ description: "Nominal line-to-line voltage on the LV side, kV." }),
         impedancePercent: positive.default(4).meta({ description: "Short-circuit voltage u_k, % of rated voltage (series impedance magnitude on the rating)." }),
         resistancePercent: positive.default(1.0).meta({ description: "Copper-loss part u_r, % (series resistance on the rating); must be below u_k." }),
       })
-      .prefault({}),
-    lvFeeder: z.strictObject({ buses: z.array(LvBusSchema).min(1) }).optional().meta({ description: "Optional radial LV feeder: one bus per household, in household order. Without it all households sit at the PCC." }),
+      .prefault({}).meta({ description: "The MV/LV transformer at the PCC." }),
+    lvFeeder: z.strictObject({ buses: z.array(LvBusSchema).min(1).meta({ description: "The LV buses, one per household in household order." }) }).optional().meta({ description: "Optional radial LV feeder: one bus per household, in household order. Without it all households sit at the PCC." }),
     powerFactor: z
       .strictObject({
         load: z.number().positive().max(1).default(0.95).meta({ description: "Power factor of consumption (lagging: absorbs Q)." }),
         generation: z.number().positive().max(1).default(1).meta({ description: "Power factor of generation (1: unity)." }),
       })
-      .prefault({}),
+      .prefault({}).meta({ description: "Power factors of the households' consumption and generation." }),
     voltageLimitsPu: z
-      .strictObject({ min: positive.default(0.95), max: positive.default(1.05) })
-      .prefault({}),
+      .strictObject({
+        min: positive.default(0.95).meta({ description: "Lowest bus voltage within limits, p.u." }),
+        max: positive.default(1.05).meta({ description: "Highest bus voltage within limits, p.u." }),
+      })
+      .prefault({}).meta({ description: "Voltage band a bus must stay within, p.u.; outside it counts as a grid violation." }),
     tolerancePu: positive.default(1e-10).meta({ description: "Sweep convergence: largest voltage change between two sweeps, p.u." }),
-    maxIterations: z.int().positive().default(100),
+    maxIterations: z.int().positive().default(100).meta({ description: "Sweeps before the power flow gives up with a PowerFlowError." }),
   })
   .superRefine((c, ctx) => {
     if (c.transformer.resistancePercent >= c.transformer.impedancePercent) {
