@@ -251,7 +251,7 @@ function batterySpecOf(b: z.output<typeof homeBatterySchema>): HomeBatterySpec {
   return {
     params: {
       capacityKwh: b.capacityKwh,
-      chargeEfficiency: b.chargeEfficiency.meta({ description: "Share of the energy drawn while charging that is stored, fraction." }),
+      chargeEfficiency: b.chargeEfficiency,
       dischargeEfficiency: b.dischargeEfficiency,
       cRatePerHour: cRate,
       selfDischargePerHour: b.selfDischargePerHour,
