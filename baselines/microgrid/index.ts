@@ -15,7 +15,8 @@ export {
   MicrogridPredictivePolicy, microgridPredictiveConfigSchema, PREDICTIVE_VARIANTS, RESERVE_AWARE_SOC,
   type MicrogridPredictiveConfig, type MicrogridPredictiveConfigInput, type PredictiveVariant, type PlanningForecast, type PlanningTimings,
 } from "./predictive.js";
-export { MicrogridOraclePolicy, microgridOracleConfigSchema, type MicrogridOracleConfig, type MicrogridForesightEnv } from "./oracle.js";
+export { MicrogridOraclePolicy, microgridOracleConfigSchema, type MicrogridOracleConfig } from "./oracle.js";
+export type { MicrogridForesightEnv } from "../../envs/microgrid/contract.js";
 export { readMicrogridInfo, type MicrogridInfo } from "./planner-contract.js";
 
 /**

@@ -14,7 +14,7 @@ import { z } from "zod";
 import type { Env, Info, Policy } from "../../src/core/env.js";
 import { ConfigError, parseConfig } from "../../src/core/errors.js";
 import type { Solver } from "../../src/solvers/index.js";
-import type { MicrogridForesight } from "../../envs/microgrid/env.js";
+import { hasMicrogridForesight, type MicrogridForesightEnv } from "../../envs/microgrid/contract.js";
 import { buildMicrogridLp, type MicrogridPlan } from "../../src/planning/microgrid-lp.js";
 import { batteryEnergiesKwh, float32SetPointKw, importWeights, lpBattery, readMicrogridInfo, requireMicrogridInfo, setPointToReachKw, type MicrogridInfo } from "./planner-contract.js";
 
@@ -25,15 +25,6 @@ export const microgridOracleConfigSchema = z.strictObject({
   unservedPenaltyPerKwh: z.number().min(0).default(1000),
 });
 export type MicrogridOracleConfig = z.output<typeof microgridOracleConfigSchema>;
-
-/** An env that hands its episode's exogenous truth to a perfect-foresight planner. */
-export interface MicrogridForesightEnv {
-  foresight(): MicrogridForesight;
-}
-
-function hasForesight(env: unknown): env is MicrogridForesightEnv {
-  return typeof (env as MicrogridForesightEnv | null)?.foresight === "function";
-}
 
 export class MicrogridOraclePolicy implements Policy<Float32Array, Float32Array> {
   readonly name = "oracle";
@@ -47,7 +38,7 @@ export class MicrogridOraclePolicy implements Policy<Float32Array, Float32Array>
 
   constructor(env: Env<unknown, unknown>, solver: Solver, config: unknown = {}) {
     this.config = parseConfig("oracle config", microgridOracleConfigSchema, config);
-    if (!hasForesight(env.unwrapped)) {
+    if (!hasMicrogridForesight(env.unwrapped)) {
       throw new ConfigError("oracle policy", [{ path: "env", expected: "an env with foresight() (Microgrid-v0)", received: env.spec?.id ?? "an env without it" }]);
     }
     this.#env = env.unwrapped;

@@ -65,10 +65,13 @@
  * ## Version history
  * - v0: first version.
  */
-import type { Env, Info, ResetOptions, ResetResult, StepResult } from "../../src/core/env.js";
-import { ConfigError, InvalidActionError, ResetNeededError, describeValue } from "../../src/core/errors.js";
-import { Rng, entropySeed, rngForReset } from "../../src/core/rng.js";
+import { BoxActionCheck } from "../../src/core/action-check.js";
+import { BaseEnv } from "../../src/core/base-env.js";
+import type { Info, ResetResult, StepResult } from "../../src/core/env.js";
+import { ConfigError, InvalidActionError } from "../../src/core/errors.js";
+import { ObservationSlab } from "../../src/core/observation-slab.js";
 import { Box } from "../../src/core/spaces.js";
+import { writeTimeFeatures } from "../../src/core/time-features.js";
 import { Trajectory, type RecordsTrajectory } from "../../src/core/trajectory.js";
 import { microgridKpis, type MicrogridKpis } from "../../src/kpi/microgrid.js";
 import { MessageBus } from "../../src/negotiation/bus.js";
@@ -77,6 +80,7 @@ import { gridCost, touImportCostByHour, type ExternalSupplyParams } from "../../
 import { AGENT, BatteryAgent, LoadAgent, Orchestrator, PvAgent, StateRegistry, SupplyAgent, TOPIC, WeatherAgent } from "./agents.js";
 import { AggregatorAgent } from "./aggregator.js";
 import { resolveStressEvents, type MicrogridConfig, type StressEvent } from "./config.js";
+import type { MicrogridBatteryInfo, MicrogridForesight, MicrogridObservationIndex } from "./contract.js";
 import { Exogenous } from "./exogenous.js";
 import { ForecastAgent } from "./forecast-agent.js";
 
@@ -84,31 +88,6 @@ export const MICROGRID_ID = "Microgrid-v0";
 
 /** Hours per tick (the SPEC's run: ticks of 1 h). */
 export const DT_HOURS = 1;
-
-/** Where each quantity sits in the observation, for B batteries and horizon H. */
-export interface MicrogridObservationIndex {
-  hourSin: number;
-  hourCos: number;
-  weekdaySin: number;
-  weekdayCos: number;
-  progress: number;
-  gridStatus: number;
-  loadKw: number;
-  pvKw: number;
-  temperatureC: number;
-  irradianceWPerM2: number;
-  socStart: number;
-  batteryAvailableStart: number;
-  loadQ05Start: number;
-  loadQ50Start: number;
-  loadQ95Start: number;
-  pvQ05Start: number;
-  pvQ50Start: number;
-  pvQ95Start: number;
-  batteries: number;
-  horizon: number;
-  size: number;
-}
 
 /** The observation index map for `batteries` batteries and a forecast horizon of `horizon` ticks. */
 export function microgridObservationIndex(batteries: number, horizon: number): Readonly<MicrogridObservationIndex> {
@@ -123,51 +102,137 @@ export function microgridObservationIndex(batteries: number, horizon: number): R
   });
 }
 
-/** Battery parameters as published to planners. */
-export interface MicrogridBatteryInfo extends StorageParams {
-  maxPowerKw: number;
-  initialEnergyKwh: number;
-}
-
-/** The episode's exogenous truth, for perfect-foresight planners (copies, ticks 0..T-1). */
-export interface MicrogridForesight {
-  loadKw: Float64Array;
-  pvKw: Float64Array;
-  pvArrayKw: Float64Array[];
-  temperatureC: Float64Array;
-  irradianceWPerM2: Float64Array;
-  /** Grid capacity available per tick, kW. */
-  gridAvailableKw: Float64Array;
-  /** Fraction of each battery's power available per tick. */
-  batteryAvailability: Float64Array[];
-}
-
 const FIXED_COLUMNS = [
   "tick", "hourOfDay", "loadKw", "servedLoadKw", "pvKw", "temperatureC", "irradianceWPerM2", "gridAvailableKw",
   "chargeKw", "dischargeKw", "importKw", "exportKw", "curtailmentKw", "unservedKw", "energyKwh", "soc",
   "conversionLossKwh", "selfDischargeKwh", "shortfallKw", "importCost", "reward",
 ] as const;
-type FixedColumn = (typeof FIXED_COLUMNS)[number];
+type BatteryColumn = `battery${number}${"RequestedKw" | "ChargeKw" | "DischargeKw" | "ShortfallKw" | "EnergyKwh" | "Soc"}`;
+type MicrogridColumn = (typeof FIXED_COLUMNS)[number] | BatteryColumn | `pv${number}Kw`;
 
 /** Trajectory column names of battery `i` and PV array `j`. */
 export const batteryColumns = (i: number) => ({
   requestedKw: `battery${i}RequestedKw`, chargeKw: `battery${i}ChargeKw`, dischargeKw: `battery${i}DischargeKw`,
   shortfallKw: `battery${i}ShortfallKw`, energyKwh: `battery${i}EnergyKwh`, soc: `battery${i}Soc`,
-});
-export const pvColumn = (j: number) => `pv${j}Kw`;
+} as const);
+export const pvColumn = (j: number) => `pv${j}Kw` as const;
 
-const OBSERVATION_SLAB_OBSERVATIONS = 256;
-const TWO_PI = 2 * Math.PI;
-// time features by hour of day and weekday, computed once with the observation's formulas
-const HOUR_SIN = Float64Array.from({ length: 24 }, (_, hour) => Math.sin((TWO_PI * hour) / 24));
-const HOUR_COS = Float64Array.from({ length: 24 }, (_, hour) => Math.cos((TWO_PI * hour) / 24));
-const WEEKDAY_SIN = Float64Array.from({ length: 7 }, (_, weekday) => Math.sin((TWO_PI * weekday) / 7));
-const WEEKDAY_COS = Float64Array.from({ length: 7 }, (_, weekday) => Math.cos((TWO_PI * weekday) / 7));
+/** Battery i's own trajectory columns, looked up once: their names are built at run time, so a write by name would build the name every tick. */
+type BatteryTrajectoryColumns = Record<keyof ReturnType<typeof batteryColumns>, Float64Array>;
 
-export class MicrogridEnv implements Env<Float32Array, Float32Array | Float64Array | number[]>, RecordsTrajectory {
+/** The batteries' parameters as planners read them (C-rate power limit, initial energy). */
+function batteryInfoOf(config: MicrogridConfig): MicrogridBatteryInfo[] {
+  return config.batteries.map((b) => {
+    const params: StorageParams = {
+      capacityKwh: b.capacityKwh, chargeEfficiency: b.chargeEfficiency, dischargeEfficiency: b.dischargeEfficiency,
+      cRatePerHour: b.cRatePerHour, selfDischargePerHour: b.selfDischargePerHour, minSoc: b.minSoc, maxSoc: b.maxSoc,
+    };
+    return Object.freeze({ ...params, maxPowerKw: storagePowerLimitKw(params), initialEnergyKwh: b.initialSoc * b.capacityKwh });
+  });
+}
+
+/** The grid connection, its tariff resolved to 24 hourly import costs. */
+function gridOf(config: MicrogridConfig): ExternalSupplyParams {
+  const g = config.grid;
+  return {
+    capacityKw: g.capacityKw, costPerKwh: g.costPerKwh, exportPricePerKwh: g.exportPricePerKwh,
+    importCostByHourPerKwh: g.tariff.kind === "tou"
+      ? touImportCostByHour(g.costPerKwh, g.tariff.peakCostPerKwh, g.tariff.peakStartHour, g.tariff.peakEndHour)
+      : new Float64Array(24).fill(g.costPerKwh),
+  };
+}
+
+/** The observation box: bounded time features, progress, grid status, SoC and availability; non-negative load, PV, irradiance. */
+function observationBox(idx: Readonly<MicrogridObservationIndex>): Box<Float32Array> {
+  const low = new Float64Array(idx.size).fill(-Infinity);
+  const high = new Float64Array(idx.size).fill(Infinity);
+  for (let i = 0; i < 4; i++) { low[i] = -1; high[i] = 1; }
+  for (const k of [idx.progress, idx.gridStatus]) { low[k] = 0; high[k] = 1; }
+  for (let i = 0; i < idx.batteries; i++) {
+    low[idx.socStart + i] = 0; high[idx.socStart + i] = 1;
+    low[idx.batteryAvailableStart + i] = 0; high[idx.batteryAvailableStart + i] = 1;
+  }
+  low[idx.loadKw] = 0;
+  low[idx.pvKw] = 0;
+  low[idx.irradianceWPerM2] = 0;
+  return new Box<Float32Array>({ low, high, dtype: "float32" });
+}
+
+/** The agents of one microgrid, on one bus. */
+interface MicrogridAgents {
+  bus: MessageBus;
+  registry: StateRegistry;
+  orchestrator: Orchestrator;
+  batteries: BatteryAgent[];
+  forecast: ForecastAgent;
+  aggregator: AggregatorAgent;
+}
+
+/** Builds every agent and wires the bus; subscription order is delivery order (agents.ts). */
+function wireAgents(config: MicrogridConfig, exo: Exogenous, grid: ExternalSupplyParams, batteryInfo: readonly MicrogridBatteryInfo[]): MicrogridAgents {
+  const bus = new MessageBus({ record: config.transcript });
+  const registry = new StateRegistry(config.pvArrays.length, batteryInfo.length, exo.length);
+  const orchestrator = new Orchestrator(bus);
+  const weather = new WeatherAgent(bus, exo);
+  const pvs = config.pvArrays.map((_, j) => new PvAgent(bus, exo, j));
+  const load = new LoadAgent(bus, exo);
+  const supply = new SupplyAgent(bus, exo, grid, config.startHour);
+  const batteries = batteryInfo.map((b, i) => new BatteryAgent(bus, exo, i, b, DT_HOURS));
+  const forecast = new ForecastAgent(bus, registry, exo, config);
+  const aggregator = new AggregatorAgent(bus, registry, batteryInfo.length);
+  bus.register(AGENT.orchestrator, orchestrator);
+  bus.register(AGENT.registry, registry);
+  bus.register(AGENT.weather, weather);
+  for (const p of pvs) bus.register(p.name, p);
+  bus.register(AGENT.load, load);
+  bus.register(AGENT.supply, supply);
+  for (const b of batteries) bus.register(b.name, b);
+  bus.register(AGENT.forecast, forecast);
+  bus.register(AGENT.aggregator, aggregator);
+  bus.subscribe(TOPIC.tick, AGENT.registry);
+  bus.subscribe(TOPIC.tick, AGENT.weather);
+  for (const p of pvs) bus.subscribe(TOPIC.tick, p.name);
+  bus.subscribe(TOPIC.tick, AGENT.load);
+  bus.subscribe(TOPIC.tick, AGENT.supply);
+  for (const b of batteries) {
+    bus.subscribe(TOPIC.tick, b.name);
+    bus.subscribe(TOPIC.tickEnd, b.name);
+  }
+  bus.subscribe(TOPIC.state, AGENT.registry);
+  return { bus, registry, orchestrator, batteries, forecast, aggregator };
+}
+
+/** The trajectory's columns: the fixed ones, then each battery's, then each PV array's. */
+function trajectoryColumns(config: MicrogridConfig): MicrogridColumn[] {
+  const names: MicrogridColumn[] = [...FIXED_COLUMNS];
+  for (let i = 0; i < config.batteries.length; i++) names.push(...Object.values(batteryColumns(i)));
+  for (let j = 0; j < config.pvArrays.length; j++) names.push(pvColumn(j));
+  return names;
+}
+
+/** The Box error of a set-point out of bounds, told as the power limit of its battery. */
+function asPowerLimit(e: unknown): unknown {
+  if (!(e instanceof InvalidActionError) || e.index === null || !e.expected.startsWith("in [")) return e;
+  return new InvalidActionError(e.envId, e.index, `${e.expected} kW (power limit of batteries[${e.index}])`, e.received);
+}
+
+/** Sums over the batteries after a settled tick, and the tick's grid cost (one reused record). */
+interface TickTotals {
+  chargeKw: number;
+  dischargeKw: number;
+  energyKwh: number;
+  conversionLossKwh: number;
+  selfDischargeKwh: number;
+  /** Sum over batteries of |requested - applied|, kW. */
+  shortfallKw: number;
+  /** Energy below the reserve SoC, summed over batteries, kWh. */
+  reserveGapKwh: number;
+  importCost: number;
+}
+
+export class MicrogridEnv extends BaseEnv<Float32Array, Float32Array | Float64Array | number[]> implements RecordsTrajectory {
   readonly observationSpace: Box<Float32Array>;
   readonly actionSpace: Box<Float32Array>;
-  spec?: Env["spec"];
   readonly config: MicrogridConfig;
   readonly episodeSteps: number;
   readonly observationIndex: Readonly<MicrogridObservationIndex>;
@@ -176,149 +241,69 @@ export class MicrogridEnv implements Env<Float32Array, Float32Array | Float64Arr
   readonly events: readonly StressEvent[];
 
   readonly #exo: Exogenous;
-  readonly #bus: MessageBus;
-  readonly #registry: StateRegistry;
-  readonly #batteries: BatteryAgent[];
-  readonly #supply: SupplyAgent;
-  readonly #forecast: ForecastAgent;
-  readonly #aggregator: AggregatorAgent;
-  readonly #orchestrator: Orchestrator;
-  readonly #maxPowerKw: Float64Array;
-  readonly #actionBoundKw: Float64Array;
+  readonly #agents: MicrogridAgents;
+  readonly #actionCheck: BoxActionCheck;
   readonly #requestedKw: Float64Array;
   readonly #totalCapacityKwh: number;
-  readonly #trajectory: Trajectory<string>;
-  readonly #fixed: Record<FixedColumn, Float64Array>;
-  readonly #batteryCols: { requestedKw: Float64Array; chargeKw: Float64Array; dischargeKw: Float64Array; shortfallKw: Float64Array; energyKwh: Float64Array; soc: Float64Array }[];
-  readonly #pvCols: Float64Array[];
-  #rng: Rng;
+  readonly #totals: TickTotals = {
+    chargeKw: 0, dischargeKw: 0, energyKwh: 0, conversionLossKwh: 0, selfDischargeKwh: 0, shortfallKw: 0, reserveGapKwh: 0, importCost: 0,
+  };
+  readonly #trajectory: Trajectory<MicrogridColumn>;
+  readonly #batteryColumns: BatteryTrajectoryColumns[];
+  readonly #pvColumns: Float64Array[];
+  readonly #slab: ObservationSlab;
   #t = 0;
-  #running = false;
-  #closed = false;
-  #slab = new ArrayBuffer(0);
-  #slabOffset = 0;
-  readonly #slabFloats: number;
 
   constructor(config: MicrogridConfig) {
+    super(MICROGRID_ID);
     this.config = config;
     this.episodeSteps = config.episodeTicks;
     this.events = resolveStressEvents(config);
-    const B = config.batteries.length;
-    const H = config.forecast.horizonTicks;
-    this.observationIndex = microgridObservationIndex(B, H);
-    this.batteryInfo = config.batteries.map((b) => {
-      const params: StorageParams = {
-        capacityKwh: b.capacityKwh, chargeEfficiency: b.chargeEfficiency, dischargeEfficiency: b.dischargeEfficiency,
-        cRatePerHour: b.cRatePerHour, selfDischargePerHour: b.selfDischargePerHour, minSoc: b.minSoc, maxSoc: b.maxSoc,
-      };
-      return Object.freeze({ ...params, maxPowerKw: storagePowerLimitKw(params), initialEnergyKwh: b.initialSoc * b.capacityKwh });
-    });
-    const tariff = config.grid.tariff;
-    this.grid = {
-      capacityKw: config.grid.capacityKw, costPerKwh: config.grid.costPerKwh, exportPricePerKwh: config.grid.exportPricePerKwh,
-      importCostByHourPerKwh: tariff.kind === "tou"
-        ? touImportCostByHour(config.grid.costPerKwh, tariff.peakCostPerKwh, tariff.peakStartHour, tariff.peakEndHour)
-        : new Float64Array(24).fill(config.grid.costPerKwh),
-    };
-    this.#maxPowerKw = Float64Array.from(this.batteryInfo, (b) => b.maxPowerKw);
-    this.#actionBoundKw = Float64Array.from(this.#maxPowerKw, (m) => Math.max(m, Math.fround(m)));
-    this.#requestedKw = new Float64Array(B);
-    this.#totalCapacityKwh = this.batteryInfo.reduce((s, b) => s + b.capacityKwh, 0);
     for (const e of this.events) {
       if (e.kind === "pv-outage" && e.pvIndex >= config.pvArrays.length) {
         throw new ConfigError(`${MICROGRID_ID} config`, [{ path: "scenario", expected: "a PV outage of an existing array", received: `pvIndex ${e.pvIndex}` }]);
       }
     }
+    const B = config.batteries.length;
+    this.observationIndex = microgridObservationIndex(B, config.forecast.horizonTicks);
+    this.batteryInfo = batteryInfoOf(config);
+    this.grid = gridOf(config);
+    this.#requestedKw = new Float64Array(B);
+    this.#totalCapacityKwh = this.batteryInfo.reduce((s, b) => s + b.capacityKwh, 0);
 
-    const idx = this.observationIndex;
-    const low = new Float64Array(idx.size).fill(-Infinity);
-    const high = new Float64Array(idx.size).fill(Infinity);
-    for (let i = 0; i < 4; i++) { low[i] = -1; high[i] = 1; }
-    for (const k of [idx.progress, idx.gridStatus]) { low[k] = 0; high[k] = 1; }
-    for (let i = 0; i < B; i++) {
-      low[idx.socStart + i] = 0; high[idx.socStart + i] = 1;
-      low[idx.batteryAvailableStart + i] = 0; high[idx.batteryAvailableStart + i] = 1;
-    }
-    low[idx.loadKw] = 0;
-    low[idx.pvKw] = 0;
-    low[idx.irradianceWPerM2] = 0;
-    this.observationSpace = new Box<Float32Array>({ low, high, dtype: "float32" });
-    this.actionSpace = new Box<Float32Array>({ low: Array.from(this.#maxPowerKw, (m) => -m), high: this.#maxPowerKw, dtype: "float32" });
-    this.#slabFloats = OBSERVATION_SLAB_OBSERVATIONS * idx.size;
-    this.#slabOffset = this.#slabFloats;
+    this.observationSpace = observationBox(this.observationIndex);
+    const maxPowerKw = this.batteryInfo.map((b) => b.maxPowerKw);
+    this.actionSpace = new Box<Float32Array>({ low: maxPowerKw.map((m) => -m), high: maxPowerKw, dtype: "float32" });
+    this.#actionCheck = new BoxActionCheck(this.actionSpace);
+    this.#slab = new ObservationSlab(this.observationIndex.size);
 
-    // the agents, on one bus; subscription order is delivery order
     this.#exo = new Exogenous(config, this.events);
-    this.#bus = new MessageBus({ record: config.transcript });
-    const bus = this.#bus;
-    this.#registry = new StateRegistry(config.pvArrays.length, B, this.#exo.length);
-    this.#orchestrator = new Orchestrator(bus);
-    const weather = new WeatherAgent(bus, this.#exo);
-    const pvs = config.pvArrays.map((_, j) => new PvAgent(bus, this.#exo, j));
-    const load = new LoadAgent(bus, this.#exo);
-    this.#supply = new SupplyAgent(bus, this.#exo, this.grid, config.startHour);
-    this.#batteries = this.batteryInfo.map((b, i) => new BatteryAgent(bus, this.#exo, i, b, DT_HOURS));
-    this.#forecast = new ForecastAgent(bus, this.#registry, this.#exo, config);
-    this.#aggregator = new AggregatorAgent(bus, this.#registry, B);
-    bus.register(AGENT.orchestrator, this.#orchestrator);
-    bus.register(AGENT.registry, this.#registry);
-    bus.register(AGENT.weather, weather);
-    for (const p of pvs) bus.register(p.name, p);
-    bus.register(AGENT.load, load);
-    bus.register(AGENT.supply, this.#supply);
-    for (const b of this.#batteries) bus.register(b.name, b);
-    bus.register(AGENT.forecast, this.#forecast);
-    bus.register(AGENT.aggregator, this.#aggregator);
-    bus.subscribe(TOPIC.tick, AGENT.registry);
-    bus.subscribe(TOPIC.tick, AGENT.weather);
-    for (const p of pvs) bus.subscribe(TOPIC.tick, p.name);
-    bus.subscribe(TOPIC.tick, AGENT.load);
-    bus.subscribe(TOPIC.tick, AGENT.supply);
-    for (const b of this.#batteries) {
-      bus.subscribe(TOPIC.tick, b.name);
-      bus.subscribe(TOPIC.tickEnd, b.name);
-    }
-    bus.subscribe(TOPIC.state, AGENT.registry);
-
-    const names: string[] = [...FIXED_COLUMNS];
-    for (let i = 0; i < B; i++) names.push(...Object.values(batteryColumns(i)));
-    for (let j = 0; j < config.pvArrays.length; j++) names.push(pvColumn(j));
-    this.#trajectory = new Trajectory(names, config.record ? this.episodeSteps : 0);
+    this.#agents = wireAgents(config, this.#exo, this.grid, this.batteryInfo);
+    this.#trajectory = new Trajectory(trajectoryColumns(config), config.record ? this.episodeSteps : 0);
     const c = this.#trajectory.columns;
-    this.#fixed = Object.fromEntries(FIXED_COLUMNS.map((n) => [n, c[n]!])) as Record<FixedColumn, Float64Array>;
-    this.#batteryCols = this.batteryInfo.map((_, i) => {
+    this.#batteryColumns = this.batteryInfo.map((_, i) => {
       const n = batteryColumns(i);
-      return { requestedKw: c[n.requestedKw]!, chargeKw: c[n.chargeKw]!, dischargeKw: c[n.dischargeKw]!, shortfallKw: c[n.shortfallKw]!, energyKwh: c[n.energyKwh]!, soc: c[n.soc]! };
+      return { requestedKw: c[n.requestedKw], chargeKw: c[n.chargeKw], dischargeKw: c[n.dischargeKw], shortfallKw: c[n.shortfallKw], energyKwh: c[n.energyKwh], soc: c[n.soc] };
     });
-    this.#pvCols = config.pvArrays.map((_, j) => c[pvColumn(j)]!);
-    this.#rng = new Rng(entropySeed());
+    this.#pvColumns = config.pvArrays.map((_, j) => c[pvColumn(j)]);
   }
 
-  get unwrapped(): Env<unknown, unknown> {
-    return this as unknown as Env<unknown, unknown>;
-  }
-
-  get #envId(): string {
-    return this.spec?.id ?? MICROGRID_ID;
-  }
-
-  reset(opts: ResetOptions = {}): ResetResult<Float32Array> {
-    if (this.#closed) throw new ResetNeededError(this.#envId, "the env is closed");
-    this.#rng = rngForReset(this.#envId, this.#rng, opts.seed);
+  protected resetEpisode(): ResetResult<Float32Array> {
+    const rng = this.rng;
+    const a = this.#agents;
     // an episode draws its own streams from the env generator, so repeated resets differ
-    const episode = this.#rng.int(2 ** 31);
-    this.#exo.sample(this.#rng.child(`weather/${episode}`), this.#rng.child(`load/${episode}`));
-    this.#forecast.resetEpisode(this.#rng.child(`forecast/${episode}`));
-    this.#batteries.forEach((b, i) => {
+    const episode = rng.int(2 ** 31);
+    this.#exo.sample(rng.child(`weather/${episode}`), rng.child(`load/${episode}`));
+    a.forecast.resetEpisode(rng.child(`forecast/${episode}`));
+    a.batteries.forEach((b, i) => {
       b.energyKwh = this.batteryInfo[i]!.initialEnergyKwh;
       b.chargeKw = 0;
       b.dischargeKw = 0;
     });
-    this.#bus.resetConversations();
+    a.bus.resetConversations();
     this.#t = 0;
-    this.#running = true;
     this.#trajectory.setLength(0);
-    this.#orchestrator.sense(0);
+    a.orchestrator.sense(0);
     return {
       observation: this.#observe(),
       info: {
@@ -333,156 +318,164 @@ export class MicrogridEnv implements Env<Float32Array, Float32Array | Float64Arr
         grid: { ...this.grid, importCostByHourPerKwh: Array.from(this.grid.importCostByHourPerKwh!) },
         reward: { ...this.config.reward },
         events: this.events.map((e) => ({ ...e })),
-        batteryEnergyKwh: Float64Array.from(this.#batteries, (b) => b.energyKwh),
+        batteryEnergyKwh: Float64Array.from(a.batteries, (b) => b.energyKwh),
       },
     };
   }
 
-  step(action: Float32Array | Float64Array | number[]): StepResult<Float32Array> {
-    if (!this.#running) {
-      throw new ResetNeededError(this.#envId, this.#closed ? "the env is closed" : "the episode has not started or has ended");
-    }
-    const B = this.#batteries.length;
-    const requested = this.#requestedKw;
-    if (action?.length !== B) this.actionSpace.assertAction(this.#envId, action);
-    for (let i = 0; i < B; i++) {
-      const raw = action[i]!;
-      const bound = this.#actionBoundKw[i]!;
-      if (!(raw >= -bound && raw <= bound)) {
-        if (typeof raw !== "number" || Number.isNaN(raw)) this.actionSpace.assertAction(this.#envId, action);
-        const m = this.#maxPowerKw[i]!;
-        throw new InvalidActionError(this.#envId, i, `in [${-m}, ${m}] kW (power limit of batteries[${i}])`, describeValue(raw));
-      }
-      // a float32 action may sit one rounding step past the bound the space accepts
-      const m = this.#maxPowerKw[i]!;
-      requested[i] = raw > m ? m : raw < -m ? -m : raw;
-    }
+  protected stepEpisode(action: Float32Array | Float64Array | number[]): StepResult<Float32Array> {
     const t = this.#t;
-    const setPoints = this.#aggregator.setPointsKw;
-    for (let i = 0; i < B; i++) setPoints[i] = requested[i]!;
-    this.#orchestrator.dispatch(t);
+    this.#applySetPoints(action);
+    // physics: the aggregator negotiates the set-points by Contract Net, then every battery settles
+    this.#agents.orchestrator.dispatch(t);
+    const totals = this.#sumTick(t);
+    const reward = this.#reward(totals);
+    if (this.config.record) this.#record(t, totals, reward);
+    const info = this.#info(t, totals);
+    this.#t = t + 1;
+    const terminated = this.#t === this.episodeSteps;
+    // sensing the next tick also gives the observation after the last step its values
+    this.#agents.orchestrator.sense(this.#t);
+    return { observation: this.#observe(), reward, terminated, truncated: false, info };
+  }
 
-    const o = this.#aggregator.outcome;
-    const reg = this.#registry;
-    const loadKw = reg.loadKw;
-    const pvKw = reg.pvKw;
+  /** Checks the action and hands the set-points, pulled back to the power limits, to the aggregator. */
+  #applySetPoints(action: unknown): void {
+    try {
+      this.#actionCheck.read(this.id, action, this.#requestedKw);
+    } catch (e) {
+      throw asPowerLimit(e);
+    }
+    this.#agents.aggregator.setPointsKw.set(this.#requestedKw);
+  }
+
+  /** The settled tick's battery sums and grid cost. */
+  #sumTick(t: number): TickTotals {
+    const s = this.#totals;
+    const requested = this.#requestedKw;
+    const reserveSoc = this.config.reward.reserveSoc;
     let chargeKw = 0, dischargeKw = 0, energyKwh = 0, lossKwh = 0, selfKwh = 0, shortfallKw = 0, reserveGapKwh = 0;
-    const rc = this.config.reward;
-    for (let i = 0; i < B; i++) {
-      const b = this.#batteries[i]!;
+    const batteries = this.#agents.batteries;
+    for (let i = 0; i < batteries.length; i++) {
+      const b = batteries[i]!;
       chargeKw += b.chargeKw;
       dischargeKw += b.dischargeKw;
       energyKwh += b.energyKwh;
       lossKwh += b.conversionLossKwh;
       selfKwh += b.selfDischargeKwh;
       shortfallKw += Math.abs(requested[i]! - (b.chargeKw - b.dischargeKw));
-      const gap = rc.reserveSoc * b.params.capacityKwh - b.energyKwh;
+      const gap = reserveSoc * b.params.capacityKwh - b.energyKwh;
       if (gap > 0) reserveGapKwh += gap;
     }
-    const importCost = gridCost(this.grid, o.importKw, o.exportKw, DT_HOURS, (this.config.startHour + t) % 24);
+    const o = this.#agents.aggregator.outcome;
+    s.chargeKw = chargeKw;
+    s.dischargeKw = dischargeKw;
+    s.energyKwh = energyKwh;
+    s.conversionLossKwh = lossKwh;
+    s.selfDischargeKwh = selfKwh;
+    s.shortfallKw = shortfallKw;
+    s.reserveGapKwh = reserveGapKwh;
+    s.importCost = gridCost(this.grid, o.importKw, o.exportKw, DT_HOURS, (this.config.startHour + t) % 24);
+    return s;
+  }
+
+  /** `cost` or `self-sufficiency`, less the reserve and lost-load terms (file header, Reward). */
+  #reward(s: TickTotals): number {
+    const rc = this.config.reward;
+    const o = this.#agents.aggregator.outcome;
+    const loadKw = this.#agents.registry.loadKw;
     let reward = rc.kind === "cost"
-      ? -importCost - rc.cyclingPenaltyPerKwh * (chargeKw + dischargeKw) * DT_HOURS
+      ? -s.importCost - rc.cyclingPenaltyPerKwh * (s.chargeKw + s.dischargeKw) * DT_HOURS
       : loadKw > 0 ? 1 - Math.min(o.importKw, loadKw) / loadKw : 1;
-    reward -= rc.reservePenaltyPerKwh * reserveGapKwh + rc.valueOfLostLoadPerKwh * o.unservedKw * DT_HOURS;
-    const soc = energyKwh / this.#totalCapacityKwh;
+    reward -= rc.reservePenaltyPerKwh * s.reserveGapKwh + rc.valueOfLostLoadPerKwh * o.unservedKw * DT_HOURS;
+    return reward;
+  }
 
-    if (this.config.record) {
-      const f = this.#fixed;
-      f.tick[t] = t;
-      f.hourOfDay[t] = (this.config.startHour + t) % 24;
-      f.loadKw[t] = loadKw;
-      f.servedLoadKw[t] = loadKw - o.unservedKw;
-      f.pvKw[t] = pvKw;
-      f.temperatureC[t] = reg.temperatureC;
-      f.irradianceWPerM2[t] = reg.irradianceWPerM2;
-      f.gridAvailableKw[t] = reg.gridAvailableKw;
-      f.chargeKw[t] = chargeKw;
-      f.dischargeKw[t] = dischargeKw;
-      f.importKw[t] = o.importKw;
-      f.exportKw[t] = o.exportKw;
-      f.curtailmentKw[t] = o.curtailmentKw;
-      f.unservedKw[t] = o.unservedKw;
-      f.energyKwh[t] = energyKwh;
-      f.soc[t] = soc;
-      f.conversionLossKwh[t] = lossKwh;
-      f.selfDischargeKwh[t] = selfKwh;
-      f.shortfallKw[t] = shortfallKw;
-      f.importCost[t] = importCost;
-      f.reward[t] = reward;
-      for (let i = 0; i < B; i++) {
-        const b = this.#batteries[i]!;
-        const c = this.#batteryCols[i]!;
-        c.requestedKw[t] = requested[i]!;
-        c.chargeKw[t] = b.chargeKw;
-        c.dischargeKw[t] = b.dischargeKw;
-        c.shortfallKw[t] = requested[i]! - (b.chargeKw - b.dischargeKw);
-        c.energyKwh[t] = b.energyKwh;
-        c.soc[t] = b.energyKwh / b.params.capacityKwh;
-      }
-      for (let j = 0; j < this.#pvCols.length; j++) this.#pvCols[j]![t] = reg.pvArrayKw[j]!;
-      this.#trajectory.setLength(t + 1);
+  #record(t: number, s: TickTotals, reward: number): void {
+    const c = this.#trajectory.columns;
+    const reg = this.#agents.registry;
+    const o = this.#agents.aggregator.outcome;
+    c.tick[t] = t;
+    c.hourOfDay[t] = (this.config.startHour + t) % 24;
+    c.loadKw[t] = reg.loadKw;
+    c.servedLoadKw[t] = reg.loadKw - o.unservedKw;
+    c.pvKw[t] = reg.pvKw;
+    c.temperatureC[t] = reg.temperatureC;
+    c.irradianceWPerM2[t] = reg.irradianceWPerM2;
+    c.gridAvailableKw[t] = reg.gridAvailableKw;
+    c.chargeKw[t] = s.chargeKw;
+    c.dischargeKw[t] = s.dischargeKw;
+    c.importKw[t] = o.importKw;
+    c.exportKw[t] = o.exportKw;
+    c.curtailmentKw[t] = o.curtailmentKw;
+    c.unservedKw[t] = o.unservedKw;
+    c.energyKwh[t] = s.energyKwh;
+    c.soc[t] = s.energyKwh / this.#totalCapacityKwh;
+    c.conversionLossKwh[t] = s.conversionLossKwh;
+    c.selfDischargeKwh[t] = s.selfDischargeKwh;
+    c.shortfallKw[t] = s.shortfallKw;
+    c.importCost[t] = s.importCost;
+    c.reward[t] = reward;
+    const batteries = this.#agents.batteries;
+    for (let i = 0; i < batteries.length; i++) {
+      const b = batteries[i]!;
+      const bc = this.#batteryColumns[i]!;
+      const requestedKw = this.#requestedKw[i]!;
+      bc.requestedKw[t] = requestedKw;
+      bc.chargeKw[t] = b.chargeKw;
+      bc.dischargeKw[t] = b.dischargeKw;
+      bc.shortfallKw[t] = requestedKw - (b.chargeKw - b.dischargeKw);
+      bc.energyKwh[t] = b.energyKwh;
+      bc.soc[t] = b.energyKwh / b.params.capacityKwh;
     }
+    for (let j = 0; j < this.#pvColumns.length; j++) this.#pvColumns[j]![t] = reg.pvArrayKw[j]!;
+    this.#trajectory.setLength(t + 1);
+  }
 
+  #info(t: number, s: TickTotals): Info {
+    const reg = this.#agents.registry;
+    const o = this.#agents.aggregator.outcome;
+    const B = this.#agents.batteries.length;
     const batteries: Info[] = new Array(B);
     for (let i = 0; i < B; i++) {
-      const b = this.#batteries[i]!;
-      const appliedKw = b.chargeKw - b.dischargeKw;
+      const b = this.#agents.batteries[i]!;
+      const requestedKw = this.#requestedKw[i]!;
       batteries[i] = {
-        requestedKw: requested[i]!, chargeKw: b.chargeKw, dischargeKw: b.dischargeKw, shortfallKw: requested[i]! - appliedKw,
+        requestedKw, chargeKw: b.chargeKw, dischargeKw: b.dischargeKw, shortfallKw: requestedKw - (b.chargeKw - b.dischargeKw),
         energyKwh: b.energyKwh, soc: b.energyKwh / b.params.capacityKwh,
       };
     }
+    const loadKw = reg.loadKw;
     const info: Info = {
-      tick: t, loadKw, servedLoadKw: loadKw - o.unservedKw, pvKw, importKw: o.importKw, exportKw: o.exportKw,
-      curtailmentKw: o.curtailmentKw, unservedKw: o.unservedKw, chargeKw, dischargeKw, importCost,
-      energyKwh, soc, shortfallKw, gridAvailableKw: reg.gridAvailableKw, batteries,
+      tick: t, loadKw, servedLoadKw: loadKw - o.unservedKw, pvKw: reg.pvKw, importKw: o.importKw, exportKw: o.exportKw,
+      curtailmentKw: o.curtailmentKw, unservedKw: o.unservedKw, chargeKw: s.chargeKw, dischargeKw: s.dischargeKw, importCost: s.importCost,
+      energyKwh: s.energyKwh, soc: s.energyKwh / this.#totalCapacityKwh, shortfallKw: s.shortfallKw, gridAvailableKw: reg.gridAvailableKw, batteries,
     };
-    if (this.config.transcript) info["transcript"] = this.#bus.takeTranscript();
-
-    this.#t = t + 1;
-    const terminated = this.#t === this.episodeSteps;
-    if (terminated) this.#running = false;
-    // sensing the next tick also gives the observation after the last step its values
-    this.#orchestrator.sense(this.#t);
-    return { observation: this.#observe(), reward, terminated, truncated: false, info };
-  }
-
-  #newObservation(): Float32Array {
-    const size = this.observationIndex.size;
-    if (this.#slabOffset + size > this.#slabFloats) {
-      this.#slab = new ArrayBuffer(this.#slabFloats * 4);
-      this.#slabOffset = 0;
-    }
-    const obs = new Float32Array(this.#slab, this.#slabOffset * 4, size);
-    this.#slabOffset += size;
-    return obs;
+    if (this.config.transcript) info["transcript"] = this.#agents.bus.takeTranscript();
+    return info;
   }
 
   #observe(): Float32Array {
     const t = this.#t;
     const idx = this.observationIndex;
-    const reg = this.#registry;
-    const obs = this.#newObservation();
-    const hour = (this.config.startHour + t) % 24;
-    const weekday = (this.config.startWeekday + Math.floor((this.config.startHour + t) / 24)) % 7;
-    obs[0] = HOUR_SIN[hour]!;
-    obs[1] = HOUR_COS[hour]!;
-    obs[2] = WEEKDAY_SIN[weekday]!;
-    obs[3] = WEEKDAY_COS[weekday]!;
-    obs[4] = t / this.episodeSteps;
-    obs[5] = this.grid.capacityKw > 0 ? reg.gridAvailableKw / this.grid.capacityKw : this.#exo.gridAvailability[t]!;
-    obs[6] = reg.loadKw;
-    obs[7] = reg.pvKw;
-    obs[8] = reg.temperatureC;
-    obs[9] = reg.irradianceWPerM2;
-    const B = this.#batteries.length;
-    for (let i = 0; i < B; i++) {
-      const b = this.#batteries[i]!;
+    const reg = this.#agents.registry;
+    const obs = this.#slab.next();
+    const { startHour, startWeekday } = this.config;
+    writeTimeFeatures(obs, idx.hourSin, (startHour + t) % 24, (startWeekday + Math.floor((startHour + t) / 24)) % 7);
+    obs[idx.progress] = t / this.episodeSteps;
+    obs[idx.gridStatus] = this.grid.capacityKw > 0 ? reg.gridAvailableKw / this.grid.capacityKw : this.#exo.gridAvailability[t]!;
+    obs[idx.loadKw] = reg.loadKw;
+    obs[idx.pvKw] = reg.pvKw;
+    obs[idx.temperatureC] = reg.temperatureC;
+    obs[idx.irradianceWPerM2] = reg.irradianceWPerM2;
+    const batteries = this.#agents.batteries;
+    for (let i = 0; i < batteries.length; i++) {
+      const b = batteries[i]!;
       obs[idx.socStart + i] = b.energyKwh / b.params.capacityKwh;
       obs[idx.batteryAvailableStart + i] = this.#exo.batteryAvailability[i]![t]!;
     }
     // the six forecast blocks are contiguous, in this order (microgridObservationIndex)
-    const fc = this.#forecast.forecast;
+    const fc = this.#agents.forecast.forecast;
     const H = idx.horizon;
     const l05 = fc.loadQ05, l50 = fc.loadQ50, l95 = fc.loadQ95, p05 = fc.pvQ05, p50 = fc.pvQ50, p95 = fc.pvQ95;
     for (let k = 0, o = idx.loadQ05Start; k < H; k++, o++) {
@@ -511,7 +504,7 @@ export class MicrogridEnv implements Env<Float32Array, Float32Array | Float64Arr
     };
   }
 
-  trajectory(): Trajectory<string> {
+  trajectory(): Trajectory<MicrogridColumn> {
     return this.#trajectory;
   }
 
@@ -531,10 +524,5 @@ export class MicrogridEnv implements Env<Float32Array, Float32Array | Float64Arr
       soc: tr.column("soc"),
       importCost: tr.column("importCost"),
     }) as MicrogridKpis & Record<string, number>;
-  }
-
-  close(): void {
-    this.#closed = true;
-    this.#running = false;
   }
 }

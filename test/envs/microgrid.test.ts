@@ -119,6 +119,16 @@ describe("Microgrid-v0", () => {
       e instanceof InvalidActionError && e.message === "Microgrid-v0: action must be an array of length 2, got length 1");
   });
 
+  it("rejects actions that are not a float array or plain array of numbers, and keeps the episode running", () => {
+    const env = make<Float32Array, unknown>(ID);
+    env.reset({ seed: 0 });
+    const notNumbers: unknown[] = [["-599"], [null], [true], [[0]], { length: 1, 0: 0 }, "0", new BigInt64Array(1)];
+    for (const bad of notNumbers) {
+      assert.throws(() => env.step(bad), InvalidActionError, `accepted ${String(bad)}`);
+    }
+    assert.equal(env.step([0]).terminated, false);
+  });
+
   it("names every bad config field by its path", () => {
     assert.throws(() => make(ID, { batteries: [{}, { capacityKwh: -5 }], scenario: "meteor", events: [{ kind: "component-break", index: 4 }] }), (e: unknown) => {
       assert.ok(e instanceof ConfigError);
