@@ -57,6 +57,7 @@
  * selfDischargePerHour, minSoc, maxSoc, initialEnergyKwh, offer cost), `startHour`, `grid` (capacityKw,
  * costPerKwh, exportPricePerKwh, importCostByHourPerKwh: the tariff, 24 hourly costs), `reward` (the reward config), `events` (resolved stress
  * events). `foresight()` returns the episode's true load, PV, weather and availabilities.
+ * The types planners read (observation index, battery info, foresight) are in contract.ts.
  * Step info: loadKw, servedLoadKw, pvKw, importKw, exportKw, curtailmentKw, unservedKw,
  * importCost, energyKwh (total), soc (aggregate), `batteries[i]` {requestedKw, chargeKw,
  * dischargeKw, shortfallKw, energyKwh, soc}, `energyKwh` per battery in `batteryEnergyKwh`,
