@@ -16,9 +16,7 @@ import { hubDayProfiles, type HubDayProfileOptions } from "../src/data/hub-profi
 import { baseCaseDispatch } from "../baselines/hub/base-case.js";
 import { HUB_OBJECTIVES, solveHubDispatch, type HubObjective } from "../src/planning/hub-lp.js";
 import { createSolver, syncSolver, type BackendChoice } from "../src/solvers/index.js";
-import { EnergyHubParallelEnv } from "../envs/energy-hub/parallel.js";
-import { energyHubConfigSchema, RESPONSES } from "../envs/energy-hub/config.js";
-import { PEAK_FIRST_STEP, PEAK_LAST_STEP } from "../envs/energy-hub/system.js";
+import { EnergyHubParallelEnv, PEAK_FIRST_STEP, PEAK_LAST_STEP, RESPONSES, energyHubConfigSchema } from "../envs/energy-hub/index.js";
 import { HubLpPolicy } from "../baselines/hub/policies.js";
 import type { HubKpis } from "../src/kpi/hub.js";
 

@@ -1,13 +1,15 @@
 /**
  * Energy-hub baselines as Policies for EnergyHub-v0 (and, per agent, EnergyHubParallel-v0):
  * each plans the coming half hour from the info's `hubStep` and turns its device inputs into
- * the env's set-points (controllable devices only; the top-ups close the balance).
+ * the env's set-points (controllable devices only; the top-ups close the balance). The fields
+ * read are the envs' planner contract (envs/energy-hub/contract.ts).
  * - HubFitAndForgetPolicy: SPEC's base case (baseCaseDispatch: PV, wind, fuel cell flat out,
  *   microturbine up to the electric load).
  * - HubLpPolicy: the hub LP optimum for an objective (energy, cost or emissions).
  * - HubMyopicPolicy: rule of thumb, heat-led: renewables at full resource, CHP units (highest
  *   thermal efficiency first) sized to the heat load, never beyond what the electric load absorbs.
  */
+import type { HubPlannerResetInfo, HubPlanningInfo } from "../../envs/energy-hub/contract.js";
 import type { Info, Policy } from "../../src/core/env.js";
 import { ConfigError } from "../../src/core/errors.js";
 import { deviceInputLimitsKw } from "../../src/physics/converters.js";
@@ -23,8 +25,7 @@ interface HubContext {
 }
 
 function contextOf(info: Info): HubContext {
-  const hub = info["hub"] as Hub | undefined;
-  const controllable = info["controllableDeviceIndices"] as number[] | undefined;
+  const { hub, controllableDeviceIndices: controllable } = info as Partial<HubPlannerResetInfo>;
   if (hub === undefined || controllable === undefined) {
     throw new ConfigError("hub policy", [{ path: "reset info", expected: "hub and controllableDeviceIndices (an EnergyHub env)", received: Object.keys(info).join(", ") }]);
   }
@@ -55,9 +56,9 @@ abstract class HubPlanPolicy implements Policy<Float32Array, Float64Array> {
 
   act(_observation: Float32Array, info: Info): Float64Array {
     if (this.#ctx === null) this.#ctx = contextOf(info);
-    const step = info["hubStep"] as HubStep;
+    const { hubStep } = info as unknown as HubPlanningInfo;
     const { hub, controllable } = this.#ctx;
-    return hubSetPoints(hub, step, this.plan(hub, step), controllable);
+    return hubSetPoints(hub, hubStep, this.plan(hub, hubStep), controllable);
   }
 }
 
@@ -79,7 +80,8 @@ export class HubLpPolicy extends HubPlanPolicy {
   }
   override reset(info: Info): void {
     super.reset(info);
-    if (this.#objective === null && HUB_OBJECTIVES.includes(info["objective"] as HubObjective)) this.#objective = info["objective"] as HubObjective;
+    const { objective } = info as Partial<HubPlannerResetInfo>;
+    if (this.#objective === null && objective !== undefined && HUB_OBJECTIVES.includes(objective)) this.#objective = objective;
   }
   protected plan(hub: Hub, step: HubStep): ArrayLike<number> {
     return solveHubDispatch(this.solver, hub, [step], this.#objective ?? "cost").dispatches[0]!.deviceInputKw;

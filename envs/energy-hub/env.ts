@@ -50,15 +50,15 @@
  * ## Version history
  * - v0: first version.
  */
-import type { Env, Info, ResetOptions, ResetResult, StepResult } from "../../src/core/env.js";
-import { ResetNeededError } from "../../src/core/errors.js";
-import { Rng, entropySeed, rngForReset } from "../../src/core/rng.js";
+import { BaseEnv } from "../../src/core/base-env.js";
+import { BoxActionCheck } from "../../src/core/action-check.js";
+import type { Info, ResetResult, StepResult } from "../../src/core/env.js";
 import { Box } from "../../src/core/spaces.js";
-import type { Trajectory } from "../../src/core/trajectory.js";
-import type { RecordsTrajectory } from "../../src/core/trajectory.js";
+import type { RecordsTrajectory, Trajectory } from "../../src/core/trajectory.js";
 import { hubKpis, type HubKpis } from "../../src/kpi/hub.js";
 import type { Solver } from "../../src/solvers/index.js";
 import type { EnergyHubConfig } from "./config.js";
+import type { HubPlannerResetInfo } from "./contract.js";
 import { HubSystem, type HubColumn, type HubCommand } from "./system.js";
 
 export const ENERGY_HUB_ID = "EnergyHub-v0";
@@ -88,82 +88,65 @@ export function hubObservationSpace(k: number): Box<Float32Array> {
   return new Box<Float32Array>({ low, high, dtype: "float32" });
 }
 
-export class EnergyHubEnv implements Env<Float32Array, ArrayLike<number>>, RecordsTrajectory {
+export class EnergyHubEnv extends BaseEnv<Float32Array, ArrayLike<number>> implements RecordsTrajectory {
   readonly observationSpace: Box<Float32Array>;
   readonly actionSpace: Box<Float64Array>;
-  spec?: Env["spec"];
   readonly system: HubSystem;
   readonly config: EnergyHubConfig;
   readonly #controlled: number;
   readonly #commands: HubCommand[];
-  #rng: Rng;
-  #running = false;
-  #closed = false;
+  readonly #actionCheck: BoxActionCheck;
+  /** The controlled hub's set-points of this step, as checked (the caller keeps its action). */
+  readonly #setPoints: Float64Array;
 
   /** `solver` defaults to a synchronous javascript-lp-solver (make() cannot await HiGHS). */
   constructor(config: EnergyHubConfig, solver?: Solver) {
+    super(ENERGY_HUB_ID);
     this.config = config;
     this.system = new HubSystem(config, solver);
     this.#controlled = config.controlledHub;
     const k = this.system.controllable.length;
     this.observationSpace = hubObservationSpace(k);
     this.actionSpace = new Box<Float64Array>({ low: 0, high: 1, shape: [k], dtype: "float64" });
+    this.#actionCheck = new BoxActionCheck(this.actionSpace);
+    this.#setPoints = new Float64Array(k);
     const hub = this.system.hub;
     const share = config.otherHubs.bidShareOfPrice;
     const otherBid = (k2: number): number => share * hub.pricesGbpPerKwh[k2 === 0 ? "electricity" : "gas"];
     this.#commands = this.system.hubs.map((_, h) => ({
-      setPoints: null,
+      setPoints: h === this.#controlled ? this.#setPoints : null,
       response: h === this.#controlled ? config.response : config.otherHubs.response,
       bidFor: otherBid,
     }));
-    this.#rng = new Rng(entropySeed());
-  }
-
-  get unwrapped(): Env<unknown, unknown> {
-    return this as unknown as Env<unknown, unknown>;
-  }
-
-  get #envId(): string {
-    return this.spec?.id ?? ENERGY_HUB_ID;
   }
 
   get episodeSteps(): number {
     return this.system.episodeSteps;
   }
 
-  reset(opts: ResetOptions = {}): ResetResult<Float32Array> {
-    if (this.#closed) throw new ResetNeededError(this.#envId, "the env is closed");
-    this.#rng = rngForReset(this.#envId, this.#rng, opts.seed);
-    this.system.reset(this.#rng);
-    this.#running = true;
+  protected resetEpisode(): ResetResult<Float32Array> {
     const sys = this.system;
+    sys.reset(this.rng);
     const ids = sys.controllable.map((i) => sys.hub.devices[i]!.id);
-    return {
-      observation: sys.observe(this.#controlled, new Float32Array(this.observationSpace.size)),
-      info: {
-        observationIndex: hubObservationIndex(ids),
-        actionDevices: ids,
-        controllableDeviceIndices: [...sys.controllable],
-        hub: sys.hub,
-        objective: this.config.objective,
-        dtHours: sys.hub.dtHours,
-        episodeSteps: sys.episodeSteps,
-        controlledHub: this.#controlled,
-        ...sys.planningInfo(this.#controlled),
-      },
+    const planner: HubPlannerResetInfo & Info = {
+      observationIndex: hubObservationIndex(ids),
+      actionDevices: ids,
+      controllableDeviceIndices: [...sys.controllable],
+      hub: sys.hub,
+      objective: this.config.objective,
+      dtHours: sys.hub.dtHours,
+      episodeSteps: sys.episodeSteps,
+      controlledHub: this.#controlled,
+      ...sys.planningInfo(this.#controlled),
     };
+    return { observation: sys.observe(this.#controlled, new Float32Array(this.observationSpace.size)), info: planner };
   }
 
-  step(action: ArrayLike<number>): StepResult<Float32Array> {
-    if (!this.#running) {
-      throw new ResetNeededError(this.#envId, this.#closed ? "the env is closed" : "the episode has not started or has ended");
-    }
-    this.actionSpace.assertAction(this.#envId, action);
+  protected stepEpisode(action: ArrayLike<number>): StepResult<Float32Array> {
+    this.#actionCheck.read(this.id, action, this.#setPoints);
     const sys = this.system;
-    this.#commands[this.#controlled]!.setPoints = action;
     const mine = sys.step(this.#commands, this.#controlled)[this.#controlled]!;
     const terminated = sys.t >= sys.episodeSteps;
-    if (terminated) this.#running = false;
     const info: Info = mine.info!;
     sys.addPlanningInfo(this.#controlled, info);
     if (this.config.transcript) info["transcript"] = sys.takeTranscript();
@@ -176,10 +159,5 @@ export class EnergyHubEnv implements Env<Float32Array, ArrayLike<number>>, Recor
 
   kpis(): HubKpis & Record<string, number> {
     return hubKpis([this.trajectory()], this.system.hub.dtHours) as HubKpis & Record<string, number>;
-  }
-
-  close(): void {
-    this.#closed = true;
-    this.#running = false;
   }
 }

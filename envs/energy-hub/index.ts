@@ -16,6 +16,7 @@ export {
 } from "./config.js";
 export { HubSystem, HUB_COLUMNS, PEAK_FIRST_STEP, PEAK_LAST_STEP, controllableDevices, isPeak, type HubColumn } from "./system.js";
 export { PURCHASED, type Resolution } from "./agents.js";
+export type { HubPlannerResetInfo, HubPlanningInfo } from "./contract.js";
 
 if (!list().some((s) => s.id === ENERGY_HUB_ID)) {
   register({

@@ -19,36 +19,35 @@
  * days * 48 half hours, and `agents` is then empty. With `transcript` on, the step's bus
  * transcript (every agent's messages) rides in hub0's info only.
  */
-import type { Info, ParallelEnv, ParallelResetResult, ParallelStepResult, ResetOptions } from "../../src/core/env.js";
-import { ConfigError, InvalidActionError, ResetNeededError, describeValue } from "../../src/core/errors.js";
-import { Rng, entropySeed, rngForReset } from "../../src/core/rng.js";
+import { BoxActionCheck } from "../../src/core/action-check.js";
+import { BaseParallelEnv } from "../../src/core/base-env.js";
+import type { Info, ParallelResetResult, ParallelStepResult } from "../../src/core/env.js";
+import { InvalidActionError, describeValue } from "../../src/core/errors.js";
 import { Box } from "../../src/core/spaces.js";
 import type { Trajectory } from "../../src/core/trajectory.js";
 import { hubKpis, type HubKpis } from "../../src/kpi/hub.js";
 import type { Solver } from "../../src/solvers/index.js";
 import { RESPONSES, type EnergyHubConfig } from "./config.js";
+import type { HubPlannerResetInfo } from "./contract.js";
 import { hubObservationIndex, hubObservationSpace } from "./env.js";
 import { HubSystem, type HubColumn, type HubCommand } from "./system.js";
 
 export const ENERGY_HUB_PARALLEL_ID = "EnergyHubParallel-v0";
 
-export class EnergyHubParallelEnv implements ParallelEnv<Float32Array, ArrayLike<number>> {
+export class EnergyHubParallelEnv extends BaseParallelEnv<Float32Array, ArrayLike<number>> {
   readonly possibleAgents: readonly string[];
-  agents: readonly string[] = [];
-  spec?: ParallelEnv["spec"];
   readonly system: HubSystem;
   readonly config: EnergyHubConfig;
   readonly #obsSpace: Box<Float32Array>;
   readonly #actSpace: Box<Float64Array>;
+  readonly #actionCheck: BoxActionCheck;
   readonly #commands: HubCommand[];
   readonly #bids: Float64Array;
-  /** Per hub, the set-points of its action this step (copied: the caller keeps its action). */
-  readonly #setPoints: Float64Array[];
-  #rng: Rng;
-  #running = false;
-  #closed = false;
+  /** Per hub, its action of this step as checked (the caller keeps its action). */
+  readonly #actions: Float64Array[];
 
   constructor(config: EnergyHubConfig, solver?: Solver) {
+    super(ENERGY_HUB_PARALLEL_ID);
     this.config = config;
     this.system = new HubSystem(config, solver);
     this.possibleAgents = this.system.hubs.map((h) => h.name);
@@ -59,14 +58,12 @@ export class EnergyHubParallelEnv implements ParallelEnv<Float32Array, ArrayLike
     high[k] = RESPONSES.length - 1;
     high[k + 1] = config.maxBidGbpPerKwh;
     this.#actSpace = new Box<Float64Array>({ low, high, dtype: "float64" });
+    this.#actionCheck = new BoxActionCheck(this.#actSpace);
     this.#bids = new Float64Array(config.hubs);
-    this.#setPoints = this.system.hubs.map(() => new Float64Array(k));
-    this.#commands = this.system.hubs.map((_, h) => ({ setPoints: null, response: "cascade", bidFor: () => this.#bids[h]! }));
-    this.#rng = new Rng(entropySeed());
-  }
-
-  get #envId(): string {
-    return this.spec?.id ?? ENERGY_HUB_PARALLEL_ID;
+    this.#actions = this.system.hubs.map(() => new Float64Array(k + 2));
+    this.#commands = this.system.hubs.map((_, h) => ({
+      setPoints: this.#actions[h]!.subarray(0, k), response: "cascade", bidFor: () => this.#bids[h]!,
+    }));
   }
 
   observationSpace(_agent: string): Box<Float32Array> {
@@ -77,19 +74,15 @@ export class EnergyHubParallelEnv implements ParallelEnv<Float32Array, ArrayLike
     return this.#actSpace;
   }
 
-  reset(opts: ResetOptions = {}): ParallelResetResult<Float32Array> {
-    if (this.#closed) throw new ResetNeededError(this.#envId, "the env is closed");
-    this.#rng = rngForReset(this.#envId, this.#rng, opts.seed);
+  protected resetEpisode(): ParallelResetResult<Float32Array> {
     const sys = this.system;
-    sys.reset(this.#rng);
-    this.#running = true;
-    this.agents = [...this.possibleAgents];
+    sys.reset(this.rng);
     const ids = sys.controllable.map((i) => sys.hub.devices[i]!.id);
     const observations: Record<string, Float32Array> = {};
     const infos: Record<string, Info> = {};
     this.possibleAgents.forEach((a, h) => {
       observations[a] = sys.observe(h, new Float32Array(this.#obsSpace.size));
-      infos[a] = {
+      const planner: HubPlannerResetInfo & Info = {
         observationIndex: hubObservationIndex(ids),
         actionIndex: { setPoints: ids, response: ids.length, bidGbpPerKwh: ids.length + 1, responses: [...RESPONSES] },
         controllableDeviceIndices: [...sys.controllable],
@@ -99,35 +92,13 @@ export class EnergyHubParallelEnv implements ParallelEnv<Float32Array, ArrayLike
         episodeSteps: sys.episodeSteps,
         ...sys.planningInfo(h),
       };
+      infos[a] = planner;
     });
     return { observations, infos };
   }
 
-  step(actions: Record<string, ArrayLike<number>>): ParallelStepResult<Float32Array> {
-    if (!this.#running) {
-      throw new ResetNeededError(this.#envId, this.#closed ? "the env is closed" : "the episode has not started or has ended");
-    }
-    const k = this.system.controllable.length;
-    this.possibleAgents.forEach((agent, h) => {
-      const a = actions[agent];
-      if (a === undefined) {
-        throw new ConfigError(`${this.#envId} step`, [{ path: `actions.${agent}`, expected: "an action for every live agent", received: "undefined" }]);
-      }
-      try {
-        this.#actSpace.assertAction(this.#envId, a);
-      } catch (err) {
-        if (err instanceof InvalidActionError) throw new InvalidActionError(`${this.#envId} agent ${agent}`, err.index, err.expected, err.received);
-        throw err;
-      }
-      const response = Math.round(a[k]!);
-      if (!(response >= 0 && response < RESPONSES.length)) throw new InvalidActionError(`${this.#envId} agent ${agent}`, k, `in [0, ${RESPONSES.length - 1}]`, describeValue(a[k]));
-      const setPoints = this.#setPoints[h]!;
-      for (let i = 0; i < k; i++) setPoints[i] = a[i]!;
-      const c = this.#commands[h]!;
-      c.setPoints = setPoints;
-      c.response = RESPONSES[response]!;
-      this.#bids[h] = a[k + 1]!;
-    });
+  protected stepEpisode(actions: Record<string, ArrayLike<number>>): ParallelStepResult<Float32Array> {
+    this.possibleAgents.forEach((agent, h) => this.#command(h, agent, this.actionOf(actions, agent)));
     const sys = this.system;
     const outcomes = sys.step(this.#commands);
     const done = sys.t >= sys.episodeSteps;
@@ -147,11 +118,19 @@ export class EnergyHubParallelEnv implements ParallelEnv<Float32Array, ArrayLike
       if (transcript !== null && h === 0) info["transcript"] = transcript;
       infos[agent] = info;
     });
-    if (done) {
-      this.#running = false;
-      this.agents = [];
-    }
     return { observations, rewards, terminations, truncations, infos };
+  }
+
+  /** Checks hub `h`'s action (agent `agent`) and turns it into the hub's command of this step. */
+  #command(h: number, agent: string, action: ArrayLike<number>): void {
+    const owner = `${this.id} agent ${agent}`;
+    const a = this.#actions[h]!;
+    this.#actionCheck.read(owner, action, a);
+    const k = a.length - 2;
+    const response = Math.round(a[k]!);
+    if (!(response >= 0 && response < RESPONSES.length)) throw new InvalidActionError(owner, k, `in [0, ${RESPONSES.length - 1}]`, describeValue(a[k]));
+    this.#commands[h]!.response = RESPONSES[response]!;
+    this.#bids[h] = a[k + 1]!;
   }
 
   /** Per-hub trajectories. */
@@ -162,11 +141,5 @@ export class EnergyHubParallelEnv implements ParallelEnv<Float32Array, ArrayLike
   /** KPIs summed over every hub. */
   kpis(): HubKpis {
     return hubKpis(this.system.trajectories, this.system.hub.dtHours);
-  }
-
-  close(): void {
-    this.#closed = true;
-    this.#running = false;
-    this.agents = [];
   }
 }

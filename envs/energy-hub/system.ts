@@ -15,12 +15,16 @@
  * 4. the commercial aggregator asks each hub whose purchased inputs miss the contract to change
  *    them by the difference; the hub answers by Method 1, 2 or 3 or refuses (agents.ts);
  * 5. every remaining difference between input and (traded) contract is settled on the balancing
- *    market (src/market/balancing.ts).
+ *    market (src/market/balancing.ts);
+ * 6. each hub's row of the trajectory, and its step info, are written.
+ * HubSystem.step runs these as its stages: #dispatch (1-3), #resolveDeviations (4), #settle (5),
+ * #record and #info (6).
  * Cost of a hub's step: contract (as bought day-ahead) + balancing settlement + auction
  * payments made - received. Emissions and primary input follow the inputs actually used.
  */
 import { ConfigError } from "../../src/core/errors.js";
 import { Rng } from "../../src/core/rng.js";
+import { writeHourFeatures } from "../../src/core/time-features.js";
 import { Trajectory } from "../../src/core/trajectory.js";
 import { HUB_STEPS_PER_DAY, hubDayProfiles, type HubDayProfiles } from "../../src/data/hub-profiles.js";
 import { settleImbalance } from "../../src/market/balancing.js";
@@ -35,6 +39,7 @@ import {
   CA, CommercialAggregator, DEVIATION_TOL_KW, ElementAgent, HubAgent, PURCHASED, TA, TOPIC_TICK, TechnicalAggregator,
 } from "./agents.js";
 import { deviationAmountsKw, type EnergyHubConfig, type HubResponse } from "./config.js";
+import type { HubPlanningInfo } from "./contract.js";
 
 /** Half hours of each day in the seed's "peak" window (Table 4 note: time steps 10-43). */
 export const PEAK_FIRST_STEP = 10;
@@ -51,6 +56,23 @@ export const HUB_COLUMNS = [
   "costGbp", "emissionsKg", "primaryInputKwh", "residualElectricityKwh", "residualHeatKwh", "reward",
 ] as const;
 export type HubColumn = (typeof HUB_COLUMNS)[number];
+
+/** What one hub settled this step (stage 5), for its record, its info and its reward. */
+interface HubSettlement {
+  /** Inputs per carrier (INPUT_CARRIERS order) and outputs (electricity, heat), kW. */
+  inputsKw: Float64Array;
+  outputsKw: Float64Array;
+  /** Imbalance settled on the balancing market per purchased carrier, kW (0: none). */
+  balancedKw: [number, number];
+  /** Balancing settlement in total, and its fee part, GBP. */
+  balancingCostGbp: number;
+  balancingFeeGbp: number;
+  contractCostGbp: number;
+  costGbp: number;
+  emissionsKg: number;
+  primaryInputKwh: number;
+  reward: number;
+}
 
 /** What one hub does this step, from its agent's action. */
 export interface HubCommand {
@@ -106,8 +128,6 @@ export class HubSystem {
   #t = 0;
   #lastRequested: Float64Array[] = [];
   #lastBalancingGbp: Float64Array;
-  /** Per hub, its trajectory's column arrays in HUB_COLUMNS order. */
-  readonly #columns: Float64Array[][];
 
   constructor(readonly cfg: EnergyHubConfig, solver: Solver = syncSolver()) {
     this.hub = hubOf(cfg);
@@ -135,7 +155,6 @@ export class HubSystem {
       });
     }
     this.trajectories = this.hubs.map(() => new Trajectory(HUB_COLUMNS, cfg.record ? this.episodeSteps : 0));
-    this.#columns = this.trajectories.map((tr) => HUB_COLUMNS.map((c) => tr.columns[c]));
     this.#lastBalancingGbp = new Float64Array(cfg.hubs);
   }
 
@@ -217,9 +236,8 @@ export class HubSystem {
     const t = this.#t;
     const s = this.stepOf(h);
     const [cel, cgas] = this.contractOf(h);
-    const hour = ((t % HUB_STEPS_PER_DAY) + 0.5) / 2;
-    out[0] = Math.sin((2 * Math.PI * hour) / 24);
-    out[1] = Math.cos((2 * Math.PI * hour) / 24);
+    // the middle of the half hour, in hours of the day
+    writeHourFeatures(out, 0, ((t % HUB_STEPS_PER_DAY) + 0.5) / 2);
     out[2] = t / this.episodeSteps;
     out[3] = s.electricLoadKw;
     out[4] = s.heatLoadKw;
@@ -235,16 +253,17 @@ export class HubSystem {
     return out;
   }
 
-  /** What a policy needs to plan the coming step of hub `h`. */
-  planningInfo(h: number): Record<string, unknown> {
-    return this.addPlanningInfo(h, {});
+  /** What a policy needs to plan the coming step of hub `h` (contract.ts). */
+  planningInfo(h: number): HubPlanningInfo {
+    return { hubStep: { ...this.stepOf(h) }, contractKw: this.contractOf(h) };
   }
 
-  /** Adds planningInfo(h)'s fields to `info` (a step's own info object) and returns it. */
+  /**
+   * Adds planningInfo(h)'s fields to `info` (a step's own info object) and returns it. The
+   * step's own `contractKw` gives way to the coming step's: planners read the info after the step.
+   */
   addPlanningInfo(h: number, info: Record<string, unknown>): Record<string, unknown> {
-    info["hubStep"] = { ...this.stepOf(h) };
-    info["contractKw"] = this.contractOf(h);
-    return info;
+    return Object.assign(info, this.planningInfo(h));
   }
 
   /** Transcript since the last call (empty unless config.transcript). */
@@ -258,11 +277,33 @@ export class HubSystem {
    */
   step(commands: readonly HubCommand[], infoHub = -1): HubOutcome[] {
     const t = this.#t;
-    const cfg = this.cfg;
-    const hub = this.hub;
-    const dt = hub.dtHours;
+    this.bus.setTick(t);
+    const orders = this.#dispatch(commands, t);
+    this.#resolveDeviations();
+    const outcomes: HubOutcome[] = [];
+    for (let h = 0; h < this.hubs.length; h++) {
+      const a = this.hubs[h]!;
+      const settled = this.#settle(a);
+      const residualKwh = a.residualKwh();
+      if (this.cfg.record) this.#record(h, t, a, settled, residualKwh);
+      this.#lastRequested[h]![0] = a.s.requestedKw[0]!;
+      this.#lastRequested[h]![1] = a.s.requestedKw[1]!;
+      this.#lastBalancingGbp[h] = settled.balancingCostGbp;
+      const info = infoHub >= 0 && h !== infoHub ? null : this.#info(a, settled, residualKwh, orders);
+      outcomes.push({ reward: settled.reward, info });
+    }
+    this.#t = t + 1;
+    return outcomes;
+  }
+
+  /**
+   * Stages 1-3 of a step: each hub starts its half hour, hears its element agents' reports,
+   * applies its set-points (or the LP optimum) and tells both aggregators its purchased inputs;
+   * then the technical aggregator's network orders, which the hubs obey at once. Returns the
+   * number of orders given.
+   */
+  #dispatch(commands: readonly HubCommand[], t: number): number {
     const bus = this.bus;
-    bus.setTick(t);
     const hubs = this.hubs;
     for (let h = 0; h < hubs.length; h++) {
       const a = hubs[h]!;
@@ -282,94 +323,143 @@ export class HubSystem {
       bus.send("INFORM", a.name, TA, conv, inputs[0], 0, inputs);
       bus.send("INFORM", a.name, CA, conv, inputs[1], 0, inputs);
     }
-    const orders = this.#ta.enforce(this.hubs);
-    this.#ca.requestDeviations(this.hubs);
+    return this.#ta.enforce(hubs);
+  }
 
-    const outcomes: HubOutcome[] = [];
-    for (let h = 0; h < this.hubs.length; h++) {
-      const a = this.hubs[h]!;
-      const s = a.s;
-      const p = hubInputsKw(hub, s.x);
-      const l = hubOutputsKw(hub, s.x);
-      const balancedKw = [0, 0];
-      let balancingCostGbp = 0;
-      let balancingFeeGbp = 0;
-      for (let k = 0; k < PURCHASED.length; k++) {
-        // p[0], p[1]: the purchased inputs (electricity, gas), as HubAgent.purchasedInputsKw
-        const imbalanceKw = p[k]! - s.tradedContractKw[k]!;
-        if (Math.abs(imbalanceKw) <= DEVIATION_TOL_KW) continue;
-        const settled = settleImbalance(cfg.balancing, imbalanceKw * dt, hub.pricesGbpPerKwh[PURCHASED[k]!]);
-        balancedKw[k] = imbalanceKw;
-        balancingCostGbp += settled.totalGbp;
-        balancingFeeGbp += settled.balancingCostGbp;
-      }
-      let contractCostGbp = 0;
-      for (let k = 0; k < PURCHASED.length; k++) contractCostGbp += hub.pricesGbpPerKwh[PURCHASED[k]!] * s.contractKw[k]! * dt;
-      const costGbp = contractCostGbp + balancingCostGbp + s.auctionNetPaidGbp;
-      let emissionsKg = 0;
-      let primaryInputKwh = 0;
-      for (let k = 0; k < INPUT_CARRIERS.length; k++) {
-        const m = INPUT_CARRIERS[k]!;
-        emissionsKg += hub.emissionsKgPerKwh[m] * p[k]! * dt;
-        primaryInputKwh += hub.energyWeights[m] * p[k]! * dt;
-      }
-      const objective = cfg.objective === "cost" ? costGbp : cfg.objective === "emissions" ? emissionsKg : primaryInputKwh;
-      const unmetKwh = (s.unmetElectricKw + s.unmetHeatKw) * dt;
-      const shedKwh = (s.electricShedKw + s.heatShedKw) * dt;
-      const balancedKwh = (Math.abs(balancedKw[0]!) + Math.abs(balancedKw[1]!)) * dt;
-      const r = cfg.reward;
-      const reward = -r.objectiveWeight * objective - r.unmetLoadPerKwh * unmetKwh - r.shedLoadPerKwh * shedKwh - r.balancedDeviationPerKwh * balancedKwh;
-      const [resEl, resHeat] = a.residualKwh();
-      if (cfg.record) {
-        const step = a.step;
-        // HUB_COLUMNS order (a row of numbers, stored column by column)
-        const row = [
-          t, isPeak(t) ? 1 : 0, step.electricLoadKw, step.heatLoadKw, step.solarResourceKw, step.windResourceKw,
-          p[0]!, p[1]!, p[2]!, p[3]!, l[0]!, l[1]!,
-          s.heatDumpedKw, s.exportedKw, s.electricShedKw, s.heatShedKw, s.unmetElectricKw, s.unmetHeatKw,
-          s.contractKw[0]!, s.contractKw[1]!, s.requestedKw[0]!, s.requestedKw[1]!, s.resolution,
-          balancedKw[0]!, balancedKw[1]!, balancingCostGbp, balancingFeeGbp, contractCostGbp,
-          s.auctionNetPaidGbp, s.auctionSoldKw, s.auctionRevenueGbp, s.auctions.length,
-          costGbp, emissionsKg, primaryInputKwh, resEl, resHeat, reward,
-        ];
-        const cols = this.#columns[h]!;
-        for (let j = 0; j < row.length; j++) cols[j]![t] = row[j]!;
-        this.trajectories[h]!.setLength(t + 1);
-      }
-      this.#lastRequested[h]![0] = s.requestedKw[0]!;
-      this.#lastRequested[h]![1] = s.requestedKw[1]!;
-      this.#lastBalancingGbp[h] = balancingCostGbp;
-      if (infoHub >= 0 && h !== infoHub) {
-        outcomes.push({ reward, info: null });
-        continue;
-      }
-      const nu = dispatchFactors(hub, s.x);
-      const info: Record<string, unknown> = {
-        inputsKw: { electricity: p[0]!, gas: p[1]!, solar: p[2]!, wind: p[3]! },
-        outputsKw: { electricity: l[0]!, heat: l[1]! },
-        deviceInputKw: numbers(s.x),
-        dispatchFactors: numbers(nu),
-        couplingMatrix: couplingMatrix(hub, nu, p).map(numbers),
-        residualKwh: { electricity: resEl, heat: resHeat },
-        heatDumpedKw: s.heatDumpedKw,
-        exportedKw: s.exportedKw,
-        shedKw: { electricity: s.electricShedKw, heat: s.heatShedKw },
-        unmetKw: { electricity: s.unmetElectricKw, heat: s.unmetHeatKw },
-        contractKw: { electricity: s.contractKw[0]!, gas: s.contractKw[1]! },
-        deviation: {
-          requestedKw: { electricity: s.requestedKw[0]!, gas: s.requestedKw[1]! },
-          resolution: s.resolution,
-          balancedKw: { electricity: balancedKw[0]!, gas: balancedKw[1]! },
-        },
-        networkOrders: orders,
-        balancingCostGbp, contractCostGbp, costGbp, emissionsKg, primaryInputKwh,
-        auctions: s.auctions.map((x) => ({ ...x, bids: x.bids.map((b) => ({ ...b })) })),
-        auctionNetPaidGbp: s.auctionNetPaidGbp,
-      };
-      outcomes.push({ reward, info });
+  /**
+   * Stage 4: the commercial aggregator asks every hub that misses its contract for the
+   * difference; the bus delivers at once, so when this returns each hub has answered by its
+   * response (Method 1, 2, or 3 with its auctions run to the end) or refused, and what it left
+   * unresolved waits for the balancing market in #settle.
+   */
+  #resolveDeviations(): void {
+    this.#ca.requestDeviations(this.hubs);
+  }
+
+  /**
+   * Stage 5 for one hub: every remaining difference between input and traded contract settled on
+   * the balancing market, the step's costs, emissions and primary input, and the reward.
+   */
+  #settle(a: HubAgent): HubSettlement {
+    const cfg = this.cfg;
+    const hub = this.hub;
+    const dt = hub.dtHours;
+    const s = a.s;
+    const inputsKw = hubInputsKw(hub, s.x);
+    const balancedKw: [number, number] = [0, 0];
+    let balancingCostGbp = 0;
+    let balancingFeeGbp = 0;
+    for (let k = 0; k < PURCHASED.length; k++) {
+      // inputsKw[0], inputsKw[1]: the purchased inputs (electricity, gas), as HubAgent.purchasedInputsKw
+      const imbalanceKw = inputsKw[k]! - s.tradedContractKw[k]!;
+      if (Math.abs(imbalanceKw) <= DEVIATION_TOL_KW) continue;
+      const settled = settleImbalance(cfg.balancing, imbalanceKw * dt, hub.pricesGbpPerKwh[PURCHASED[k]!]);
+      balancedKw[k] = imbalanceKw;
+      balancingCostGbp += settled.totalGbp;
+      balancingFeeGbp += settled.balancingCostGbp;
     }
-    this.#t = t + 1;
-    return outcomes;
+    let contractCostGbp = 0;
+    for (let k = 0; k < PURCHASED.length; k++) contractCostGbp += hub.pricesGbpPerKwh[PURCHASED[k]!] * s.contractKw[k]! * dt;
+    const costGbp = contractCostGbp + balancingCostGbp + s.auctionNetPaidGbp;
+    let emissionsKg = 0;
+    let primaryInputKwh = 0;
+    for (let k = 0; k < INPUT_CARRIERS.length; k++) {
+      const m = INPUT_CARRIERS[k]!;
+      emissionsKg += hub.emissionsKgPerKwh[m] * inputsKw[k]! * dt;
+      primaryInputKwh += hub.energyWeights[m] * inputsKw[k]! * dt;
+    }
+    const objective = cfg.objective === "cost" ? costGbp : cfg.objective === "emissions" ? emissionsKg : primaryInputKwh;
+    const unmetKwh = (s.unmetElectricKw + s.unmetHeatKw) * dt;
+    const shedKwh = (s.electricShedKw + s.heatShedKw) * dt;
+    const balancedKwh = (Math.abs(balancedKw[0]) + Math.abs(balancedKw[1])) * dt;
+    const r = cfg.reward;
+    const reward = -r.objectiveWeight * objective - r.unmetLoadPerKwh * unmetKwh - r.shedLoadPerKwh * shedKwh - r.balancedDeviationPerKwh * balancedKwh;
+    return {
+      inputsKw, outputsKw: hubOutputsKw(hub, s.x), balancedKw, balancingCostGbp, balancingFeeGbp, contractCostGbp, costGbp, emissionsKg, primaryInputKwh, reward,
+    };
+  }
+
+  /** Stage 6: hub `h`'s row `t` of its trajectory. */
+  #record(h: number, t: number, a: HubAgent, settled: HubSettlement, residualKwh: readonly [number, number]): void {
+    const c = this.trajectories[h]!.columns;
+    const s = a.s;
+    const step = a.step;
+    const p = settled.inputsKw;
+    const l = settled.outputsKw;
+    c.step[t] = t;
+    c.peak[t] = isPeak(t) ? 1 : 0;
+    c.electricLoadKw[t] = step.electricLoadKw;
+    c.heatLoadKw[t] = step.heatLoadKw;
+    c.solarResourceKw[t] = step.solarResourceKw;
+    c.windResourceKw[t] = step.windResourceKw;
+    c.inElectricityKw[t] = p[0]!;
+    c.inGasKw[t] = p[1]!;
+    c.inSolarKw[t] = p[2]!;
+    c.inWindKw[t] = p[3]!;
+    c.outElectricityKw[t] = l[0]!;
+    c.outHeatKw[t] = l[1]!;
+    c.heatDumpedKw[t] = s.heatDumpedKw;
+    c.exportedKw[t] = s.exportedKw;
+    c.shedElectricKw[t] = s.electricShedKw;
+    c.shedHeatKw[t] = s.heatShedKw;
+    c.unmetElectricKw[t] = s.unmetElectricKw;
+    c.unmetHeatKw[t] = s.unmetHeatKw;
+    c.contractElectricityKw[t] = s.contractKw[0]!;
+    c.contractGasKw[t] = s.contractKw[1]!;
+    c.requestedElectricityKw[t] = s.requestedKw[0]!;
+    c.requestedGasKw[t] = s.requestedKw[1]!;
+    c.resolution[t] = s.resolution;
+    c.balancedElectricityKw[t] = settled.balancedKw[0];
+    c.balancedGasKw[t] = settled.balancedKw[1];
+    c.balancingCostGbp[t] = settled.balancingCostGbp;
+    c.balancingFeeGbp[t] = settled.balancingFeeGbp;
+    c.contractCostGbp[t] = settled.contractCostGbp;
+    c.auctionNetPaidGbp[t] = s.auctionNetPaidGbp;
+    c.auctionSoldKw[t] = s.auctionSoldKw;
+    c.auctionRevenueGbp[t] = s.auctionRevenueGbp;
+    c.auctionsHeld[t] = s.auctions.length;
+    c.costGbp[t] = settled.costGbp;
+    c.emissionsKg[t] = settled.emissionsKg;
+    c.primaryInputKwh[t] = settled.primaryInputKwh;
+    c.residualElectricityKwh[t] = residualKwh[0];
+    c.residualHeatKwh[t] = residualKwh[1];
+    c.reward[t] = settled.reward;
+    this.trajectories[h]!.setLength(t + 1);
+  }
+
+  /** The step info of hub agent `a` (plain numbers and copies: the info outlives the step). */
+  #info(a: HubAgent, settled: HubSettlement, residualKwh: readonly [number, number], networkOrders: number): Record<string, unknown> {
+    const hub = this.hub;
+    const s = a.s;
+    const p = settled.inputsKw;
+    const l = settled.outputsKw;
+    const nu = dispatchFactors(hub, s.x);
+    return {
+      inputsKw: { electricity: p[0]!, gas: p[1]!, solar: p[2]!, wind: p[3]! },
+      outputsKw: { electricity: l[0]!, heat: l[1]! },
+      deviceInputKw: numbers(s.x),
+      dispatchFactors: numbers(nu),
+      couplingMatrix: couplingMatrix(hub, nu, p).map(numbers),
+      residualKwh: { electricity: residualKwh[0], heat: residualKwh[1] },
+      heatDumpedKw: s.heatDumpedKw,
+      exportedKw: s.exportedKw,
+      shedKw: { electricity: s.electricShedKw, heat: s.heatShedKw },
+      unmetKw: { electricity: s.unmetElectricKw, heat: s.unmetHeatKw },
+      contractKw: { electricity: s.contractKw[0]!, gas: s.contractKw[1]! },
+      deviation: {
+        requestedKw: { electricity: s.requestedKw[0]!, gas: s.requestedKw[1]! },
+        resolution: s.resolution,
+        balancedKw: { electricity: settled.balancedKw[0], gas: settled.balancedKw[1] },
+      },
+      networkOrders,
+      balancingCostGbp: settled.balancingCostGbp,
+      contractCostGbp: settled.contractCostGbp,
+      costGbp: settled.costGbp,
+      emissionsKg: settled.emissionsKg,
+      primaryInputKwh: settled.primaryInputKwh,
+      auctions: s.auctions.map((x) => ({ ...x, bids: x.bids.map((b) => ({ ...b })) })),
+      auctionNetPaidGbp: s.auctionNetPaidGbp,
+    };
   }
 }
 

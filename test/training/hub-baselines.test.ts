@@ -6,7 +6,7 @@ import { formatTable, HUB_KPI_COLUMNS, kpiColumnsFor } from "../../training/tabl
 
 describe("energy-hub baselines in the harness", () => {
   it("offers fit-and-forget, lp, myopic and random for EnergyHub-v0", () => {
-    assert.deepEqual(baselinesFor("EnergyHub-v0"), ["myopic", "random", "fit-and-forget", "lp"]);
+    assert.deepEqual(baselinesFor("EnergyHub-v0"), ["fit-and-forget", "lp", "myopic", "random"]);
   });
 
   it("the LP optimum meets exact contracts with no request, and costs less than fit-and-forget", async () => {
