@@ -22,7 +22,7 @@
  *   terminal "equal-throughput" (SPEC 1e, default) or "equal-energy".
  * - EV (src/physics/ev.ts): per session, charge (and V2G discharge) while plugged in, energy
  *   chain from the arrival energy, e >= V2G floor; e at departure + unmet >= arrival + needed.
- *   Sessions are clipped to the horizon with envs/community/households.ts `clipEvSession`
+ *   Sessions are clipped to the horizon with `clipEvSession` (envs/community/contract.ts)
  *   (a session leaving after the horizon must store its pro-rata share by the horizon's end).
  * - flexible load: per window, 0 <= flex[t] <= maxPowerKw and sum flex dt = energy (clipped
  *   windows pro-rated with `clipFlexWindow`).
@@ -37,7 +37,7 @@ import type { EvParams, EvSession } from "../../src/physics/ev.js";
 import { LpModel, type BackendName, type SolveOptions, type Solver } from "../../src/solvers/index.js";
 import {
   clipEvSession, clipFlexWindow, type CommunityBatterySpec, type FlexWindow, type HouseholdProfiles, type HouseholdSpec,
-} from "../../envs/community/households.js";
+} from "../../envs/community/contract.js";
 
 /** One household's assets and exogenous series over the horizon (steps 0..T-1). */
 export interface HouseholdLpAssets {

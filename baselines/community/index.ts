@@ -5,7 +5,6 @@
  * the community battery's self-consumption rule. Random actions for both.
  */
 import { createSolver } from "../../src/solvers/index.js";
-import type { CommunityEnv } from "../../envs/community/index.js";
 import type { BaselineFamily, ParallelBaselineBuilder } from "../builders.js";
 import { parallelRandomBuilder, randomBuilder } from "../random.js";
 import { CommunityGridMyopicPolicy, CommunityMyopicPolicy, CommunityPlanningPolicy, type CommunityFramework, type CommunityForecast } from "./policies.js";
@@ -18,7 +17,7 @@ export { solveAdmm, admmConfigSchema, type AdmmConfig, type AdmmConfigInput, typ
 function planner(framework: CommunityFramework, forecast: CommunityForecast = "seasonal-naive"): ParallelBaselineBuilder {
   return async (o) => {
     const solver = await createSolver({ backend: o.solver ?? "auto" });
-    return (env) => new CommunityPlanningPolicy(env as unknown as CommunityEnv, solver, { framework, forecast });
+    return (env) => new CommunityPlanningPolicy(env, solver, { framework, forecast });
   };
 }
 
@@ -28,7 +27,7 @@ export const COMMUNITY_BASELINES: BaselineFamily = {
     random: randomBuilder,
   },
   parallel: {
-    myopic: async () => (env) => new CommunityMyopicPolicy(env as unknown as CommunityEnv),
+    myopic: async () => (env) => new CommunityMyopicPolicy(env),
     mpc: planner("central"),
     "mpc-decentral": planner("decentral"),
     "mpc-admm": planner("admm"),

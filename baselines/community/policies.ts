@@ -11,7 +11,7 @@
  *   baselines/: "central" (solveCentral, one LP), "decentral" (solveDecentral: household LPs,
  *   then the manager's battery LP) or "admm" (solveAdmm: slow at scale, re-plan daily). Every
  *   `replanEveryHours` (default 1; 24 for ADMM) it plans the next `horizonHours` (default 24)
- *   from the env's current state (CommunityEnv.plannerState(): stored energies, EV sessions and
+ *   from the env's current state (CommunityPlanningSource.plannerState(): stored energies, EV sessions and
  *   flexible-load windows, which households declare, and the day-ahead spot prices) and a
  *   forecast of each household's load and PV: `forecast: "seasonal-naive"` (default: this hour
  *   as observed, later hours as the same hour a day earlier, or as this hour during the first
@@ -25,25 +25,34 @@
  *   households' surplus PV and serves their deficit this hour (base load - PV, observed), as far
  *   as it can.
  */
-import type { Info, JointPolicy, Policy } from "../../src/core/env.js";
+import type { Info, JointPolicy, ParallelEnv, Policy } from "../../src/core/env.js";
 import { ConfigError, ResetNeededError, describeValue } from "../../src/core/errors.js";
 import { feasibleBatteryPowerKw, type BatteryParams } from "../../src/physics/battery.js";
 import type { EvSession } from "../../src/physics/ev.js";
 import type { Solver } from "../../src/solvers/index.js";
-import { COMMUNITY_BATTERY_AGENT, COMMUNITY_BATTERY_OBSERVATION_INDEX, type CommunityEnv } from "../../envs/community/community-env.js";
-import { HOUSEHOLD_ACTION_INDEX, HOUSEHOLD_OBSERVATION_INDEX, householdRuleAction } from "../../envs/community/household-rule.js";
-import type { FlexWindow } from "../../envs/community/households.js";
+import {
+  COMMUNITY_BATTERY_AGENT, COMMUNITY_BATTERY_OBSERVATION_INDEX, HOUSEHOLD_ACTION_INDEX, HOUSEHOLD_OBSERVATION_INDEX, householdRuleAction,
+  isCommunityPlanningSource, type CommunityPlanningSource, type FlexWindow,
+} from "../../envs/community/contract.js";
 import { solveAdmm, type AdmmConfigInput } from "./admm.js";
 import { solveCentral, type CommunityCentralInput, type CommunityBatterySchedule, type HouseholdSchedule } from "./central.js";
 import { solveDecentral } from "./decentral.js";
 import { float32PowerAction } from "../storage/planner-contract.js";
 
-/** A policy that acts for every live agent of a ParallelEnv at once. */
 const NA = HOUSEHOLD_ACTION_INDEX.size;
 const HO = HOUSEHOLD_OBSERVATION_INDEX;
 
 function clip(v: number, lo: number, hi: number): number {
   return v < lo ? lo : v > hi ? hi : v;
+}
+
+/** `env` as a community planning source (envs/community/contract.ts), or a ConfigError naming policy `policy`. */
+function planningSource(env: ParallelEnv, policy: string): CommunityPlanningSource {
+  if (!isCommunityPlanningSource(env)) {
+    const id = env.spec?.id ?? (env as object).constructor?.name ?? "unknown";
+    throw new ConfigError(`${policy} policy`, [{ path: "env", expected: "a community env that publishes the planning contract of envs/community/contract.ts (Community-v0)", received: describeValue(id) }]);
+  }
+  return env;
 }
 
 export class CommunityMyopicPolicy implements JointPolicy {
@@ -52,12 +61,15 @@ export class CommunityMyopicPolicy implements JointPolicy {
   readonly #low: Float64Array[];
   readonly #high: Float64Array[];
   readonly #cbAgent: boolean;
+  readonly env: CommunityPlanningSource;
 
-  constructor(readonly env: CommunityEnv, readonly opts: { communityBattery?: "self-consumption" | "idle" } = {}) {
-    const { low, high } = env.actionBounds;
-    this.#low = Array.from({ length: env.n }, (_, i) => low.subarray(i * NA, i * NA + NA));
-    this.#high = Array.from({ length: env.n }, (_, i) => high.subarray(i * NA, i * NA + NA));
-    this.#cbAgent = env.possibleAgents.includes(COMMUNITY_BATTERY_AGENT);
+  constructor(env: ParallelEnv, readonly opts: { communityBattery?: "self-consumption" | "idle" } = {}) {
+    this.env = planningSource(env, this.name);
+    const { low, high } = this.env.actionBounds;
+    const n = this.env.n;
+    this.#low = Array.from({ length: n }, (_, i) => low.subarray(i * NA, i * NA + NA));
+    this.#high = Array.from({ length: n }, (_, i) => high.subarray(i * NA, i * NA + NA));
+    this.#cbAgent = this.env.possibleAgents.includes(COMMUNITY_BATTERY_AGENT);
   }
 
   act(observations: Record<string, Float32Array>): Record<string, ArrayLike<number>> {
@@ -100,7 +112,7 @@ export interface CommunityPlanningOptions {
 }
 
 /** The planning LP input from hour t of the env's current state (see the file header). */
-export function planningInput(env: CommunityEnv, horizonHours: number, forecast: CommunityForecast): CommunityCentralInput {
+export function planningInput(env: CommunityPlanningSource, horizonHours: number, forecast: CommunityForecast): CommunityCentralInput {
   const st = env.plannerState();
   const t = st.t;
   const to = Math.min(st.profiles.hours, t + horizonHours);
@@ -144,12 +156,15 @@ export class CommunityPlanningPolicy implements JointPolicy {
   #episodeAdmmIterations = 0;
   #episodeAdmmUnconverged = 0;
 
-  constructor(readonly env: CommunityEnv, readonly solver: Solver, readonly opts: CommunityPlanningOptions = {}) {
+  readonly env: CommunityPlanningSource;
+
+  constructor(env: ParallelEnv, readonly solver: Solver, readonly opts: CommunityPlanningOptions = {}) {
     this.framework = opts.framework ?? "central";
     this.forecast = opts.forecast ?? "seasonal-naive";
     this.horizonHours = opts.horizonHours ?? 24;
     this.replanEveryHours = opts.replanEveryHours ?? (this.framework === "admm" ? 24 : 1);
     this.name = `${this.framework === "central" ? "mpc" : `mpc-${this.framework}`}${this.forecast === "perfect" ? "-perfect" : ""}`;
+    this.env = planningSource(env, this.name);
   }
 
   reset(): void {

@@ -3,39 +3,39 @@
  * ParallelEnv: one agent per household (`household-0`, `household-1`, ...) and, with
  * `communityBatteryAgent`, a `community-battery` agent. One step is one hour.
  *
- * ## Each hour, in order
- * 1. Households' assets (actions applied as far as feasible; the shortfall, requested minus
- *    applied, is in each agent's info):
+ * ## Each hour, in order (the stages of `advance`)
+ * 1. Household assets (`#householdAssets`; actions applied as far as feasible; the shortfall,
+ *    requested minus applied, is in each agent's info):
  *    - home battery: the storage model of SPEC eq. 3 (src/physics/battery.ts StorageParams);
  *    - EV: src/physics/ev.ts EvCharger (rate, capacity, V2G floor); energy short at departure is
  *      reported as `evUnmetKwh` (the controller's to meet);
- *    - flexible load: consumes `energyKwh` each day inside [earliestHour, latestHour). End of
- *      window rule: the env never leaves energy unserved. In each hour it runs at least the
- *      must-run power max(0, left - maxPowerKw x hours after this one), so whatever the agent
- *      postponed runs in the window's last hour(s); the excess over the request is `flexForcedKw`.
- *      Power above what is left is not consumed.
+ *    - flexible load: src/physics/flexible-load.ts: consumes `energyKwh` each day inside
+ *      [earliestHour, latestHour) and never leaves energy unserved: whatever the agent postponed
+ *      runs in the window's last hour(s); the excess over the request is `flexForcedKw`.
  *    Net power (load convention, kW): net = load - PV + battery charge - discharge + EV + flex.
- * 2. P2P market (when `p2p.enabled`): one continuous double auction (src/negotiation) among the
- *    households, orders arriving in a seeded random order: a household with net > 0 bids for
- *    net x 1 h, one with net < 0 asks. Limit price = export + position x (import - export), the
- *    position from the action's index 3 (`p2p.prices: "action"`) or 0.5 (`"midpoint"`, also
- *    what the baselines send). Trades clear at the resting order's limit; what is left trades
- *    with the DSO at the tariff (import price = spot + grid fee, export price = spot - export fee).
- * 3. Community battery (SPEC eq. 1g, sqrt(eta) each way): the agent's kW, or the rule of
- *    `communityBatteryRule` (self-consumption: it takes the households' total export and serves
- *    their total import, as far as it can).
- * 4. PCC: P = sum of household nets + community battery (what the community's meter at the PCC
- *    reads); the feeder's power flow (src/physics/feeder.ts FeederSolver: MV line + transformer
- *    + optional radial LV feeder, backward/forward sweep; households at the power factors of
- *    `feeder.powerFactor`, the community battery at unity) gives the PCC voltage, bus voltages,
- *    losses (the DSO's, not billed), transformer loading and limit violations.
- * 5. Flexibility (seed 004): activations are requested at reset (`flexibility.activations`,
- *    decisions in the reset info); every hour the DSO settles each contract available or
- *    activated (src/market/flexibility.ts settlePeriod), with settlement messages per party in
- *    the shared info. Baseline of each asset: home battery idle (0 kW); EV charging uncontrolled
- *    (full rate from plug-in until its energy is stored); flexible load uncontrolled (full power
- *    from the window's start until served). Realised: the asset's applied power.
- * 6. Costs (EUR, this hour). The DSO bills the community at the PCC:
+ * 2. P2P market (`#clearP2p`, when `p2p.enabled`): one continuous double auction
+ *    (src/negotiation) among the households, orders arriving in a seeded random order: a
+ *    household with net > 0 bids for net x 1 h, one with net < 0 asks. Limit price = export +
+ *    position x (import - export), the position from the action's index 3 (`p2p.prices:
+ *    "action"`) or 0.5 (`"midpoint"`, also what the baselines send). Trades clear at the resting
+ *    order's limit; what is left trades with the DSO at the tariff (import price = spot + grid
+ *    fee, export price = spot - export fee).
+ * 3. Community battery (`#runCommunityBattery`, SPEC eq. 1g, sqrt(eta) each way): the agent's
+ *    kW, or the rule of `communityBatteryRule` (self-consumption: it takes the households' total
+ *    export and serves their total import, as far as it can).
+ * 4. Feeder (`#solveFeeder`): P = sum of household nets + community battery (what the
+ *    community's meter at the PCC reads); the feeder's power flow (src/physics/feeder.ts
+ *    FeederSolver: MV line + transformer + optional radial LV feeder, backward/forward sweep;
+ *    households at the power factors of `feeder.powerFactor`, the community battery at unity)
+ *    gives the PCC voltage, bus voltages, losses (the DSO's, not billed), transformer loading and
+ *    limit violations.
+ * 5. Flexibility settlement (`#settleFlexibility`, seed 004): activations are requested at reset
+ *    (`flexibility.activations`, decisions in the reset info); every hour the DSO settles each
+ *    contract available or activated (src/market/flexibility.ts settlePeriod), with settlement
+ *    messages per party in the shared info. Baseline of each asset: home battery idle (0 kW); EV
+ *    charging uncontrolled (src/physics/ev.ts evUncontrolledKw); flexible load uncontrolled
+ *    (src/physics/flexible-load.ts flexUncontrolledKw). Realised: the asset's applied power.
+ * 6. Bill and reward (`#billAndReward`, EUR, this hour). The DSO bills the community at the PCC:
  *    bill = importPrice x max(P, 0) - exportPrice x max(-P, 0). Each household pays its DSO
  *    remainders at the tariff, its P2P trades at their prices, minus its flexibility settlement
  *    (remuneration - penalties), plus a share of the community residual (PCC bill minus all the
@@ -44,22 +44,26 @@
  *    community cost = PCC bill - flexibility settlement (budget balance).
  *    Reference (for savings and fairness): the household alone with no storage and no
  *    community: base load + uncontrolled EV + uncontrolled flex - PV at the tariff.
- * 7. Rewards: household: -cost - (grid penalty / N) - w |saving - mean saving| with the grid
+ *    Rewards: household: -cost - (grid penalty / N) - w |saving - mean saving| with the grid
  *    penalty `rewards.gridViolationEurPerHour` charged in hours with a voltage outside the limits
  *    or the transformer above 100 % and w = `rewards.fairnessWeight`; community battery: minus
  *    the community cost minus the whole grid penalty (the manager's objective).
+ * 7. Record (`#record`, with `record`): the hour's row of COMMUNITY_COLUMNS and each household's
+ *    cost and reference cost (KPIs).
  *
  * ## Spaces
- * Household action: Box float32 of HOUSEHOLD_ACTION_INDEX (household-rule.ts), zero-width bounds
- * for assets it lacks. Community battery action: Box [-maxPowerKw, maxPowerKw], kW, positive
- * charges. Out-of-box values, NaN or a wrong length throw InvalidActionError naming the agent,
- * the index and the bound: never clipped silently. Observations: Float32Array,
- * HOUSEHOLD_OBSERVATION_INDEX and COMMUNITY_BATTERY_OBSERVATION_INDEX, both in the reset info.
+ * Household action: Box float32 of HOUSEHOLD_ACTION_INDEX (contract.ts), zero-width bounds for
+ * assets it lacks. Community battery action: Box [-maxPowerKw, maxPowerKw], kW, positive
+ * charges. Anything outside the box (NaN, a string, a wrong length, out of bounds) throws
+ * InvalidActionError naming the agent, the index and the bound: never clipped silently.
+ * Observations: Float32Array, HOUSEHOLD_OBSERVATION_INDEX and COMMUNITY_BATTERY_OBSERVATION_INDEX,
+ * both in the reset info.
  *
  * ## Episode
- * Every agent terminates after days x 24 hours (`agents` is then empty); truncations stay false.
- * The households are drawn once per env from `householdSeed`; the reset seed draws the start day
- * (`startDay: "random"`) and the P2P arrival order.
+ * Every agent terminates after days x 24 hours (`agents` is then empty); truncations stay false
+ * (a TimeLimit wrapper owns shorter limits). The households are drawn once per env from
+ * `householdSeed`; the reset seed draws the start day (`startDay: "random"`) and the P2P arrival
+ * order.
  *
  * ## Info
  * Per agent: its flows, shortfalls, trades and costs; `community` (the same object for every
@@ -67,24 +71,38 @@
  * balance residuals (per household: P2P + DSO energy - net; at the PCC: PCC energy - the
  * households' DSO energy - community battery; both < 1e-9 kWh).
  *
+ * ## Planners
+ * The env implements CommunityPlanningSource (contract.ts): baselines read its households,
+ * action bounds and `plannerState()` through that contract only.
+ *
  * ## Version history
  * - v0: first version.
  */
-import type { Info, ParallelEnv, ParallelResetResult, ParallelStepResult, ResetOptions } from "../../src/core/env.js";
-import { ConfigError, InvalidActionError, ResetNeededError, describeValue, type FieldIssue } from "../../src/core/errors.js";
-import { Rng, entropySeed, rngForReset } from "../../src/core/rng.js";
-import { Box } from "../../src/core/spaces.js";
+import { BaseParallelEnv } from "../../src/core/base-env.js";
+import { BoxActionCheck } from "../../src/core/action-check.js";
+import type { Info, ParallelResetResult, ParallelStepResult } from "../../src/core/env.js";
+import { ConfigError, ResetNeededError, describeValue } from "../../src/core/errors.js";
+import { Rng } from "../../src/core/rng.js";
+import type { Box } from "../../src/core/spaces.js";
+import { writeTimeFeatures } from "../../src/core/time-features.js";
 import { Trajectory } from "../../src/core/trajectory.js";
 import { FONTANA_HOURS } from "../../src/data/community-profiles.js";
 import { communityKpis, type CommunityKpis } from "../../src/kpi/community.js";
-import { FlexibilityMarketplace, type FlexAssetInput, type PeriodSettlement } from "../../src/market/flexibility.js";
+import type { FlexibilityMarketplace, PeriodSettlement } from "../../src/market/flexibility.js";
 import { ContinuousDoubleAuction, type Order, type Trade } from "../../src/negotiation/double-auction.js";
-import {
-  feasibleBatteryPowerKw, nextBatteryEnergyKwh, nextStorageEnergyKwh, storageMaxChargeKw, storageMaxDischargeKw, storagePowerLimitKw,
-} from "../../src/physics/battery.js";
-import { EvCharger, evMaxChargeKw, type EvSession } from "../../src/physics/ev.js";
+import { feasibleBatteryPowerKw, nextBatteryEnergyKwh, nextStorageEnergyKwh, storageMaxChargeKw, storageMaxDischargeKw } from "../../src/physics/battery.js";
+import { EvCharger, evUncontrolledKw, type EvSession } from "../../src/physics/ev.js";
 import { FEEDER_NODE, FeederSolver, radialLvFeeder, type FeederConfigInput, type FeederSolution } from "../../src/physics/feeder.js";
+import { flexAppliedKw, flexUncontrolledKw, inFlexWindow } from "../../src/physics/flexible-load.js";
 import { parseAssetId, type CommunityEnvConfig } from "./community-config.js";
+import {
+  communityBatteryActionSpace, communityBatteryObservationSpace, householdActionSpace, householdObservationSpace,
+} from "./community-spaces.js";
+import {
+  COMMUNITY_BATTERY_AGENT, COMMUNITY_BATTERY_OBSERVATION_INDEX, COMMUNITY_LOOKAHEAD_HOURS,
+  type CommunityPlannerState, type CommunityPlanningSource,
+} from "./contract.js";
+import { buildFlexMarketplace, checkFlexContracts } from "./flex-contracts.js";
 import { HOUSEHOLD_ACTION_INDEX, HOUSEHOLD_OBSERVATION_INDEX } from "./household-rule.js";
 import {
   buildHouseholdProfiles, communityBatterySpec, resolveHouseholds,
@@ -92,35 +110,6 @@ import {
 } from "./households.js";
 
 export const COMMUNITY_ID = "Community-v0";
-export const COMMUNITY_BATTERY_AGENT = "community-battery";
-
-/** Hours of spot price look-ahead in the community battery's observation. */
-export const COMMUNITY_LOOKAHEAD_HOURS = 24;
-
-/** Where each quantity sits in the community battery agent's observation; published in the reset info. */
-export const COMMUNITY_BATTERY_OBSERVATION_INDEX = Object.freeze({
-  hourSin: 0,
-  hourCos: 1,
-  weekdaySin: 2,
-  weekdayCos: 3,
-  progress: 4,
-  /** Stored energy / capacity. */
-  soc: 5,
-  /** Sum of the households' base load this hour, kW. */
-  loadKw: 6,
-  /** Sum of the households' PV this hour, kW. */
-  pvKw: 7,
-  spotEurPerKwh: 8,
-  importPriceEurPerKwh: 9,
-  exportPriceEurPerKwh: 10,
-  lastPccVoltagePu: 11,
-  lastPccPowerKw: 12,
-  /** Sum of the households' net power in the previous hour, kW. */
-  lastHouseholdsNetKw: 13,
-  /** Spot prices of hours t+1 .. t+24 (the last episode price repeated past the episode's end). */
-  spotAheadStart: 14,
-  size: 14 + COMMUNITY_LOOKAHEAD_HOURS,
-});
 
 /** Community-level trajectory columns, one row per hour. */
 export const COMMUNITY_COLUMNS = [
@@ -135,71 +124,77 @@ export const COMMUNITY_COLUMNS = [
 export type CommunityColumn = (typeof COMMUNITY_COLUMNS)[number];
 
 const DT = 1;
-const TWO_PI = 2 * Math.PI;
 const NA = HOUSEHOLD_ACTION_INDEX.size;
 const HO = HOUSEHOLD_OBSERVATION_INDEX;
 const CO = COMMUNITY_BATTERY_OBSERVATION_INDEX;
-/** Hours of the households' series copied hour-major at a time (see #loadBlock). */
-const BLOCK_HOURS = 24;
 /** Bits of #assets: which of the optional assets a household has this episode. */
 const ASSET_BATTERY = 1;
 const ASSET_EV = 2;
 const ASSET_FLEX_WINDOWS = 4;
 const ASSET_FLEX = 8;
 
-/** What the household rule and the planners need to know about the episode's state. */
-export interface CommunityPlannerState {
-  /** Hour about to be stepped. */
-  t: number;
-  profiles: HouseholdProfiles;
-  households: readonly HouseholdSpec[];
-  communityBattery: CommunityBatterySpec | null;
-  tariff: { gridFeeEurPerKwh: number; exportFeeEurPerKwh: number };
-  batteryEnergyKwh: Float64Array;
-  communityBatteryEnergyKwh: number;
-  /** EV sessions from hour t on, on the episode axis; a session in progress starts at t with the car's current energy. */
-  evSessions: EvSession[][];
-  /** Flexible-load windows from hour t on; one in progress starts at t with the energy left. */
-  flexWindows: FlexWindow[][];
+/** The community's totals of the hour being stepped, written stage by stage (one per env, reused every hour). */
+class CommunityHour {
+  spotEurPerKwh = 0;
+  importPriceEurPerKwh = 0;
+  exportPriceEurPerKwh = 0;
+  // household assets
+  loadKw = 0;
+  pvKw = 0;
+  demandKw = 0;
+  householdsNetKw = 0;
+  batteryChargeKw = 0;
+  batteryDischargeKw = 0;
+  evChargeKw = 0;
+  evDischargeKw = 0;
+  flexKw = 0;
+  flexForcedKw = 0;
+  evUnmetKwh = 0;
+  /** Sum of |requested - applied| of the home batteries and EVs, kW. */
+  householdShortfallKw = 0;
+  referenceCostEur = 0;
+  // P2P market
+  orders = 0;
+  trades: readonly Trade[] = [];
+  p2pVolumeKwh = 0;
+  p2pValueEur = 0;
+  // community battery and PCC
+  cbRequestedKw = 0;
+  cbPowerKw = 0;
+  pccPowerKw = 0;
+  pccBillEur = 0;
+  // flexibility settlement
+  settlement: PeriodSettlement | null = null;
+  flexRequestedKwh = 0;
+  flexDeliveredKwh = 0;
+  flexShortfallKwh = 0;
+  flexPenaltyEur = 0;
+  flexRemunerationEur = 0;
+  flexSettlementEur = 0;
+  // bill and reward
+  dsoImportKwh = 0;
+  dsoExportKwh = 0;
+  tariffBillsEur = 0;
+  residualEur = 0;
+  communityCostEur = 0;
+  gridPenaltyEur = 0;
+  householdResidualKwh = 0;
+  pccResidualKwh = 0;
+  communityReward = 0;
 }
 
-/** Uncontrolled EV charging (full rate from plug-in until the energy is stored), kW per hour. */
-function evUncontrolledKw(spec: HouseholdSpec, sessions: readonly EvSession[], hours: number): Float64Array {
-  const out = new Float64Array(hours);
-  if (spec.ev === null) return out;
-  const p = spec.ev.params;
-  for (const s of sessions) {
-    let e = s.arrivalEnergyKwh;
-    const target = s.arrivalEnergyKwh + s.energyNeededKwh;
-    for (let t = s.arrivalStep; t < Math.min(s.departureStep, hours); t++) {
-      const need = (target - e) / p.chargeEfficiency;
-      const max = evMaxChargeKw(p, e, DT);
-      const kw = need <= 1e-12 ? 0 : Math.min(need, max);
-      out[t] = kw;
-      e += p.chargeEfficiency * kw * DT;
-    }
-  }
-  return out;
+/** What `advance` returns: the hour's rewards and costs, and each household's info when asked for. */
+export interface CommunityHourResult {
+  /** Scratch, overwritten by the next hour: copy what you keep. */
+  householdRewards: Float64Array;
+  communityReward: number;
+  communityCostEur: number;
+  gridPenaltyEur: number;
+  householdInfos: Info[] | null;
 }
 
-/** Uncontrolled flexible load (full power from the window's start until served), kW per hour. */
-function flexUncontrolledKw(windows: readonly FlexWindow[], hours: number): Float64Array {
-  const out = new Float64Array(hours);
-  for (const w of windows) {
-    let left = w.energyKwh;
-    for (let t = w.startStep; t < w.endStep && t < hours; t++) {
-      const kw = Math.min(w.maxPowerKw, left / DT);
-      out[t] = kw;
-      left -= kw * DT;
-    }
-  }
-  return out;
-}
-
-export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>> {
+export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number>> implements CommunityPlanningSource {
   readonly possibleAgents: readonly string[];
-  agents: readonly string[] = [];
-  spec?: ParallelEnv["spec"];
   readonly config: CommunityEnvConfig;
   readonly households: readonly HouseholdSpec[];
   readonly communityBattery: CommunityBatterySpec | null;
@@ -207,36 +202,44 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
   readonly episodeSteps: number;
   readonly feeder: FeederSolver;
   readonly n: number;
+  /** The community battery agent's observation space (also when it is not an agent: CommunityBatteryGrid-v0). */
+  readonly communityBatteryObservationSpace: Box<Float32Array>;
+  /** The last step's community info block. */
+  lastCommunityInfo: Info | null = null;
 
   readonly #hhObsSpace: Box<Float32Array>;
-  readonly #cbObsSpace: Box<Float32Array>;
-  readonly #hhActSpaces: Box<Float32Array>[];
-  readonly #cbActSpace: Box<Float32Array> | null;
+  readonly #hhChecks: BoxActionCheck[];
+  /** The community battery agent's action check; null when it is not an agent. */
+  readonly #cbCheck: BoxActionCheck | null;
+  /** Owners of the agents' action errors (`<id> agent <agent>`), for the id #ownersId. */
+  #hhOwners: string[] = [];
+  #cbOwner = "";
+  #ownersId = "";
   readonly #actLow: Float64Array;
   readonly #actHigh: Float64Array;
-  readonly #actLowTol: Float64Array;
-  readonly #actHighTol: Float64Array;
   readonly #indexOf = new Map<string, number>();
   readonly #cda = new ContinuousDoubleAuction("community P2P market");
-  #rng: Rng;
   #p2pRng: Rng = new Rng(0);
   #profiles!: HouseholdProfiles;
-  /** Start day #profiles, #evBase and #flexBase were built for (-1: none yet). */
+  /** Start day #profiles, #evBase and #flexBase were built for (-1: no episode started yet). */
   #profilesDay = -1;
   #startDay = 0;
   #market: FlexibilityMarketplace | null = null;
   #activationDecisions: unknown[] = [];
   #t = 0;
-  #running = false;
-  #closed = false;
+  readonly #hour = new CommunityHour();
 
   // per-household state and scratch
   readonly #batE: Float64Array;
   #chargers: Array<EvCharger | null> = [];
+  /** Index of each household's current flexible-load window, and the energy it has left. */
   readonly #flexPtr: Int32Array;
   readonly #flexLeft: Float64Array;
+  /** Uncontrolled EV charging and flexible load per household over the episode, kW. */
   #evBase: Float64Array[] = [];
   #flexBase: Float64Array[] = [];
+  /** Per household: ASSET_BATTERY | ASSET_EV | ASSET_FLEX (a flexible load) | ASSET_FLEX_WINDOWS (flexible-load windows this episode). */
+  readonly #assets: Uint8Array;
   #cbE = 0;
   readonly #acts: Float64Array;
   readonly #net: Float64Array;
@@ -271,31 +274,16 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
   #lastPccP = 0;
   #lastNet = 0;
   #lastBusV: Float64Array;
-  /** Time features (HOUSEHOLD_OBSERVATION_INDEX 0-4) of the hour about to be stepped. */
-  readonly #timeFeatures = new Float64Array(5);
   /** The entries every household's observation shares this hour (scratch of #observeAll). */
   readonly #commonObs = new Float32Array(HO.size);
-  /**
-   * The households' series of BLOCK_HOURS hours from #blockStart, hour-major (hour k, household i
-   * at k * n + i), so an hour's sweep over the households reads contiguous memory: base load,
-   * PV and the reference net (load - PV + uncontrolled EV + uncontrolled flex), kW.
-   */
-  #blockStart = -1;
-  /** Per household: ASSET_BATTERY | ASSET_EV | ASSET_FLEX (a flexible load) | ASSET_FLEX_WINDOWS (flexible-load windows this episode). */
-  readonly #assets: Uint8Array;
-  readonly #loadBlock: Float64Array;
-  readonly #pvBlock: Float64Array;
-  readonly #refNetBlock: Float64Array;
   readonly #trajectory: Trajectory<CommunityColumn>;
   /** Per-household cost and reference cost by tick, row t * n + h, EUR. */
   readonly #costByTick: Float64Array;
   readonly #refByTick: Float64Array;
-  /** The last step's community info block. */
-  lastCommunityInfo: Info | null = null;
 
   constructor(config: CommunityEnvConfig) {
+    super(COMMUNITY_ID);
     this.config = config;
-    const id = COMMUNITY_ID;
     this.households = resolveHouseholds(config.community, config.householdSeed);
     this.communityBattery = communityBatterySpec(config.community);
     const n = this.households.length;
@@ -304,103 +292,75 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
     this.householdNames = Array.from({ length: n }, (_, i) => `household-${i}`);
     this.householdNames.forEach((a, i) => this.#indexOf.set(a, i));
     this.possibleAgents = config.communityBatteryAgent ? [...this.householdNames, COMMUNITY_BATTERY_AGENT] : [...this.householdNames];
-    this.#checkContracts(`${id} config`);
+    checkFlexContracts(config, this.households, `${COMMUNITY_ID} config`);
+    if (config.flexibility.contracts.length > 0) {
+      // the marketplace's own checks at build time (built again each reset, on the episode's weekdays)
+      const weekday = typeof config.startDay === "number" ? this.#weekdayOfDay(config.startDay) : 0;
+      buildFlexMarketplace(config, this.households, weekday, `${COMMUNITY_ID} config`);
+    }
     const feederInput: FeederConfigInput = { ...config.feeder };
     if (config.lvFeeder !== null) feederInput.lvFeeder = radialLvFeeder(n, config.lvFeeder.feeders, config.lvFeeder.rOhm, config.lvFeeder.xOhm);
     this.feeder = new FeederSolver(feederInput);
     this.#lastPccV = this.feeder.config.slackVoltagePu;
     this.#lastBusV = new Float64Array(n).fill(this.#lastPccV);
 
-    // spaces
-    const ol = new Float64Array(HO.size).fill(-Infinity);
-    const oh = new Float64Array(HO.size).fill(Infinity);
-    for (let i = 0; i < 4; i++) { ol[i] = -1; oh[i] = 1; }
-    for (const k of [HO.progress, HO.batterySoc, HO.evPlugged, HO.flexInWindow, HO.communityBatterySoc]) { ol[k] = 0; oh[k] = 1; }
-    for (const k of [HO.loadKw, HO.pvKw, HO.evEnergyKwh, HO.evNeededKwh, HO.evHoursToDeparture, HO.flexEnergyLeftKwh, HO.flexHoursLeft]) ol[k] = 0;
-    this.#hhObsSpace = new Box<Float32Array>({ low: ol, high: oh, dtype: "float32" });
-    const cl = new Float64Array(CO.size).fill(-Infinity);
-    const ch = new Float64Array(CO.size).fill(Infinity);
-    for (let i = 0; i < 4; i++) { cl[i] = -1; ch[i] = 1; }
-    cl[CO.progress] = 0; ch[CO.progress] = 1; cl[CO.soc] = 0; ch[CO.soc] = 1; cl[CO.loadKw] = 0; cl[CO.pvKw] = 0;
-    this.#cbObsSpace = new Box<Float32Array>({ low: cl, high: ch, dtype: "float32" });
+    this.#hhObsSpace = householdObservationSpace();
+    this.communityBatteryObservationSpace = communityBatteryObservationSpace();
+    const hhActSpaces = this.households.map((h) => householdActionSpace(h, config.p2p));
+    this.#hhChecks = hhActSpaces.map((s) => new BoxActionCheck(s));
     this.#actLow = new Float64Array(n * NA);
     this.#actHigh = new Float64Array(n * NA);
-    const pos = !config.p2p.enabled ? [0, 0] : config.p2p.prices === "midpoint" ? [0.5, 0.5] : [0, 1];
-    this.#hhActSpaces = this.households.map((h, i) => {
-      const lo = [0, 0, 0, pos[0]!];
-      const hi = [0, 0, 0, pos[1]!];
-      if (h.battery !== null) { const pm = storagePowerLimitKw(h.battery.params); lo[0] = -pm; hi[0] = pm; }
-      if (h.ev !== null) { lo[1] = -(h.ev.params.v2g?.maxDischargeKw ?? 0); hi[1] = h.ev.params.maxChargeKw; }
-      if (h.flex !== null) hi[2] = h.flex.maxPowerKw;
-      for (let k = 0; k < NA; k++) { this.#actLow[i * NA + k] = lo[k]!; this.#actHigh[i * NA + k] = hi[k]!; }
-      return new Box<Float32Array>({ low: lo, high: hi, dtype: "float32" });
-    });
-    this.#actLowTol = this.#actLow.map((v) => Math.min(v, Math.fround(v)));
-    this.#actHighTol = this.#actHigh.map((v) => Math.max(v, Math.fround(v)));
+    hhActSpaces.forEach((s, i) => { this.#actLow.set(s.low, i * NA); this.#actHigh.set(s.high, i * NA); });
     const cb = this.communityBattery;
-    this.#cbActSpace = config.communityBatteryAgent && cb !== null
-      ? new Box<Float32Array>({ low: [-cb.params.maxPowerKw], high: [cb.params.maxPowerKw], dtype: "float32" })
-      : null;
+    this.#cbCheck = config.communityBatteryAgent && cb !== null ? new BoxActionCheck(communityBatteryActionSpace(cb)) : null;
 
-    this.#batE = new Float64Array(n);
+    const perHousehold = (): Float64Array => new Float64Array(n);
+    this.#batE = perHousehold();
     this.#flexPtr = new Int32Array(n);
-    this.#flexLeft = new Float64Array(n);
+    this.#flexLeft = perHousehold();
+    this.#assets = new Uint8Array(n);
     this.#acts = new Float64Array(n * NA);
-    this.#net = new Float64Array(n);
-    this.#cons = new Float64Array(n);
-    this.#gen = new Float64Array(n);
-    this.#p = new Float64Array(n);
-    this.#q = new Float64Array(n);
-    this.#bought = new Float64Array(n);
-    this.#sold = new Float64Array(n);
-    this.#paid = new Float64Array(n);
-    this.#received = new Float64Array(n);
-    this.#flexNet = new Float64Array(n);
-    this.#flexReq = new Float64Array(n);
+    this.#net = perHousehold();
+    this.#cons = perHousehold();
+    this.#gen = perHousehold();
+    this.#p = perHousehold();
+    this.#q = perHousehold();
+    this.#bought = perHousehold();
+    this.#sold = perHousehold();
+    this.#paid = perHousehold();
+    this.#received = perHousehold();
+    this.#flexNet = perHousehold();
+    this.#flexReq = perHousehold();
     this.#order = new Int32Array(n);
     this.#orderHousehold = new Int32Array(n);
     this.#orderOf = this.householdNames.map((agentId) => ({ agentId, side: "buy", quantityKwh: 0.5, limitPriceEurPerKwh: 0.5 }));
-    this.#householdCost = new Float64Array(n);
-    this.#batApplied = new Float64Array(n);
-    this.#evApplied = new Float64Array(n);
-    this.#flexApplied = new Float64Array(n);
-    this.#evUnmet = new Float64Array(n);
-    this.#shortBat = new Float64Array(n);
-    this.#shortEv = new Float64Array(n);
-    this.#forced = new Float64Array(n);
-    this.#dsoImp = new Float64Array(n);
-    this.#dsoExp = new Float64Array(n);
-    this.#rewards = new Float64Array(n);
-    this.#referenceCost = new Float64Array(n);
-    this.#loadBlock = new Float64Array(BLOCK_HOURS * n);
-    this.#assets = new Uint8Array(n);
-    this.#pvBlock = new Float64Array(BLOCK_HOURS * n);
-    this.#refNetBlock = new Float64Array(BLOCK_HOURS * n);
+    this.#householdCost = perHousehold();
+    this.#batApplied = perHousehold();
+    this.#evApplied = perHousehold();
+    this.#flexApplied = perHousehold();
+    this.#evUnmet = perHousehold();
+    this.#shortBat = perHousehold();
+    this.#shortEv = perHousehold();
+    this.#forced = perHousehold();
+    this.#dsoImp = perHousehold();
+    this.#dsoExp = perHousehold();
+    this.#rewards = perHousehold();
+    this.#referenceCost = perHousehold();
     const cap = config.record ? this.episodeSteps : 0;
     this.#trajectory = new Trajectory(COMMUNITY_COLUMNS, cap);
     this.#costByTick = new Float64Array(cap * n);
     this.#refByTick = new Float64Array(cap * n);
-    this.#rng = new Rng(entropySeed());
-  }
-
-  get #envId(): string {
-    return this.spec?.id ?? COMMUNITY_ID;
   }
 
   observationSpace(agent: string): Box<Float32Array> {
-    if (agent === COMMUNITY_BATTERY_AGENT && this.#cbActSpace !== null) return this.#cbObsSpace;
+    if (agent === COMMUNITY_BATTERY_AGENT && this.#cbCheck !== null) return this.communityBatteryObservationSpace;
     this.#household(agent);
     return this.#hhObsSpace;
   }
 
   actionSpace(agent: string): Box<Float32Array> {
-    if (agent === COMMUNITY_BATTERY_AGENT && this.#cbActSpace !== null) return this.#cbActSpace;
-    return this.#hhActSpaces[this.#household(agent)]!;
-  }
-
-  /** The community battery agent's observation space (also when it is not an agent: CommunityBatteryGrid-v0). */
-  get communityBatteryObservationSpace(): Box<Float32Array> {
-    return this.#cbObsSpace;
+    if (agent === COMMUNITY_BATTERY_AGENT && this.#cbCheck !== null) return this.#cbCheck.space as Box<Float32Array>;
+    return this.#hhChecks[this.#household(agent)]!.space as Box<Float32Array>;
   }
 
   /** Lower and upper action bounds of every household, flat (household i at i * 4), for rules and planners. */
@@ -413,80 +373,69 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
     return this.#t;
   }
 
+  /** True once the episode's last hour has been stepped. */
+  get episodeOver(): boolean {
+    return this.#t >= this.episodeSteps;
+  }
+
   #household(agent: string): number {
     const i = this.#indexOf.get(agent);
     if (i === undefined) {
-      throw new ConfigError(this.#envId, [{ path: "agent", expected: `one of household-0 .. household-${this.n - 1}${this.#cbActSpace !== null ? `, ${COMMUNITY_BATTERY_AGENT}` : ""}`, received: describeValue(agent) }]);
+      throw new ConfigError(this.id, [{ path: "agent", expected: `one of household-0 .. household-${this.n - 1}${this.#cbCheck !== null ? `, ${COMMUNITY_BATTERY_AGENT}` : ""}`, received: describeValue(agent) }]);
     }
     return i;
-  }
-
-  /** Contract checks that need the drawn households; paths as in the config. */
-  #checkContracts(owner: string): void {
-    const issues: FieldIssue[] = [];
-    this.config.flexibility.contracts.forEach((k, i) => {
-      k.assets.forEach((id, j) => {
-        const a = parseAssetId(id);
-        if (a !== null && a.household < this.n && this.households[a.household]![a.kind] === null) {
-          issues.push({ path: `flexibility.contracts[${i}].assets[${j}]`, expected: `an asset household ${a.household} has (it has no ${a.kind})`, received: describeValue(id) });
-        }
-      });
-    });
-    if (issues.length > 0) throw new ConfigError(owner, issues);
-    if (this.config.flexibility.contracts.length > 0) this.#buildMarket(typeof this.config.startDay === "number" ? this.#weekdayOfDay(this.config.startDay) : 0);
   }
 
   #weekdayOfDay(day: number): number {
     return buildHouseholdProfiles([], { startDay: day, days: 1, priceYear: this.config.community.priceYear }).weekday[0]!;
   }
 
-  /** The marketplace with every contracted asset registered; its errors re-pathed under `flexibility.`. */
-  #buildMarket(epochDayOfWeek: number): FlexibilityMarketplace {
-    const assets: FlexAssetInput[] = [];
-    const seen = new Set<string>();
-    for (const k of this.config.flexibility.contracts) {
-      for (const id of k.assets) {
-        if (seen.has(id)) continue;
-        seen.add(id);
-        const a = parseAssetId(id)!;
-        const h = this.households[a.household]!;
-        let dec = 0;
-        let inc = 0;
-        if (a.kind === "battery") { dec = inc = storagePowerLimitKw(h.battery!.params); }
-        if (a.kind === "ev") { inc = h.ev!.params.maxChargeKw; dec = h.ev!.params.maxChargeKw + (h.ev!.params.v2g?.maxDischargeKw ?? 0); }
-        if (a.kind === "flex") { dec = inc = h.flex!.maxPowerKw; }
-        assets.push({ id, provider: `household-${a.household}`, kind: a.kind, maxDecreaseKw: dec, maxIncreaseKw: inc });
-      }
-    }
-    try {
-      return new FlexibilityMarketplace({ epochDayOfWeek, assets, contracts: this.config.flexibility.contracts });
-    } catch (e) {
-      if (!(e instanceof ConfigError)) throw e;
-      throw new ConfigError(`${this.#envId} config`, e.issues.map((i) => ({ ...i, path: `flexibility.${i.path}` })));
-    }
+  protected resetEpisode(): ParallelResetResult<Float32Array> {
+    return this.startEpisode(this.rng);
   }
 
-  reset(opts: ResetOptions = {}): ParallelResetResult<Float32Array> {
-    if (this.#closed) throw new ResetNeededError(this.#envId, "the env is closed");
-    this.#rng = rngForReset(this.#envId, this.#rng, opts.seed);
+  /**
+   * Starts an episode drawing the start day and the P2P arrival order from `rng`: what reset
+   * does with the env's own generator, for an env that drives this community hour by hour with
+   * `advance` (CommunityBatteryGrid-v0). Returns every agent's first observation and info.
+   */
+  startEpisode(rng: Rng): ParallelResetResult<Float32Array> {
     const cfg = this.config;
-    const days = FONTANA_HOURS / 24;
-    this.#startDay = cfg.startDay === "random" ? this.#rng.int(days - cfg.days + 1) : cfg.startDay;
-    this.#p2pRng = this.#rng.child(`p2p/${this.#rng.int(2 ** 31)}`);
-    const T = this.episodeSteps;
-    // the series depend on the start day alone (the households are fixed per env): an episode
-    // from the previous episode's start day reuses them (they are never written)
-    if (this.#profilesDay !== this.#startDay) {
-      const built = buildHouseholdProfiles(this.households, { startDay: this.#startDay, days: cfg.days, priceYear: cfg.community.priceYear });
-      this.#profiles = built;
-      this.#evBase = this.households.map((h, i) => evUncontrolledKw(h, built.evSessions[i]!, T));
-      this.#flexBase = this.households.map((_, i) => flexUncontrolledKw(built.flexWindows[i]!, T));
-      this.#profilesDay = this.#startDay;
+    this.#startDay = cfg.startDay === "random" ? rng.int(FONTANA_HOURS / 24 - cfg.days + 1) : cfg.startDay;
+    this.#p2pRng = rng.child(`p2p/${rng.int(2 ** 31)}`);
+    this.#loadSeries();
+    this.#resetState();
+    if (this.#ownersId !== this.id) {
+      this.#ownersId = this.id;
+      this.#hhOwners = this.householdNames.map((a) => `${this.id} agent ${a}`);
+      this.#cbOwner = `${this.id} agent ${COMMUNITY_BATTERY_AGENT}`;
     }
+    const observations: Record<string, Float32Array> = {};
+    this.#observeAll(observations);
+    return { observations, infos: this.#resetInfos() };
+  }
+
+  /**
+   * The episode's series. They depend on the start day alone (the households are fixed per
+   * env): an episode from the previous episode's start day reuses them (they are never written).
+   */
+  #loadSeries(): void {
+    if (this.#profilesDay === this.#startDay) return;
+    const cfg = this.config;
+    const T = this.episodeSteps;
+    const built = buildHouseholdProfiles(this.households, { startDay: this.#startDay, days: cfg.days, priceYear: cfg.community.priceYear });
+    this.#profiles = built;
+    this.#evBase = this.households.map((h, i) => (h.ev === null ? new Float64Array(T) : evUncontrolledKw(h.ev.params, built.evSessions[i]!, T, DT)));
+    this.#flexBase = this.households.map((_, i) => flexUncontrolledKw(built.flexWindows[i]!, T, DT));
+    this.#profilesDay = this.#startDay;
+  }
+
+  /** Every asset at its initial state, the flexibility activations requested, the clock at hour 0. */
+  #resetState(): void {
+    const cfg = this.config;
     const prof = this.#profiles;
-    const n = this.n;
     this.#chargers = this.households.map((h, i) => (h.ev === null ? null : new EvCharger(h.ev.params, prof.evSessions[i]!, DT)));
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < this.n; i++) {
       const h = this.households[i]!;
       this.#batE[i] = h.battery === null ? 0 : h.battery.initialEnergyKwh;
       this.#flexPtr[i] = 0;
@@ -501,24 +450,22 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
     this.#lastNet = 0;
     this.#activationDecisions = [];
     if (cfg.flexibility.contracts.length > 0) {
-      this.#market = this.#buildMarket(prof.weekday[0]!);
+      this.#market = buildFlexMarketplace(cfg, this.households, prof.weekday[0]!, `${this.id} config`);
       for (const a of cfg.flexibility.activations) {
         this.#activationDecisions.push({ ...a, ...this.#market.requestActivation(a.contractId, a.startHour, a.durationHours) });
       }
     } else this.#market = null;
     this.#t = 0;
-    this.#blockStart = -1;
-    this.#updateTimeFeatures();
-    this.#running = true;
     this.#trajectory.setLength(0);
     this.lastCommunityInfo = null;
-    this.agents = [...this.possibleAgents];
-    const observations: Record<string, Float32Array> = {};
-    const infos: Record<string, Info> = {};
-    this.#observeAll(observations);
+  }
+
+  /** The reset infos: each agent's observation (and action) index and the episode's shared facts. */
+  #resetInfos(): Record<string, Info> {
+    const cfg = this.config;
     const shared = {
       startDay: this.#startDay,
-      episodeSteps: T,
+      episodeSteps: this.episodeSteps,
       dtHours: DT,
       tariff: { ...cfg.tariff },
       feeder: { lvBuses: this.feeder.lvBuses, voltageLimitsPu: { ...this.feeder.config.voltageLimitsPu }, transformerRatingKva: this.feeder.config.transformer.ratingKva },
@@ -526,60 +473,25 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
       activationDecisions: this.#activationDecisions,
       communityBattery: this.communityBattery === null ? null : { ...this.communityBattery.params, initialEnergyKwh: this.communityBattery.initialEnergyKwh },
     };
+    const infos: Record<string, Info> = {};
     this.householdNames.forEach((a, i) => {
-      const h = this.households[i]!;
-      infos[a] = {
-        observationIndex: HOUSEHOLD_OBSERVATION_INDEX,
-        actionIndex: HOUSEHOLD_ACTION_INDEX,
-        household: h,
-        community: shared,
-      };
+      infos[a] = { observationIndex: HOUSEHOLD_OBSERVATION_INDEX, actionIndex: HOUSEHOLD_ACTION_INDEX, household: this.households[i]!, community: shared };
     });
-    if (this.#cbActSpace !== null) infos[COMMUNITY_BATTERY_AGENT] = { observationIndex: COMMUNITY_BATTERY_OBSERVATION_INDEX, community: shared };
-    return { observations, infos };
+    if (this.#cbCheck !== null) infos[COMMUNITY_BATTERY_AGENT] = { observationIndex: COMMUNITY_BATTERY_OBSERVATION_INDEX, community: shared };
+    return infos;
   }
 
-  step(actions: Record<string, ArrayLike<number>>): ParallelStepResult<Float32Array> {
-    if (!this.#running) {
-      throw new ResetNeededError(this.#envId, this.#closed ? "the env is closed" : "the episode has not started or has ended");
-    }
+  protected stepEpisode(actions: Record<string, ArrayLike<number>>): ParallelStepResult<Float32Array> {
     const acts = this.#acts;
     const n = this.n;
     const names = this.householdNames;
-    const lowTol = this.#actLowTol;
-    const highTol = this.#actHighTol;
-    const low = this.#actLow;
-    const high = this.#actHigh;
-    // the bound check inline on the flat bounds; the Box names the problem of a bad action
-    for (let i = 0; i < n; i++) {
-      const a = actions[names[i]!];
-      if (a === undefined || a.length !== NA) { this.#actionError(i, a); continue; }
-      const o = i * NA;
-      for (let k = 0; k < NA; k++) {
-        const v = a[k]!;
-        const j = o + k;
-        if (!(v >= lowTol[j]! && v <= highTol[j]!)) this.#actionError(i, a);
-        const lo = low[j]!;
-        const hi = high[j]!;
-        acts[j] = v < lo ? lo : v > hi ? hi : v;
-      }
-    }
-    let cbKw = 0;
-    if (this.#cbActSpace !== null) {
-      const a = actions[COMMUNITY_BATTERY_AGENT];
-      const raw = a !== undefined && a.length === 1 ? a[0]! : NaN;
-      const m = this.communityBattery!.params.maxPowerKw;
-      const bound = Math.max(m, Math.fround(m));
-      if (!(raw >= -bound && raw <= bound)) {
-        if (a === undefined) throw new ConfigError(`${this.#envId} step`, [{ path: `actions.${COMMUNITY_BATTERY_AGENT}`, expected: "an action for every live agent", received: "undefined" }]);
-        const space: Box<Float32Array> = this.#cbActSpace;
-        space.assertAction(`${this.#envId} agent ${COMMUNITY_BATTERY_AGENT}`, a);
-        throw new InvalidActionError(`${this.#envId} agent ${COMMUNITY_BATTERY_AGENT}`, 0, `in [${-m}, ${m}]`, describeValue(raw));
-      }
-      cbKw = raw > m ? m : raw < -m ? -m : raw;
-    }
+    const checks = this.#hhChecks;
+    const owners = this.#hhOwners;
+    for (let i = 0; i < n; i++) checks[i]!.read(owners[i]!, this.actionOf(actions, names[i]!), acts, i * NA);
+    const cbCheck = this.#cbCheck;
+    const cbKw = cbCheck === null ? 0 : cbCheck.scalar(this.#cbOwner, this.actionOf(actions, COMMUNITY_BATTERY_AGENT));
     const { householdRewards, communityReward, householdInfos } = this.advance(acts, cbKw, true);
-    const done = !this.#running;
+    const done = this.episodeOver;
     const observations: Record<string, Float32Array> = {};
     const rewards: Record<string, number> = {};
     const terminations: Record<string, boolean> = {};
@@ -590,74 +502,91 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
       const a = names[i]!;
       rewards[a] = householdRewards[i]!;
       terminations[a] = done;
+      // the episode's length is the env's; shorter limits belong to a TimeLimit wrapper
       truncations[a] = false;
       infos[a] = householdInfos![i]!;
     }
-    if (this.#cbActSpace !== null) {
+    if (cbCheck !== null) {
       rewards[COMMUNITY_BATTERY_AGENT] = communityReward;
       terminations[COMMUNITY_BATTERY_AGENT] = done;
       truncations[COMMUNITY_BATTERY_AGENT] = false;
       infos[COMMUNITY_BATTERY_AGENT] = { community: this.lastCommunityInfo! };
     }
-    if (done) this.agents = [];
     return { observations, rewards, terminations, truncations, infos };
-  }
-
-  /** Throws the error for household i's action `a`, which failed the inline check of step(). */
-  #actionError(i: number, a: ArrayLike<number> | undefined): never {
-    const agent = this.householdNames[i]!;
-    if (a === undefined) {
-      throw new ConfigError(`${this.#envId} step`, [{ path: `actions.${agent}`, expected: "an action for every live agent", received: "undefined" }]);
-    }
-    const who = `${this.#envId} agent ${agent}`;
-    const space: Box<Float32Array> = this.#hhActSpaces[i]!;
-    space.assertAction(who, a);
-    throw new InvalidActionError(who, null, `an action in the box of ${agent}`, describeValue(a));
   }
 
   /**
    * One hour of the community with validated household actions (flat, household i at i * 4) and
-   * the community battery's requested kW (ignored unless it is an agent). Returns the rewards
-   * (`householdRewards` is scratch, overwritten by the next call: copy what you keep) and, with
-   * `infos`, each household's info. Exposed for CommunityBatteryGrid-v0.
+   * the community battery's requested kW (ignored unless it is an agent): the stages of the file
+   * header in order. With `infos`, each household's info is built too. Exposed for
+   * CommunityBatteryGrid-v0, which drives the community without its agents.
    */
-  advance(acts: Float64Array, cbRequestKw: number, infos: boolean): { householdRewards: Float64Array; communityReward: number; communityCostEur: number; gridPenaltyEur: number; householdInfos: Info[] | null } {
-    if (!this.#running) throw new ResetNeededError(this.#envId, "the episode has not started or has ended");
-    const cfg = this.config;
-    const n = this.n;
+  advance(acts: Float64Array, cbRequestKw: number, infos: boolean): CommunityHourResult {
+    if (this.#profilesDay < 0 || this.episodeOver) throw new ResetNeededError(this.id, "the episode has not started or has ended");
     const t = this.#t;
-    const prof = this.#profiles;
-    const spot = prof.spotEurPerKwh[t]!;
-    const imp = spot + cfg.tariff.gridFeeEurPerKwh;
-    const exp = spot - cfg.tariff.exportFeeEurPerKwh;
-    const net = this.#net;
-    const cons = this.#cons;
-    const gen = this.#gen;
-    const hhInfos: Info[] | null = infos ? new Array(n) : null;
-    const batApplied = this.#batApplied;
-    const evApplied = this.#evApplied;
-    const flexApplied = this.#flexApplied;
-    let sLoad = 0, sPv = 0, sDemand = 0, sNet = 0, sBatCh = 0, sBatDis = 0, sEvCh = 0, sEvDis = 0, sFlex = 0, sForced = 0, sUnmet = 0, sShort = 0, sRef = 0;
-    const evUnmet = this.#evUnmet.fill(0);
-    const shortBat = this.#shortBat.fill(0);
-    const shortEv = this.#shortEv.fill(0);
-    const forced = this.#forced.fill(0);
+    this.#prices(t);
+    this.#householdAssets(acts, t);
+    this.#clearP2p(acts);
+    this.#runCommunityBattery(cbRequestKw);
+    const sol = this.#solveFeeder();
+    this.#settleFlexibility(t);
+    this.#billAndReward(t, sol);
+    if (this.config.record) this.#record(t, sol);
+    this.#keepBusVoltages(sol);
+    const community = this.#communityInfo(t, sol);
+    this.lastCommunityInfo = community;
+    const householdInfos = infos ? this.#householdInfos(t, acts, community) : null;
+    this.#lastPccV = sol.pccVoltagePu;
+    this.#lastPccP = this.#hour.pccPowerKw;
+    this.#lastNet = this.#hour.householdsNetKw;
+    this.#t = t + 1;
+    const hour = this.#hour;
+    return { householdRewards: this.#rewards, communityReward: hour.communityReward, communityCostEur: hour.communityCostEur, gridPenaltyEur: hour.gridPenaltyEur, householdInfos };
+  }
+
+  /** The hour's spot, import and export prices, EUR/kWh. */
+  #prices(t: number): void {
+    const hour = this.#hour;
+    const spot = this.#profiles.spotEurPerKwh[t]!;
+    hour.spotEurPerKwh = spot;
+    hour.importPriceEurPerKwh = spot + this.config.tariff.gridFeeEurPerKwh;
+    hour.exportPriceEurPerKwh = spot - this.config.tariff.exportFeeEurPerKwh;
+  }
+
+  /**
+   * Stage 1: each household's home battery, EV and flexible load at its action (as far as
+   * feasible), its net power, consumption and generation, and its no-asset reference cost.
+   */
+  #householdAssets(acts: Float64Array, t: number): void {
+    const n = this.n;
+    const hour = this.#hour;
+    const imp = hour.importPriceEurPerKwh;
+    const exp = hour.exportPriceEurPerKwh;
+    const loadKw = this.#profiles.loadKw;
+    const pvKw = this.#profiles.pvKw;
+    const evBase = this.#evBase;
+    const flexBase = this.#flexBase;
     const households = this.households;
     const assets = this.#assets;
     const batE = this.#batE;
     const chargers = this.#chargers;
-    const flexWindows = prof.flexWindows;
-    const flexPtr = this.#flexPtr;
-    const flexLeft = this.#flexLeft;
-    const row = (t - this.#blockStart) * n;
-    const loadBlock = this.#loadBlock;
-    const pvBlock = this.#pvBlock;
-    const refNetBlock = this.#refNetBlock;
+    const net = this.#net;
+    const cons = this.#cons;
+    const gen = this.#gen;
+    const batApplied = this.#batApplied;
+    const evApplied = this.#evApplied;
+    const flexApplied = this.#flexApplied;
+    const referenceCost = this.#referenceCost;
+    const evUnmet = this.#evUnmet.fill(0);
+    const shortBat = this.#shortBat.fill(0);
+    const shortEv = this.#shortEv.fill(0);
+    const forced = this.#forced.fill(0);
+    let sLoad = 0, sPv = 0, sDemand = 0, sNet = 0, sBatCh = 0, sBatDis = 0, sEvCh = 0, sEvDis = 0, sFlex = 0, sForced = 0, sUnmet = 0, sShort = 0, sRef = 0;
     for (let i = 0; i < n; i++) {
       const has = assets[i]!;
       const o = i * NA;
-      const L = loadBlock[row + i]!;
-      const G = pvBlock[row + i]!;
+      const L = loadKw[i]![t]!;
+      const G = pvKw[i]![t]!;
       let ch = 0;
       let dis = 0;
       if ((has & ASSET_BATTERY) !== 0) {
@@ -676,27 +605,7 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
         evUnmet[i] = r.unmetKwh;
         shortEv[i] = acts[o + 1]! - ev;
       }
-      let flex = 0;
-      if ((has & ASSET_FLEX_WINDOWS) !== 0) {
-        const windows = flexWindows[i]!;
-        const w = windows[flexPtr[i]!];
-        if (w !== undefined && t >= w.startStep && t < w.endStep) {
-          const left = flexLeft[i]!;
-          const after = w.endStep - t - 1;
-          const must = left - w.maxPowerKw * after * DT;
-          const capKw = Math.min(w.maxPowerKw, left / DT);
-          const req = acts[o + 2]!;
-          flex = Math.min(Math.max(req, must / DT), capKw);
-          if (flex < 0) flex = 0;
-          forced[i] = flex > req ? flex - req : 0;
-          flexLeft[i] = left - flex * DT;
-          if (t + 1 === w.endStep) {
-            const ptr = flexPtr[i]! + 1;
-            flexPtr[i] = ptr;
-            flexLeft[i] = windows[ptr]?.energyKwh ?? 0;
-          }
-        }
-      }
+      const flex = (has & ASSET_FLEX_WINDOWS) === 0 ? 0 : this.#runFlexibleLoad(i, t, acts[o + 2]!);
       batApplied[i] = ch - dis;
       evApplied[i] = ev;
       flexApplied[i] = flex;
@@ -708,115 +617,189 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
       if (ev > 0) sEvCh += ev; else sEvDis -= ev;
       sDemand += L + flex + (ev > 0 ? ev : 0);
       sShort += Math.abs(shortBat[i]!) + Math.abs(shortEv[i]!);
-      const refNet = refNetBlock[row + i]!;
+      const refNet = L - G + evBase[i]![t]! + flexBase[i]![t]!;
       const ref = refNet > 0 ? refNet * imp * DT : refNet * exp * DT;
-      this.#referenceCost[i] = ref;
+      referenceCost[i] = ref;
       sRef += ref;
     }
+    hour.loadKw = sLoad; hour.pvKw = sPv; hour.demandKw = sDemand; hour.householdsNetKw = sNet;
+    hour.batteryChargeKw = sBatCh; hour.batteryDischargeKw = sBatDis; hour.evChargeKw = sEvCh; hour.evDischargeKw = sEvDis;
+    hour.flexKw = sFlex; hour.flexForcedKw = sForced; hour.evUnmetKwh = sUnmet; hour.householdShortfallKw = sShort; hour.referenceCostEur = sRef;
+  }
 
-    // P2P market
+  /**
+   * Household i's flexible load in hour t at `requestedKw` (src/physics/flexible-load.ts): the
+   * applied kW, the forced part in #forced; at a window's last hour it moves to the next window.
+   */
+  #runFlexibleLoad(i: number, t: number, requestedKw: number): number {
+    const windows = this.#profiles.flexWindows[i]!;
+    const ptr = this.#flexPtr[i]!;
+    const w = windows[ptr];
+    if (w === undefined || !inFlexWindow(w, t)) return 0;
+    const left = this.#flexLeft[i]!;
+    const kw = flexAppliedKw(w, t, left, requestedKw, DT);
+    this.#forced[i] = kw > requestedKw ? kw - requestedKw : 0;
+    this.#flexLeft[i] = left - kw * DT;
+    if (t + 1 === w.endStep) {
+      this.#flexPtr[i] = ptr + 1;
+      this.#flexLeft[i] = windows[ptr + 1]?.energyKwh ?? 0;
+    }
+    return kw;
+  }
+
+  /** Stage 2: the households' P2P double auction (orders in a seeded random arrival order); each household's trades. */
+  #clearP2p(acts: Float64Array): void {
+    const n = this.n;
+    const hour = this.#hour;
     const bought = this.#bought.fill(0);
     const sold = this.#sold.fill(0);
     const paid = this.#paid.fill(0);
     const received = this.#received.fill(0);
-    let trades: readonly Trade[] = [];
-    let p2pVolume = 0;
-    let p2pValue = 0;
+    if (!this.config.p2p.enabled) {
+      hour.trades = [];
+      hour.orders = 0;
+      hour.p2pVolumeKwh = 0;
+      hour.p2pValueEur = 0;
+      return;
+    }
+    const order = this.#order;
+    for (let i = 0; i < n; i++) order[i] = i;
+    for (let i = n - 1; i > 0; i--) {
+      const j = this.#p2pRng.int(i + 1);
+      const tmp = order[i]!;
+      order[i] = order[j]!;
+      order[j] = tmp;
+    }
+    const cda = this.#cda;
+    cda.reset();
+    const net = this.#net;
+    const imp = hour.importPriceEurPerKwh;
+    const exp = hour.exportPriceEurPerKwh;
+    const midpoint = this.config.p2p.prices === "midpoint";
+    const orderHousehold = this.#orderHousehold;
+    const orderOf = this.#orderOf;
     let orders = 0;
-    if (cfg.p2p.enabled) {
-      const order = this.#order;
-      for (let i = 0; i < n; i++) order[i] = i;
-      for (let i = n - 1; i > 0; i--) {
-        const j = this.#p2pRng.int(i + 1);
-        const tmp = order[i]!;
-        order[i] = order[j]!;
-        order[j] = tmp;
-      }
-      const cda = this.#cda;
-      cda.reset();
-      const midpoint = cfg.p2p.prices === "midpoint";
-      const orderHousehold = this.#orderHousehold;
-      const orderOf = this.#orderOf;
-      for (let k = 0; k < n; k++) {
-        const i = order[k]!;
-        const x = net[i]!;
-        if (x === 0) continue;
-        const position = midpoint ? 0.5 : acts[i * NA + 3]!;
-        orderHousehold[orders++] = i;
-        // the auction keeps an order only until its next reset(), so each household's order object is reused
-        const o = orderOf[i]!;
-        o.side = x > 0 ? "buy" : "sell";
-        o.quantityKwh = Math.abs(x) * DT;
-        o.limitPriceEurPerKwh = exp + position * (imp - exp);
-        cda.submit(o);
-      }
-      // the period's trades (what close() returns, without its remainders: the DSO's share is computed below)
-      trades = cda.trades.slice();
-      for (let k = 0; k < trades.length; k++) {
-        const tr = trades[k]!;
-        const b = orderHousehold[tr.buyOrder]!;
-        const s = orderHousehold[tr.sellOrder]!;
-        const v = tr.quantityKwh * tr.priceEurPerKwh;
-        bought[b] += tr.quantityKwh;
-        sold[s] += tr.quantityKwh;
-        paid[b] += v;
-        received[s] += v;
-        p2pVolume += tr.quantityKwh;
-        p2pValue += v;
-      }
+    for (let k = 0; k < n; k++) {
+      const i = order[k]!;
+      const x = net[i]!;
+      if (x === 0) continue;
+      const position = midpoint ? 0.5 : acts[i * NA + 3]!;
+      orderHousehold[orders++] = i;
+      // the auction keeps an order only until its next reset(), so each household's order object is reused
+      const o = orderOf[i]!;
+      o.side = x > 0 ? "buy" : "sell";
+      o.quantityKwh = Math.abs(x) * DT;
+      o.limitPriceEurPerKwh = exp + position * (imp - exp);
+      cda.submit(o);
     }
+    // the period's trades (what close() returns, without its remainders: the DSO's share is computed in #billAndReward)
+    const trades = cda.trades.slice();
+    let volume = 0;
+    let value = 0;
+    for (let k = 0; k < trades.length; k++) {
+      const tr = trades[k]!;
+      const b = orderHousehold[tr.buyOrder]!;
+      const s = orderHousehold[tr.sellOrder]!;
+      const v = tr.quantityKwh * tr.priceEurPerKwh;
+      bought[b] += tr.quantityKwh;
+      sold[s] += tr.quantityKwh;
+      paid[b] += v;
+      received[s] += v;
+      volume += tr.quantityKwh;
+      value += v;
+    }
+    hour.trades = trades;
+    hour.orders = orders;
+    hour.p2pVolumeKwh = volume;
+    hour.p2pValueEur = value;
+  }
 
-    // community battery
+  /** Stage 3: the community battery at the agent's request or at its rule, as far as feasible. */
+  #runCommunityBattery(requestKw: number): void {
+    const hour = this.#hour;
     const cb = this.communityBattery;
-    let cbReq = 0;
-    let cbKw = 0;
+    let req = 0;
+    let kw = 0;
     if (cb !== null) {
-      cbReq = cfg.communityBatteryAgent ? cbRequestKw : cfg.communityBatteryRule === "self-consumption" ? -sNet : 0;
-      cbKw = feasibleBatteryPowerKw(cb.params, this.#cbE, cbReq, DT);
-      this.#cbE = nextBatteryEnergyKwh(cb.params, this.#cbE, cbKw, DT);
+      req = this.config.communityBatteryAgent ? requestKw : this.config.communityBatteryRule === "self-consumption" ? -hour.householdsNetKw : 0;
+      kw = feasibleBatteryPowerKw(cb.params, this.#cbE, req, DT);
+      this.#cbE = nextBatteryEnergyKwh(cb.params, this.#cbE, kw, DT);
     }
+    hour.cbRequestedKw = req;
+    hour.cbPowerKw = kw;
+  }
 
-    // PCC, feeder
-    const pcc = sNet + cbKw;
-    this.feeder.householdPq(cons, gen, this.#p, this.#q);
-    const sol: FeederSolution = this.feeder.solve(this.#p, this.#q, cbKw, 0);
-    const pccBill = pcc > 0 ? pcc * imp * DT : pcc * exp * DT;
+  /** Stage 4: the PCC power and bill, and the feeder's power flow (the solution is the solver's, reused next hour). */
+  #solveFeeder(): FeederSolution {
+    const hour = this.#hour;
+    const pcc = hour.householdsNetKw + hour.cbPowerKw;
+    hour.pccPowerKw = pcc;
+    hour.pccBillEur = pcc > 0 ? pcc * hour.importPriceEurPerKwh * DT : pcc * hour.exportPriceEurPerKwh * DT;
+    this.feeder.householdPq(this.#cons, this.#gen, this.#p, this.#q);
+    return this.feeder.solve(this.#p, this.#q, hour.cbPowerKw, 0);
+  }
 
-    // flexibility settlement
+  /** Stage 5: the DSO settles every contract this hour (baseline against realised power); the next hour's requests for the observation. */
+  #settleFlexibility(t: number): void {
+    const hour = this.#hour;
     const flexNet = this.#flexNet.fill(0);
-    let settlement: PeriodSettlement | null = null;
-    let flexRequested = 0, flexDelivered = 0, flexShortfall = 0, flexPenalty = 0, flexRemuneration = 0, flexNetTotal = 0;
-    if (this.#market !== null) {
+    let requested = 0, delivered = 0, shortfall = 0, penalty = 0, remuneration = 0, netTotal = 0;
+    hour.settlement = null;
+    const market = this.#market;
+    if (market !== null) {
       const baseline: Record<string, number> = {};
       const realised: Record<string, number> = {};
-      for (const k of cfg.flexibility.contracts) {
+      for (const k of this.config.flexibility.contracts) {
         for (const id of k.assets) {
           const a = parseAssetId(id)!;
           const i = a.household;
           baseline[id] = a.kind === "battery" ? 0 : a.kind === "ev" ? this.#evBase[i]![t]! : this.#flexBase[i]![t]!;
-          realised[id] = a.kind === "battery" ? batApplied[i]! : a.kind === "ev" ? evApplied[i]! : flexApplied[i]!;
+          realised[id] = a.kind === "battery" ? this.#batApplied[i]! : a.kind === "ev" ? this.#evApplied[i]! : this.#flexApplied[i]!;
         }
       }
-      settlement = this.#market.settlePeriod(t, baseline, realised);
+      const settlement = market.settlePeriod(t, baseline, realised);
       for (const line of settlement.lines) {
-        const i = this.#indexOf.get(line.provider)!;
-        flexNet[i] += line.netEur;
-        flexNetTotal += line.netEur;
-        flexRequested += line.requestedKwh;
-        flexDelivered += line.deliveredKwh;
-        flexShortfall += line.shortfallKwh;
-        flexPenalty += line.penaltyEur;
-        flexRemuneration += line.capacityEur + line.volumeEur;
+        flexNet[this.#indexOf.get(line.provider)!] += line.netEur;
+        netTotal += line.netEur;
+        requested += line.requestedKwh;
+        delivered += line.deliveredKwh;
+        shortfall += line.shortfallKwh;
+        penalty += line.penaltyEur;
+        remuneration += line.capacityEur + line.volumeEur;
+      }
+      hour.settlement = settlement;
+    }
+    hour.flexRequestedKwh = requested;
+    hour.flexDeliveredKwh = delivered;
+    hour.flexShortfallKwh = shortfall;
+    hour.flexPenaltyEur = penalty;
+    hour.flexRemunerationEur = remuneration;
+    hour.flexSettlementEur = netTotal;
+    this.#flexReq.fill(0);
+    if (market !== null) {
+      for (const k of this.config.flexibility.contracts) {
+        const kw = market.requestedKw(k.id, t + 1);
+        if (kw !== 0) this.#flexReq[this.#indexOf.get(k.provider)!] += kw;
       }
     }
+  }
 
-    // costs, balances, rewards
-    let tariffBills = 0;
-    let dsoImport = 0;
-    let dsoExport = 0;
-    let maxResidual = 0;
+  /**
+   * Stage 6: each household's DSO remainders, the PCC bill's residual shared out, each
+   * household's cost and reward, the community's cost and reward, and the energy balances.
+   */
+  #billAndReward(t: number, sol: FeederSolution): void {
+    const n = this.n;
+    const hour = this.#hour;
+    const cfg = this.config;
+    const imp = hour.importPriceEurPerKwh;
+    const exp = hour.exportPriceEurPerKwh;
+    const net = this.#net;
+    const bought = this.#bought;
+    const sold = this.#sold;
     const dsoImp = this.#dsoImp;
     const dsoExp = this.#dsoExp;
+    let tariffBills = 0, dsoImport = 0, dsoExport = 0, maxResidual = 0;
     for (let i = 0; i < n; i++) {
       const x = net[i]! * DT;
       const di = x > 0 ? x - bought[i]! : 0;
@@ -829,154 +812,164 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
       const r = Math.abs(bought[i]! + di - sold[i]! - de - x);
       if (r > maxResidual) maxResidual = r;
     }
-    const pccResidual = Math.abs(pcc * DT - (dsoImport - dsoExport + cbKw * DT));
-    const residualEur = pccBill - tariffBills;
-    const communityCost = pccBill - flexNetTotal;
+    const residualEur = hour.pccBillEur - tariffBills;
     const violation = sol.violations > 0 || sol.transformerLoadingPercent > 100;
     const gridPenalty = violation ? cfg.rewards.gridViolationEurPerHour : 0;
+    const sDemand = hour.demandKw;
     const byLoad = cfg.costSharing === "load" && sDemand > 0;
+    const loadKw = this.#profiles.loadKw;
+    const flexApplied = this.#flexApplied;
+    const evApplied = this.#evApplied;
+    const paid = this.#paid;
+    const received = this.#received;
+    const flexNet = this.#flexNet;
+    const refCost = this.#referenceCost;
     const hhCost = this.#householdCost;
     let savingSum = 0;
     for (let i = 0; i < n; i++) {
-      const share = byLoad ? (loadBlock[row + i]! + flexApplied[i]! + (evApplied[i]! > 0 ? evApplied[i]! : 0)) / sDemand : 1 / n;
+      const share = byLoad ? (loadKw[i]![t]! + flexApplied[i]! + (evApplied[i]! > 0 ? evApplied[i]! : 0)) / sDemand : 1 / n;
       const c = dsoImp[i]! * imp - dsoExp[i]! * exp + paid[i]! - received[i]! - flexNet[i]! + share * residualEur;
       hhCost[i] = c;
-      savingSum += this.#referenceCost[i]! - c;
+      savingSum += refCost[i]! - c;
     }
     const meanSaving = savingSum / n;
     const w = cfg.rewards.fairnessWeight;
     const rewards = this.#rewards;
     for (let i = 0; i < n; i++) {
-      rewards[i] = -hhCost[i]! - gridPenalty / n - (w > 0 ? w * Math.abs(this.#referenceCost[i]! - hhCost[i]! - meanSaving) : 0);
+      rewards[i] = -hhCost[i]! - gridPenalty / n - (w > 0 ? w * Math.abs(refCost[i]! - hhCost[i]! - meanSaving) : 0);
     }
-    const communityReward = -communityCost - gridPenalty;
+    hour.dsoImportKwh = dsoImport;
+    hour.dsoExportKwh = dsoExport;
+    hour.tariffBillsEur = tariffBills;
+    hour.residualEur = residualEur;
+    hour.communityCostEur = hour.pccBillEur - hour.flexSettlementEur;
+    hour.gridPenaltyEur = gridPenalty;
+    hour.householdResidualKwh = maxResidual;
+    hour.pccResidualKwh = Math.abs(hour.pccPowerKw * DT - (dsoImport - dsoExport + hour.cbPowerKw * DT));
+    hour.communityReward = -hour.communityCostEur - gridPenalty;
+  }
 
-    // flexibility requests of the next hour, for the observation
-    this.#flexReq.fill(0);
-    if (this.#market !== null) {
-      for (const k of cfg.flexibility.contracts) {
-        const kw = this.#market.requestedKw(k.id, t + 1);
-        if (kw !== 0) this.#flexReq[this.#indexOf.get(k.provider)!] += kw;
-      }
-    }
+  /** Stage 7: the hour's trajectory row, by column, and each household's cost and reference cost. */
+  #record(t: number, sol: FeederSolution): void {
+    const h = this.#hour;
+    const c = this.#trajectory.columns;
+    c.step[t] = t;
+    c.hourOfDay[t] = this.#profiles.hourOfDay[t]!;
+    c.spotEurPerKwh[t] = h.spotEurPerKwh;
+    c.importPriceEurPerKwh[t] = h.importPriceEurPerKwh;
+    c.exportPriceEurPerKwh[t] = h.exportPriceEurPerKwh;
+    c.loadKw[t] = h.loadKw;
+    c.pvKw[t] = h.pvKw;
+    c.demandKw[t] = h.demandKw;
+    c.householdsNetKw[t] = h.householdsNetKw;
+    c.batteryChargeKw[t] = h.batteryChargeKw;
+    c.batteryDischargeKw[t] = h.batteryDischargeKw;
+    c.evChargeKw[t] = h.evChargeKw;
+    c.evDischargeKw[t] = h.evDischargeKw;
+    c.flexKw[t] = h.flexKw;
+    c.flexForcedKw[t] = h.flexForcedKw;
+    c.evUnmetKwh[t] = h.evUnmetKwh;
+    c.shortfallKw[t] = h.householdShortfallKw + Math.abs(h.cbRequestedKw - h.cbPowerKw);
+    c.cbRequestedKw[t] = h.cbRequestedKw;
+    c.cbPowerKw[t] = h.cbPowerKw;
+    c.cbEnergyKwh[t] = this.#cbE;
+    c.pccPowerKw[t] = h.pccPowerKw;
+    c.pccQKvar[t] = sol.pccQKvar;
+    c.pccVoltagePu[t] = sol.pccVoltagePu;
+    c.minVoltagePu[t] = sol.minVoltagePu;
+    c.maxVoltagePu[t] = sol.maxVoltagePu;
+    c.voltageViolations[t] = sol.violations;
+    c.transformerLoadingPercent[t] = sol.transformerLoadingPercent;
+    c.lossesKw[t] = sol.lossesKw;
+    c.p2pVolumeKwh[t] = h.p2pVolumeKwh;
+    c.p2pValueEur[t] = h.p2pValueEur;
+    c.dsoImportKwh[t] = h.dsoImportKwh;
+    c.dsoExportKwh[t] = h.dsoExportKwh;
+    c.pccBillEur[t] = h.pccBillEur;
+    c.communityCostEur[t] = h.communityCostEur;
+    c.referenceCostEur[t] = h.referenceCostEur;
+    c.flexRequestedKwh[t] = h.flexRequestedKwh;
+    c.flexDeliveredKwh[t] = h.flexDeliveredKwh;
+    c.flexShortfallKwh[t] = h.flexShortfallKwh;
+    c.flexPenaltyEur[t] = h.flexPenaltyEur;
+    c.flexRemunerationEur[t] = h.flexRemunerationEur;
+    c.gridPenaltyEur[t] = h.gridPenaltyEur;
+    c.householdResidualKwh[t] = h.householdResidualKwh;
+    c.pccResidualKwh[t] = h.pccResidualKwh;
+    this.#costByTick.set(this.#householdCost, t * this.n);
+    this.#refByTick.set(this.#referenceCost, t * this.n);
+    this.#trajectory.setLength(t + 1);
+  }
 
-    if (cfg.record) {
-      const c = this.#trajectory.columns;
-      c.step[t] = t;
-      c.hourOfDay[t] = prof.hourOfDay[t]!;
-      c.spotEurPerKwh[t] = spot;
-      c.importPriceEurPerKwh[t] = imp;
-      c.exportPriceEurPerKwh[t] = exp;
-      c.loadKw[t] = sLoad;
-      c.pvKw[t] = sPv;
-      c.demandKw[t] = sDemand;
-      c.householdsNetKw[t] = sNet;
-      c.batteryChargeKw[t] = sBatCh;
-      c.batteryDischargeKw[t] = sBatDis;
-      c.evChargeKw[t] = sEvCh;
-      c.evDischargeKw[t] = sEvDis;
-      c.flexKw[t] = sFlex;
-      c.flexForcedKw[t] = sForced;
-      c.evUnmetKwh[t] = sUnmet;
-      c.shortfallKw[t] = sShort + Math.abs(cbReq - cbKw);
-      c.cbRequestedKw[t] = cbReq;
-      c.cbPowerKw[t] = cbKw;
-      c.cbEnergyKwh[t] = this.#cbE;
-      c.pccPowerKw[t] = pcc;
-      c.pccQKvar[t] = sol.pccQKvar;
-      c.pccVoltagePu[t] = sol.pccVoltagePu;
-      c.minVoltagePu[t] = sol.minVoltagePu;
-      c.maxVoltagePu[t] = sol.maxVoltagePu;
-      c.voltageViolations[t] = sol.violations;
-      c.transformerLoadingPercent[t] = sol.transformerLoadingPercent;
-      c.lossesKw[t] = sol.lossesKw;
-      c.p2pVolumeKwh[t] = p2pVolume;
-      c.p2pValueEur[t] = p2pValue;
-      c.dsoImportKwh[t] = dsoImport;
-      c.dsoExportKwh[t] = dsoExport;
-      c.pccBillEur[t] = pccBill;
-      c.communityCostEur[t] = communityCost;
-      c.referenceCostEur[t] = sRef;
-      c.flexRequestedKwh[t] = flexRequested;
-      c.flexDeliveredKwh[t] = flexDelivered;
-      c.flexShortfallKwh[t] = flexShortfall;
-      c.flexPenaltyEur[t] = flexPenalty;
-      c.flexRemunerationEur[t] = flexRemuneration;
-      c.gridPenaltyEur[t] = gridPenalty;
-      c.householdResidualKwh[t] = maxResidual;
-      c.pccResidualKwh[t] = pccResidual;
-      this.#costByTick.set(hhCost, t * n);
-      this.#refByTick.set(this.#referenceCost, t * n);
-      this.#trajectory.setLength(t + 1);
-    }
+  /** Each household's bus voltage of this hour: its LV bus, or the PCC without an LV feeder. */
+  #keepBusVoltages(sol: FeederSolution): void {
+    const lastBusV = this.#lastBusV;
+    if (this.feeder.lvBuses > 0) {
+      const v = sol.voltagePu;
+      for (let i = 0; i < this.n; i++) lastBusV[i] = v[FEEDER_NODE.FIRST_HOUSEHOLD + i]!;
+    } else lastBusV.fill(sol.pccVoltagePu);
+  }
 
-    const community: Info = {
+  /** The hour's community info block (shared by every agent's info). */
+  #communityInfo(t: number, sol: FeederSolution): Info {
+    const h = this.#hour;
+    const cb = this.communityBattery;
+    const pcc = h.pccPowerKw;
+    return {
       hour: t,
-      spotEurPerKwh: spot,
-      importPriceEurPerKwh: imp,
-      exportPriceEurPerKwh: exp,
-      pcc: { powerKw: pcc, importKw: pcc > 0 ? pcc : 0, exportKw: pcc < 0 ? -pcc : 0, qKvar: sol.pccQKvar, voltagePu: sol.pccVoltagePu, feederPKw: sol.pccPKw, billEur: pccBill },
+      spotEurPerKwh: h.spotEurPerKwh,
+      importPriceEurPerKwh: h.importPriceEurPerKwh,
+      exportPriceEurPerKwh: h.exportPriceEurPerKwh,
+      pcc: { powerKw: pcc, importKw: pcc > 0 ? pcc : 0, exportKw: pcc < 0 ? -pcc : 0, qKvar: sol.pccQKvar, voltagePu: sol.pccVoltagePu, feederPKw: sol.pccPKw, billEur: h.pccBillEur },
       feeder: {
         iterations: sol.iterations, minVoltagePu: sol.minVoltagePu, maxVoltagePu: sol.maxVoltagePu, violations: sol.violations,
         transformerLoadingPercent: sol.transformerLoadingPercent, lossesKw: sol.lossesKw, slackPKw: sol.slackPKw, slackQKvar: sol.slackQKvar,
       },
-      communityBattery: cb === null ? null : { requestedKw: cbReq, powerKw: cbKw, shortfallKw: cbReq - cbKw, energyKwh: this.#cbE, soc: this.#cbE / cb.params.capacityKwh },
-      market: { enabled: cfg.p2p.enabled, orders, trades, tradedKwh: p2pVolume, valueEur: p2pValue, dsoImportKwh: dsoImport, dsoExportKwh: dsoExport },
-      settlement: settlement === null ? null : { lines: settlement.lines, messages: settlement.messages },
-      costs: { communityCostEur: communityCost, pccBillEur: pccBill, householdTariffBillsEur: tariffBills, residualEur, flexSettlementEur: flexNetTotal, gridPenaltyEur: gridPenalty },
-      balance: { maxHouseholdResidualKwh: maxResidual, pccResidualKwh: pccResidual },
+      communityBattery: cb === null ? null : { requestedKw: h.cbRequestedKw, powerKw: h.cbPowerKw, shortfallKw: h.cbRequestedKw - h.cbPowerKw, energyKwh: this.#cbE, soc: this.#cbE / cb.params.capacityKwh },
+      market: { enabled: this.config.p2p.enabled, orders: h.orders, trades: h.trades, tradedKwh: h.p2pVolumeKwh, valueEur: h.p2pValueEur, dsoImportKwh: h.dsoImportKwh, dsoExportKwh: h.dsoExportKwh },
+      settlement: h.settlement === null ? null : { lines: h.settlement.lines, messages: h.settlement.messages },
+      costs: { communityCostEur: h.communityCostEur, pccBillEur: h.pccBillEur, householdTariffBillsEur: h.tariffBillsEur, residualEur: h.residualEur, flexSettlementEur: h.flexSettlementEur, gridPenaltyEur: h.gridPenaltyEur },
+      balance: { maxHouseholdResidualKwh: h.householdResidualKwh, pccResidualKwh: h.pccResidualKwh },
     };
-    this.lastCommunityInfo = community;
-    // bus voltages of this hour: the household's LV bus, or the PCC without an LV feeder
-    const lastBusV = this.#lastBusV;
-    if (this.feeder.lvBuses > 0) {
-      const v = sol.voltagePu;
-      for (let i = 0; i < n; i++) lastBusV[i] = v[FEEDER_NODE.FIRST_HOUSEHOLD + i]!;
-    } else lastBusV.fill(sol.pccVoltagePu);
-    if (hhInfos !== null) {
-      const refCost = this.#referenceCost;
-      for (let i = 0; i < n; i++) {
-        const charger = chargers[i];
-        hhInfos[i] = {
-          loadKw: loadBlock[row + i]!,
-          pvKw: pvBlock[row + i]!,
-          batteryKw: batApplied[i]!,
-          batteryShortfallKw: shortBat[i]!,
-          batteryEnergyKwh: batE[i]!,
-          evKw: evApplied[i]!,
-          evShortfallKw: shortEv[i]!,
-          evEnergyKwh: charger == null ? 0 : charger.energyKwh,
-          evUnmetKwh: evUnmet[i]!,
-          flexKw: flexApplied[i]!,
-          flexShortfallKw: (assets[i]! & ASSET_FLEX) === 0 ? 0 : acts[i * NA + 2]! - flexApplied[i]!,
-          flexForcedKw: forced[i]!,
-          netKw: net[i]!,
-          p2pBoughtKwh: bought[i]!,
-          p2pSoldKwh: sold[i]!,
-          p2pPaidEur: paid[i]!,
-          p2pReceivedEur: received[i]!,
-          dsoImportKwh: dsoImp[i]!,
-          dsoExportKwh: dsoExp[i]!,
-          flexSettlementEur: flexNet[i]!,
-          costEur: hhCost[i]!,
-          referenceCostEur: refCost[i]!,
-          busVoltagePu: lastBusV[i]!,
-          community,
-        };
-      }
-    }
-    this.#lastPccV = sol.pccVoltagePu;
-    this.#lastPccP = pcc;
-    this.#lastNet = sNet;
-    this.#t = t + 1;
-    this.#updateTimeFeatures();
-    if (this.#t >= this.episodeSteps) this.#running = false;
-    return { householdRewards: rewards, communityReward, communityCostEur: communityCost, gridPenaltyEur: gridPenalty, householdInfos: hhInfos };
   }
 
-  /** Whether the episode is still running. */
-  get running(): boolean {
-    return this.#running;
+  /** Each household's info of hour t (its flows, shortfalls, trades and costs), with the shared `community` block. */
+  #householdInfos(t: number, acts: Float64Array, community: Info): Info[] {
+    const n = this.n;
+    const out: Info[] = new Array(n);
+    const loadKw = this.#profiles.loadKw;
+    const pvKw = this.#profiles.pvKw;
+    for (let i = 0; i < n; i++) {
+      const charger = this.#chargers[i];
+      const flex = this.#flexApplied[i]!;
+      out[i] = {
+        loadKw: loadKw[i]![t]!,
+        pvKw: pvKw[i]![t]!,
+        batteryKw: this.#batApplied[i]!,
+        batteryShortfallKw: this.#shortBat[i]!,
+        batteryEnergyKwh: this.#batE[i]!,
+        evKw: this.#evApplied[i]!,
+        evShortfallKw: this.#shortEv[i]!,
+        evEnergyKwh: charger == null ? 0 : charger.energyKwh,
+        evUnmetKwh: this.#evUnmet[i]!,
+        flexKw: flex,
+        flexShortfallKw: (this.#assets[i]! & ASSET_FLEX) === 0 ? 0 : acts[i * NA + 2]! - flex,
+        flexForcedKw: this.#forced[i]!,
+        netKw: this.#net[i]!,
+        p2pBoughtKwh: this.#bought[i]!,
+        p2pSoldKwh: this.#sold[i]!,
+        p2pPaidEur: this.#paid[i]!,
+        p2pReceivedEur: this.#received[i]!,
+        dsoImportKwh: this.#dsoImp[i]!,
+        dsoExportKwh: this.#dsoExp[i]!,
+        flexSettlementEur: this.#flexNet[i]!,
+        costEur: this.#householdCost[i]!,
+        referenceCostEur: this.#referenceCost[i]!,
+        busVoltagePu: this.#lastBusV[i]!,
+        community,
+      };
+    }
+    return out;
   }
 
   /** Fresh observations of every agent; the households' are views into one new buffer (household i at i x 23 floats). */
@@ -993,59 +986,19 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
       this.#writeHouseholdOwn(i, obs);
       out[names[i]!] = obs;
     }
-    if (this.#cbActSpace !== null) out[COMMUNITY_BATTERY_AGENT] = this.observeCommunityBattery(new Float32Array(CO.size));
+    if (this.#cbCheck !== null) out[COMMUNITY_BATTERY_AGENT] = this.observeCommunityBattery(new Float32Array(CO.size));
   }
 
-  /**
-   * Caches the time features of the hour about to be stepped (hour index clamped to the episode)
-   * and moves the series block on when that hour leaves it; called whenever #t changes.
-   */
-  #updateTimeFeatures(): void {
+  /** The hour the observations describe: the one about to be stepped, the last one once the episode is over. */
+  #observedHour(): number {
     const T = this.episodeSteps;
-    const t = this.#t < T ? this.#t : T - 1;
-    if (this.#blockStart < 0 || t < this.#blockStart || t >= this.#blockStart + BLOCK_HOURS) this.#fillBlock(t);
-    const hour = this.#profiles.hourOfDay[t]!;
-    const wd = this.#profiles.weekday[t]!;
-    const tf = this.#timeFeatures;
-    tf[0] = Math.sin((TWO_PI * hour) / 24);
-    tf[1] = Math.cos((TWO_PI * hour) / 24);
-    tf[2] = Math.sin((TWO_PI * wd) / 7);
-    tf[3] = Math.cos((TWO_PI * wd) / 7);
-    tf[4] = this.#t / T;
+    return this.#t < T ? this.#t : T - 1;
   }
 
-  /** Copies hours [t0, t0 + BLOCK_HOURS) of the households' series (within the episode) into the block. */
-  #fillBlock(t0: number): void {
-    const n = this.n;
-    const prof = this.#profiles;
-    const hours = Math.min(BLOCK_HOURS, this.episodeSteps - t0);
-    const load = this.#loadBlock;
-    const pv = this.#pvBlock;
-    const refNet = this.#refNetBlock;
-    for (let i = 0; i < n; i++) {
-      const L = prof.loadKw[i]!;
-      const G = prof.pvKw[i]!;
-      const ev = this.#evBase[i]!;
-      const flex = this.#flexBase[i]!;
-      for (let k = 0; k < hours; k++) {
-        const t = t0 + k;
-        const j = k * n + i;
-        load[j] = L[t]!;
-        pv[j] = G[t]!;
-        refNet[j] = L[t]! - G[t]! + ev[t]! + flex[t]!;
-      }
-    }
-    this.#blockStart = t0;
-  }
-
-  /** Writes the time features of the hour about to be stepped. */
-  #time(obs: Float32Array): void {
-    const tf = this.#timeFeatures;
-    obs[0] = tf[0]!;
-    obs[1] = tf[1]!;
-    obs[2] = tf[2]!;
-    obs[3] = tf[3]!;
-    obs[4] = tf[4]!;
+  /** Writes the time features and the episode's progress at obs[0 .. 4] (the same indices in both observations). */
+  #writeTime(obs: Float32Array, t: number): void {
+    writeTimeFeatures(obs, HO.hourSin, this.#profiles.hourOfDay[t]!, this.#profiles.weekday[t]!);
+    obs[HO.progress] = this.#t / this.episodeSteps;
   }
 
   /** Household i's observation of the hour about to be stepped (see HOUSEHOLD_OBSERVATION_INDEX). */
@@ -1057,10 +1010,9 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
 
   /** Writes the entries every household's observation shares this hour (time, prices, PCC, community battery). */
   #writeHouseholdsCommon(obs: Float32Array): void {
-    const T = this.episodeSteps;
-    const t = this.#t < T ? this.#t : T - 1;
+    const t = this.#observedHour();
     const tariff = this.config.tariff;
-    this.#time(obs);
+    this.#writeTime(obs, t);
     const spot = this.#profiles.spotEurPerKwh[t]!;
     obs[HO.spotEurPerKwh] = spot;
     obs[HO.importPriceEurPerKwh] = spot + tariff.gridFeeEurPerKwh;
@@ -1074,11 +1026,10 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
   #writeHouseholdOwn(i: number, obs: Float32Array): void {
     const T = this.episodeSteps;
     const now = this.#t;
-    const t = now < T ? now : T - 1;
+    const t = this.#observedHour();
     const has = this.#assets[i]!;
-    const j = (t - this.#blockStart) * this.n + i;
-    obs[HO.loadKw] = this.#loadBlock[j]!;
-    obs[HO.pvKw] = this.#pvBlock[j]!;
+    obs[HO.loadKw] = this.#profiles.loadKw[i]![t]!;
+    obs[HO.pvKw] = this.#profiles.pvKw[i]![t]!;
     obs[HO.batterySoc] = (has & ASSET_BATTERY) === 0 ? 0 : this.#batE[i]! / this.households[i]!.battery!.params.capacityKwh;
     obs[HO.evPlugged] = 0;
     obs[HO.evEnergyKwh] = 0;
@@ -1100,8 +1051,9 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
       }
     }
     const w = (has & ASSET_FLEX_WINDOWS) === 0 ? undefined : this.#profiles.flexWindows[i]![this.#flexPtr[i]!];
+    // today's window only: before it opens the load shows the energy it has left, never tomorrow's
     if (w !== undefined && now < T && Math.floor(w.startStep / 24) === Math.floor(now / 24)) {
-      const inWindow = now >= w.startStep && now < w.endStep;
+      const inWindow = inFlexWindow(w, now);
       const left = this.#flexLeft[i]!;
       obs[HO.flexInWindow] = inWindow ? 1 : 0;
       obs[HO.flexEnergyLeftKwh] = left > 0 ? left : 0;
@@ -1111,6 +1063,7 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
     obs[HO.flexRequestedKw] = now === 0 && this.#market !== null ? this.#requestedAt(i, 0) : this.#flexReq[i]!;
   }
 
+  /** The change of net consumption household i's activated contracts request in `hour`, kW. */
   #requestedAt(i: number, hour: number): number {
     let kw = 0;
     for (const k of this.config.flexibility.contracts) if (k.provider === this.householdNames[i]) kw += this.#market!.requestedKw(k.id, hour);
@@ -1120,17 +1073,16 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
   /** The community battery's observation (see COMMUNITY_BATTERY_OBSERVATION_INDEX). */
   observeCommunityBattery(obs: Float32Array): Float32Array {
     const T = this.episodeSteps;
-    const t = this.#t < T ? this.#t : T - 1;
+    const t = this.#observedHour();
     const prof = this.#profiles;
-    this.#time(obs);
+    this.#writeTime(obs, t);
     const cb = this.communityBattery;
     obs[CO.soc] = cb === null ? 0 : this.#cbE / cb.params.capacityKwh;
     let load = 0;
     let pv = 0;
-    const row = (t - this.#blockStart) * this.n;
     for (let i = 0; i < this.n; i++) {
-      load += this.#loadBlock[row + i]!;
-      pv += this.#pvBlock[row + i]!;
+      load += prof.loadKw[i]![t]!;
+      pv += prof.pvKw[i]![t]!;
     }
     obs[CO.loadKw] = load;
     obs[CO.pvKw] = pv;
@@ -1229,11 +1181,5 @@ export class CommunityEnv implements ParallelEnv<Float32Array, ArrayLike<number>
       gridPenaltyEur: tr.column("gridPenaltyEur"),
       evUnmetKwh: tr.column("evUnmetKwh"),
     });
-  }
-
-  close(): void {
-    this.#closed = true;
-    this.#running = false;
-    this.agents = [];
   }
 }

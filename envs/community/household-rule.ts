@@ -11,7 +11,9 @@
  *   serves the deficit, as far as its power and state of charge allow.
  * - P2P limit price: 0.5, the midpoint of the hour's [export, import] price band.
  *
- * It reads only the household's own observation (HOUSEHOLD_OBSERVATION_INDEX) and specs.
+ * It reads only the household's own observation (HOUSEHOLD_OBSERVATION_INDEX) and specs. This
+ * file also holds the layouts of a household's observation and action, which the rule reads and
+ * writes; planners get both, and the rule, through contract.ts.
  */
 import { storageMaxChargeKw, storageMaxDischargeKw } from "../../src/physics/battery.js";
 import type { HouseholdSpec } from "./households.js";

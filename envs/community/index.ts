@@ -1,6 +1,6 @@
 /**
  * The local energy community family (SPEC section 3, seeds 003 and 004): registers Community-v0
- * and CommunityBatteryGrid-v0.
+ * and CommunityBatteryGrid-v0. Planners read these envs through contract.ts.
  */
 import { register } from "../../src/core/registry.js";
 import { communityEnvConfigSchema } from "./community-config.js";
@@ -8,12 +8,12 @@ import { COMMUNITY_ID, CommunityEnv } from "./community-env.js";
 import { COMMUNITY_BATTERY_GRID_ID, CommunityBatteryGridEnv } from "./battery-grid-env.js";
 
 export { communityEnvConfigSchema, parseAssetId, FLEX_ASSET_KINDS, type CommunityEnvConfig, type CommunityEnvConfigInput, type FlexAssetKind } from "./community-config.js";
+export { CommunityEnv, COMMUNITY_ID, COMMUNITY_COLUMNS, type CommunityColumn, type CommunityHourResult } from "./community-env.js";
 export {
-  CommunityEnv, COMMUNITY_ID, COMMUNITY_BATTERY_AGENT, COMMUNITY_BATTERY_OBSERVATION_INDEX, COMMUNITY_COLUMNS, COMMUNITY_LOOKAHEAD_HOURS,
-  type CommunityColumn, type CommunityPlannerState,
-} from "./community-env.js";
+  COMMUNITY_BATTERY_AGENT, COMMUNITY_BATTERY_OBSERVATION_INDEX, COMMUNITY_LOOKAHEAD_HOURS, HOUSEHOLD_ACTION_INDEX, HOUSEHOLD_OBSERVATION_INDEX,
+  householdRuleAction, isCommunityPlanningSource, type CommunityPlannerState, type CommunityPlanningSource,
+} from "./contract.js";
 export { CommunityBatteryGridEnv, COMMUNITY_BATTERY_GRID_ID } from "./battery-grid-env.js";
-export { HOUSEHOLD_ACTION_INDEX, HOUSEHOLD_OBSERVATION_INDEX, householdRuleAction } from "./household-rule.js";
 
 register({
   kind: "parallel",

@@ -14,7 +14,8 @@
  *
  * The physics only enforces what the hardware enforces (rate, capacity, V2G floor): the
  * departure goal is the controller's to meet. `evMustChargeKw` says the least power this
- * step that still lets the goal be met at full rate afterwards, for controllers that want it.
+ * step that still lets the goal be met at full rate afterwards, for controllers that want it;
+ * `evUncontrolledKw` is what the car draws without a controller.
  *
  * Power sign convention: positive charges the car, negative discharges it (V2G).
  */
@@ -117,6 +118,27 @@ export function evDeliverableKwh(p: EvParams, session: EvSession, dtHours: numbe
   const byRate = p.chargeEfficiency * p.maxChargeKw * dtHours * (session.departureStep - session.arrivalStep);
   const byCapacity = p.capacityKwh - session.arrivalEnergyKwh;
   return byRate < byCapacity ? byRate : byCapacity;
+}
+
+/**
+ * Uncontrolled charging of `sessions` over `steps` steps, AC kW per step: the car charges from
+ * plug-in at the highest power the charger and its capacity allow until its energy is stored
+ * (what a car does without a controller, and the baseline of flexibility settlements).
+ */
+export function evUncontrolledKw(p: EvParams, sessions: readonly EvSession[], steps: number, dtHours: number): Float64Array {
+  const out = new Float64Array(steps);
+  for (const s of sessions) {
+    let e = s.arrivalEnergyKwh;
+    const target = s.arrivalEnergyKwh + s.energyNeededKwh;
+    for (let t = s.arrivalStep; t < Math.min(s.departureStep, steps); t++) {
+      const needKw = (target - e) / (p.chargeEfficiency * dtHours);
+      const maxKw = evMaxChargeKw(p, e, dtHours);
+      const kw = needKw <= 1e-12 ? 0 : Math.min(needKw, maxKw);
+      out[t] = kw;
+      e += p.chargeEfficiency * kw * dtHours;
+    }
+  }
+  return out;
 }
 
 /**
