@@ -24,10 +24,10 @@ const Range = z.tuple([z.number(), z.number()]);
 
 /** One searched parameter: exactly one of a list of values or a range to draw from. */
 const ParamSchema = z.strictObject({
-  values: z.array(z.json()).min(1).optional(),
-  uniform: Range.optional(),
-  logUniform: Range.optional(),
-  intUniform: z.tuple([z.number().int(), z.number().int()]).optional(),
+  values: z.array(z.json()).min(1).optional().meta({ description: "The values to try (grid), or to draw from with equal chance (random)." }),
+  uniform: Range.optional().meta({ description: "[low, high]: drawn uniformly (random search)." }),
+  logUniform: Range.optional().meta({ description: "[low, high] with low > 0: drawn uniformly in log space (random search)." }),
+  intUniform: z.tuple([z.number().int(), z.number().int()]).optional().meta({ description: "[low, high]: an integer drawn uniformly, both ends included (random search)." }),
 }).superRefine((p, ctx) => {
   const given = DISTRIBUTIONS.filter((d) => p[d] !== undefined);
   if (given.length !== 1) {
@@ -47,7 +47,7 @@ const ParamSchema = z.strictObject({
 export type SweepParam = z.output<typeof ParamSchema>;
 
 const SearchSchema = z.strictObject({
-  method: z.enum(["grid", "random"]),
+  method: z.enum(["grid", "random"]).meta({ description: "`grid`: every combination of the parameters' values; `random`: `samples` points drawn from a seeded stream." }),
   samples: z.number().int().min(1).optional().meta({ description: "Random search: how many points to draw." }),
   seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional().meta({ description: "Random search: seed of the sampling stream." }),
   params: z.record(z.string(), ParamSchema).prefault({}).meta({ description: "Searched parameters by dotted path." }),
@@ -75,9 +75,9 @@ export const SweepSpecSchema = z.strictObject({
   envConfig: z.looseObject({}).prefault({}).meta({ description: "Env config shared by every trial; searched fields are set on top of it." }),
   algos: z.array(z.enum(ALGOS)).min(1).meta({ description: "Learners to train, in this order." }),
   hyperparameters: z.strictObject({
-    dqn: z.looseObject({}).optional(),
-    ppo: z.looseObject({}).optional(),
-    a2c: z.looseObject({}).optional(),
+    dqn: z.looseObject({}).optional().meta({ description: "DQN hyperparameters (agents/dqn.ts)." }),
+    ppo: z.looseObject({}).optional().meta({ description: "PPO hyperparameters (agents/ppo.ts)." }),
+    a2c: z.looseObject({}).optional().meta({ description: "A2C hyperparameters (agents/a2c.ts)." }),
   }).prefault({}).meta({ description: "Hyperparameters per learner, shared by its trials; searched fields are set on top." }),
   seeds: z.array(z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)).min(1).meta({ description: "Seeds every search point runs with, in this order." }),
   steps: z.number().int().min(1).meta({ description: "Environment steps per trial." }),

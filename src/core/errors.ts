@@ -82,14 +82,16 @@ type Schema = z.core.$ZodType;
 
 const TRANSPARENT = new Set(["default", "prefault", "optional", "nonoptional", "readonly", "catch"]);
 
-/** The schema under wrappers that only fill in or relax a value (defaults, optional), not its shape. */
+/**
+ * The schema under wrappers that only fill in or relax a value (defaults, optional), not its
+ * shape. A lazy schema stays as it is: it is how zod writes recursive types (z.json()).
+ */
 function unwrap(schema: Schema): Schema {
   let s = schema;
   for (;;) {
-    const def = s._zod.def as z.core.$ZodTypeDef & { innerType?: Schema; in?: Schema; getter?: () => Schema };
+    const def = s._zod.def as z.core.$ZodTypeDef & { innerType?: Schema; in?: Schema };
     if (TRANSPARENT.has(def.type)) s = def.innerType!;
     else if (def.type === "pipe") s = def.in!;
-    else if (def.type === "lazy") s = def.getter!();
     else return s;
   }
 }
@@ -196,7 +198,12 @@ export function describeSchema(schema: Schema): string {
   if (s instanceof z.core.$ZodEnum || (s instanceof z.core.$ZodLiteral && (s._zod.values?.size ?? 0) > 1)) {
     return `one of ${alternatives(s).join(", ")}`;
   }
-  if (s instanceof z.core.$ZodArray) return `an array, each ${describeSchema(s._zod.def.element as Schema)}`;
+  if (s instanceof z.core.$ZodLazy) return "any value";
+  if (s instanceof z.core.$ZodArray) {
+    const element = describeSchema(s._zod.def.element as Schema);
+    return element === "any value" ? "an array" : `an array, each ${element}`;
+  }
+  if (s instanceof z.core.$ZodTuple) return `[${(s._zod.def.items as Schema[]).map(describeSchema).join(", ")}]`;
   if (s instanceof z.core.$ZodObject) return `an object { ${Object.keys(shapeOf(s)!).join(", ")} }`;
   if (s instanceof z.core.$ZodRecord) return "an object";
   if (s instanceof z.core.$ZodUnion || s instanceof z.core.$ZodNullable || s instanceof z.core.$ZodLiteral) return orList(alternatives(s));

@@ -78,7 +78,7 @@ describe("learners", () => {
         "  learningRate: expected a number > 0, got -1",
         "  gamma: expected a number <= 1, got 1.5",
         "  hiddenSizes[1]: expected a number > 0, got 0",
-        "  lerningRate: expected no such field (unknown key), got 0.1",
+        "  lerningRate: expected no such field (unknown key; did you mean \"learningRate\"?), got 0.1",
       ].join("\n"));
       return true;
     });

@@ -3,6 +3,8 @@ import { z } from "zod";
 import { ConfigError, UnregisteredEnvError } from "../../src/core/errors.js";
 import { list, make, makeParallel, register, resolveConfig, spec, suggestId } from "../../src/core/registry.js";
 import { ToyBatteryEnv, ToyFeederParallelEnv } from "../fixtures/toy-battery-env.js";
+import "../../envs/index.js";
+import { parsePpoConfig } from "../../agents/ppo.js";
 
 const ToyConfig = z.object({ episodeSteps: z.number().int().min(1).default(24), label: z.string().default("toy") }).strict();
 
@@ -32,6 +34,30 @@ describe("registry", () => {
       assert.ok(err instanceof ConfigError);
       assert.equal(err.message, "invalid TestToy-v0 config:\n  episodeSteps: expected a number >= 1, got 0\n  label: expected a string, got 5");
       return true;
+    });
+  });
+
+  it("a misspelled config key names the nearest known key of its object, in an env config and a learner config", () => {
+    assert.throws(() => resolveConfig("CommunityBattery-v0", { dayz: 7, battery: { capacityKWh: 100 } }), {
+      message: [
+        "invalid CommunityBattery-v0 config:",
+        '  battery.capacityKWh: expected no such field (unknown key; did you mean "capacityKwh"?), got 100',
+        '  dayz: expected no such field (unknown key; did you mean "days"?), got 7',
+      ].join("\n"),
+    });
+    assert.throws(() => resolveConfig("CommunityBattery-v0", { data: { source: "csv", fiel: "x.csv" } }), /data\.fiel: expected no such field \(unknown key; did you mean "file"\?\), got "x\.csv"/);
+    assert.throws(() => parsePpoConfig({ lerningRate: 1e-3 }), {
+      message: 'invalid ppo hyperparameters:\n  lerningRate: expected no such field (unknown key; did you mean "learningRate"?), got 0.001',
+    });
+  });
+
+  it("a union field says what it accepts, a discriminated union its options", () => {
+    assert.throws(() => resolveConfig("CommunityBattery-v0", { startDay: "monday", data: { source: "xlsx" } }), {
+      message: [
+        "invalid CommunityBattery-v0 config:",
+        '  data.source: expected one of "bundled", "synthetic", "csv", got "xlsx"',
+        '  startDay: expected "random" or an integer >= 0, got "monday"',
+      ].join("\n"),
     });
   });
 

@@ -31,7 +31,7 @@ describe("sweep spec validation", () => {
     const spec = { ...BASE, search: { method: "grid", params: { "hyperparameters.learningRate": { uniform: [0, 1] }, days: { values: [1] } } } };
     assert.equal(messageOf(() => expandSweep(spec)), [
       "invalid sweep spec:",
-      "  search.params.hyperparameters.learningRate: expected values (a grid search cannot draw from a range), got {\"uniform\":[0,1]}",
+      "  search.params[\"hyperparameters.learningRate\"]: expected values (a grid search cannot draw from a range), got {\"uniform\":[0,1]}",
       "  search.params.days: expected a key envConfig.<field> or hyperparameters.<field>, got {\"values\":[1]}",
     ].join("\n"));
   });
@@ -40,8 +40,8 @@ describe("sweep spec validation", () => {
     const spec = { ...BASE, search: { method: "random", params: { "hyperparameters.learningRate": { logUniform: [0, 1] }, "hyperparameters.gamma": { uniform: [1, 0.9] } } } };
     assert.equal(messageOf(() => expandSweep(spec)), [
       "invalid sweep spec:",
-      "  search.params.hyperparameters.learningRate.logUniform: expected [low, high] with low > 0, got array(2)",
-      "  search.params.hyperparameters.gamma.uniform: expected [low, high] with low < high, got array(2)",
+      "  search.params[\"hyperparameters.learningRate\"].logUniform: expected [low, high] with low > 0, got array(2)",
+      "  search.params[\"hyperparameters.gamma\"].uniform: expected [low, high] with low < high, got array(2)",
       "  search.samples: expected an integer >= 1 for a random search, got undefined",
       "  search.seed: expected an integer >= 0 for a random search, got undefined",
     ].join("\n"));
@@ -51,7 +51,7 @@ describe("sweep spec validation", () => {
     const spec = { ...BASE, search: { method: "random", samples: 2, seed: 1, params: { "hyperparameters.gamma": { values: [0.9], uniform: [0.9, 0.99] } } } };
     assert.equal(messageOf(() => expandSweep(spec)), [
       "invalid sweep spec:",
-      "  search.params.hyperparameters.gamma: expected exactly one of values, uniform, logUniform, intUniform, got {\"values\":[0.9],\"uniform\":[0.9,0.99]}",
+      "  search.params[\"hyperparameters.gamma\"]: expected exactly one of values, uniform, logUniform, intUniform, got {\"values\":[0.9],\"uniform\":[0.9,0.99]}",
     ].join("\n"));
   });
 

@@ -1,0 +1,38 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { a2cConfigSchema } from "../../agents/a2c.js";
+import { dqnConfigSchema } from "../../agents/dqn.js";
+import { ppoConfigSchema } from "../../agents/ppo.js";
+import { list } from "../../src/core/registry.js";
+import { configRows, configSections, renderConfigSections, undocumentedFields } from "../../training/config-docs.js";
+import { SweepSpecSchema } from "../../training/sweep-spec.js";
+
+const README = join(import.meta.dirname, "..", "..", "README.md");
+
+describe("config docs", () => {
+  it("README.md's config tables are what the schemas generate (run `npm run docs:config`)", () => {
+    const readme = readFileSync(README, "utf8");
+    assert.equal(renderConfigSections(readme), readme);
+  });
+
+  it("every registered id has a config table in README.md", () => {
+    const documented = new Set(configSections(readFileSync(README, "utf8")).flat());
+    for (const s of list().filter((s) => !s.id.startsWith("Test"))) assert.ok(documented.has(s.id), `${s.id} has no <!-- config:${s.id} --> section`);
+  });
+
+  it("every field of every env config, learner and the sweep spec has a description", () => {
+    const schemas = new Map<string, unknown>(list().filter((s) => !s.id.startsWith("Test")).map((s) => [s.id, s.configSchema]));
+    schemas.set("ppo", ppoConfigSchema).set("dqn", dqnConfigSchema).set("a2c", a2cConfigSchema).set("sweep spec", SweepSpecSchema);
+    for (const [name, schema] of schemas) assert.deepEqual(undocumentedFields(schema as never), [], name);
+  });
+
+  it("a row gives the field's path, type, default and description; union options are marked", () => {
+    const rows = configRows(list().find((s) => s.id === "CommunityBattery-v0")!.configSchema);
+    const row = (path: string) => rows.find((r) => r.path === path);
+    assert.deepEqual(row("battery.capacityKwh"), { path: "battery.capacityKwh", type: "number > 0", default: "`1200`", description: "Usable energy capacity, kWh (SPEC: 1.2 MWh)." });
+    assert.equal(row("startDay")!.type, '"random" or an integer >= 0');
+    assert.equal(row("data.file")!.default, "required");
+    assert.match(row("data.file")!.description, /^\(source `csv`\) /);
+  });
+});
