@@ -13,7 +13,7 @@ import { pccVoltageExactPu } from "../../src/physics/feeder.js";
 import { createSolver } from "../../src/solvers/index.js";
 import { runParallelEpisode } from "../../training/evaluate-parallel.js";
 import { evaluate } from "../../training/evaluate.js";
-import { baselineFactory } from "../../training/policies.js";
+import { baselineFactory, parallelBaselineFactory } from "../../training/policies.js";
 
 const ID = "Community-v0";
 /** Every asset kind often, so short episodes exercise them all. */
@@ -229,6 +229,32 @@ describe("Community-v0", () => {
     assert.throws(() => env.step({ "household-0": Float32Array.of(0, 0, 0, 0.5), "household-1": Float32Array.of(0, 0, 0, 1.5) }), /household-1: action\[3\] must be in \[0, 1\]/);
   });
 
+  it("rejects actions that are not numbers in the box (strings, null, booleans, nesting, array-likes, BigInt64Array) naming the agent", () => {
+    const env = makeEnv({ days: 1, community: { households: 2, communityBattery: SMALL_CB }, communityBatteryAgent: true });
+    env.reset({ seed: 0 });
+    const valid = (): Record<string, unknown> => ({ "household-0": Float32Array.of(0, 0, 0, 0.5), "household-1": Float32Array.of(0, 0, 0, 0.5), [COMMUNITY_BATTERY_AGENT]: Float32Array.of(0) });
+    const bad1: unknown[] = [["-599"], [null], [true], [[0]], { length: 1, 0: 0 }, "0", new BigInt64Array(1)];
+    const bad4: unknown[] = [["0", 0, 0, 0.5], [null, 0, 0, 0.5], [true, 0, 0, 0.5], [[0], 0, 0, 0.5], { length: 4, 0: 0, 1: 0, 2: 0, 3: 0.5 }, "0000", new BigInt64Array(4)];
+    const rejects = (agent: string, action: unknown): void => {
+      assert.throws(() => env.step({ ...valid(), [agent]: action } as Record<string, ArrayLike<number>>), (e: unknown) => {
+        assert.ok(e instanceof InvalidActionError, `${agent}: ${String(e)}`);
+        assert.match(e.message, new RegExp(`^Community-v0 agent ${agent}: action`));
+        return true;
+      }, `${agent} accepted ${String(action)}`);
+    };
+    for (const a of bad1) rejects(COMMUNITY_BATTERY_AGENT, a);
+    for (const a of bad4) rejects("household-1", a);
+    assert.equal(env.t, 0, "a refused action steps nothing");
+    env.step(valid() as Record<string, ArrayLike<number>>);
+    assert.equal(env.t, 1);
+    const grid = make("CommunityBatteryGrid-v0", { days: 1, community: { households: 2, communityBattery: SMALL_CB } });
+    grid.reset({ seed: 0 });
+    for (const a of bad1) {
+      assert.throws(() => grid.step(a as ArrayLike<number>), (e: unknown) => e instanceof InvalidActionError && /^CommunityBatteryGrid-v0: action/.test(e.message), `accepted ${String(a)}`);
+    }
+    grid.step(Float32Array.of(0));
+  });
+
   it("names every bad field by its path", () => {
     assert.deepEqual(configIssues(() => makeParallel(ID, { community: { households: [{ ev: { arrivalHour: 18, departureHour: 10 } }] } })), ["community.households[0].ev.departureHour"]);
     assert.deepEqual(configIssues(() => makeParallel(ID, { feeder: { mvLine: { rOhmPerKm: -0.1 } }, lvFeeder: { xOhm: -1 } })).sort(), ["feeder.mvLine.rOhmPerKm", "lvFeeder.xOhm"]);
@@ -282,6 +308,19 @@ describe("Community-v0", () => {
       assert.ok(Number.isFinite(r.kpis["totalCostEur"]));
     }
     assert.equal(policy.plans, 2);
+  });
+
+  it("the community baselines refuse an env that does not publish the community planning contract", async () => {
+    const hub = makeParallel("EnergyHubParallel-v0", {});
+    for (const name of ["myopic", "mpc"]) {
+      const factory = await parallelBaselineFactory(name, { envId: ID });
+      assert.throws(() => factory(hub, 0), (e: unknown) => {
+        assert.ok(e instanceof ConfigError);
+        assert.deepEqual(e.issues.map((i) => i.path), ["env"]);
+        assert.match(e.message, new RegExp(`invalid ${name} policy:\\n  env: expected a community env that publishes the planning contract of envs/community/contract.ts \\(Community-v0\\), got "EnergyHubParallel-v0"`));
+        return true;
+      });
+    }
   });
 
   it("gridgym evaluate runs the myopic baseline on CommunityBatteryGrid-v0", async () => {

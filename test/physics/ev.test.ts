@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { Rng } from "../../src/core/rng.js";
 import {
-  DEFAULT_EV_SAMPLING, EvCharger, evDeliverableKwh, evMaxChargeKw, evMaxDischargeKw, evMustChargeKw, feasibleEvPowerKw,
+  DEFAULT_EV_SAMPLING, EvCharger, evDeliverableKwh, evMaxChargeKw, evMaxDischargeKw, evMustChargeKw, evUncontrolledKw, feasibleEvPowerKw,
   nextEvEnergyKwh, sampleEvCommute, type EvParams, type EvSession,
 } from "../../src/physics/ev.js";
 
@@ -102,5 +102,30 @@ describe("EV model", () => {
     // log-normal, median 30 km, sigma 0.6: mean 30 exp(0.18) km x 0.18 kWh/km = 6.5 kWh
     assert.ok(mean > 5 && mean < 8, `mean energy ${mean}`);
     assert.notDeepEqual(a[0], a[1]);
+  });
+});
+
+describe("uncontrolled EV charging", () => {
+  it("charges from plug-in at the highest feasible power until the energy is stored, and never past the horizon", () => {
+    const sessions: EvSession[] = [
+      { arrivalStep: 2, departureStep: 6, arrivalEnergyKwh: 20, energyNeededKwh: 10 },
+      { arrivalStep: 8, departureStep: 12, arrivalEnergyKwh: 58, energyNeededKwh: 5 },
+    ];
+    const kw = evUncontrolledKw(CAR, sessions, 10, 1);
+    assert.equal(kw.length, 10);
+    assert.deepEqual(Array.from(kw.subarray(0, 2)), [0, 0]);
+    assert.equal(kw[2], 7.4);
+    assert.ok(Math.abs(kw[3]! - (10 - 0.9 * 7.4) / 0.9) < 1e-12, "the rest of the energy needed");
+    assert.deepEqual(Array.from(kw.subarray(4, 8)), [0, 0, 0, 0]);
+    assert.ok(Math.abs(kw[8]! - 2 / 0.9) < 1e-12, "capped by the capacity headroom");
+    assert.equal(kw[9], 0, "full: the energy needed beyond capacity stays unmet");
+  });
+
+  it("stores the same energy with half-hour steps, at twice the steps", () => {
+    const s: EvSession = { arrivalStep: 0, departureStep: 8, arrivalEnergyKwh: 20, energyNeededKwh: 10 };
+    const hourly = evUncontrolledKw(CAR, [s], 4, 1);
+    const halfHourly = evUncontrolledKw(CAR, [{ ...s, departureStep: 16 }], 16, 0.5);
+    const stored = (kw: Float64Array, dt: number): number => kw.reduce((a, b) => a + 0.9 * b * dt, 0);
+    assert.ok(Math.abs(stored(hourly, 1) - 10) < 1e-9 && Math.abs(stored(halfHourly, 0.5) - 10) < 1e-9);
   });
 });
