@@ -242,7 +242,12 @@ export class MicrogridEnv extends BaseEnv<Float32Array, Float32Array | Float64Ar
   readonly events: readonly StressEvent[];
 
   readonly #exo: Exogenous;
-  readonly #agents: MicrogridAgents;
+  readonly #bus: MessageBus;
+  readonly #registry: StateRegistry;
+  readonly #orchestrator: Orchestrator;
+  readonly #batteries: BatteryAgent[];
+  readonly #forecast: ForecastAgent;
+  readonly #aggregator: AggregatorAgent;
   readonly #actionCheck: BoxActionCheck;
   readonly #requestedKw: Float64Array;
   readonly #totalCapacityKwh: number;
@@ -279,7 +284,13 @@ export class MicrogridEnv extends BaseEnv<Float32Array, Float32Array | Float64Ar
     this.#slab = new ObservationSlab(this.observationIndex.size);
 
     this.#exo = new Exogenous(config, this.events);
-    this.#agents = wireAgents(config, this.#exo, this.grid, this.batteryInfo);
+    const agents = wireAgents(config, this.#exo, this.grid, this.batteryInfo);
+    this.#bus = agents.bus;
+    this.#registry = agents.registry;
+    this.#orchestrator = agents.orchestrator;
+    this.#batteries = agents.batteries;
+    this.#forecast = agents.forecast;
+    this.#aggregator = agents.aggregator;
     this.#trajectory = new Trajectory(trajectoryColumns(config), config.record ? this.episodeSteps : 0);
     const c = this.#trajectory.columns;
     this.#batteryColumns = this.batteryInfo.map((_, i) => {
@@ -291,20 +302,19 @@ export class MicrogridEnv extends BaseEnv<Float32Array, Float32Array | Float64Ar
 
   protected resetEpisode(): ResetResult<Float32Array> {
     const rng = this.rng;
-    const a = this.#agents;
     // an episode draws its own streams from the env generator, so repeated resets differ
     const episode = rng.int(2 ** 31);
     this.#exo.sample(rng.child(`weather/${episode}`), rng.child(`load/${episode}`));
-    a.forecast.resetEpisode(rng.child(`forecast/${episode}`));
-    a.batteries.forEach((b, i) => {
+    this.#forecast.resetEpisode(rng.child(`forecast/${episode}`));
+    this.#batteries.forEach((b, i) => {
       b.energyKwh = this.batteryInfo[i]!.initialEnergyKwh;
       b.chargeKw = 0;
       b.dischargeKw = 0;
     });
-    a.bus.resetConversations();
+    this.#bus.resetConversations();
     this.#t = 0;
     this.#trajectory.setLength(0);
-    a.orchestrator.sense(0);
+    this.#orchestrator.sense(0);
     return {
       observation: this.#observe(),
       info: {
@@ -319,7 +329,7 @@ export class MicrogridEnv extends BaseEnv<Float32Array, Float32Array | Float64Ar
         grid: { ...this.grid, importCostByHourPerKwh: Array.from(this.grid.importCostByHourPerKwh!) },
         reward: { ...this.config.reward },
         events: this.events.map((e) => ({ ...e })),
-        batteryEnergyKwh: Float64Array.from(a.batteries, (b) => b.energyKwh),
+        batteryEnergyKwh: Float64Array.from(this.#batteries, (b) => b.energyKwh),
       },
     };
   }
@@ -328,7 +338,7 @@ export class MicrogridEnv extends BaseEnv<Float32Array, Float32Array | Float64Ar
     const t = this.#t;
     this.#applySetPoints(action);
     // physics: the aggregator negotiates the set-points by Contract Net, then every battery settles
-    this.#agents.orchestrator.dispatch(t);
+    this.#orchestrator.dispatch(t);
     const totals = this.#sumTick(t);
     const reward = this.#reward(totals);
     if (this.config.record) this.#record(t, totals, reward);
@@ -336,7 +346,7 @@ export class MicrogridEnv extends BaseEnv<Float32Array, Float32Array | Float64Ar
     this.#t = t + 1;
     const terminated = this.#t === this.episodeSteps;
     // sensing the next tick also gives the observation after the last step its values
-    this.#agents.orchestrator.sense(this.#t);
+    this.#orchestrator.sense(this.#t);
     return { observation: this.#observe(), reward, terminated, truncated: false, info };
   }
 
@@ -347,7 +357,7 @@ export class MicrogridEnv extends BaseEnv<Float32Array, Float32Array | Float64Ar
     } catch (e) {
       throw asPowerLimit(e);
     }
-    this.#agents.aggregator.setPointsKw.set(this.#requestedKw);
+    this.#aggregator.setPointsKw.set(this.#requestedKw);
   }
 
   /** The settled tick's battery sums and grid cost. */
@@ -356,7 +366,7 @@ export class MicrogridEnv extends BaseEnv<Float32Array, Float32Array | Float64Ar
     const requested = this.#requestedKw;
     const reserveSoc = this.config.reward.reserveSoc;
     let chargeKw = 0, dischargeKw = 0, energyKwh = 0, lossKwh = 0, selfKwh = 0, shortfallKw = 0, reserveGapKwh = 0;
-    const batteries = this.#agents.batteries;
+    const batteries = this.#batteries;
     for (let i = 0; i < batteries.length; i++) {
       const b = batteries[i]!;
       chargeKw += b.chargeKw;
@@ -368,7 +378,7 @@ export class MicrogridEnv extends BaseEnv<Float32Array, Float32Array | Float64Ar
       const gap = reserveSoc * b.params.capacityKwh - b.energyKwh;
       if (gap > 0) reserveGapKwh += gap;
     }
-    const o = this.#agents.aggregator.outcome;
+    const o = this.#aggregator.outcome;
     s.chargeKw = chargeKw;
     s.dischargeKw = dischargeKw;
     s.energyKwh = energyKwh;
@@ -383,8 +393,8 @@ export class MicrogridEnv extends BaseEnv<Float32Array, Float32Array | Float64Ar
   /** `cost` or `self-sufficiency`, less the reserve and lost-load terms (file header, Reward). */
   #reward(s: TickTotals): number {
     const rc = this.config.reward;
-    const o = this.#agents.aggregator.outcome;
-    const loadKw = this.#agents.registry.loadKw;
+    const o = this.#aggregator.outcome;
+    const loadKw = this.#registry.loadKw;
     let reward = rc.kind === "cost"
       ? -s.importCost - rc.cyclingPenaltyPerKwh * (s.chargeKw + s.dischargeKw) * DT_HOURS
       : loadKw > 0 ? 1 - Math.min(o.importKw, loadKw) / loadKw : 1;
@@ -394,8 +404,8 @@ export class MicrogridEnv extends BaseEnv<Float32Array, Float32Array | Float64Ar
 
   #record(t: number, s: TickTotals, reward: number): void {
     const c = this.#trajectory.columns;
-    const reg = this.#agents.registry;
-    const o = this.#agents.aggregator.outcome;
+    const reg = this.#registry;
+    const o = this.#aggregator.outcome;
     c.tick[t] = t;
     c.hourOfDay[t] = (this.config.startHour + t) % 24;
     c.loadKw[t] = reg.loadKw;
@@ -417,7 +427,7 @@ export class MicrogridEnv extends BaseEnv<Float32Array, Float32Array | Float64Ar
     c.shortfallKw[t] = s.shortfallKw;
     c.importCost[t] = s.importCost;
     c.reward[t] = reward;
-    const batteries = this.#agents.batteries;
+    const batteries = this.#batteries;
     for (let i = 0; i < batteries.length; i++) {
       const b = batteries[i]!;
       const bc = this.#batteryColumns[i]!;
@@ -434,12 +444,12 @@ export class MicrogridEnv extends BaseEnv<Float32Array, Float32Array | Float64Ar
   }
 
   #info(t: number, s: TickTotals): Info {
-    const reg = this.#agents.registry;
-    const o = this.#agents.aggregator.outcome;
-    const B = this.#agents.batteries.length;
+    const reg = this.#registry;
+    const o = this.#aggregator.outcome;
+    const B = this.#batteries.length;
     const batteries: Info[] = new Array(B);
     for (let i = 0; i < B; i++) {
-      const b = this.#agents.batteries[i]!;
+      const b = this.#batteries[i]!;
       const requestedKw = this.#requestedKw[i]!;
       batteries[i] = {
         requestedKw, chargeKw: b.chargeKw, dischargeKw: b.dischargeKw, shortfallKw: requestedKw - (b.chargeKw - b.dischargeKw),
@@ -452,14 +462,14 @@ export class MicrogridEnv extends BaseEnv<Float32Array, Float32Array | Float64Ar
       curtailmentKw: o.curtailmentKw, unservedKw: o.unservedKw, chargeKw: s.chargeKw, dischargeKw: s.dischargeKw, importCost: s.importCost,
       energyKwh: s.energyKwh, soc: s.energyKwh / this.#totalCapacityKwh, shortfallKw: s.shortfallKw, gridAvailableKw: reg.gridAvailableKw, batteries,
     };
-    if (this.config.transcript) info["transcript"] = this.#agents.bus.takeTranscript();
+    if (this.config.transcript) info["transcript"] = this.#bus.takeTranscript();
     return info;
   }
 
   #observe(): Float32Array {
     const t = this.#t;
     const idx = this.observationIndex;
-    const reg = this.#agents.registry;
+    const reg = this.#registry;
     const obs = this.#slab.next();
     const { startHour, startWeekday } = this.config;
     writeTimeFeatures(obs, idx.hourSin, (startHour + t) % 24, (startWeekday + Math.floor((startHour + t) / 24)) % 7);
@@ -469,14 +479,14 @@ export class MicrogridEnv extends BaseEnv<Float32Array, Float32Array | Float64Ar
     obs[idx.pvKw] = reg.pvKw;
     obs[idx.temperatureC] = reg.temperatureC;
     obs[idx.irradianceWPerM2] = reg.irradianceWPerM2;
-    const batteries = this.#agents.batteries;
+    const batteries = this.#batteries;
     for (let i = 0; i < batteries.length; i++) {
       const b = batteries[i]!;
       obs[idx.socStart + i] = b.energyKwh / b.params.capacityKwh;
       obs[idx.batteryAvailableStart + i] = this.#exo.batteryAvailability[i]![t]!;
     }
     // the six forecast blocks are contiguous, in this order (microgridObservationIndex)
-    const fc = this.#agents.forecast.forecast;
+    const fc = this.#forecast.forecast;
     const H = idx.horizon;
     const l05 = fc.loadQ05, l50 = fc.loadQ50, l95 = fc.loadQ95, p05 = fc.pvQ05, p50 = fc.pvQ50, p95 = fc.pvQ95;
     for (let k = 0, o = idx.loadQ05Start; k < H; k++, o++) {
