@@ -3,6 +3,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { z } from "zod";
+import { trainOptionsSchema } from "../../training/commands/train.js";
 
 const CLI = join(import.meta.dirname, "..", "..", "training", "cli.ts");
 
@@ -22,6 +24,37 @@ describe("gridgym CLI", () => {
     assert.ok(cb);
     assert.equal(cb.kind, "env");
     assert.equal(cb.defaultEpisodeSteps, 168);
+  });
+
+  it("envs --json gives each id's family, action kind and baselines from the registry", () => {
+    const r = gridgym("envs", "--json");
+    assert.equal(r.status, 0, r.stderr);
+    const envs = JSON.parse(r.stdout) as { id: string; family: string; actionKind: string; baselines: string[] }[];
+    const cb = envs.find((e) => e.id === "CommunityBattery-v0")!;
+    assert.equal(cb.family, "storage");
+    assert.equal(cb.actionKind, "box");
+    assert.deepEqual(cb.baselines, ["myopic", "mpc", "oracle", "random"]);
+    assert.equal(envs.find((e) => e.id === "MicrogridDiscrete-v0")!.actionKind, "discrete");
+  });
+
+  it("a command's --help takes each option's description and default from its zod schema", () => {
+    const r = gridgym("train", "--help");
+    assert.equal(r.status, 0, r.stderr);
+    const help = r.stdout.replace(/\s+/g, " ");
+    const steps = z.globalRegistry.get(trainOptionsSchema.shape.steps)!.description!;
+    assert.ok(help.includes(`--steps <n> ${steps} (default: 100000)`), help);
+    assert.match(help, /--algo <algo> learner: dqn, ppo, a2c/);
+  });
+
+  it("bad option values exit 2 naming each option by its flag", () => {
+    const r = gridgym("evaluate", "--env", "CommunityBattery-v0", "--policy", "myopic", "--seed", "x", "--solver", "glpk");
+    assert.equal(r.status, 2);
+    assert.equal(r.stderr, [
+      "gridgym: invalid evaluate options:",
+      '  --seed: expected an integer >= 0, got "x"',
+      '  --solver: expected one of "auto", "simplex", "highs", "jsls", got "glpk"',
+      "",
+    ].join("\n"));
   });
 
   it("evaluate --json prints one JSON object of KPIs and writes the per-tick trajectory CSV", () => {
@@ -57,7 +90,7 @@ describe("gridgym CLI", () => {
     assert.ok(lp! < base!, `lp ${lp} vs fit-and-forget ${base}`);
     const wrong = gridgym("evaluate", "--env", "Community-v0", "--policy", "oracle");
     assert.notEqual(wrong.status, 0);
-    assert.match(wrong.stderr, /name: expected one of myopic, mpc, random, mpc-decentral, mpc-admm, mpc-perfect \(for Community-v0\), got "oracle"/);
+    assert.match(wrong.stderr, /name: expected one of myopic, mpc, mpc-decentral, mpc-admm, mpc-perfect, random \(for Community-v0\), got "oracle"/);
   });
 
   it("evaluate with the same seed prints the same KPIs twice", () => {

@@ -200,6 +200,6 @@ describe("gridgym train (command)", () => {
     const program = new Command().exitOverride();
     registerTrainCommand(program);
     await assert.rejects(program.parseAsync(["train", "--env", "CommunityBattery-v0", "--algo", "sac", "--no-progress"], { from: "user" }),
-      /invalid --algo:\n {2}algo: expected dqn, ppo, a2c, got "sac"/);
+      /invalid train options:\n {2}--algo: expected one of "dqn", "ppo", "a2c", got "sac"/);
   });
 });

@@ -11,6 +11,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
+import { z } from "zod";
 import { ConfigError } from "../../src/core/errors.js";
 import { resolveConfig } from "../../src/core/registry.js";
 import { evaluate, type EvaluationResult } from "../evaluate.js";
@@ -21,7 +22,7 @@ import { formatMarkdownTable, formatTable } from "../table.js";
 // tfjs (learners) and vega (report) load only when the benchmark runs: `gridgym envs` stays fast
 import type { Algo } from "../train.js";
 import type { TrialResult, TrialSpec } from "../trial.js";
-import { DEFAULT_ENV, intOption, readConfigFile, solverOption } from "./common.js";
+import { DEFAULT_ENV, SOLVERS, addSchemaOptions, intArg, parseOptions, readConfigFile } from "./common.js";
 
 /**
  * Each learner's default budget and settings, chosen so both train in about 3 minutes on
@@ -44,21 +45,32 @@ function trainingEnvConfig(envId: string, config: unknown): Record<string, unkno
 /** Episodes for model selection while training: never the evaluation seeds (1000 up by default). */
 const VALIDATION_SEEDS = [2000, 2001, 2002, 2003, 2004];
 
-export interface BenchmarkOptions {
-  env: string;
-  config?: string;
-  seeds: number;
-  firstSeed: number;
-  /** Learners to train (subset of dqn, ppo); empty: baselines only. */
-  algos: Algo[];
-  /** Env steps per learner; undefined: each learner's default budget. */
-  steps?: number;
-  trainSeed: number;
-  workers: number;
-  solver: string;
-  out: string;
-  json: boolean;
+const LEARNERS: readonly string[] = ["dqn", "ppo", "a2c"];
+
+/** `--algos dqn,ppo` as a list; `none` (or nothing) trains no learner. */
+function algoList(value: string): string[] {
+  return value === "none" || value === "" ? [] : value.split(",").map((s) => s.trim());
 }
+
+/** The options of `gridgym benchmark`. */
+export const benchmarkOptionsSchema = z.strictObject({
+  env: z.string().min(1).default(DEFAULT_ENV).meta({ description: "environment id", value: "id" }),
+  config: z.string().optional().meta({ description: "environment config (JSON file)", value: "file" }),
+  steps: intArg(1).optional().meta({ description: `training steps per learner (default: dqn ${BENCHMARK_LEARNERS.dqn.steps}, ppo ${BENCHMARK_LEARNERS.ppo.steps})`, value: "n" }),
+  algos: z.string().default("dqn,ppo")
+    .refine((v) => algoList(v).every((a) => LEARNERS.includes(a)), { error: "a comma list of dqn, ppo, a2c, or none" })
+    .transform((v) => algoList(v) as Algo[])
+    .meta({ description: "learners to train: a comma list of dqn, ppo, a2c, or none", value: "list" }),
+  trainSeed: intArg(0).default(1).meta({ description: "root seed of training", value: "n" }),
+  workers: intArg(1).default(2).meta({ description: "training worker threads", value: "n" }),
+  seeds: intArg(1).default(5).meta({ description: "number of held-out evaluation seeds", value: "k" }),
+  firstSeed: intArg(0).default(1000).meta({ description: "first held-out seed (>= 1000)", value: "n" }),
+  solver: z.enum(SOLVERS).default("auto").meta({ description: "LP backend", value: "backend" }),
+  out: z.string().min(1).default("runs/benchmark").meta({ description: "report directory", value: "dir" }),
+  json: z.boolean().default(false).meta({ description: "print the KPI summary as JSON" }),
+});
+
+export type BenchmarkOptions = z.output<typeof benchmarkOptionsSchema>;
 
 async function trainLearners(opts: BenchmarkOptions, config: unknown): Promise<TrialResult[]> {
   if (opts.algos.length === 0) return [];
@@ -111,7 +123,7 @@ export async function runBenchmark(opts: BenchmarkOptions): Promise<void> {
   }
   for (const name of baselinesFor(opts.env).filter((n) => n !== "random")) {
     const started = performance.now();
-    const factory = await baselineFactory(name, { solver: solverOption(opts.solver), envId: opts.env });
+    const factory = await baselineFactory(name, { solver: opts.solver, envId: opts.env });
     results.push(evaluate(opts.env, config, factory, seeds, { keepTrajectories: true }));
     timings[name] = performance.now() - started;
   }
@@ -165,29 +177,10 @@ export async function runBenchmark(opts: BenchmarkOptions): Promise<void> {
   process.stdout.write(`report: ${join(opts.out, "report.html")} (and report.md, kpis.json, trajectory-*.csv in ${opts.out})\n`);
 }
 
-function algosOption(value: string): Algo[] {
-  if (value === "none" || value === "") return [];
-  const algos = value.split(",").map((s) => s.trim());
-  const bad = algos.find((a) => a !== "dqn" && a !== "ppo" && a !== "a2c");
-  if (bad !== undefined) throw new ConfigError("--algos", [{ path: "algos", expected: "a comma list of dqn, ppo, a2c, or none", received: JSON.stringify(bad) }]);
-  return algos as Algo[];
-}
-
 export function registerBenchmarkCommand(program: Command): void {
-  program.command("benchmark")
-    .description("train DQN and PPO, evaluate them with the baselines on held-out seeds; print the KPI table and write an HTML report")
-    .option("--env <id>", "environment id", DEFAULT_ENV)
-    .option("--config <file>", "environment config (JSON)")
-    .option("--steps <n>", "training steps per learner (default: dqn 500000, ppo 300000)", intOption("--steps", 1))
-    .option("--algos <list>", "learners to train: dqn,ppo,a2c or none", "dqn,ppo")
-    .option("--train-seed <n>", "root seed of training", intOption("--train-seed", 0), 1)
-    .option("--workers <n>", "training worker threads", intOption("--workers", 1), 2)
-    .option("--seeds <k>", "number of held-out evaluation seeds", intOption("--seeds", 1), 5)
-    .option("--first-seed <n>", "first held-out seed (>= 1000)", intOption("--first-seed", 0), 1000)
-    .option("--solver <backend>", "LP backend: auto, simplex, highs or jsls", "auto")
-    .option("--out <dir>", "report directory", "runs/benchmark")
-    .option("--json", "print the KPI summary as JSON")
-    .action(async (o: { env: string; config?: string; steps?: number; algos: string; trainSeed: number; workers: number; seeds: number; firstSeed: number; solver: string; out: string; json?: boolean }) => {
-      await runBenchmark({ ...o, algos: algosOption(o.algos), json: o.json ?? false });
-    });
+  const command = program.command("benchmark")
+    .description("train DQN and PPO, evaluate them with the baselines on held-out seeds; print the KPI table and write an HTML report");
+  addSchemaOptions(command, benchmarkOptionsSchema).action(async (raw: unknown) => {
+    await runBenchmark(parseOptions("benchmark", benchmarkOptionsSchema, raw));
+  });
 }

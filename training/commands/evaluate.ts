@@ -4,26 +4,31 @@
  * per-agent baselines through evaluateParallel; its return is the sum over agents.
  */
 import type { Command } from "commander";
+import { z } from "zod";
 import { resolveConfig, spec } from "../../src/core/registry.js";
 import { evaluate } from "../evaluate.js";
 import { evaluateParallel } from "../evaluate-parallel.js";
 import { BASELINE_NAMES, baselineFactory, parallelBaselineFactory } from "../policies.js";
 import { formatTable } from "../table.js";
-import { intOption, readConfigFile, solverOption, writeFile } from "./common.js";
+import { SOLVERS, addSchemaOptions, intArg, parseOptions, readConfigFile, writeFile } from "./common.js";
+
+/** The options of `gridgym evaluate`. */
+export const evaluateOptionsSchema = z.strictObject({
+  env: z.string().min(1).meta({ description: "environment id (`gridgym envs` lists them)", value: "id" }),
+  policy: z.string().min(1).meta({ description: `baseline policy, one of ${BASELINE_NAMES.join(", ")} (each env serves some)`, value: "name" }),
+  config: z.string().optional().meta({ description: "environment config (JSON file)", value: "file" }),
+  seed: intArg(0).default(0).meta({ description: "first seed", value: "n" }),
+  episodes: intArg(1).default(1).meta({ description: "episodes, on seeds seed .. seed+k-1", value: "k" }),
+  solver: z.enum(SOLVERS).default("auto").meta({ description: "LP backend for mpc and oracle", value: "backend" }),
+  json: z.boolean().default(false).meta({ description: "print the KPIs as one JSON object" }),
+  trajectory: z.string().optional().meta({ description: "write the first episode's per-tick trajectory as CSV", value: "file.csv" }),
+});
 
 export function registerEvaluateCommand(program: Command): void {
-  program.command("evaluate")
-    .description("run a baseline policy on an environment and print its KPIs")
-    .requiredOption("--env <id>", "environment id")
-    .requiredOption("--policy <name>", `one of ${BASELINE_NAMES.join(", ")}`)
-    .option("--config <file>", "environment config (JSON)")
-    .option("--seed <n>", "first seed", intOption("--seed", 0), 0)
-    .option("--episodes <k>", "episodes (seeds seed .. seed+k-1)", intOption("--episodes", 1), 1)
-    .option("--solver <backend>", "LP backend for mpc and oracle: auto, simplex, highs or jsls", "auto")
-    .option("--json", "print the KPIs as one JSON object")
-    .option("--trajectory <file.csv>", "write the first episode's per-tick trajectory as CSV")
-    .action(async (o: { env: string; policy: string; config?: string; seed: number; episodes: number; solver: string; json?: boolean; trajectory?: string }) => {
-      const solver = solverOption(o.solver);
+  addSchemaOptions(program.command("evaluate").description("run a baseline policy on an environment and print its KPIs"), evaluateOptionsSchema)
+    .action(async (raw: unknown) => {
+      const o = parseOptions("evaluate", evaluateOptionsSchema, raw);
+      const solver = o.solver;
       const config = readConfigFile(o.config);
       resolveConfig(o.env, config);
       const seeds = Array.from({ length: o.episodes }, (_, i) => o.seed + i);

@@ -8,13 +8,28 @@
  * (LEC-MPEA) over N weeks (training/reproduce-community.ts).
  */
 import type { Command } from "commander";
+import { z } from "zod";
 import { ConfigError } from "../../src/core/errors.js";
 import { formatCommunityReproduction, reproduceCommunity } from "../reproduce-community.js";
 import { formatHubDeviationStudy, reproduceHub, reproduceHubDeviations, type HubReproduction } from "../reproduce-hub.js";
 import { formatReproduction, reproduceMicrogrid, type ReproductionSetting } from "../reproduce-microgrid.js";
-import { intOption, solverOption } from "./common.js";
+import { SOLVERS, addSchemaOptions, intArg, parseOptions } from "./common.js";
 
 const EXPERIMENTS = ["microgrid", "hub", "community"] as const;
+const SETTINGS = ["seed", "tou-hold"] as const satisfies readonly ReproductionSetting[];
+
+/** The options of `gridgym reproduce`. */
+export const reproduceOptionsSchema = z.strictObject({
+  seeds: intArg(1).default(10).meta({ description: "number of seeds", value: "n" }),
+  firstSeed: intArg(0).default(0).meta({ description: "first seed", value: "n" }),
+  solver: z.enum(SOLVERS).default("auto").meta({ description: "LP backend", value: "backend" }),
+  out: z.string().min(1).default("runs/reproduce-microgrid").meta({ description: "directory for the trajectories and the JSON summary", value: "dir" }),
+  setting: z.enum(SETTINGS).default("seed").meta({
+    description: "microgrid: the seed's tariff and planner (seed), or a time-of-use tariff with hourly re-planning and a holding value on stored energy (tou-hold)",
+    value: "name",
+  }),
+  json: z.boolean().default(false).meta({ description: "print the summary as one JSON object" }),
+});
 
 function formatHub(r: HubReproduction): string {
   const row = (label: string, c: HubReproduction["cost"], digits: number) =>
@@ -29,31 +44,27 @@ function formatHub(r: HubReproduction): string {
 }
 
 export function registerReproduceCommand(program: Command): void {
-  program.command("reproduce")
+  const command = program.command("reproduce")
     .description("reproduce a seed paper's results (microgrid: seed 001, Table 1 over several seeds; hub: seed 002, optimised vs base case and the deviation study; community: seed 003, LEC-MS vs LEC-MPEA at the PCC)")
-    .argument("<experiment>", `one of ${EXPERIMENTS.join(", ")}`)
-    .option("--seeds <n>", "number of seeds", intOption("--seeds", 1), 10)
-    .option("--first-seed <n>", "first seed", intOption("--first-seed", 0), 0)
-    .option("--solver <backend>", "LP backend: auto, simplex, highs or jsls", "auto")
-    .option("--out <dir>", "directory for the trajectories and the JSON summary", "runs/reproduce-microgrid")
-    .option("--setting <name>", "microgrid: seed (the seed's tariff and planner) or tou-hold (time-of-use tariff, hourly re-planning, a holding value on stored energy)", "seed")
-    .option("--json", "print the summary as one JSON object")
-    .action(async (experiment: string, o: { seeds: number; firstSeed: number; solver: string; out: string; setting: string; json?: boolean }) => {
+    .argument("<experiment>", `one of ${EXPERIMENTS.join(", ")}`);
+  addSchemaOptions(command, reproduceOptionsSchema)
+    .action(async (experiment: string, raw: unknown) => {
+      const o = parseOptions("reproduce", reproduceOptionsSchema, raw);
       if (!(EXPERIMENTS as readonly string[]).includes(experiment)) {
         throw new ConfigError("reproduce", [{ path: "experiment", expected: `one of ${EXPERIMENTS.join(", ")}`, received: JSON.stringify(experiment) }]);
       }
       if (experiment === "community") {
-        const community = await reproduceCommunity({ seeds: o.seeds, firstSeed: o.firstSeed, solver: solverOption(o.solver) });
+        const community = await reproduceCommunity({ seeds: o.seeds, firstSeed: o.firstSeed, solver: o.solver });
         process.stdout.write((o.json ? JSON.stringify(community) : formatCommunityReproduction(community)) + "\n");
         return;
       }
       if (experiment === "hub") {
-        const hub = await reproduceHub({ backend: solverOption(o.solver) });
+        const hub = await reproduceHub({ backend: o.solver });
         const deviations = reproduceHubDeviations();
         process.stdout.write((o.json ? JSON.stringify({ ...hub, deviations }) : `${formatHub(hub)}\n\n${formatHubDeviationStudy(deviations)}`) + "\n");
         return;
       }
-      const result = await reproduceMicrogrid({ seeds: o.seeds, firstSeed: o.firstSeed, solver: solverOption(o.solver), outDir: o.out, setting: o.setting as ReproductionSetting });
+      const result = await reproduceMicrogrid({ seeds: o.seeds, firstSeed: o.firstSeed, solver: o.solver, outDir: o.out, setting: o.setting });
       if (o.json) {
         process.stdout.write(JSON.stringify(result) + "\n");
         return;

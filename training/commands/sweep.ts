@@ -9,12 +9,20 @@
 import { readFileSync } from "node:fs";
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
+import { z } from "zod";
 import { ConfigError, WorkerError } from "../../src/core/errors.js";
 import { BullMQExecutor } from "../bullmq-executor.js";
 import type { TrialExecutor } from "../executor.js";
 import { ResultsStore, toCSV } from "../results-store.js";
 import { type SweepSummary, runSweep } from "../sweep.js";
-import { intOption, writeFile } from "./common.js";
+import { addSchemaOptions, intArg, parseOptions, writeFile } from "./common.js";
+
+/** The command-line options of `gridgym sweep`. */
+export const sweepOptionsSchema = z.strictObject({
+  workers: intArg(1).optional().meta({ description: "worker threads (default: available cores, at most one per trial)", value: "n" }),
+  csv: z.string().optional().meta({ description: "also write every result of the sweep as CSV", value: "file" }),
+  redis: z.string().optional().meta({ description: "enqueue the trials in this Redis for `gridgym worker` processes instead of running them here", value: "url" }),
+});
 
 /** Options of the sweep command. */
 export interface SweepCommandOptions {
@@ -101,13 +109,10 @@ export async function sweepCommand(specFile: string, opts: SweepCommandOptions =
 }
 
 export function registerSweepCommand(program: Command): void {
-  program.command("sweep")
+  const command = program.command("sweep")
     .description("run or resume a sweep of training trials on local worker threads, or on workers through Redis")
-    .argument("<spec>", "sweep spec (JSON); see examples/sweep.json")
-    .option("--workers <n>", "worker threads (default: available cores, at most one per trial)", intOption("--workers", 1))
-    .option("--csv <file>", "also write every result of the sweep as CSV")
-    .option("--redis <url>", "enqueue the trials in this Redis for `gridgym worker` processes instead of running them here")
-    .action(async (specFile: string, o: { workers?: number; csv?: string; redis?: string }) => {
-      await sweepCommand(specFile, o);
-    });
+    .argument("<spec>", "sweep spec (JSON); see examples/sweep.json");
+  addSchemaOptions(command, sweepOptionsSchema).action(async (specFile: string, raw: unknown) => {
+    await sweepCommand(specFile, parseOptions("sweep", sweepOptionsSchema, raw));
+  });
 }

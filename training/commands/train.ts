@@ -6,37 +6,33 @@
  */
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
-import { ConfigError } from "../../src/core/errors.js";
+import { z } from "zod";
 // tfjs loads with the learners: import them only when a command trains (keeps `gridgym envs` fast)
-import type { Algo, TrainOptions, TrainResult } from "../train.js";
-import { intOption, readConfigFile } from "./common.js";
+import type { Algo, TrainResult, TrainOptions } from "../train.js";
+import { addSchemaOptions, intArg, parseOptions, readConfigFile } from "./common.js";
 
-const ALGOS: readonly Algo[] = ["dqn", "ppo", "a2c"];
+const ALGOS = ["dqn", "ppo", "a2c"] as const satisfies readonly Algo[];
 const BACKENDS = ["auto", "wasm", "cpu", "tensorflow"] as const;
 
-interface TrainCommandOptions {
-  env: string;
-  algo: string;
-  steps: number;
-  seed: number;
-  out?: string;
-  config?: string;
-  hyperparameters?: string;
-  evalEvery?: number;
-  backend: string;
-  resume?: string;
-  progress: boolean;
-}
+/** The options of `gridgym train`. */
+export const trainOptionsSchema = z.strictObject({
+  env: z.string().min(1).meta({ description: "environment id", value: "id" }),
+  algo: z.enum(ALGOS).meta({ description: "learner", value: "algo" }),
+  steps: intArg(1).default(100_000).meta({ description: "env steps to train", value: "n" }),
+  seed: intArg(0).default(0).meta({ description: "run seed (weights, exploration, minibatch order, training episodes)", value: "n" }),
+  out: z.string().optional().meta({ description: "model directory (default runs/train/<env>-<algo>-seed<seed>)", value: "dir" }),
+  config: z.string().optional().meta({ description: "environment config (JSON file)", value: "file" }),
+  hyperparameters: z.string().optional().meta({ description: "learner hyperparameters (JSON file; agents/<algo>.ts lists them)", value: "file" }),
+  evalEvery: intArg(0).optional().meta({ description: "env steps between evaluations on held-out seeds (0: only at the end)", value: "n" }),
+  backend: z.enum(BACKENDS).default("auto").meta({ description: "tfjs backend", value: "name" }),
+  resume: z.string().optional().meta({ description: "continue training a saved model", value: "dir" }),
+  progress: z.boolean().default(true).meta({ description: "skip the progress bar (shown by default: steps/s, episode return, loss)" }),
+});
 
-/** Runs the command's work; exported so tests can call it without a subprocess. */
-export async function runTrain(o: TrainCommandOptions, write: (line: string) => void = (l) => process.stdout.write(l)): Promise<TrainResult> {
-  if (!ALGOS.includes(o.algo as Algo)) {
-    throw new ConfigError("--algo", [{ path: "algo", expected: ALGOS.join(", "), received: JSON.stringify(o.algo) }]);
-  }
-  if (!(BACKENDS as readonly string[]).includes(o.backend)) {
-    throw new ConfigError("--backend", [{ path: "backend", expected: BACKENDS.join(", "), received: JSON.stringify(o.backend) }]);
-  }
-  const algo = o.algo as Algo;
+/** Runs the command's work on raw options (validated here); exported so tests can call it without a subprocess. */
+export async function runTrain(raw: unknown, write: (line: string) => void = (l) => process.stdout.write(l)): Promise<TrainResult> {
+  const o = parseOptions("train", trainOptionsSchema, raw);
+  const algo: Algo = o.algo;
   const out = o.out ?? `runs/train/${o.env}-${algo}-seed${o.seed}`;
   const bar = o.progress
     ? new SingleBar({
@@ -59,7 +55,7 @@ export async function runTrain(o: TrainCommandOptions, write: (line: string) => 
     seed: o.seed,
     steps: o.steps,
     outDir: out,
-    backend: o.backend as (typeof BACKENDS)[number],
+    backend: o.backend,
     hooks: {
       onStep: (s) => {
         if (!announced) {
@@ -103,20 +99,8 @@ export async function runTrain(o: TrainCommandOptions, write: (line: string) => 
 
 /** Adds `train` to the gridgym program. */
 export function registerTrainCommand(program: Command): void {
-  program.command("train")
-    .description("train a DQN, PPO or A2C learner on an environment and save it")
-    .requiredOption("--env <id>", "environment id")
-    .requiredOption("--algo <algo>", `one of ${ALGOS.join(", ")}`)
-    .option("--steps <n>", "env steps to train", intOption("--steps", 1), 100_000)
-    .option("--seed <n>", "run seed (weights, exploration, minibatch order, training episodes)", intOption("--seed", 0), 0)
-    .option("--out <dir>", "model directory (default runs/train/<env>-<algo>-seed<seed>)")
-    .option("--config <file>", "environment config (JSON)")
-    .option("--hyperparameters <file>", "learner hyperparameters (JSON)")
-    .option("--eval-every <n>", "env steps between evaluations on held-out seeds (0: only at the end)", intOption("--eval-every", 0))
-    .option("--backend <name>", `tfjs backend: ${BACKENDS.join(", ")}`, "auto")
-    .option("--resume <dir>", "continue training a saved model")
-    .option("--no-progress", "no progress bar")
-    .action(async (o: TrainCommandOptions) => {
-      await runTrain(o);
+  addSchemaOptions(program.command("train").description("train a DQN, PPO or A2C learner on an environment and save it"), trainOptionsSchema)
+    .action(async (raw: unknown) => {
+      await runTrain(raw);
     });
 }

@@ -3,8 +3,16 @@
  * machine until SIGTERM or SIGINT, which stop taking jobs, let running trials finish, and exit.
  */
 import type { Command } from "commander";
+import { z } from "zod";
 import { DEFAULT_QUEUE, TrialWorker, type TrialWorkerOptions } from "../bullmq-executor.js";
-import { intOption } from "./common.js";
+import { addSchemaOptions, intArg, parseOptions } from "./common.js";
+
+/** The command-line options of `gridgym worker`. */
+export const workerOptionsSchema = z.strictObject({
+  redis: z.string().min(1).meta({ description: "Redis URL, e.g. redis://10.0.0.5:6379", value: "url" }),
+  concurrency: intArg(1).optional().meta({ description: "trials at a time, each on its own thread (default 1)", value: "n" }),
+  queue: z.string().min(1).optional().meta({ description: `queue name (default ${DEFAULT_QUEUE})`, value: "name" }),
+});
 
 /** Options of the worker command: the worker's own, plus where its log lines go. */
 export interface WorkerCommandOptions extends TrialWorkerOptions {
@@ -33,12 +41,9 @@ export async function workerCommand(opts: WorkerCommandOptions): Promise<void> {
 }
 
 export function registerWorkerCommand(program: Command): void {
-  program.command("worker")
-    .description("run sweep trials from a Redis queue (see `gridgym sweep --redis`) until SIGTERM")
-    .requiredOption("--redis <url>", "Redis URL, e.g. redis://10.0.0.5:6379")
-    .option("--concurrency <n>", "trials at a time, each on its own thread (default 1)", intOption("--concurrency", 1))
-    .option("--queue <name>", `queue name (default ${DEFAULT_QUEUE})`)
-    .action(async (o: { redis: string; concurrency?: number; queue?: string }) => {
-      await workerCommand(o);
-    });
+  const command = program.command("worker").description("run sweep trials from a Redis queue (see `gridgym sweep --redis`) until SIGTERM");
+  addSchemaOptions(command, workerOptionsSchema).action(async (raw: unknown) => {
+    const o = parseOptions("worker", workerOptionsSchema, raw);
+    await workerCommand({ redis: o.redis, ...(o.concurrency === undefined ? {} : { concurrency: o.concurrency }), ...(o.queue === undefined ? {} : { queue: o.queue }) });
+  });
 }
