@@ -231,6 +231,9 @@ export const explainIssue: z.core.$ZodErrorMap = (issue) => {
     case "invalid_type":
       return TYPE_NAMES[issue.expected] ?? issue.expected;
     case "too_small": {
+      if (issue.minimum === 1 && issue.inclusive !== false && (issue.origin === "string" || issue.origin === "array")) {
+        return `a non-empty ${issue.origin}`;
+      }
       const op = issue.inclusive === false ? ">" : ">=";
       return issue.origin === "array" || issue.origin === "string"
         ? `length ${op} ${String(issue.minimum)}`

@@ -146,7 +146,7 @@ describe("trial id", () => {
     assert.throws(() => parseTrialSpec({ envId: "", algo: "dqn", seed: 1.5, steps: 10, envConfig: 3 }), {
       message: [
         "invalid trial spec:",
-        "  envId: expected length >= 1, got \"\"",
+        "  envId: expected a non-empty string, got \"\"",
         "  envConfig: expected an object, got 3",
         "  seed: expected an integer, got 1.5",
       ].join("\n"),

@@ -162,7 +162,7 @@ describe("train", () => {
       return true;
     });
     await assert.rejects(train(base("ppo", { hyperparameters: { gamma: 2, hiddenSizes: [] } })),
-      /invalid ppo hyperparameters:\n {2}gamma: expected a number <= 1, got 2\n {2}hiddenSizes: expected length >= 1, got array\(0\)/);
+      /invalid ppo hyperparameters:\n {2}gamma: expected a number <= 1, got 2\n {2}hiddenSizes: expected a non-empty array, got array\(0\)/);
     await assert.rejects(train(base("dqn", { hyperparameters: { actionLevels: 1 } })), /invalid dqn hyperparameters:\n {2}actionLevels: expected a number >= 2, got 1/);
     await assert.rejects(train(base("dqn", { envConfig: { days: 0 } })), /invalid CommunityBattery-v0 config:\n {2}days: expected a number >= 1, got 0/);
   });
