@@ -4,6 +4,11 @@
  * Every error has a stable `code` and a `name`, and its message follows one shape:
  * owner, dotted field path, what was expected, what was received. A message only
  * promises what the check that throws it enforces.
+ *
+ * Config errors come from zod: `parseConfig` parses with `explainIssue` as zod's error map, so
+ * each issue's message is the "expected" part (a schema's own `error` parameter outranks it),
+ * paths are rendered by `z.core.toDotPath`, and a misspelled key is answered with the nearest
+ * known key of its object.
  */
 import { z } from "zod";
 
