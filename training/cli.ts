@@ -19,7 +19,9 @@ import { registerWorkerCommand } from "./commands/worker.js";
 
 export function buildProgram(): Command {
   const program = new Command();
-  program.name("gridgym").description("Reinforcement-learning environments for energy systems").showHelpAfterError();
+  // exitOverride before the commands are added: subcommands inherit it, so a missing required
+  // option (commander's own check) exits 2 like every other usage error instead of 1
+  program.name("gridgym").description("Reinforcement-learning environments for energy systems").showHelpAfterError().exitOverride();
   registerEnvsCommand(program);
   registerEvaluateCommand(program);
   registerBenchmarkCommand(program);
@@ -32,7 +34,7 @@ export function buildProgram(): Command {
 
 export async function main(argv: string[]): Promise<number> {
   try {
-    await buildProgram().exitOverride().parseAsync(argv, { from: "user" });
+    await buildProgram().parseAsync(argv, { from: "user" });
     return 0;
   } catch (err) {
     if (err instanceof GymError) {

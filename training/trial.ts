@@ -26,10 +26,10 @@ export const TrialSpecSchema = z.strictObject({
   /** Registered environment id, e.g. `CommunityBattery-v0`. */
   envId: z.string().min(1),
   /** Environment config, validated by the env's own schema when the trial runs. */
-  envConfig: FieldObject.default({}),
+  envConfig: FieldObject.prefault({}),
   algo: z.enum(ALGOS),
   /** Learner hyperparameters, validated by the learner's own schema when the trial runs. */
-  hyperparameters: FieldObject.default({}),
+  hyperparameters: FieldObject.prefault({}),
   /** Root seed of the run: weight init, exploration and env episodes derive from it. */
   seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   /** Environment steps to train for. */

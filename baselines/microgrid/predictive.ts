@@ -56,11 +56,11 @@ export const microgridPredictiveConfigSchema = z.strictObject({
   replanEvery: z.number().int().min(1).default(2),
   /** Forecast ticks planned beyond the tick being dispatched (SPEC: 4). */
   horizon: z.number().int().min(1).max(48).default(4),
-  forecast: forecastSourceSchema.default({ source: "env" }),
+  forecast: forecastSourceSchema.prefault({ source: "env" }),
   /** `median`: the seed's LP on q50; `tree`: the stochastic planner over the three-branch tree. */
   scenarios: z.enum(["median", "tree"]).default("median"),
   /** Branch probabilities of the tree (the seed's 0.15 / 0.70 / 0.15). */
-  tree: scenarioTreeOptionsSchema.default(() => scenarioTreeOptionsSchema.parse({})),
+  tree: scenarioTreeOptionsSchema.prefault({}),
   /** Steps of the tree's plan whose battery decisions all branches share. */
   nonAnticipativeSteps: z.number().int().min(1).default(1),
   /**

@@ -9,7 +9,7 @@
  */
 import type { z } from "zod";
 import type { Env, ParallelEnv } from "./env.js";
-import { ConfigError, UnregisteredEnvError, editDistance, parseConfig } from "./errors.js";
+import { ConfigError, UnregisteredEnvError, describeValue, editDistance, parseConfig } from "./errors.js";
 
 const ID_PATTERN = /^[A-Za-z][A-Za-z0-9_]*(?:\/[A-Za-z][A-Za-z0-9_]*)?-v\d+$/;
 
@@ -17,11 +17,12 @@ const ID_PATTERN = /^[A-Za-z][A-Za-z0-9_]*(?:\/[A-Za-z][A-Za-z0-9_]*)?-v\d+$/;
 export type ActionKind = "box" | "discrete";
 
 /**
- * Default learner settings of an env: what `gridgym train` and `gridgym benchmark` use unless
- * told otherwise. `envConfig` is merged under the user's env config for training only
- * (evaluation always runs the config as given, so every policy is judged on the same task).
+ * Default learner settings of an env. `gridgym benchmark` trains its learners on the user's env
+ * config with `envConfig` applied over it; evaluation always runs the config as given, so every
+ * policy is judged on the same task.
  */
 export interface TrainingDefaults {
+  /** Env config fields for training only (e.g. a reward baseline that lowers the variance). */
   envConfig?: Record<string, unknown>;
 }
 
@@ -64,6 +65,12 @@ const registry = new Map<string, AnyEnvSpec>();
 
 /** Registers an id; registering the same id twice throws (bump the version instead). */
 export function register<S extends z.ZodType>(spec: EnvSpec<S> | ParallelEnvSpec<S>): void {
+  if ((spec.baselines ?? []).length > 0 && spec.family === undefined) {
+    throw new ConfigError("register", [{ path: "family", expected: "the family whose baselines serve the env (it names baselines)", received: "undefined" }]);
+  }
+  if (spec.actionKind !== "box" && spec.actionKind !== "discrete") {
+    throw new ConfigError("register", [{ path: "actionKind", expected: '"box" or "discrete"', received: describeValue(spec.actionKind) }]);
+  }
   if (!ID_PATTERN.test(spec.id)) {
     throw new ConfigError("register", [{ path: "id", expected: "Name-vN (e.g. CommunityBattery-v0)", received: JSON.stringify(spec.id) }]);
   }

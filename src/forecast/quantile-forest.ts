@@ -361,7 +361,7 @@ export class RegressionForest {
 
 /** Options of the quantile-forest forecaster (validated by createForecaster's schema). */
 export const quantileForestOptionsSchema = z.strictObject({
-  forest: forestOptionsSchema.default(() => forestOptionsSchema.parse({})),
+  forest: forestOptionsSchema.prefault({}),
   /** Observed ticks, ending at the planning instant, that each fit trains on (SPEC: one week). */
   trainWindow: z.number().int().min(4).default(168),
   /**

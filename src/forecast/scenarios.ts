@@ -36,7 +36,7 @@ const probabilitiesSchema = z
 
 /** Branch probabilities of the three-branch tree, for embedding in a config schema. */
 export const scenarioTreeOptionsSchema = z.strictObject({
-  probabilities: probabilitiesSchema.default(() => probabilitiesSchema.parse({})),
+  probabilities: probabilitiesSchema.prefault({}),
 });
 
 /**

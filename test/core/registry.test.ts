@@ -77,6 +77,13 @@ describe("registry", () => {
     assert.throws(() => register({ ...dup, id: "no-version" }), { message: 'invalid register:\n  id: expected Name-vN (e.g. CommunityBattery-v0), got "no-version"' });
   });
 
+  it("refuses baselines without the family that serves them, and an unknown action kind", () => {
+    const toy = { id: "TestToyUnserved-v0", kind: "env" as const, actionKind: "box" as const, description: "toy", configSchema: z.object({}), create: () => new ToyBatteryEnv() };
+    assert.throws(() => register({ ...toy, baselines: ["myopic"] }), { message: "invalid register:\n  family: expected the family whose baselines serve the env (it names baselines), got undefined" });
+    assert.throws(() => register({ ...toy, actionKind: "continuous" as never }), { message: 'invalid register:\n  actionKind: expected "box" or "discrete", got "continuous"' });
+    assert.ok(!list().some((s) => s.id === toy.id));
+  });
+
   it("make and makeParallel refuse the other kind of env", () => {
     assert.throws(() => make("TestToyFeeder-v0"), { message: 'invalid make:\n  id: expected a single-agent env id (use makeParallel), got "TestToyFeeder-v0"' });
     assert.throws(() => makeParallel("TestToy-v0"), { message: 'invalid makeParallel:\n  id: expected a parallel env id (use make), got "TestToy-v0"' });

@@ -125,6 +125,12 @@ describe("gridgym CLI", () => {
     assert.equal(r.stderr, "gridgym: invalid policy:\n  name: expected one of myopic, mpc, oracle, random (for CommunityBattery-v0), got \"greedy\"\n");
   });
 
+  it("a missing required option exits 2 naming the option", () => {
+    const r = gridgym("evaluate", "--policy", "myopic");
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /required option '--env <id>' not specified/);
+  });
+
   it("benchmark trains the learners in workers, prints the KPI table and writes the HTML report, KPIs and trajectories", () => {
     const out = join(dir, "bench");
     const r = gridgym("benchmark", "--seeds", "2", "--steps", "400", "--out", out);

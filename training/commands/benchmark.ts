@@ -13,7 +13,7 @@ import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
 import { ConfigError } from "../../src/core/errors.js";
-import { resolveConfig } from "../../src/core/registry.js";
+import { resolveConfig, spec } from "../../src/core/registry.js";
 import { evaluate, type EvaluationResult } from "../evaluate.js";
 import { PiscinaExecutor } from "../pool.js";
 import { baselineFactory, baselinesFor } from "../policies.js";
@@ -34,12 +34,12 @@ export const BENCHMARK_LEARNERS: Record<"dqn" | "ppo", { steps: number; hyperpar
 };
 
 /**
- * Training env config on top of the user's: rewards relative to an idle battery, where the env
- * offers it (same optimal policy, lower variance; KPIs are unchanged).
+ * The env config learners train on: the user's, with the env's registered training defaults on
+ * top (CommunityBattery-v0: rewards relative to an idle battery, the same optimal policy at a
+ * lower variance; evaluation and KPIs use the user's config as given).
  */
 function trainingEnvConfig(envId: string, config: unknown): Record<string, unknown> {
-  const resolved = resolveConfig(envId, config) as Record<string, unknown>;
-  return "rewardBaseline" in resolved ? { ...(config as object), rewardBaseline: "idle" } : { ...(config as object) };
+  return { ...(config as object), ...spec(envId).training?.envConfig };
 }
 
 /** Episodes for model selection while training: never the evaluation seeds (1000 up by default). */
