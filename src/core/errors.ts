@@ -83,7 +83,8 @@ export function nearestName(name: string, candidates: Iterable<string>): string 
   return best !== null && bestScore <= Math.max(2, Math.floor(name.length / 3)) ? best : null;
 }
 
-type Schema = z.core.$ZodType;
+/** Any zod schema (classic or mini): what describeSchema and the error map read. */
+export type Schema = z.core.$ZodType;
 
 const TRANSPARENT = new Set(["default", "prefault", "optional", "nonoptional", "readonly", "catch"]);
 

@@ -12,10 +12,12 @@
  */
 import { z } from "zod";
 
+/** Config of the external balancing market: its fee per kWh of imbalance and the surplus refund. */
 export const balancingMarketSchema = z.strictObject({
   priceGbpPerKwh: z.number().nonnegative().default(0.003).meta({ description: "Price of settling one kWh of imbalance, on top of the energy, GBP/kWh (SPEC: 0.003)." }),
   surplusRefundShare: z.number().min(0).max(1).default(0).meta({ description: "Share of the energy price refunded for a surplus spilled to the market, in [0, 1]." }),
 });
+/** A balancing-market config with its defaults filled. */
 export type BalancingMarketConfig = z.output<typeof balancingMarketSchema>;
 
 /** One settled imbalance. */

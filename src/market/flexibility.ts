@@ -44,7 +44,9 @@ export const FlexAssetSchema = z.strictObject({
   maxDecreaseKw: z.number().nonnegative().default(Infinity).meta({ description: "Largest reduction of net consumption it can offer, kW (>= 0)." }),
   maxIncreaseKw: z.number().nonnegative().default(Infinity).meta({ description: "Largest increase of net consumption it can offer, kW (>= 0)." }),
 });
+/** A flexible asset as a caller writes it (defaults optional). */
 export type FlexAssetInput = z.input<typeof FlexAssetSchema>;
+/** A flexible asset with its defaults filled: who provides it and how far it can move, kW. */
 export type FlexAsset = z.output<typeof FlexAssetSchema>;
 
 /** A long-term flexibility contract (seed 004, Table 2). */
@@ -65,16 +67,21 @@ export const FlexContractSchema = z.strictObject({
   capacityEurPerKwPerPeriod: money.default(0).meta({ description: "Availability payment per kW of |amount| per active ISP." }),
   volumeEurPerKwh: money.default(0).meta({ description: "Utilisation payment per kWh delivered." }),
 });
+/** A flexibility contract as a caller writes it (defaults optional). */
 export type FlexContractInput = z.input<typeof FlexContractSchema>;
+/** A flexibility contract with its defaults filled: assets, windows, limits and payments. */
 export type FlexContract = z.output<typeof FlexContractSchema>;
 
+/** Config of the flexibility marketplace: the registered assets and the contracts over them. */
 export const FlexMarketConfigSchema = z.strictObject({
   epochDayOfWeek: z.int().min(0).max(6).default(0).meta({ description: "Day of week of hour 0, 0 = Monday." }),
   dso: z.string().min(1).default("dso").meta({ description: "The DSO, market facilitator and settlement agent." }),
   assets: z.array(FlexAssetSchema).prefault([]).meta({ description: "Flexible assets the prosumers publish." }),
   contracts: z.array(FlexContractSchema).prefault([]).meta({ description: "Long-term flexibility contracts over those assets." }),
 });
+/** A marketplace config as a caller writes it. */
 export type FlexMarketConfigInput = z.input<typeof FlexMarketConfigSchema>;
+/** A marketplace config with its defaults filled. */
 export type FlexMarketConfig = z.output<typeof FlexMarketConfigSchema>;
 
 const OWNER = "flexibility marketplace";

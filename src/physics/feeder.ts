@@ -54,6 +54,7 @@ const LvBusSchema = z.strictObject({
   xOhm: positive.meta({ description: "Segment reactance, ohm." }),
 });
 
+/** Config of the feeder between the slack bus and the PCC: MV line, transformer, optional LV feeder. */
 export const FeederConfigSchema = z
   .strictObject({
     name: z.string().default("community feeder").meta({ description: "Name used in error messages." }),
@@ -103,7 +104,9 @@ export const FeederConfigSchema = z
     });
   });
 
+/** A feeder config as a caller writes it (every field optional). */
 export type FeederConfigInput = z.input<typeof FeederConfigSchema>;
+/** A feeder config with its defaults filled. */
 export type FeederConfig = z.output<typeof FeederConfigSchema>;
 
 /** Validates a feeder config (every bad field named by its path) and fills defaults. */
