@@ -127,11 +127,8 @@ const DT = 1;
 const NA = HOUSEHOLD_ACTION_INDEX.size;
 const HO = HOUSEHOLD_OBSERVATION_INDEX;
 const CO = COMMUNITY_BATTERY_OBSERVATION_INDEX;
-/** Bits of #assets: which of the optional assets a household has this episode. */
-const ASSET_BATTERY = 1;
-const ASSET_EV = 2;
-const ASSET_FLEX_WINDOWS = 4;
-const ASSET_FLEX = 8;
+/** Hours of the households' series copied hour-major at a time (see #loadBlock). */
+const BLOCK_HOURS = 24;
 
 /** The community's totals of the hour being stepped, written stage by stage (one per env, reused every hour). */
 class CommunityHour {
@@ -238,8 +235,6 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
   /** Uncontrolled EV charging and flexible load per household over the episode, kW. */
   #evBase: Float64Array[] = [];
   #flexBase: Float64Array[] = [];
-  /** Per household: ASSET_BATTERY | ASSET_EV | ASSET_FLEX (a flexible load) | ASSET_FLEX_WINDOWS (flexible-load windows this episode). */
-  readonly #assets: Uint8Array;
   #cbE = 0;
   readonly #acts: Float64Array;
   readonly #net: Float64Array;
@@ -276,6 +271,16 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
   #lastBusV: Float64Array;
   /** The entries every household's observation shares this hour (scratch of #observeAll). */
   readonly #commonObs = new Float32Array(HO.size);
+  /**
+   * The households' series of BLOCK_HOURS hours from #blockStart, hour-major (hour k, household i
+   * at k * n + i), so an hour's sweeps over the households read contiguous memory (about 10 %
+   * more steps/s at 100 and 1,000 households than reading each household's series): base load,
+   * PV and the reference net (load - PV + uncontrolled EV + uncontrolled flex), kW.
+   */
+  #blockStart = -1;
+  readonly #loadBlock: Float64Array;
+  readonly #pvBlock: Float64Array;
+  readonly #refNetBlock: Float64Array;
   readonly #trajectory: Trajectory<CommunityColumn>;
   /** Per-household cost and reference cost by tick, row t * n + h, EUR. */
   readonly #costByTick: Float64Array;
@@ -318,7 +323,6 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
     this.#batE = perHousehold();
     this.#flexPtr = new Int32Array(n);
     this.#flexLeft = perHousehold();
-    this.#assets = new Uint8Array(n);
     this.#acts = new Float64Array(n * NA);
     this.#net = perHousehold();
     this.#cons = perHousehold();
@@ -346,6 +350,9 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
     this.#dsoExp = perHousehold();
     this.#rewards = perHousehold();
     this.#referenceCost = perHousehold();
+    this.#loadBlock = new Float64Array(BLOCK_HOURS * n);
+    this.#pvBlock = new Float64Array(BLOCK_HOURS * n);
+    this.#refNetBlock = new Float64Array(BLOCK_HOURS * n);
     const cap = config.record ? this.episodeSteps : 0;
     this.#trajectory = new Trajectory(COMMUNITY_COLUMNS, cap);
     this.#costByTick = new Float64Array(cap * n);
@@ -440,8 +447,6 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
       this.#batE[i] = h.battery === null ? 0 : h.battery.initialEnergyKwh;
       this.#flexPtr[i] = 0;
       this.#flexLeft[i] = prof.flexWindows[i]![0]?.energyKwh ?? 0;
-      this.#assets[i] = (h.battery === null ? 0 : ASSET_BATTERY) | (h.ev === null ? 0 : ASSET_EV) | (h.flex === null ? 0 : ASSET_FLEX)
-        | (prof.flexWindows[i]!.length > 0 ? ASSET_FLEX_WINDOWS : 0);
       this.#lastBusV[i] = this.feeder.config.slackVoltagePu;
     }
     this.#cbE = this.communityBattery?.initialEnergyKwh ?? 0;
@@ -456,6 +461,8 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
       }
     } else this.#market = null;
     this.#t = 0;
+    this.#blockStart = -1;
+    this.#moveBlock();
     this.#trajectory.setLength(0);
     this.lastCommunityInfo = null;
   }
@@ -540,6 +547,7 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
     this.#lastPccP = this.#hour.pccPowerKw;
     this.#lastNet = this.#hour.householdsNetKw;
     this.#t = t + 1;
+    this.#moveBlock();
     const hour = this.#hour;
     return { householdRewards: this.#rewards, communityReward: hour.communityReward, communityCostEur: hour.communityCostEur, gridPenaltyEur: hour.gridPenaltyEur, householdInfos };
   }
@@ -562,12 +570,11 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
     const hour = this.#hour;
     const imp = hour.importPriceEurPerKwh;
     const exp = hour.exportPriceEurPerKwh;
-    const loadKw = this.#profiles.loadKw;
-    const pvKw = this.#profiles.pvKw;
-    const evBase = this.#evBase;
-    const flexBase = this.#flexBase;
+    const row = this.#blockRow(t);
+    const loadBlock = this.#loadBlock;
+    const pvBlock = this.#pvBlock;
+    const refNetBlock = this.#refNetBlock;
     const households = this.households;
-    const assets = this.#assets;
     const batE = this.#batE;
     const chargers = this.#chargers;
     const net = this.#net;
@@ -583,14 +590,14 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
     const forced = this.#forced.fill(0);
     let sLoad = 0, sPv = 0, sDemand = 0, sNet = 0, sBatCh = 0, sBatDis = 0, sEvCh = 0, sEvDis = 0, sFlex = 0, sForced = 0, sUnmet = 0, sShort = 0, sRef = 0;
     for (let i = 0; i < n; i++) {
-      const has = assets[i]!;
+      const h = households[i]!;
       const o = i * NA;
-      const L = loadKw[i]![t]!;
-      const G = pvKw[i]![t]!;
+      const L = loadBlock[row + i]!;
+      const G = pvBlock[row + i]!;
       let ch = 0;
       let dis = 0;
-      if ((has & ASSET_BATTERY) !== 0) {
-        const p = households[i]!.battery!.params;
+      if (h.battery !== null) {
+        const p = h.battery.params;
         const e = batE[i]!;
         const r = acts[o]!;
         if (r > 0) { const m = storageMaxChargeKw(p, e, DT); ch = r < m ? r : m; }
@@ -599,13 +606,14 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
         shortBat[i] = r - (ch - dis);
       }
       let ev = 0;
-      if ((has & ASSET_EV) !== 0) {
-        const r = chargers[i]!.apply(t, acts[o + 1]!);
+      const charger = chargers[i];
+      if (charger != null) {
+        const r = charger.apply(t, acts[o + 1]!);
         ev = r.powerKw;
         evUnmet[i] = r.unmetKwh;
         shortEv[i] = acts[o + 1]! - ev;
       }
-      const flex = (has & ASSET_FLEX_WINDOWS) === 0 ? 0 : this.#runFlexibleLoad(i, t, acts[o + 2]!);
+      const flex = this.#runFlexibleLoad(i, t, acts[o + 2]!);
       batApplied[i] = ch - dis;
       evApplied[i] = ev;
       flexApplied[i] = flex;
@@ -617,7 +625,7 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
       if (ev > 0) sEvCh += ev; else sEvDis -= ev;
       sDemand += L + flex + (ev > 0 ? ev : 0);
       sShort += Math.abs(shortBat[i]!) + Math.abs(shortEv[i]!);
-      const refNet = L - G + evBase[i]![t]! + flexBase[i]![t]!;
+      const refNet = refNetBlock[row + i]!;
       const ref = refNet > 0 ? refNet * imp * DT : refNet * exp * DT;
       referenceCost[i] = ref;
       sRef += ref;
@@ -817,7 +825,8 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
     const gridPenalty = violation ? cfg.rewards.gridViolationEurPerHour : 0;
     const sDemand = hour.demandKw;
     const byLoad = cfg.costSharing === "load" && sDemand > 0;
-    const loadKw = this.#profiles.loadKw;
+    const row = this.#blockRow(t);
+    const loadBlock = this.#loadBlock;
     const flexApplied = this.#flexApplied;
     const evApplied = this.#evApplied;
     const paid = this.#paid;
@@ -827,7 +836,7 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
     const hhCost = this.#householdCost;
     let savingSum = 0;
     for (let i = 0; i < n; i++) {
-      const share = byLoad ? (loadKw[i]![t]! + flexApplied[i]! + (evApplied[i]! > 0 ? evApplied[i]! : 0)) / sDemand : 1 / n;
+      const share = byLoad ? (loadBlock[row + i]! + flexApplied[i]! + (evApplied[i]! > 0 ? evApplied[i]! : 0)) / sDemand : 1 / n;
       const c = dsoImp[i]! * imp - dsoExp[i]! * exp + paid[i]! - received[i]! - flexNet[i]! + share * residualEur;
       hhCost[i] = c;
       savingSum += refCost[i]! - c;
@@ -937,40 +946,49 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
   #householdInfos(t: number, acts: Float64Array, community: Info): Info[] {
     const n = this.n;
     const out: Info[] = new Array(n);
-    const loadKw = this.#profiles.loadKw;
-    const pvKw = this.#profiles.pvKw;
+    const row = this.#blockRow(t);
+    const loadBlock = this.#loadBlock;
+    const pvBlock = this.#pvBlock;
+    const households = this.households;
+    const chargers = this.#chargers;
+    const batApplied = this.#batApplied, shortBat = this.#shortBat, batE = this.#batE;
+    const evApplied = this.#evApplied, shortEv = this.#shortEv, evUnmet = this.#evUnmet;
+    const flexApplied = this.#flexApplied, forced = this.#forced, net = this.#net;
+    const bought = this.#bought, sold = this.#sold, paid = this.#paid, received = this.#received;
+    const dsoImp = this.#dsoImp, dsoExp = this.#dsoExp, flexNet = this.#flexNet;
+    const cost = this.#householdCost, refCost = this.#referenceCost, busV = this.#lastBusV;
     for (let i = 0; i < n; i++) {
-      const charger = this.#chargers[i];
-      const flex = this.#flexApplied[i]!;
+      const charger = chargers[i];
       out[i] = {
-        loadKw: loadKw[i]![t]!,
-        pvKw: pvKw[i]![t]!,
-        batteryKw: this.#batApplied[i]!,
-        batteryShortfallKw: this.#shortBat[i]!,
-        batteryEnergyKwh: this.#batE[i]!,
-        evKw: this.#evApplied[i]!,
-        evShortfallKw: this.#shortEv[i]!,
+        loadKw: loadBlock[row + i]!,
+        pvKw: pvBlock[row + i]!,
+        batteryKw: batApplied[i]!,
+        batteryShortfallKw: shortBat[i]!,
+        batteryEnergyKwh: batE[i]!,
+        evKw: evApplied[i]!,
+        evShortfallKw: shortEv[i]!,
         evEnergyKwh: charger == null ? 0 : charger.energyKwh,
-        evUnmetKwh: this.#evUnmet[i]!,
-        flexKw: flex,
-        flexShortfallKw: (this.#assets[i]! & ASSET_FLEX) === 0 ? 0 : acts[i * NA + 2]! - flex,
-        flexForcedKw: this.#forced[i]!,
-        netKw: this.#net[i]!,
-        p2pBoughtKwh: this.#bought[i]!,
-        p2pSoldKwh: this.#sold[i]!,
-        p2pPaidEur: this.#paid[i]!,
-        p2pReceivedEur: this.#received[i]!,
-        dsoImportKwh: this.#dsoImp[i]!,
-        dsoExportKwh: this.#dsoExp[i]!,
-        flexSettlementEur: this.#flexNet[i]!,
-        costEur: this.#householdCost[i]!,
-        referenceCostEur: this.#referenceCost[i]!,
-        busVoltagePu: this.#lastBusV[i]!,
+        evUnmetKwh: evUnmet[i]!,
+        flexKw: flexApplied[i]!,
+        flexShortfallKw: households[i]!.flex === null ? 0 : acts[i * NA + 2]! - flexApplied[i]!,
+        flexForcedKw: forced[i]!,
+        netKw: net[i]!,
+        p2pBoughtKwh: bought[i]!,
+        p2pSoldKwh: sold[i]!,
+        p2pPaidEur: paid[i]!,
+        p2pReceivedEur: received[i]!,
+        dsoImportKwh: dsoImp[i]!,
+        dsoExportKwh: dsoExp[i]!,
+        flexSettlementEur: flexNet[i]!,
+        costEur: cost[i]!,
+        referenceCostEur: refCost[i]!,
+        busVoltagePu: busV[i]!,
         community,
       };
     }
     return out;
   }
+
 
   /** Fresh observations of every agent; the households' are views into one new buffer (household i at i x 23 floats). */
   #observeAll(out: Record<string, Float32Array>): void {
@@ -987,6 +1005,41 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
       out[names[i]!] = obs;
     }
     if (this.#cbCheck !== null) out[COMMUNITY_BATTERY_AGENT] = this.observeCommunityBattery(new Float32Array(CO.size));
+  }
+
+  /** Where hour t's row starts in the series block. */
+  #blockRow(t: number): number {
+    return (t - this.#blockStart) * this.n;
+  }
+
+  /** Moves the series block on when the observed hour leaves it. */
+  #moveBlock(): void {
+    const t = this.#observedHour();
+    if (this.#blockStart < 0 || t < this.#blockStart || t >= this.#blockStart + BLOCK_HOURS) this.#fillBlock(t);
+  }
+
+  /** Copies hours [t0, t0 + BLOCK_HOURS) of the households' series (within the episode) into the block. */
+  #fillBlock(t0: number): void {
+    const n = this.n;
+    const prof = this.#profiles;
+    const hours = Math.min(BLOCK_HOURS, this.episodeSteps - t0);
+    const load = this.#loadBlock;
+    const pv = this.#pvBlock;
+    const refNet = this.#refNetBlock;
+    for (let i = 0; i < n; i++) {
+      const L = prof.loadKw[i]!;
+      const G = prof.pvKw[i]!;
+      const ev = this.#evBase[i]!;
+      const flex = this.#flexBase[i]!;
+      for (let k = 0; k < hours; k++) {
+        const t = t0 + k;
+        const j = k * n + i;
+        load[j] = L[t]!;
+        pv[j] = G[t]!;
+        refNet[j] = L[t]! - G[t]! + ev[t]! + flex[t]!;
+      }
+    }
+    this.#blockStart = t0;
   }
 
   /** The hour the observations describe: the one about to be stepped, the last one once the episode is over. */
@@ -1027,10 +1080,11 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
     const T = this.episodeSteps;
     const now = this.#t;
     const t = this.#observedHour();
-    const has = this.#assets[i]!;
-    obs[HO.loadKw] = this.#profiles.loadKw[i]![t]!;
-    obs[HO.pvKw] = this.#profiles.pvKw[i]![t]!;
-    obs[HO.batterySoc] = (has & ASSET_BATTERY) === 0 ? 0 : this.#batE[i]! / this.households[i]!.battery!.params.capacityKwh;
+    const h = this.households[i]!;
+    const j = this.#blockRow(t) + i;
+    obs[HO.loadKw] = this.#loadBlock[j]!;
+    obs[HO.pvKw] = this.#pvBlock[j]!;
+    obs[HO.batterySoc] = h.battery === null ? 0 : this.#batE[i]! / h.battery.params.capacityKwh;
     obs[HO.evPlugged] = 0;
     obs[HO.evEnergyKwh] = 0;
     obs[HO.evNeededKwh] = 0;
@@ -1038,8 +1092,8 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
     obs[HO.flexInWindow] = 0;
     obs[HO.flexEnergyLeftKwh] = 0;
     obs[HO.flexHoursLeft] = 0;
-    if ((has & ASSET_EV) !== 0 && now < T) {
-      const charger = this.#chargers[i]!;
+    const charger = this.#chargers[i];
+    if (charger != null && now < T) {
       const s = charger.sessionAt(now);
       if (s !== null) {
         const e = charger.energyKwh;
@@ -1050,7 +1104,7 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
         obs[HO.evHoursToDeparture] = s.departureStep - now;
       }
     }
-    const w = (has & ASSET_FLEX_WINDOWS) === 0 ? undefined : this.#profiles.flexWindows[i]![this.#flexPtr[i]!];
+    const w = this.#profiles.flexWindows[i]![this.#flexPtr[i]!];
     // today's window only: before it opens the load shows the energy it has left, never tomorrow's
     if (w !== undefined && now < T && Math.floor(w.startStep / 24) === Math.floor(now / 24)) {
       const inWindow = inFlexWindow(w, now);
@@ -1080,9 +1134,10 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
     obs[CO.soc] = cb === null ? 0 : this.#cbE / cb.params.capacityKwh;
     let load = 0;
     let pv = 0;
+    const row = this.#blockRow(t);
     for (let i = 0; i < this.n; i++) {
-      load += prof.loadKw[i]![t]!;
-      pv += prof.pvKw[i]![t]!;
+      load += this.#loadBlock[row + i]!;
+      pv += this.#pvBlock[row + i]!;
     }
     obs[CO.loadKw] = load;
     obs[CO.pvKw] = pv;
