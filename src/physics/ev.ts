@@ -208,6 +208,7 @@ export interface EvSamplingOptions {
   kwhPerKm: number;
 }
 
+/** The commute distributions drawn households use: plug-in about 18:00, departure about 07:30, 30 km median at 0.18 kWh/km. */
 export const DEFAULT_EV_SAMPLING: EvSamplingOptions = Object.freeze({
   arrival: { mean: 18, sd: 1.5, min: 15, max: 22 },
   departure: { mean: 7.5, sd: 1, min: 5, max: 10 },
