@@ -48,7 +48,7 @@ export {
   type ParallelEnvSpec,
 } from "./registry.js";
 export * from "./wrappers/index.js";
-export { SyncVectorEnv, type VectorResetResult, type VectorStepResult } from "./vector.js";
+export { SyncVectorEnv, type AutoresetMode, type VectorEnv, type VectorEnvOptions, type VectorReset, type VectorStep } from "./vector.js";
 export { BaseEnv, BaseParallelEnv } from "./base-env.js";
 export { BoxActionCheck } from "./action-check.js";
 export { ObservationSlab } from "./observation-slab.js";
