@@ -109,6 +109,73 @@ export class ActorCritic {
     return { raw, logProb, value: this.value(obs) };
   }
 
+  /**
+   * Samples actions for `rows` normalised observations (rows x obs) with `rng`, env by env,
+   * in one actor and one critic forward pass: writes the raw actions (rows x actionDim), their
+   * log-probabilities and the state values.
+   */
+  sampleBatch(obs: Float32Array, rows: number, rng: Rng, raw: Float32Array, logProbs: Float32Array, values: Float32Array): void {
+    const out = this.actor.forwardHost(obs, rows);
+    const v = this.critic.forwardHost(obs, rows);
+    for (let r = 0; r < rows; r++) values[r] = v[r]!;
+    const ad = this.actionDim;
+    if (this.kind === "gaussian") {
+      for (let r = 0; r < rows; r++) {
+        let logProb = 0;
+        for (let i = 0; i < ad; i++) {
+          const logStd = this.#logStdHost[i]!;
+          const z = rng.normal();
+          raw[r * ad + i] = out[r * ad + i]! + Math.exp(logStd) * z;
+          logProb += -0.5 * z * z - logStd - LOG_SQRT_2PI;
+        }
+        logProbs[r] = logProb;
+      }
+      return;
+    }
+    const n = this.#discrete!.n;
+    for (let r = 0; r < rows; r++) {
+      const o = r * n;
+      let max = -Infinity;
+      for (let i = 0; i < n; i++) max = Math.max(max, out[o + i]!);
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += Math.exp(out[o + i]! - max);
+      let u = rng.next() * sum;
+      let k = n - 1;
+      for (let i = 0; i < n; i++) {
+        u -= Math.exp(out[o + i]! - max);
+        if (u < 0) { k = i; break; }
+      }
+      raw[r] = k;
+      logProbs[r] = out[o + k]! - max - Math.log(sum);
+    }
+  }
+
+  /** V(s) of `rows` normalised observations (rows x obs), into `out`. */
+  valueBatch(obs: Float32Array, rows: number, out: Float32Array): Float32Array {
+    const v = this.critic.forwardHost(obs, rows);
+    for (let r = 0; r < rows; r++) out[r] = v[r]!;
+    return out;
+  }
+
+  /** Writes the env action of raw action `row` (clipped and rescaled, or the index plus `start`) into `out` at `offset`. */
+  writeEnvAction(raw: Float32Array, row: number, out: Float64Array, offset: number): void {
+    if (this.#discrete) {
+      out[offset] = this.#discrete.start + raw[row]!;
+      return;
+    }
+    const box = this.#box!;
+    const k = box.size;
+    for (let i = 0; i < k; i++) {
+      const x = raw[row * k + i]!;
+      const u = x > 1 ? 1 : x < -1 ? -1 : x;
+      const lo = box.low[i]!;
+      const hi = box.high[i]!;
+      // rounded to the Box's dtype as the env will store it, then kept inside the bounds
+      const y = box.dtype === "float32" ? Math.fround(lo + ((u + 1) / 2) * (hi - lo)) : lo + ((u + 1) / 2) * (hi - lo);
+      out[offset + i] = y > hi ? hi : y < lo ? lo : y;
+    }
+  }
+
   /** The deterministic raw action: the mean (Box) or the most likely index (Discrete). */
   deterministic(obs: Float32Array): Float32Array {
     const out = this.actor.forwardHost(obs, 1);

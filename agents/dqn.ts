@@ -10,8 +10,13 @@
  * 168-step battery episodes; fields marked "tuned" were tuned on CommunityBattery-v0
  * with bench/learning.ts.
  *
- * Box envs are driven through the DiscretizeAction wrapper by the training loop; the number
+ * Box envs are driven through DiscretizeAction's levels by the training loop; the number
  * of levels (`actionLevels`) is a hyperparameter here so one file describes the run.
+ *
+ * Vector envs (SB3's convention): `trainFrequency` counts vector steps and each training round
+ * does `gradientSteps` gradient steps, so N envs give N times fewer gradient steps per env
+ * step at the same settings; `learningStarts`, `targetUpdateInterval` and the epsilon
+ * schedule count env steps. Epsilon is drawn once per env: env i explores with its own coin.
  */
 import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
@@ -20,7 +25,7 @@ import { Rng } from "../src/core/rng.js";
 import { Discrete } from "../src/core/spaces.js";
 import type { NormalizeObservationState } from "../src/core/wrappers/normalize-observation.js";
 import { networkArrays, takeArrays, type NamedArray } from "./io.js";
-import type { Learner, LearnerInit, LearnerProgress, Transition, UpdateStats } from "./learner.js";
+import type { Learner, LearnerInit, LearnerProgress, UpdateStats, VectorTransition } from "./learner.js";
 import { HostAdam, backwardHost, clipByGlobalNormHost, forwardDevice, forwardTape, zerosLike } from "./host-train.js";
 import { Mlp } from "./networks.js";
 import { ObservationNormalizer } from "./normalizer.js";
@@ -37,7 +42,8 @@ export const dqnConfigSchema = z.strictObject({
   gamma: z.number().min(0).max(1).default(0.99).meta({ description: "Discount factor per step (0.99: a horizon of ~100 hours spans the 24 h price look-ahead)." }),
   tau: z.number().gt(0).max(1).default(1).meta({ description: "Target network update rate: 1 copies the online network (Mnih et al.), < 1 is Polyak averaging." }),
   targetUpdateInterval: z.number().int().positive().default(1000).meta({ description: "Env steps between target network updates (SB3: 10,000; 1,000 suits short runs)." }),
-  trainFrequency: z.number().int().positive().default(4).meta({ description: "Env steps between gradient steps (SB3: 4)." }),
+  trainFrequency: z.number().int().positive().default(4).meta({ description: "Vector steps between training rounds (SB3's train_freq: 4); with N envs a round follows every 4 N env steps." }),
+  gradientSteps: z.number().int().positive().default(1).meta({ description: "Gradient steps per training round (SB3: 1)." }),
   learningStarts: z.number().int().min(0).default(1000).meta({ description: "Env steps of random-policy data before the first update (and after a resume, to refill the buffer)." }),
   explorationFraction: z.number().gt(0).max(1).default(0.3).meta({ description: "Fraction of the run over which epsilon falls from `explorationInitialEps` to `explorationFinalEps`." }),
   explorationInitialEps: z.number().min(0).max(1).default(1).meta({ description: "Epsilon at step 0." }),
@@ -78,7 +84,14 @@ export class DqnLearner implements Learner<number> {
   readonly #epsilon: Schedule;
   readonly #root: Rng;
   #exploreRng: Rng;
+  readonly numEnvs: number;
+  readonly actionSize = 1;
   readonly #input: Float32Array;
+  /** The last explored batch (raw observations, actions), stored by `observe`. */
+  readonly #pendingObs: Float32Array;
+  readonly #pendingActions: Int32Array;
+  readonly #batchInput: Float32Array;
+  #vectorSteps = 0;
   readonly #normalizeInto: (src: Float32Array, out: Float32Array, offset: number) => void;
 
   /** @throws ConfigError when the action space is not Discrete or a hyperparameter is invalid */
@@ -105,6 +118,10 @@ export class DqnLearner implements Learner<number> {
     this.#epsilon = linearSchedule(cfg.explorationInitialEps, cfg.explorationFinalEps, cfg.explorationFraction * init.scheduleSteps);
     this.#exploreRng = root.child("explore");
     this.#input = new Float32Array(init.observationSize);
+    this.numEnvs = init.numEnvs ?? 1;
+    this.#pendingObs = new Float32Array(this.numEnvs * init.observationSize);
+    this.#pendingActions = new Int32Array(this.numEnvs);
+    this.#batchInput = new Float32Array(this.numEnvs * init.observationSize);
     this.#normalizeInto = (src, out, offset) => { this.#normalizer.normalize(src, out, offset); };
   }
 
@@ -117,23 +134,58 @@ export class DqnLearner implements Learner<number> {
     return this.#epsilon(this.progress.steps);
   }
 
-  /** Epsilon-greedy: a uniform random action with probability epsilon, else greedy. */
-  explore(observation: Float32Array): number {
-    this.#normalizer.update(observation);
-    if (this.#exploreRng.next() < this.exploration()) return this.#exploreRng.int(this.nActions);
-    return this.#greedy(observation);
+  /** Epsilon-greedy per env: a uniform random action with probability epsilon, else greedy (one forward pass for the greedy ones). */
+  explore(observations: Float32Array, out: Float64Array): void {
+    const n = this.numEnvs;
+    const d = this.#obsSize;
+    for (let i = 0; i < n; i++) this.#normalizer.update(observations.subarray(i * d, (i + 1) * d));
+    this.#pendingObs.set(observations.subarray(0, n * d));
+    const eps = this.exploration();
+    const actions = this.#pendingActions;
+    let greedy = 0;
+    for (let i = 0; i < n; i++) {
+      if (this.#exploreRng.next() < eps) {
+        actions[i] = this.#exploreRng.int(this.nActions);
+      } else {
+        actions[i] = -1;
+        greedy++;
+      }
+    }
+    if (greedy > 0) {
+      const input = this.#batchInput;
+      for (let i = 0; i < n; i++) this.#normalizer.normalize(observations.subarray(i * d, (i + 1) * d), input, i * d);
+      const q = this.#q.forwardHost(input, n);
+      const k = this.nActions;
+      for (let i = 0; i < n; i++) {
+        if (actions[i] !== -1) continue;
+        let best = 0;
+        for (let a = 1; a < k; a++) if (q[i * k + a]! > q[i * k + best]!) best = a;
+        actions[i] = best;
+      }
+    }
+    for (let i = 0; i < n; i++) out[i] = actions[i]!;
   }
 
-  /** Stores the transition (raw observation, scaled reward) and updates on schedule. */
-  observe(t: Transition<number>): UpdateStats | null {
+  /** Stores the batch's transitions (raw observations, scaled rewards) and trains on schedule. */
+  observe(t: VectorTransition): UpdateStats | null {
     const cfg = this.config;
-    this.#buffer.add(t.observation, t.action, t.reward * cfg.rewardScale, t.nextObservation, t.terminated);
-    const step = ++this.progress.steps;
-    if (step % cfg.targetUpdateInterval === 0) this.#updateTarget();
+    const n = this.numEnvs;
+    const d = this.#obsSize;
+    for (let i = 0; i < n; i++) {
+      // an episode that ended: its last observation, not the next episode's first
+      const next = t.terminations[i] || t.truncations[i] ? t.finalObservations : t.nextObservations;
+      this.#buffer.add(this.#pendingObs.subarray(i * d, (i + 1) * d), this.#pendingActions[i]!, t.rewards[i]! * cfg.rewardScale, next.subarray(i * d, (i + 1) * d), t.terminations[i] === 1);
+    }
+    const before = this.progress.steps;
+    const step = (this.progress.steps += n);
+    if (Math.floor(step / cfg.targetUpdateInterval) > Math.floor(before / cfg.targetUpdateInterval)) this.#updateTarget();
+    this.#vectorSteps++;
     // after a resume the buffer starts empty: wait for learningStarts fresh transitions again
     const warm = this.#buffer.size >= Math.max(cfg.batchSize, Math.min(cfg.learningStarts, cfg.bufferSize));
-    if (!warm || step % cfg.trainFrequency !== 0) return null;
-    return { loss: this.#update() };
+    if (!warm || this.#vectorSteps % cfg.trainFrequency !== 0) return null;
+    let loss = 0;
+    for (let g = 0; g < cfg.gradientSteps; g++) loss = this.#update();
+    return { loss };
   }
 
   #greedy(observation: Float32Array): number {

@@ -4,7 +4,7 @@
  * and the tfjs backend choice. The training loop that drives them is training/train.ts.
  */
 export { initBackend, currentBackend, type BackendPreference } from "./backend.js";
-export type { Algo, Learner, LearnerInit, LearnerProgress, Transition, UpdateStats } from "./learner.js";
+export type { Algo, Learner, LearnerInit, LearnerProgress, UpdateStats, VectorTransition } from "./learner.js";
 export { DqnLearner, dqnConfigSchema, parseDqnConfig, type DqnConfig } from "./dqn.js";
 export { PpoLearner, ppoConfigSchema, parsePpoConfig, type PpoConfig } from "./ppo.js";
 export { A2cLearner, a2cConfigSchema, parseA2cConfig, type A2cConfig } from "./a2c.js";

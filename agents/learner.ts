@@ -1,10 +1,12 @@
 /**
  * The contract between a learner and the training loop (training/train.ts), as SB3 splits
- * algorithms from the loop that drives them: the loop steps the env, the learner chooses
- * actions, stores what it sees and decides when to update.
+ * algorithms from the loop that drives them: the loop steps a vector env of `numEnvs` envs
+ * (src/core/vector.ts), the learner chooses the actions of all of them in one batched forward
+ * pass, stores what the vector step returned and decides when to update.
  *
  * A learner is also a Policy: `act(observation, info)` is its greedy / deterministic
- * action with observation statistics frozen, which is what evaluation scores.
+ * action for one observation with observation statistics frozen, which is what evaluation
+ * scores.
  */
 import type { Policy } from "../src/core/env.js";
 import type { Space } from "../src/core/spaces.js";
@@ -12,14 +14,18 @@ import type { NamedArray } from "./io.js";
 
 export type Algo = "dqn" | "ppo" | "a2c";
 
-/** One env step as the training loop saw it. */
-export interface Transition<Act> {
-  observation: Float32Array;
-  action: Act;
-  reward: number;
-  nextObservation: Float32Array;
-  terminated: boolean;
-  truncated: boolean;
+/**
+ * One vector step as the training loop saw it (a VectorStep of src/core/vector.ts): the
+ * observations before it are those the learner explored on.
+ */
+export interface VectorTransition {
+  /** numEnvs x obs: after the step; where an episode ended, the first observation of the next one (same-step autoreset). */
+  nextObservations: Float32Array;
+  /** numEnvs x obs: row i is the last observation of env i's episode where it ended this step. */
+  finalObservations: Float32Array;
+  rewards: ArrayLike<number>;
+  terminations: ArrayLike<number>;
+  truncations: ArrayLike<number>;
 }
 
 /** What an update reports (every learner reports `loss`). */
@@ -46,6 +52,8 @@ export interface LearnerInit {
   seed: number;
   /** Env steps the schedules (epsilon, learning-rate annealing) are laid out over. */
   scheduleSteps: number;
+  /** Envs stepped together (the vector env's numEnvs); default 1. */
+  numEnvs?: number;
 }
 
 /** A learning agent driven by training/train.ts. */
@@ -54,10 +62,19 @@ export interface Learner<Act = unknown> extends Policy<Float32Array, Act> {
   readonly progress: LearnerProgress;
   /** The validated hyperparameters (defaults filled). */
   readonly config: Record<string, unknown>;
-  /** Chooses the action to explore with (and updates observation statistics). */
-  explore(observation: Float32Array): Act;
-  /** Stores the transition of the last `explore`d action; returns stats when it updated. */
-  observe(t: Transition<Act>): UpdateStats | null;
+  /** Envs it acts for in `explore` (fixed at construction). */
+  readonly numEnvs: number;
+  /** Numbers per action in `explore`'s output: the Box's size, or 1 for a Discrete. */
+  readonly actionSize: number;
+  /**
+   * Chooses the actions to explore with for `numEnvs` observations (numEnvs x obs, env-major)
+   * and writes them into `out` (numEnvs x actionSize, in the learner's action space: a
+   * Discrete index including `start`, or a point of the Box); updates observation statistics
+   * and remembers the batch for `observe`.
+   */
+  explore(observations: Float32Array, out: Float64Array): void;
+  /** Stores the vector step that followed the last `explore`; returns stats when it updated. */
+  observe(t: VectorTransition): UpdateStats | null;
   /** DQN's current epsilon; undefined for learners without one. */
   exploration(): number | undefined;
   /** Everything to save: JSON state and named arrays (weights, optimizer slots). */

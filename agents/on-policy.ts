@@ -2,14 +2,16 @@
  * What PPO and A2C share, as SB3's OnPolicyAlgorithm: an actor-critic sampled into a rollout
  * buffer (rewards scaled, time limits bootstrapped from the critic), GAE once the rollout is
  * full, then the algorithm's own update; plus observation statistics, the learning-rate
- * schedule, the random streams and save/restore. Each algorithm file keeps its hyperparameters,
+ * schedule, the random streams and save/restore. With a vector env of N envs a rollout is
+ * `nSteps` vector steps, T x N transitions (SB3's and CleanRL's convention: `nSteps` is per env),
+ * acted on with one actor and one critic forward pass per vector step. Each algorithm file keeps its hyperparameters,
  * its optimizer and its update, and reads top to bottom on its own.
  */
 import { Rng } from "../src/core/rng.js";
 import type { NormalizeObservationState } from "../src/core/wrappers/normalize-observation.js";
 import { ActorCritic } from "./actor-critic.js";
 import type { NamedArray } from "./io.js";
-import type { Learner, LearnerInit, LearnerProgress, Transition, UpdateStats } from "./learner.js";
+import type { Learner, LearnerInit, LearnerProgress, UpdateStats, VectorTransition } from "./learner.js";
 import { ObservationNormalizer } from "./normalizer.js";
 import { RolloutBuffer } from "./rollout-buffer.js";
 import { linearSchedule, type Schedule } from "./schedules.js";
@@ -35,12 +37,21 @@ export interface HostOptimizer {
   restore(arrays: Map<string, NamedArray>): boolean;
 }
 
-/** What `explore` remembers for the following `observe`. */
+/** What `explore` remembers for the following `observe`: the batch it sampled. */
 interface Pending {
-  observation: Float32Array;
+  /** Normalised observations, numEnvs x obs. */
+  observations: Float32Array;
+  /** Raw actions (u for a Box, the index for a Discrete), numEnvs x actionDim. */
   raw: Float32Array;
-  logProb: number;
-  value: number;
+  logProbs: Float32Array;
+  values: Float32Array;
+  /** Scaled rewards of the step, bootstrapped where a time limit cut an episode. */
+  rewards: Float32Array;
+  dones: Uint8Array;
+  /** One normalised observation (time-limit bootstrapping) and all of them (the rollout's last values). */
+  one: Float32Array;
+  next: Float32Array;
+  lastValues: Float32Array;
 }
 
 /** An actor-critic learner that collects `nSteps` transitions, then updates on them. */
@@ -57,9 +68,12 @@ export abstract class OnPolicyLearner<C extends OnPolicyConfigCommon> implements
   protected readonly obsSize: number;
   /** The learner's root random stream; children are named by what they draw for. */
   protected readonly root: Rng;
+  readonly numEnvs: number;
+  readonly actionSize: number;
   readonly #normalizer: ObservationNormalizer;
   #sampleRng: Rng;
-  #pending: Pending | null = null;
+  readonly #pending: Pending;
+  #explored = false;
 
   /** The optimizer on the policy's host copies (the source of truth for its weights; see host-train.ts). */
   protected abstract readonly optimizer: HostOptimizer;
@@ -77,7 +91,22 @@ export abstract class OnPolicyLearner<C extends OnPolicyConfigCommon> implements
     this.root = new Rng(init.seed, stream);
     this.policy = new ActorCritic(init.observationSize, init.actionSpace, config.hiddenSizes, config.initLogStd, this.root.child("init"));
     this.grads = this.policy.hostArrays.map((a) => new Float32Array(a.length));
-    this.buffer = new RolloutBuffer(config.nSteps, init.observationSize, this.policy.actionDim);
+    this.numEnvs = init.numEnvs ?? 1;
+    this.actionSize = this.policy.actionDim;
+    this.buffer = new RolloutBuffer(config.nSteps, init.observationSize, this.policy.actionDim, this.numEnvs);
+    const n = this.numEnvs;
+    const d = init.observationSize;
+    this.#pending = {
+      observations: new Float32Array(n * d),
+      raw: new Float32Array(n * this.policy.actionDim),
+      logProbs: new Float32Array(n),
+      values: new Float32Array(n),
+      rewards: new Float32Array(n),
+      dones: new Uint8Array(n),
+      one: new Float32Array(d),
+      next: new Float32Array(n * d),
+      lastValues: new Float32Array(n),
+    };
     this.#normalizer = new ObservationNormalizer(init.observationSize, config.normalizeObservations);
     this.learningRateSchedule = config.annealLearningRate ? linearSchedule(config.learningRate, 0, init.scheduleSteps) : () => config.learningRate;
     this.#sampleRng = this.root.child("sample");
@@ -92,28 +121,44 @@ export abstract class OnPolicyLearner<C extends OnPolicyConfigCommon> implements
     return undefined;
   }
 
-  /** Samples from the policy; remembers the sample for `observe`. */
-  explore(observation: Float32Array): Float32Array | number {
-    this.#normalizer.update(observation);
-    const obs = this.#normalizer.normalize(observation);
-    const s = this.policy.sample(obs, this.#sampleRng);
-    this.#pending = { observation: obs, raw: s.raw, logProb: s.logProb, value: s.value };
-    return this.policy.toEnvAction(s.raw);
+  /** Samples the batch's actions from the policy (one forward pass each for actor and critic); remembers them for `observe`. */
+  explore(observations: Float32Array, out: Float64Array): void {
+    const n = this.numEnvs;
+    const d = this.obsSize;
+    const p = this.#pending;
+    for (let i = 0; i < n; i++) this.#normalizer.update(observations.subarray(i * d, (i + 1) * d));
+    for (let i = 0; i < n; i++) this.#normalizer.normalize(observations.subarray(i * d, (i + 1) * d), p.observations, i * d);
+    this.policy.sampleBatch(p.observations, n, this.#sampleRng, p.raw, p.logProbs, p.values);
+    for (let i = 0; i < n; i++) this.policy.writeEnvAction(p.raw, i, out, i * this.actionSize);
+    this.#explored = true;
   }
 
-  /** Stores the step; when the rollout is full, computes GAE and updates. */
-  observe(t: Transition<Float32Array | number>): UpdateStats | null {
+  /** Stores the vector step; when the rollout is full, computes GAE per env and updates. */
+  observe(t: VectorTransition): UpdateStats | null {
+    if (!this.#explored) throw new Error(`${this.name}: observe() without a preceding explore()`);
+    this.#explored = false;
     const cfg = this.config;
-    const p = this.#pending!;
-    this.#pending = null;
-    let reward = t.reward * cfg.rewardScale;
-    // a time limit is no terminal state: bootstrap the cut-off return from V(final observation)
-    if (t.truncated && !t.terminated) reward += cfg.gamma * this.policy.value(this.#normalizer.normalize(t.nextObservation));
-    this.buffer.add(p.observation, p.raw, reward, t.terminated || t.truncated, p.value, p.logProb);
-    this.progress.steps++;
+    const n = this.numEnvs;
+    const d = this.obsSize;
+    const p = this.#pending;
+    for (let i = 0; i < n; i++) {
+      let reward = t.rewards[i]! * cfg.rewardScale;
+      const terminated = t.terminations[i] === 1;
+      const truncated = t.truncations[i] === 1;
+      // a time limit is no terminal state: bootstrap the cut-off return from V(final observation)
+      if (truncated && !terminated) {
+        this.#normalizer.normalize(t.finalObservations.subarray(i * d, (i + 1) * d), p.one);
+        reward += cfg.gamma * this.policy.value(p.one);
+      }
+      p.rewards[i] = reward;
+      p.dones[i] = terminated || truncated ? 1 : 0;
+    }
+    this.buffer.add(p.observations, p.raw, p.rewards, p.dones, p.values, p.logProbs);
+    this.progress.steps += n;
     if (!this.buffer.full) return null;
-    const lastValue = this.policy.value(this.#normalizer.normalize(t.nextObservation));
-    this.buffer.computeReturnsAndAdvantages(lastValue, cfg.gamma, cfg.gaeLambda);
+    for (let i = 0; i < n; i++) this.#normalizer.normalize(t.nextObservations.subarray(i * d, (i + 1) * d), p.next, i * d);
+    this.policy.valueBatch(p.next, n, p.lastValues);
+    this.buffer.computeReturnsAndAdvantages(p.lastValues, cfg.gamma, cfg.gaeLambda);
     const stats = this.update();
     this.buffer.reset();
     return stats;

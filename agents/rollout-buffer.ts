@@ -1,23 +1,25 @@
 /**
- * Rollout storage for on-policy actor-critics (PPO, A2C): `nSteps` consecutive transitions
- * of one env, their value estimates and log-probabilities, and the advantages and returns
- * computed from them with generalised advantage estimation (GAE, Schulman et al. 2016,
- * eq. 16), as SB3's RolloutBuffer does.
+ * Rollout storage for on-policy actor-critics (PPO, A2C): `nSteps` vector steps of `numEnvs`
+ * envs (T x N transitions), their value estimates and log-probabilities, and the advantages and
+ * returns computed from them with generalised advantage estimation (GAE, Schulman et al. 2016,
+ * eq. 16) along each env's own time line, as SB3's RolloutBuffer does.
  *
  * Conventions a caller may rely on:
- * - `dones[t]` is 1 when the episode ended right after step t (terminated or truncated);
- *   the recurrence then neither bootstraps nor carries the advantage across the boundary.
- *   A truncation that should still bootstrap is handled by the caller adding
+ * - Layout: row `t * numEnvs + i` holds env i at vector step t (step-major), every per-row
+ *   array alike; minibatches index rows.
+ * - `dones[row]` is 1 when env i's episode ended right after step t (terminated or truncated);
+ *   the recurrence then neither bootstraps nor carries the advantage across the boundary. A
+ *   truncation that should still bootstrap is handled by the caller adding
  *   gamma * V(final observation) to that step's reward before `add` (SB3's convention).
- * - delta_t = r_t + gamma * V_{t+1} * (1 - done_t) - V_t, with V_T = the `lastValue` given
- *   to `computeReturnsAndAdvantages`; A_t = delta_t + gamma * lambda * (1 - done_t) * A_{t+1};
- *   returns_t = A_t + V_t (the critic's target).
- * - Actions are stored as floats, `actionDim` per step (a Discrete action is one float).
+ * - Per env: delta_t = r_t + gamma * V_{t+1} * (1 - done_t) - V_t, with V_T = env i's entry
+ *   of the `lastValues` given to `computeReturnsAndAdvantages`;
+ *   A_t = delta_t + gamma * lambda * (1 - done_t) * A_{t+1}; returns_t = A_t + V_t.
+ * - Actions are stored as floats, `actionDim` per row (a Discrete action is one float).
  */
 import { ConfigError } from "../src/core/errors.js";
 import type { Rng } from "../src/core/rng.js";
 
-/** Fixed-length on-policy storage with GAE. */
+/** Fixed-length on-policy storage with GAE, for `numEnvs` envs stepped together. */
 export class RolloutBuffer {
   readonly observations: Float32Array;
   readonly actions: Float32Array;
@@ -27,77 +29,94 @@ export class RolloutBuffer {
   readonly logProbs: Float32Array;
   readonly advantages: Float32Array;
   readonly returns: Float32Array;
-  #size = 0;
+  #steps = 0;
 
-  constructor(readonly nSteps: number, readonly obsDim: number, readonly actionDim: number) {
-    if (!Number.isInteger(nSteps) || nSteps < 1) {
-      throw new ConfigError("RolloutBuffer", [{ path: "nSteps", expected: "a positive integer", received: String(nSteps) }]);
+  /**
+   * @param nSteps vector steps per rollout
+   * @param numEnvs envs per vector step (rows per step)
+   * @throws ConfigError when nSteps or numEnvs is not a positive integer
+   */
+  constructor(readonly nSteps: number, readonly obsDim: number, readonly actionDim: number, readonly numEnvs = 1) {
+    for (const [path, v] of [["nSteps", nSteps], ["numEnvs", numEnvs]] as const) {
+      if (!Number.isInteger(v) || v < 1) throw new ConfigError("RolloutBuffer", [{ path, expected: "a positive integer", received: String(v) }]);
     }
-    this.observations = new Float32Array(nSteps * obsDim);
-    this.actions = new Float32Array(nSteps * actionDim);
-    this.rewards = new Float32Array(nSteps);
-    this.dones = new Float32Array(nSteps);
-    this.values = new Float32Array(nSteps);
-    this.logProbs = new Float32Array(nSteps);
-    this.advantages = new Float32Array(nSteps);
-    this.returns = new Float32Array(nSteps);
+    const rows = nSteps * numEnvs;
+    this.observations = new Float32Array(rows * obsDim);
+    this.actions = new Float32Array(rows * actionDim);
+    this.rewards = new Float32Array(rows);
+    this.dones = new Float32Array(rows);
+    this.values = new Float32Array(rows);
+    this.logProbs = new Float32Array(rows);
+    this.advantages = new Float32Array(rows);
+    this.returns = new Float32Array(rows);
   }
 
-  /** Steps stored since the last `reset`. */
+  /** Rows stored since the last `reset` (vector steps x numEnvs). */
   get size(): number {
-    return this.#size;
+    return this.#steps * this.numEnvs;
   }
 
   get full(): boolean {
-    return this.#size === this.nSteps;
+    return this.#steps === this.nSteps;
   }
 
   /** Empties the buffer for the next rollout. */
   reset(): void {
-    this.#size = 0;
+    this.#steps = 0;
   }
 
   /**
-   * Appends one step.
+   * Appends one vector step: `numEnvs` rows, each argument env-major (observations
+   * numEnvs x obsDim, actions numEnvs x actionDim, the rest one entry per env).
    * @throws ConfigError when the buffer is already full
    */
-  add(observation: ArrayLike<number>, action: ArrayLike<number>, reward: number, done: boolean, value: number, logProb: number): void {
-    const t = this.#size;
+  add(observations: ArrayLike<number>, actions: ArrayLike<number>, rewards: ArrayLike<number>, dones: ArrayLike<number>, values: ArrayLike<number>, logProbs: ArrayLike<number>): void {
+    const t = this.#steps;
     if (t >= this.nSteps) {
       throw new ConfigError("RolloutBuffer.add", [{ path: "size", expected: `at most nSteps (${this.nSteps}) steps before reset()`, received: String(t + 1) }]);
     }
-    for (let k = 0; k < this.obsDim; k++) this.observations[t * this.obsDim + k] = observation[k]!;
-    for (let k = 0; k < this.actionDim; k++) this.actions[t * this.actionDim + k] = action[k]!;
-    this.rewards[t] = reward;
-    this.dones[t] = done ? 1 : 0;
-    this.values[t] = value;
-    this.logProbs[t] = logProb;
-    this.#size = t + 1;
+    const n = this.numEnvs;
+    const row = t * n;
+    const d = this.obsDim;
+    const ad = this.actionDim;
+    for (let k = 0; k < n * d; k++) this.observations[row * d + k] = observations[k]!;
+    for (let k = 0; k < n * ad; k++) this.actions[row * ad + k] = actions[k]!;
+    for (let i = 0; i < n; i++) {
+      this.rewards[row + i] = rewards[i]!;
+      this.dones[row + i] = dones[i] ? 1 : 0;
+      this.values[row + i] = values[i]!;
+      this.logProbs[row + i] = logProbs[i]!;
+    }
+    this.#steps = t + 1;
   }
 
   /**
-   * Fills `advantages` and `returns` by GAE over the stored steps.
-   * @param lastValue V of the observation after the last stored step (ignored when that step ended the episode)
+   * Fills `advantages` and `returns` by GAE over the stored steps, env by env.
+   * @param lastValues V of each env's observation after the last stored step (ignored where that step ended the episode); a number for a single env
    */
-  computeReturnsAndAdvantages(lastValue: number, gamma: number, gaeLambda: number): void {
-    let nextAdvantage = 0;
-    let nextValue = lastValue;
-    for (let t = this.#size - 1; t >= 0; t--) {
-      const notDone = 1 - this.dones[t]!;
-      const delta = this.rewards[t]! + gamma * nextValue * notDone - this.values[t]!;
-      nextAdvantage = delta + gamma * gaeLambda * notDone * nextAdvantage;
-      this.advantages[t] = nextAdvantage;
-      this.returns[t] = nextAdvantage + this.values[t]!;
-      nextValue = this.values[t]!;
+  computeReturnsAndAdvantages(lastValues: ArrayLike<number> | number, gamma: number, gaeLambda: number): void {
+    const n = this.numEnvs;
+    for (let i = 0; i < n; i++) {
+      let nextAdvantage = 0;
+      let nextValue = typeof lastValues === "number" ? lastValues : lastValues[i]!;
+      for (let t = this.#steps - 1; t >= 0; t--) {
+        const r = t * n + i;
+        const notDone = 1 - this.dones[r]!;
+        const delta = this.rewards[r]! + gamma * nextValue * notDone - this.values[r]!;
+        nextAdvantage = delta + gamma * gaeLambda * notDone * nextAdvantage;
+        this.advantages[r] = nextAdvantage;
+        this.returns[r] = nextAdvantage + this.values[r]!;
+        nextValue = this.values[r]!;
+      }
     }
   }
 
   /**
-   * A seeded permutation of the stored steps cut into minibatches of `batchSize`
+   * A seeded permutation of the stored rows cut into minibatches of `batchSize`
    * (the last one shorter when `batchSize` does not divide the size).
    */
   minibatchIndices(rng: Rng, batchSize: number): Int32Array[] {
-    const n = this.#size;
+    const n = this.size;
     const perm = new Int32Array(n);
     for (let i = 0; i < n; i++) perm[i] = i;
     // Fisher-Yates with the run's stream: minibatch order follows the seed
@@ -112,9 +131,12 @@ export class RolloutBuffer {
     return out;
   }
 
-  /** Gathers rows `idx` of a per-step array with `width` floats per step. */
-  static gather(src: Float32Array, width: number, idx: Int32Array): Float32Array {
-    const out = new Float32Array(idx.length * width);
+  /** Gathers rows `idx` of a per-row array with `width` floats per row (into `out` when given). */
+  static gather(src: Float32Array, width: number, idx: Int32Array, out: Float32Array = new Float32Array(idx.length * width)): Float32Array {
+    if (width === 1) {
+      for (let r = 0; r < idx.length; r++) out[r] = src[idx[r]!]!;
+      return out;
+    }
     for (let r = 0; r < idx.length; r++) out.set(src.subarray(idx[r]! * width, (idx[r]! + 1) * width), r * width);
     return out;
   }

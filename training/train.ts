@@ -27,13 +27,14 @@ import { DqnLearner, parseDqnConfig } from "../agents/dqn.js";
 import { loadArrays, saveArrays } from "../agents/io.js";
 import type { Algo, Learner, LearnerInit } from "../agents/learner.js";
 import { PpoLearner } from "../agents/ppo.js";
-import type { Env, Info, Policy } from "../src/core/env.js";
+import type { Info, Policy } from "../src/core/env.js";
+import { SyncVectorEnv, type VectorEnv } from "../src/core/vector.js";
 import { ConfigError, parseConfig } from "../src/core/errors.js";
 import { make, resolveConfig } from "../src/core/registry.js";
 import { Rng } from "../src/core/rng.js";
-import { Box, spaceFromJSON, type BoxDtype, type SpaceJSON } from "../src/core/spaces.js";
+import { Box, spaceFromJSON, type BoxDtype, type Space, type SpaceJSON } from "../src/core/spaces.js";
 import { recordsTrajectory } from "../src/core/trajectory.js";
-import { DiscretizeAction, maxLevelsFor, writeLevels } from "../src/core/wrappers/discretize-action.js";
+import { levelGrid, maxLevelsFor, writeLevels } from "../src/core/wrappers/discretize-action.js";
 import { evaluate } from "./evaluate.js";
 
 export type { Algo } from "../agents/learner.js";
@@ -63,6 +64,8 @@ export interface TrainOptions {
   hooks?: TrainHooks;
   resumeFrom?: string;
   backend?: "auto" | "wasm" | "cpu" | "tensorflow";
+  /** Envs stepped together, acted on by one batched forward pass (default 1). */
+  numEnvs?: number;
 }
 
 export interface TrainResult {
@@ -80,6 +83,8 @@ export interface TrainResult {
 
 /** Training seeds lie below this; evaluation seeds at or above it. */
 export const HELD_OUT_SEED_START = 1000;
+/** The most envs one training run steps together (their first seeds stay below HELD_OUT_SEED_START). */
+export const MAX_NUM_ENVS = 256;
 /** The benchmark's held-out seeds. */
 export const DEFAULT_EVAL_SEEDS = [1000, 1001, 1002, 1003, 1004];
 
@@ -98,6 +103,7 @@ const trainOptionsSchema = z.strictObject({
   hooks: z.custom<TrainHooks>((h) => h === undefined || (typeof h === "object" && h !== null)).optional(),
   resumeFrom: z.string().min(1).optional(),
   backend: z.enum(["auto", "wasm", "cpu", "tensorflow"]).optional(),
+  numEnvs: z.number().int().min(1).max(MAX_NUM_ENVS).optional(),
 });
 
 /**
@@ -157,30 +163,57 @@ function trainingEnvConfig(envId: string, envConfig: unknown): unknown {
   return hasRecord ? { ...(envConfig as object | undefined), record: false } : envConfig ?? {};
 }
 
-/** Builds the training env and the action map for `algo`. */
-function buildEnv(envId: string, envConfig: unknown, algo: Algo, actionLevels: number | null): { env: Env<Float32Array, unknown>; map: ActionMap } {
-  const env = make<Float32Array, unknown>(envId, trainingEnvConfig(envId, envConfig));
-  if (!(env.observationSpace instanceof Box)) {
-    env.close();
-    throw new ConfigError("train", [{ path: "envId", expected: "an env with a Box observation space", received: `${envId} (${env.observationSpace.kind})` }]);
+/**
+ * Builds the training vector env, the learner's action space and the map from its actions to
+ * the env's: DQN on a Box acts on DiscretizeAction's grid of levels, mapped here per env.
+ */
+function buildEnv(envId: string, envConfig: unknown, algo: Algo, actionLevels: number | null, numEnvs: number): { vec: VectorEnv; actionSpace: Space<unknown>; map: ActionMap } {
+  const config = trainingEnvConfig(envId, envConfig);
+  let vec: VectorEnv;
+  try {
+    vec = new SyncVectorEnv(Array.from({ length: numEnvs }, () => () => make<Float32Array, unknown>(envId, config)));
+  } catch (err) {
+    if (err instanceof ConfigError && err.issues.some((i) => i.path === "envFns[0].observationSpace")) {
+      throw new ConfigError("train", [{ path: "envId", expected: "an env with a Box observation space", received: envId }]);
+    }
+    throw err;
   }
-  const space = env.actionSpace;
+  const space = vec.singleActionSpace;
   if (algo === "dqn" && space instanceof Box) {
     // null: 11 levels for one element, else as many as keep the joint grid within MAX_JOINT_ACTIONS
     const n = actionLevels ?? Math.min(11, maxLevelsFor(space.size));
-    let wrapped: DiscretizeAction<Float32Array, Float32Array>;
     try {
-      wrapped = new DiscretizeAction(env as Env<Float32Array, Float32Array>, n);
+      const grid = levelGrid(space, n);
+      return { vec, actionSpace: grid.space, map: { kind: "levels", levels: grid.levelsPerElement, dtype: space.dtype } };
     } catch (err) {
-      env.close();
+      vec.close();
       if (err instanceof ConfigError && err.issues.some((i) => i.path === "n")) {
         throw new ConfigError("dqn hyperparameters", err.issues.map((i) => ({ ...i, path: "actionLevels" })));
       }
       throw err;
     }
-    return { env: wrapped as unknown as Env<Float32Array, unknown>, map: { kind: "levels", levels: wrapped.levelsPerElement.map((l) => [...l]), dtype: space.dtype } };
   }
-  return { env, map: { kind: "identity" } };
+  return { vec, actionSpace: space, map: { kind: "identity" } };
+}
+
+/** Maps the learner's batch of actions to the env's (DQN's level indices to set-points), into `envActions`. */
+function envActionsOf(map: ActionMap, learnerActions: Float64Array, numEnvs: number, envActions: Float64Array): Float64Array {
+  if (map.kind === "identity") return learnerActions;
+  const perElement: number[][] = typeof map.levels[0] === "number" ? [map.levels as number[]] : (map.levels as number[][]);
+  const n = perElement[0]!.length;
+  const k = perElement.length;
+  for (let i = 0; i < numEnvs; i++) writeLevels(perElement, n, learnerActions[i]!, envActions.subarray(i * k, (i + 1) * k));
+  return envActions;
+}
+
+/** Whether `envId` records a trajectory (and so has a KPI suite), from one env built to ask. */
+function probeRecords(envId: string, envConfig: unknown): boolean {
+  const env = make(envId, envConfig ?? {});
+  try {
+    return recordsTrajectory(env.unwrapped);
+  } finally {
+    env.close();
+  }
 }
 
 /** Mean return and mean KPIs of the policy on `seeds` (the evaluation harness when the env records KPIs). */
@@ -229,29 +262,31 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   // a resumed run keeps the hyperparameters its weights were trained with
   const hyperparameters = savedMeta ? savedMeta.hyperparameters : o.hyperparameters;
   const actionLevels = o.algo === "dqn" ? parseDqnConfig(hyperparameters).actionLevels : 0;
-  const { env, map } = buildEnv(o.envId, o.envConfig, o.algo, actionLevels);
+  const numEnvs = o.numEnvs ?? 1;
+  const { vec, actionSpace, map } = buildEnv(o.envId, o.envConfig, o.algo, actionLevels, numEnvs);
   const startStep = savedMeta ? (savedMeta.learner["progress"] as { steps: number }).steps : 0;
   // schedules are laid out over the whole run: the first budget, or through the resumed budget
   const scheduleSteps = Math.max(savedMeta?.scheduleSteps ?? 0, startStep + o.steps);
   let learner: Learner<unknown>;
   try {
     learner = createLearner(o.algo, {
-      observationSize: (env.observationSpace as Box).size,
-      actionSpace: env.actionSpace,
+      observationSize: vec.observationSize,
+      actionSpace,
       hyperparameters,
+      numEnvs,
       seed: o.seed,
       // DQN's epsilon keeps the schedule of its first run; the actor-critics anneal through the new end
       scheduleSteps: o.algo === "dqn" && savedMeta ? savedMeta.scheduleSteps : scheduleSteps,
     });
     if (saved) await learner.restore(savedMeta!.learner, saved.arrays);
   } catch (err) {
-    env.close();
+    vec.close();
     throw err;
   }
 
   const evalSeeds = o.evalSeeds ?? DEFAULT_EVAL_SEEDS;
   const evalEvery = o.evalEvery ?? Math.max(1, Math.ceil(o.steps / 10));
-  const recordsKpis = recordsTrajectory(env.unwrapped);
+  const recordsKpis = vec instanceof SyncVectorEnv ? recordsTrajectory(vec.envs[0]!.unwrapped) : probeRecords(o.envId, o.envConfig);
   const policy = envPolicy(learner, map);
   const hooks = o.hooks ?? {};
   const learningCurve: TrainResult["learningCurve"] = [];
@@ -270,19 +305,21 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   };
 
   let episode = 0;
-  let episodeReturn = 0;
-  let episodeLength = 0;
-  let observation = env.reset({ seed: episodeSeeds.int(HELD_OUT_SEED_START) }).observation;
+  const episodeReturns = new Float64Array(numEnvs);
+  const episodeLengths = new Int32Array(numEnvs);
+  const learnerActions = new Float64Array(numEnvs * learner.actionSize);
+  const envActions = new Float64Array(numEnvs * vec.actionSize);
+  // env i starts from seed + i: the first seeds stay below the held-out range
+  let observations = vec.reset({ seed: episodeSeeds.int(HELD_OUT_SEED_START - numEnvs + 1) }).observations;
   let stepsDone = 0;
   try {
     while (stepsDone < o.steps) {
-      const action = learner.explore(observation);
-      const r = env.step(action);
-      const stats = learner.observe({ observation, action, reward: r.reward, nextObservation: r.observation, terminated: r.terminated, truncated: r.truncated });
-      stepsDone++;
+      learner.explore(observations, learnerActions);
+      const r = vec.step(envActionsOf(map, learnerActions, numEnvs, envActions));
+      const stats = learner.observe({ nextObservations: r.observations, finalObservations: r.finalObservations, rewards: r.rewards, terminations: r.terminations, truncations: r.truncations });
+      const before = stepsDone;
+      stepsDone += numEnvs;
       const step = startStep + stepsDone;
-      episodeReturn += r.reward;
-      episodeLength++;
       let go = true;
       if (hooks.onStep) {
         const s: { step: number; loss?: number; epsilon?: number } = { step };
@@ -291,17 +328,18 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         if (eps !== undefined) s.epsilon = eps;
         go = hooks.onStep(s) !== false;
       }
-      if (r.terminated || r.truncated) {
+      for (let i = 0; i < numEnvs; i++) {
+        episodeReturns[i] = episodeReturns[i]! + r.rewards[i]!;
+        episodeLengths[i] = episodeLengths[i]! + 1;
+        if (!(r.terminations[i] || r.truncations[i])) continue;
         episode++;
-        learningCurve.push({ step, episodeReturn });
-        if (hooks.onEpisode?.({ step, episode, return: episodeReturn, length: episodeLength }) === false) go = false;
-        episodeReturn = 0;
-        episodeLength = 0;
-        observation = env.reset({ seed: episodeSeeds.int(HELD_OUT_SEED_START) }).observation;
-      } else {
-        observation = r.observation;
+        learningCurve.push({ step, episodeReturn: episodeReturns[i]! });
+        if (hooks.onEpisode?.({ step, episode, return: episodeReturns[i]!, length: episodeLengths[i]! }) === false) go = false;
+        episodeReturns[i] = 0;
+        episodeLengths[i] = 0;
       }
-      if (evalEvery > 0 && stepsDone % evalEvery === 0 && stepsDone < o.steps && !(await runEval(step))) go = false;
+      observations = r.observations;
+      if (evalEvery > 0 && Math.floor(stepsDone / evalEvery) > Math.floor(before / evalEvery) && stepsDone < o.steps && !(await runEval(step))) go = false;
       if (!go) break;
     }
     const finalStep = startStep + stepsDone;
@@ -317,8 +355,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         envConfig: o.envConfig ?? {},
         seed: o.seed,
         hyperparameters: learner.config,
-        observationSize: (env.observationSpace as Box).size,
-        actionSpace: env.actionSpace.toJSON(),
+        observationSize: vec.observationSize,
+        actionSpace: actionSpace.toJSON(),
         actionMap: map,
         scheduleSteps,
         backend,
@@ -345,7 +383,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     return result;
   } finally {
     learner.dispose();
-    env.close();
+    vec.close();
   }
 }
 

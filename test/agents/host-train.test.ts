@@ -192,10 +192,12 @@ describe("host train step (hand-written backward pass, host Adam)", () => {
       for (let step = 1; step <= 60; step++) {
         const next = Float32Array.from({ length: OBS }, () => data.normal());
         // rewards of a few hundred (x 0.01): errors on both sides of Huber's delta
-        const t = { observation: obs, action: data.int(N), reward: data.normal() * 200, nextObservation: next, terminated: step % 7 === 0, truncated: false };
+        const action = new Float64Array(1);
+        learner.explore(obs, action);
+        const t = { observation: obs, action: action[0]!, reward: data.normal() * 200, nextObservation: next, terminated: step % 7 === 0, truncated: false };
         buffer.add(t.observation, t.action, t.reward * cfg.rewardScale, t.nextObservation, t.terminated);
         if (step % cfg.targetUpdateInterval === 0) target.copyFrom(q);
-        const stats = learner.observe(t);
+        const stats = learner.observe({ nextObservations: next, finalObservations: next, rewards: [t.reward], terminations: [t.terminated ? 1 : 0], truncations: [0] });
         if (stats) {
           const refLoss = referenceDqnUpdate(q, target, optimizer, buffer.sample(cfg.batchSize), OBS, N, cfg.gamma, cfg.maxGradNorm);
           updates++;

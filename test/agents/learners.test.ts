@@ -19,12 +19,23 @@ function observations(n: number, seed: number): Float32Array[] {
   return Array.from({ length: n }, () => Float32Array.from({ length: OBS }, () => rng.normal()));
 }
 
+/** One explored action for one observation (a learner of one env), as an element of `space`. */
+function exploreOne(learner: Learner<unknown>, space: Box | Discrete, obs: Float32Array): unknown {
+  const out = new Float64Array(learner.actionSize);
+  learner.explore(obs, out);
+  if (space instanceof Discrete) return out[0]!;
+  const a = space.zeros();
+  a.set(out);
+  return a;
+}
+
 /** Feeds `steps` synthetic transitions (reward = first observation element) through explore/observe. */
 function drive(learner: Learner<unknown>, steps: number): void {
   const obs = observations(steps + 1, 11);
+  const out = new Float64Array(learner.actionSize);
   for (let i = 0; i < steps; i++) {
-    const action = learner.explore(obs[i]!);
-    learner.observe({ observation: obs[i]!, action, reward: obs[i]![0]!, nextObservation: obs[i + 1]!, terminated: i % 20 === 19, truncated: false });
+    learner.explore(obs[i]!, out);
+    learner.observe({ nextObservations: obs[i + 1]!, finalObservations: obs[i + 1]!, rewards: [obs[i]![0]!], terminations: [i % 20 === 19 ? 1 : 0], truncations: [0] });
   }
 }
 
@@ -43,7 +54,7 @@ describe("learners", () => {
       const space = c.space();
       const learner = c.make({ observationSize: OBS, actionSpace: space, hyperparameters: c.hp, seed: 1, scheduleSteps: 200 });
       const obs = observations(1, 3)[0]!;
-      for (let i = 0; i < 50; i++) assert.ok(space.contains(learner.explore(obs)), "explored action outside the space");
+      for (let i = 0; i < 50; i++) assert.ok(space.contains(exploreOne(learner, space, obs)), "explored action outside the space");
       const before = learner.weights();
       drive(learner, 150);
       assert.ok(learner.progress.updates > 0);
@@ -107,7 +118,7 @@ describe("learners", () => {
     // a wide Gaussian: most raw samples fall outside [-1, 1] before clipping
     const learner = new PpoLearner({ observationSize: OBS, actionSpace: space, hyperparameters: { initLogStd: 2, nSteps: 1000 }, seed: 4, scheduleSteps: 10 });
     const obs = observations(1, 3)[0]!;
-    const actions = Array.from({ length: 200 }, () => (learner.explore(obs) as Float32Array)[0]!);
+    const actions = Array.from({ length: 200 }, () => (exploreOne(learner, space, obs) as Float32Array)[0]!);
     assert.ok(actions.every((a) => a >= 0 && a <= 1));
     assert.ok(actions.filter((a) => a === 0).length > 20 && actions.filter((a) => a === 1).length > 20);
     learner.dispose();

@@ -33,6 +33,29 @@ function levelsOf(low: number, high: number, n: number): number[] {
   return Array.from({ length: n }, (_, j) => (j === n - 1 ? high : low + (j * (high - low)) / (n - 1)));
 }
 
+/**
+ * The joint grid of `n` evenly spaced levels per element of a finite Box: Discrete(n^k) and each
+ * element's levels (what DiscretizeAction exposes, for a training loop that maps indices itself).
+ * @throws ConfigError naming `env.actionSpace` or `n`
+ */
+export function levelGrid(box: Space<unknown>, n: number): { space: Discrete; levelsPerElement: number[][] } {
+  const finite = box instanceof Box && box.size >= 1 && Array.from(box.low).every(Number.isFinite) && Array.from(box.high).every(Number.isFinite);
+  if (!finite) {
+    const received = box instanceof Box
+      ? `Box of shape [${box.shape.join(", ")}] in [${Array.from(box.low).join(", ")}] .. [${Array.from(box.high).join(", ")}]`
+      : box.kind;
+    throw new ConfigError("DiscretizeAction", [{ path: "env.actionSpace", expected: "a Box with finite bounds", received }]);
+  }
+  if (!Number.isInteger(n) || n < 2) {
+    throw new ConfigError("DiscretizeAction", [{ path: "n", expected: "an integer >= 2", received: String(n) }]);
+  }
+  const k = box.size;
+  if (n ** k > MAX_JOINT_ACTIONS) {
+    throw new ConfigError("DiscretizeAction", [{ path: "n", expected: `at most ${maxLevelsFor(k)} levels for a ${k}-element action (n^${k} <= ${MAX_JOINT_ACTIONS} joint actions)`, received: String(n) }]);
+  }
+  return { space: new Discrete(n ** k), levelsPerElement: Array.from({ length: k }, (_, i) => levelsOf(box.low[i]!, box.high[i]!, n)) };
+}
+
 /** Exposes Discrete(n^k) over n evenly spaced levels of each element of a finite k-element Box. */
 export class DiscretizeAction<Obs, Act extends BoxElement> extends ActionWrapper<Obs, Act, number> {
   readonly #space: Discrete;
@@ -47,24 +70,10 @@ export class DiscretizeAction<Obs, Act extends BoxElement> extends ActionWrapper
    */
   constructor(env: Env<Obs, Act>, readonly n: number) {
     super(env);
-    const box = env.actionSpace;
-    const finite = box instanceof Box && box.size >= 1 && Array.from(box.low).every(Number.isFinite) && Array.from(box.high).every(Number.isFinite);
-    if (!finite) {
-      const received = box instanceof Box
-        ? `Box of shape [${box.shape.join(", ")}] in [${Array.from(box.low).join(", ")}] .. [${Array.from(box.high).join(", ")}]`
-        : box.kind;
-      throw new ConfigError("DiscretizeAction", [{ path: "env.actionSpace", expected: "a Box with finite bounds", received }]);
-    }
-    if (!Number.isInteger(n) || n < 2) {
-      throw new ConfigError("DiscretizeAction", [{ path: "n", expected: "an integer >= 2", received: String(n) }]);
-    }
-    const k = box.size;
-    if (n ** k > MAX_JOINT_ACTIONS) {
-      throw new ConfigError("DiscretizeAction", [{ path: "n", expected: `at most ${maxLevelsFor(k)} levels for a ${k}-element action (n^${k} <= ${MAX_JOINT_ACTIONS} joint actions)`, received: String(n) }]);
-    }
-    this.#box = box;
-    this.#space = new Discrete(n ** k);
-    this.levelsPerElement = Array.from({ length: k }, (_, i) => levelsOf(box.low[i]!, box.high[i]!, n));
+    const grid = levelGrid(env.actionSpace, n);
+    this.#box = env.actionSpace as unknown as Box;
+    this.#space = grid.space;
+    this.levelsPerElement = grid.levelsPerElement;
   }
 
   /** The levels of a one-element Box (element 0's levels otherwise). */
