@@ -8,10 +8,10 @@
  * rollout, GAE lambda 1 i.e. n-step returns, value coefficient 0.5, max gradient norm 0.5,
  * no advantage normalisation); `rewardScale` and `initLogStd` are ours.
  */
-import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
 import { parseConfig } from "../src/core/errors.js";
-import { HostRmsProp, clipByGlobalNormHost, readGradients } from "./host-train.js";
+import { a2cGradients } from "./actor-critic-grad.js";
+import { HostRmsProp, clipByGlobalNormHost } from "./host-train.js";
 import type { LearnerInit, UpdateStats } from "./learner.js";
 import { OnPolicyLearner, normalizeInPlace } from "./on-policy.js";
 
@@ -63,28 +63,13 @@ export class A2cLearner extends OnPolicyLearner<A2cConfig> {
     const cfg = this.config;
     const buf = this.buffer;
     const n = buf.size;
-    const d = this.obsSize;
     const lr = this.learningRateSchedule(this.progress.steps - n);
     this.optimizer.learningRate = lr;
     const adv = buf.advantages.slice(0, n);
     if (cfg.normalizeAdvantage && n > 1) normalizeInPlace(adv);
-    const loss = tf.tidy(() => {
-      const obs = tf.tensor2d(buf.observations.subarray(0, n * d), [n, d]);
-      const actions = tf.tensor2d(buf.actions.subarray(0, n * this.policy.actionDim), [n, this.policy.actionDim]);
-      const advantages = tf.tensor1d(adv);
-      const returns = tf.tensor1d(buf.returns.slice(0, n));
-      const { value, grads } = tf.variableGrads(() => {
-        const e = this.policy.evaluate(obs, actions);
-        const pgLoss = tf.neg(tf.mean(tf.mul(advantages, e.logProb)));
-        const vLoss = tf.mean(tf.square(tf.sub(returns, e.value)));
-        return tf.add(tf.sub(pgLoss, tf.mul(cfg.entCoef, tf.mean(e.entropy))), tf.mul(cfg.vfCoef, vLoss)) as tf.Scalar;
-      }, this.policy.variables);
-      // one read-back of every gradient; clipping and RMSprop run on the host copies
-      readGradients(this.policy.variables, grads, this.grads);
-      return value;
-    });
-    const lossValue = loss.dataSync()[0]!;
-    loss.dispose();
+    // the loss gradient by hand (actor-critic-grad.ts); clipping and RMSprop on the host copies
+    const g = a2cGradients(this.policy, { observations: buf.observations, actions: buf.actions, returns: buf.returns, advantages: adv, n }, { entCoef: cfg.entCoef, vfCoef: cfg.vfCoef }, this.grads);
+    const lossValue = g.loss;
     clipByGlobalNormHost(this.grads, cfg.maxGradNorm);
     this.optimizer.step(this.policy.hostArrays, this.grads);
     this.policy.pushHost();

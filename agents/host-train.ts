@@ -22,7 +22,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { NamedArray } from "./io.js";
-import type { Mlp } from "./networks.js";
+import { forwardDevice, type Mlp } from "./networks.js";
 
 /** What the backward pass needs from a forward pass. */
 export interface MlpTape {
@@ -35,24 +35,7 @@ export interface MlpTape {
   output: tf.Tensor2D;
 }
 
-/** The forward pass with fused matMul+bias(+relu) ops; call inside tf.tidy. */
-export function forwardDevice(net: Mlp, x: tf.Tensor2D, hidden?: tf.Tensor2D[]): tf.Tensor2D {
-  let h = x;
-  const last = net.sizes.length - 2;
-  for (let i = 0; i <= last; i++) {
-    const w = net.variables[2 * i] as tf.Tensor2D;
-    const b = net.variables[2 * i + 1]!;
-    if (i < last) {
-      h = net.activation === "relu"
-        ? tf.fused.matMul({ a: h, b: w, bias: b, activation: "relu" }) as tf.Tensor2D
-        : tf.tanh(tf.fused.matMul({ a: h, b: w, bias: b })) as tf.Tensor2D;
-      hidden?.push(h);
-    } else {
-      h = tf.fused.matMul({ a: h, b: w, bias: b }) as tf.Tensor2D;
-    }
-  }
-  return h;
-}
+export { forwardDevice } from "./networks.js";
 
 /** Uploads `rows` x sizes[0] host inputs and runs the forward pass, keeping activations; call inside tf.tidy. */
 export function forwardTape(net: Mlp, input: Float32Array, rows: number): MlpTape {

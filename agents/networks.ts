@@ -17,6 +17,14 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Rng } from "../src/core/rng.js";
 
+/**
+ * Rows from which `Mlp.forward` runs on the device: a batched action choice for N envs is one
+ * upload, three fused products and one read-back there (~70-100 us for 4-64 rows of a
+ * 57-64-64-3 net on wasm), while the plain-JS product grows with the rows (~50 us a row);
+ * they cross between 2 and 4 rows (bench/forward-pass.ts).
+ */
+export const DEVICE_FORWARD_ROWS = 4;
+
 /** Hidden-layer nonlinearity. */
 export type Activation = "relu" | "tanh";
 
@@ -117,6 +125,20 @@ export class Mlp {
     return input;
   }
 
+  /**
+   * The forward pass of `rows` inputs for acting: on the host copy below DEVICE_FORWARD_ROWS
+   * rows, else on the device (a fresh array either way, or the host's scratch: consume it before
+   * the next call).
+   */
+  forward(x: Float32Array, rows: number): Float32Array {
+    if (rows < DEVICE_FORWARD_ROWS) return this.forwardHost(x, rows);
+    const n0 = this.sizes[0]!;
+    let out: Float32Array | null = null;
+    // the array is not returned from tidy: tidy would walk its every element looking for tensors
+    tf.tidy(() => { out = forwardDevice(this, tf.tensor2d(x.subarray(0, rows * n0), [rows, n0])).dataSync() as Float32Array; });
+    return out!;
+  }
+
   /** Reads the variables back into the host copy (after an update). */
   syncHost(): void {
     this.variables.forEach((v, i) => this.host[i]!.set(v.dataSync() as Float32Array));
@@ -169,4 +191,23 @@ export function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): tf.
   const out: tf.NamedTensorMap = {};
   for (const n of names) out[n] = tf.mul(grads[n]!, scale);
   return out;
+}
+
+/** The forward pass with fused matMul+bias(+relu) ops; call inside tf.tidy. */
+export function forwardDevice(net: Mlp, x: tf.Tensor2D, hidden?: tf.Tensor2D[]): tf.Tensor2D {
+  let h = x;
+  const last = net.sizes.length - 2;
+  for (let i = 0; i <= last; i++) {
+    const w = net.variables[2 * i] as tf.Tensor2D;
+    const b = net.variables[2 * i + 1]!;
+    if (i < last) {
+      h = net.activation === "relu"
+        ? tf.fused.matMul({ a: h, b: w, bias: b, activation: "relu" }) as tf.Tensor2D
+        : tf.tanh(tf.fused.matMul({ a: h, b: w, bias: b })) as tf.Tensor2D;
+      hidden?.push(h);
+    } else {
+      h = tf.fused.matMul({ a: h, b: w, bias: b }) as tf.Tensor2D;
+    }
+  }
+  return h;
 }

@@ -10,11 +10,11 @@
  * 32 minibatches, 10 epochs, clip 0.2, GAE lambda 0.95, value coefficient 0.5, max gradient
  * norm 0.5, advantage normalisation); `rewardScale` and `initLogStd` are ours (see their docs).
  */
-import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
 import { parseConfig } from "../src/core/errors.js";
 import type { Rng } from "../src/core/rng.js";
-import { HostAdam, clipByGlobalNormHost, readGradients } from "./host-train.js";
+import { ppoGradients, type PpoMinibatch } from "./actor-critic-grad.js";
+import { HostAdam, clipByGlobalNormHost } from "./host-train.js";
 import type { LearnerInit, UpdateStats } from "./learner.js";
 import { OnPolicyLearner, normalizeInPlace } from "./on-policy.js";
 import { RolloutBuffer } from "./rollout-buffer.js";
@@ -58,6 +58,8 @@ export class PpoLearner extends OnPolicyLearner<PpoConfig> {
   protected readonly optimizer: HostAdam;
   protected readonly optimizerName = "Adam";
   #minibatchRng: Rng;
+  /** Minibatch arrays, reused (sized for the largest minibatch). */
+  readonly #minibatch: PpoMinibatch;
 
   /** @throws ConfigError for an invalid hyperparameter or an unsupported action space */
   constructor(init: LearnerInit) {
@@ -65,6 +67,17 @@ export class PpoLearner extends OnPolicyLearner<PpoConfig> {
     // CleanRL uses eps 1e-5 for PPO's Adam
     this.optimizer = new HostAdam(this.policy.hostArrays, this.config.learningRate, 0.9, 0.999, 1e-5);
     this.#minibatchRng = this.root.child("minibatch");
+    // update() cuts the full rollout into minibatches of this many rows (the last one shorter)
+    const cap = Math.max(1, Math.floor((this.config.nSteps * this.numEnvs) / this.config.numMinibatches));
+    this.#minibatch = {
+      observations: new Float32Array(cap * this.obsSize),
+      actions: new Float32Array(cap * this.policy.actionDim),
+      oldLogProbs: new Float32Array(cap),
+      oldValues: new Float32Array(cap),
+      returns: new Float32Array(cap),
+      advantages: new Float32Array(cap),
+      n: 0,
+    };
   }
 
   /** `updateEpochs` passes of shuffled minibatches over the rollout. */
@@ -76,52 +89,31 @@ export class PpoLearner extends OnPolicyLearner<PpoConfig> {
     const params = this.policy.hostArrays;
     const batchSize = Math.max(1, Math.floor(buf.size / cfg.numMinibatches));
     const d = this.obsSize;
-    const vars = this.policy.variables;
     let lossSum = 0;
     let clipFracSum = 0;
     let count = 0;
+    const mb = this.#minibatch;
+    const coefs = { clipCoef: cfg.clipCoef, clipValueLoss: cfg.clipValueLoss, entCoef: cfg.entCoef, vfCoef: cfg.vfCoef };
+    const ad = this.policy.actionDim;
     for (let epoch = 0; epoch < cfg.updateEpochs; epoch++) {
       for (const idx of buf.minibatchIndices(this.#minibatchRng, batchSize)) {
         const n = idx.length;
-        const adv = RolloutBuffer.gather(buf.advantages, 1, idx);
-        if (cfg.normalizeAdvantage && n > 1) normalizeInPlace(adv);
-        const [loss, clipFrac] = tf.tidy(() => {
-          const obs = tf.tensor2d(RolloutBuffer.gather(buf.observations, d, idx), [n, d]);
-          const actions = tf.tensor2d(RolloutBuffer.gather(buf.actions, this.policy.actionDim, idx), [n, this.policy.actionDim]);
-          const oldLogProb = tf.tensor1d(RolloutBuffer.gather(buf.logProbs, 1, idx));
-          const oldValue = tf.tensor1d(RolloutBuffer.gather(buf.values, 1, idx));
-          const returns = tf.tensor1d(RolloutBuffer.gather(buf.returns, 1, idx));
-          const advantages = tf.tensor1d(adv);
-          let clipped: tf.Scalar | null = null;
-          const { value, grads } = tf.variableGrads(() => {
-            const e = this.policy.evaluate(obs, actions);
-            const ratio = tf.exp(tf.sub(e.logProb, oldLogProb));
-            const pg1 = tf.mul(tf.neg(advantages), ratio);
-            const pg2 = tf.mul(tf.neg(advantages), tf.clipByValue(ratio, 1 - cfg.clipCoef, 1 + cfg.clipCoef));
-            const pgLoss = tf.mean(tf.maximum(pg1, pg2));
-            clipped = tf.keep(tf.mean(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), cfg.clipCoef), "float32")) as tf.Scalar);
-            let vLoss: tf.Tensor;
-            if (cfg.clipValueLoss) {
-              const unclipped = tf.square(tf.sub(e.value, returns));
-              const vClipped = tf.add(oldValue, tf.clipByValue(tf.sub(e.value, oldValue), -cfg.clipCoef, cfg.clipCoef));
-              vLoss = tf.mul(0.5, tf.mean(tf.maximum(unclipped, tf.square(tf.sub(vClipped, returns)))));
-            } else {
-              vLoss = tf.mul(0.5, tf.mean(tf.square(tf.sub(e.value, returns))));
-            }
-            return tf.add(tf.sub(pgLoss, tf.mul(cfg.entCoef, tf.mean(e.entropy))), tf.mul(cfg.vfCoef, vLoss)) as tf.Scalar;
-          }, vars);
-          // one read-back of every gradient; clipping and Adam run on the host copies
-          readGradients(vars, grads, this.grads);
-          return [value, clipped!];
-        });
+        mb.n = n;
+        RolloutBuffer.gather(buf.observations, d, idx, mb.observations);
+        RolloutBuffer.gather(buf.actions, ad, idx, mb.actions);
+        RolloutBuffer.gather(buf.logProbs, 1, idx, mb.oldLogProbs);
+        RolloutBuffer.gather(buf.values, 1, idx, mb.oldValues);
+        RolloutBuffer.gather(buf.returns, 1, idx, mb.returns);
+        RolloutBuffer.gather(buf.advantages, 1, idx, mb.advantages);
+        if (cfg.normalizeAdvantage && n > 1) normalizeInPlace(mb.advantages.subarray(0, n));
+        // the loss gradient by hand (actor-critic-grad.ts); clipping and Adam on the host copies
+        const g = ppoGradients(this.policy, mb, coefs, this.grads);
         clipByGlobalNormHost(this.grads, cfg.maxGradNorm);
         this.optimizer.step(params, this.grads);
         this.policy.pushHost();
-        lossSum += loss.dataSync()[0]!;
-        clipFracSum += clipFrac.dataSync()[0]!;
+        lossSum += g.loss;
+        clipFracSum += g.clipFraction;
         count++;
-        loss.dispose();
-        clipFrac.dispose();
         this.progress.updates++;
       }
     }

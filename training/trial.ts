@@ -34,6 +34,8 @@ export const TrialSpecSchema = z.strictObject({
   seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   /** Environment steps to train for. */
   steps: z.number().int().min(1),
+  /** Envs stepped together (absent: 1, and the trial id is what it was without this field). */
+  numEnvs: z.number().int().min(1).max(256).optional(),
   /**
    * How the run is evaluated while it trains (optional: absent, train()'s defaults apply and the
    * trial id is what it was without this field). `keepBest` keeps the best-evaluated learner;
@@ -125,6 +127,7 @@ export async function runTrial(spec: unknown, opts: RunTrialOptions = {}): Promi
     hyperparameters: parsed.hyperparameters,
     seed: parsed.seed,
     steps: parsed.steps,
+    ...(parsed.numEnvs === undefined ? {} : { numEnvs: parsed.numEnvs }),
     ...(parsed.evaluation?.seeds === undefined ? {} : { evalSeeds: parsed.evaluation.seeds }),
     ...(parsed.evaluation?.every === undefined ? {} : { evalEvery: parsed.evaluation.every }),
     ...(parsed.evaluation?.keepBest === undefined ? {} : { keepBest: parsed.evaluation.keepBest }),

@@ -24,6 +24,20 @@ export type ActionKind = "box" | "discrete";
 export interface TrainingDefaults {
   /** Env config fields for training only (e.g. a reward baseline that lowers the variance). */
   envConfig?: Record<string, unknown>;
+  /**
+   * Per learner ("dqn", "ppo", "a2c"): settings that replace the package's defaults for this
+   * env (training/learner-defaults.ts); hyperparameters are merged field by field.
+   */
+  learners?: Record<string, LearnerDefaults>;
+}
+
+/** How a learner trains by default: vector envs, env steps, hyperparameters. */
+export interface LearnerDefaults {
+  /** Envs stepped together. */
+  numEnvs?: number;
+  /** Env steps of the benchmark's budget. */
+  steps?: number;
+  hyperparameters?: Record<string, unknown>;
 }
 
 interface BaseSpec<S extends z.ZodType> {

@@ -1,14 +1,17 @@
 /**
- * `gridgym train --env ID --algo dqn|ppo|a2c [--steps N] [--seed S] [--out DIR]
- * [--config FILE.json] [--hyperparameters FILE.json]`: trains one learner with a progress
- * bar (steps/s, last episode return, loss or epsilon), prints the backend that runs it and
- * the final evaluation on held-out seeds, and saves the model.
+ * `gridgym train --env ID --algo dqn|ppo|a2c [--steps N] [--num-envs N] [--seed S] [--out DIR]
+ * [--config FILE.json] [--hyperparameters FILE.json]`: trains one learner on N envs stepped
+ * together with a progress bar (steps/s, last episode return, loss or epsilon), prints the
+ * backend that runs it and the final evaluation on held-out seeds, and saves the model. The
+ * learner starts from its training defaults for the env (training/learner-defaults.ts); a
+ * hyperparameter file's fields replace those they name.
  */
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { z } from "zod";
 // tfjs loads with the learners: import them only when a command trains (keeps `gridgym envs` fast)
 import type { Algo, TrainResult, TrainOptions } from "../train.js";
+import { learnerDefaults } from "../learner-defaults.js";
 import { addSchemaOptions, intArg, parseOptions, readConfigFile } from "./common.js";
 
 const ALGOS = ["dqn", "ppo", "a2c"] as const satisfies readonly Algo[];
@@ -19,6 +22,7 @@ export const trainOptionsSchema = z.strictObject({
   env: z.string().min(1).meta({ description: "environment id", value: "id" }),
   algo: z.enum(ALGOS).meta({ description: "learner", value: "algo" }),
   steps: intArg(1).default(100_000).meta({ description: "env steps to train", value: "n" }),
+  numEnvs: intArg(1).optional().meta({ description: "envs stepped together, acted on in one batch (default: the learner's training default, 8)", value: "n" }),
   seed: intArg(0).default(0).meta({ description: "run seed (weights, exploration, minibatch order, training episodes)", value: "n" }),
   out: z.string().optional().meta({ description: "model directory (default runs/train/<env>-<algo>-seed<seed>)", value: "dir" }),
   config: z.string().optional().meta({ description: "environment config (JSON file)", value: "file" }),
@@ -34,6 +38,7 @@ export async function runTrain(raw: unknown, write: (line: string) => void = (l)
   const o = parseOptions("train", trainOptionsSchema, raw);
   const algo: Algo = o.algo;
   const out = o.out ?? `runs/train/${o.env}-${algo}-seed${o.seed}`;
+  const defaults = learnerDefaults(o.env, algo);
   const bar = o.progress
     ? new SingleBar({
       format: "{bar} {value}/{total} steps | {sps} steps/s | episode return {ret} | {metric}",
@@ -47,11 +52,13 @@ export async function runTrain(raw: unknown, write: (line: string) => void = (l)
   let windowStep = 0;
   let sps = "-";
   let announced = false;
+  let lastShown = 0;
   const opts: TrainOptions = {
     envId: o.env,
     envConfig: readConfigFile(o.config),
     algo,
-    hyperparameters: o.hyperparameters === undefined ? undefined : readConfigFile(o.hyperparameters),
+    hyperparameters: { ...defaults.hyperparameters, ...(o.hyperparameters === undefined ? {} : readConfigFile(o.hyperparameters) as object) },
+    numEnvs: o.numEnvs ?? defaults.numEnvs,
     seed: o.seed,
     steps: o.steps,
     outDir: out,
@@ -64,7 +71,8 @@ export async function runTrain(raw: unknown, write: (line: string) => void = (l)
         }
         if (s.loss !== undefined) metric = `loss ${s.loss.toFixed(4)}`;
         else if (s.epsilon !== undefined && metric === "") metric = `epsilon ${s.epsilon.toFixed(3)}`;
-        if (s.step % 200 !== 0) return;
+        if (s.step - lastShown < 200) return;
+        lastShown = s.step;
         const now = performance.now();
         if (now - windowStart > 1000) {
           sps = String(Math.round(((s.step - windowStep) * 1000) / (now - windowStart)));
