@@ -24,7 +24,12 @@ export interface TrialTask {
   spec: TrialSpec;
   /** Sweep output directory, or null to keep nothing on disk. Not part of the trial id. */
   outDir: string | null;
+  /** Post TrialProgress messages on the PROGRESS_CHANNEL broadcast channel while training (default false). Not part of the trial id. */
+  progress?: boolean;
 }
+
+/** The worker_threads BroadcastChannel name trial workers post their TrialProgress on. */
+export const PROGRESS_CHANNEL = "gridgym:trial-progress";
 
 /** A failed attempt of a trial. */
 export interface TrialFailure {

@@ -11,13 +11,22 @@
  * lazy import runTrial does for other callers buys nothing here, and under tsx a dynamic
  * import inside a worker thread does not map `./train.js` to `train.ts`.
  */
+import { BroadcastChannel } from "node:worker_threads";
 import "../envs/index.js";
-import { type TrialTask, returningConfigErrors } from "./executor.js";
+import { PROGRESS_CHANNEL, type TrialTask, returningConfigErrors } from "./executor.js";
 import { train } from "./train.js";
-import { type TrialResult, runTrial } from "./trial.js";
+import { type RunTrialOptions, type TrialResult, runTrial } from "./trial.js";
 
 async function runTrialTask(task: TrialTask): Promise<TrialResult> {
-  return runTrial(task.spec, task.outDir === null ? { train } : { outDir: task.outDir, train });
+  const opts: RunTrialOptions = task.outDir === null ? { train } : { outDir: task.outDir, train };
+  // progress goes to whoever listens on the channel (the benchmark's progress bars), if anyone
+  const channel = task.progress ? new BroadcastChannel(PROGRESS_CHANNEL) : null;
+  if (channel) opts.onProgress = (p) => channel.postMessage(p);
+  try {
+    return await runTrial(task.spec, opts);
+  } finally {
+    channel?.close();
+  }
 }
 
 /** Runs one trial in this worker thread; returns a TaskConfigFailure for an invalid trial. */

@@ -12,7 +12,7 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { z } from "zod";
 import { parseConfig } from "../src/core/errors.js";
-import type { Algo, TrainOptions, TrainResult } from "./train.js";
+import type { Algo, TrainHooks, TrainOptions, TrainResult } from "./train.js";
 
 /** The learners a trial can train, in the order sweeps list them. */
 export const ALGOS = ["dqn", "ppo", "a2c"] as const satisfies readonly Algo[];
@@ -99,6 +99,20 @@ export function trialId(spec: unknown): string {
   return createHash("sha256").update(canonicalJson(parsed)).digest("hex").slice(0, 16);
 }
 
+/** How far a trial has trained. */
+export interface TrialProgress {
+  id: string;
+  algo: string;
+  /** Env steps done and the budget. */
+  step: number;
+  steps: number;
+  /** Mean return of the last evaluation, when there was one. */
+  evalReturn?: number;
+}
+
+/** Least time between two progress reports of a trial. */
+export const PROGRESS_INTERVAL_MS = 250;
+
 /** The training function a trial calls; `train()` from training/train.ts unless a test injects one. */
 export type TrainFn = (opts: TrainOptions) => Promise<TrainResult>;
 
@@ -108,6 +122,27 @@ export interface RunTrialOptions {
   outDir?: string;
   /** Replaces `train()`, for tests. */
   train?: TrainFn;
+  /** Called with the env steps done, at most every PROGRESS_INTERVAL_MS while the trial trains. */
+  onProgress?: (p: TrialProgress) => void;
+}
+
+/** Training hooks that report a trial's progress, throttled to PROGRESS_INTERVAL_MS. */
+function progressHooks(id: string, spec: TrialSpec, report: (p: TrialProgress) => void): TrainHooks {
+  let last = 0;
+  let evalReturn: number | undefined;
+  const send = (step: number) => report({ id, algo: spec.algo, step, steps: spec.steps, ...(evalReturn === undefined ? {} : { evalReturn }) });
+  return {
+    onStep: ({ step }) => {
+      const now = performance.now();
+      if (now - last < PROGRESS_INTERVAL_MS) return;
+      last = now;
+      send(step);
+    },
+    onEval: ({ step, meanReturn }) => {
+      evalReturn = meanReturn;
+      send(step);
+    },
+  };
 }
 
 /**
@@ -132,6 +167,7 @@ export async function runTrial(spec: unknown, opts: RunTrialOptions = {}): Promi
     ...(parsed.evaluation?.every === undefined ? {} : { evalEvery: parsed.evaluation.every }),
     ...(parsed.evaluation?.keepBest === undefined ? {} : { keepBest: parsed.evaluation.keepBest }),
     ...(opts.outDir === undefined ? {} : { outDir: join(opts.outDir, "models", id) }),
+    ...(opts.onProgress === undefined ? {} : { hooks: progressHooks(id, parsed, opts.onProgress) }),
   });
   return {
     id,

@@ -10,28 +10,23 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { BroadcastChannel } from "node:worker_threads";
+import { MultiBar, type SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { z } from "zod";
 import { ConfigError } from "../../src/core/errors.js";
 import { resolveConfig, spec } from "../../src/core/registry.js";
 import { evaluate, type EvaluationResult } from "../evaluate.js";
+import { PROGRESS_CHANNEL } from "../executor.js";
+import { LEARNER_DEFAULTS, learnerDefaults } from "../learner-defaults.js";
 import { PiscinaExecutor } from "../pool.js";
 import { baselineFactory, baselinesFor } from "../policies.js";
 import type { LearningCurve } from "../report.js";
 import { formatMarkdownTable, formatTable } from "../table.js";
 // tfjs (learners) and vega (report) load only when the benchmark runs: `gridgym envs` stays fast
 import type { Algo } from "../train.js";
-import type { TrialResult, TrialSpec } from "../trial.js";
+import type { TrialProgress, TrialResult, TrialSpec } from "../trial.js";
 import { DEFAULT_ENV, SOLVERS, addSchemaOptions, intArg, parseOptions, readConfigFile } from "./common.js";
-
-/**
- * Each learner's default budget and settings, chosen so both train in about 3 minutes on
- * 2 cores (one worker each) and learn what they can in that time (bench/learning.ts).
- */
-export const BENCHMARK_LEARNERS: Record<"dqn" | "ppo", { steps: number; hyperparameters: Record<string, unknown> }> = {
-  dqn: { steps: 500_000, hyperparameters: { actionLevels: 3, gamma: 0.98, learningRate: 5e-4, explorationFraction: 0.2, targetUpdateInterval: 2000 } },
-  ppo: { steps: 300_000, hyperparameters: { numMinibatches: 8 } },
-};
 
 /**
  * The env config learners train on: the user's, with the env's registered training defaults on
@@ -56,7 +51,8 @@ function algoList(value: string): string[] {
 export const benchmarkOptionsSchema = z.strictObject({
   env: z.string().min(1).default(DEFAULT_ENV).meta({ description: "environment id", value: "id" }),
   config: z.string().optional().meta({ description: "environment config (JSON file)", value: "file" }),
-  steps: intArg(1).optional().meta({ description: `training steps per learner (default: dqn ${BENCHMARK_LEARNERS.dqn.steps}, ppo ${BENCHMARK_LEARNERS.ppo.steps})`, value: "n" }),
+  steps: intArg(1).optional().meta({ description: `training steps per learner (default: the learner's training budget for the env; dqn ${LEARNER_DEFAULTS.dqn.steps}, ppo ${LEARNER_DEFAULTS.ppo.steps})`, value: "n" }),
+  numEnvs: intArg(1).optional().meta({ description: "envs each learner steps together (default: its training default)", value: "n" }),
   algos: z.string().default("dqn,ppo")
     .refine((v) => algoList(v).every((a) => LEARNERS.includes(a)), { error: "a comma list of dqn, ppo, a2c, or none" })
     .transform((v) => algoList(v) as Algo[])
@@ -74,31 +70,84 @@ export type BenchmarkOptions = z.output<typeof benchmarkOptionsSchema>;
 
 async function trainLearners(opts: BenchmarkOptions, config: unknown): Promise<TrialResult[]> {
   if (opts.algos.length === 0) return [];
-  const specs: TrialSpec[] = opts.algos.map((algo) => ({
-    envId: opts.env,
-    envConfig: trainingEnvConfig(opts.env, config),
-    algo,
-    hyperparameters: BENCHMARK_LEARNERS[algo as "dqn" | "ppo"]?.hyperparameters ?? {},
-    seed: opts.trainSeed,
-    steps: opts.steps ?? BENCHMARK_LEARNERS[algo as "dqn" | "ppo"]?.steps ?? 100_000,
-    // keep the best learner by validation episodes, apart from the held-out seeds it is judged on
-    evaluation: { seeds: VALIDATION_SEEDS, keepBest: true },
-  }));
+  const specs: TrialSpec[] = opts.algos.map((algo) => {
+    const d = learnerDefaults(opts.env, algo);
+    return {
+      envId: opts.env,
+      envConfig: trainingEnvConfig(opts.env, config),
+      algo,
+      hyperparameters: d.hyperparameters,
+      seed: opts.trainSeed,
+      steps: opts.steps ?? d.steps,
+      numEnvs: opts.numEnvs ?? d.numEnvs,
+      // keep the best learner by validation episodes, apart from the held-out seeds it is judged on
+      evaluation: { seeds: VALIDATION_SEEDS, keepBest: true },
+    };
+  });
   const executor = new PiscinaExecutor({ workers: Math.min(opts.workers, specs.length), maxAttempts: 1 });
   const results: TrialResult[] = [];
   const started = performance.now();
-  if (!opts.json) process.stderr.write(`training ${specs.map((s) => `${s.algo} (${s.steps.toLocaleString()} steps)`).join(" and ")} on ${opts.env}, ${executor.options.workers} worker(s) ...\n`);
+  const progress = opts.json ? null : new TrainingProgress(specs);
+  if (!opts.json) process.stderr.write(`training ${specs.map((s) => `${s.algo} (${s.steps.toLocaleString()} steps, ${s.numEnvs} envs)`).join(" and ")} on ${opts.env}, ${executor.options.workers} worker(s) ...\n`);
   try {
-    const report = await executor.run(specs.map((spec) => ({ spec, outDir: resolve(opts.out) })), (r) => {
+    const report = await executor.run(specs.map((spec) => ({ spec, outDir: resolve(opts.out), progress: progress !== null })), (r) => {
       results.push(r);
-      if (!opts.json) process.stderr.write(`  ${r.spec.algo} done in ${r.wallSeconds.toFixed(0)} s on ${r.backend}\n`);
+      progress?.done(r);
     }, () => {});
     if (report.failed.length > 0) throw report.failed[0]!.error;
   } finally {
+    progress?.stop();
     await executor.close();
   }
-  if (!opts.json) process.stderr.write(`training took ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+  if (!opts.json) {
+    for (const r of results) process.stderr.write(`  ${r.spec.algo} done in ${r.wallSeconds.toFixed(0)} s on ${r.backend}\n`);
+    process.stderr.write(`training took ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+  }
   return opts.algos.map((a) => results.find((r) => r.spec.algo === a)!);
+}
+
+/** One progress bar per learner (steps, steps/s, ETA, last validation return), fed by the trial workers' progress channel. */
+class TrainingProgress {
+  readonly #bars: MultiBar;
+  readonly #byAlgo = new Map<string, { bar: SingleBar; t0: number; total: number }>();
+  readonly #channel: BroadcastChannel;
+
+  constructor(specs: readonly TrialSpec[]) {
+    this.#bars = new MultiBar({
+      format: "  {algo} {bar} {percentage}% | {value}/{total} steps | {sps} steps/s | ETA {eta_formatted} | validation return {ret}",
+      hideCursor: true,
+      clearOnComplete: false,
+      etaBuffer: 20,
+      // redraw on a timer even without a TTY (CI logs get a line now and then)
+      noTTYOutput: true,
+      notTTYSchedule: 10_000,
+      stream: process.stderr,
+    });
+    for (const s of specs) {
+      this.#byAlgo.set(s.algo, { bar: this.#bars.create(s.steps, 0, { algo: s.algo.padEnd(4), sps: "-", ret: "-" }), t0: performance.now(), total: s.steps });
+    }
+    this.#channel = new BroadcastChannel(PROGRESS_CHANNEL);
+    this.#channel.onmessage = (event) => {
+      const p = (event as { data: TrialProgress }).data;
+      const entry = this.#byAlgo.get(p.algo);
+      if (!entry) return;
+      const seconds = (performance.now() - entry.t0) / 1000;
+      entry.bar.update(Math.min(p.step, entry.total), {
+        sps: seconds > 0 ? Math.round(p.step / seconds).toLocaleString() : "-",
+        ...(p.evalReturn === undefined ? {} : { ret: p.evalReturn.toFixed(1) }),
+      });
+    };
+  }
+
+  done(r: TrialResult): void {
+    const entry = this.#byAlgo.get(r.spec.algo);
+    entry?.bar.update(entry.total);
+  }
+
+  stop(): void {
+    this.#channel.close();
+    this.#bars.stop();
+  }
 }
 
 export async function runBenchmark(opts: BenchmarkOptions): Promise<void> {
@@ -113,6 +162,8 @@ export async function runBenchmark(opts: BenchmarkOptions): Promise<void> {
 
   const results: EvaluationResult[] = [];
   const timings: Record<string, number> = {};
+  const say = (line: string): void => { if (!opts.json) process.stderr.write(line); };
+  say(`evaluating on held-out seeds ${seeds.join(", ")} ...\n`);
   const { loadPolicy } = await import("../train.js");
   for (const trial of trials) {
     const started = performance.now();
@@ -120,13 +171,16 @@ export async function runBenchmark(opts: BenchmarkOptions): Promise<void> {
     const result = evaluate(opts.env, config, policy, seeds, { keepTrajectories: true });
     results.push({ ...result, policy: trial.spec.algo });
     timings[trial.spec.algo] = performance.now() - started;
+    say(`  ${trial.spec.algo} evaluated in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
   }
   for (const name of baselinesFor(opts.env).filter((n) => n !== "random")) {
     const started = performance.now();
     const factory = await baselineFactory(name, { solver: opts.solver, envId: opts.env });
     results.push(evaluate(opts.env, config, factory, seeds, { keepTrajectories: true }));
     timings[name] = performance.now() - started;
+    say(`  ${name} evaluated in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
   }
+  say("writing the report ...\n");
 
   const learningCurves: LearningCurve[] = trials.map((t) => ({ policy: t.spec.algo, points: t.learningCurve }));
   const notes = [
