@@ -115,8 +115,8 @@ export class ActorCritic {
    * log-probabilities and the state values.
    */
   sampleBatch(obs: Float32Array, rows: number, rng: Rng, raw: Float32Array, logProbs: Float32Array, values: Float32Array): void {
-    const out = this.actor.forwardHost(obs, rows);
-    const v = this.critic.forwardHost(obs, rows);
+    const out = this.actor.forward(obs, rows);
+    const v = this.critic.forward(obs, rows);
     for (let r = 0; r < rows; r++) values[r] = v[r]!;
     const ad = this.actionDim;
     if (this.kind === "gaussian") {
@@ -152,7 +152,7 @@ export class ActorCritic {
 
   /** V(s) of `rows` normalised observations (rows x obs), into `out`. */
   valueBatch(obs: Float32Array, rows: number, out: Float32Array): Float32Array {
-    const v = this.critic.forwardHost(obs, rows);
+    const v = this.critic.forward(obs, rows);
     for (let r = 0; r < rows; r++) out[r] = v[r]!;
     return out;
   }

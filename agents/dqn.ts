@@ -154,7 +154,7 @@ export class DqnLearner implements Learner<number> {
     if (greedy > 0) {
       const input = this.#batchInput;
       for (let i = 0; i < n; i++) this.#normalizer.normalize(observations.subarray(i * d, (i + 1) * d), input, i * d);
-      const q = this.#q.forwardHost(input, n);
+      const q = this.#q.forward(input, n);
       const k = this.nActions;
       for (let i = 0; i < n; i++) {
         if (actions[i] !== -1) continue;
