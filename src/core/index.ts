@@ -49,6 +49,7 @@ export {
 } from "./registry.js";
 export * from "./wrappers/index.js";
 export { SyncVectorEnv, type AutoresetMode, type VectorEnv, type VectorEnvOptions, type VectorReset, type VectorStep } from "./vector.js";
+export { AsyncVectorEnv, type AsyncVectorEnvOptions } from "./async-vector.js";
 export { BaseEnv, BaseParallelEnv } from "./base-env.js";
 export { BoxActionCheck } from "./action-check.js";
 export { ObservationSlab } from "./observation-slab.js";
