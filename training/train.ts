@@ -19,6 +19,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import "../envs/index.js";
 import { A2cLearner } from "../agents/a2c.js";
@@ -28,6 +29,7 @@ import { loadArrays, saveArrays } from "../agents/io.js";
 import type { Algo, Learner, LearnerInit } from "../agents/learner.js";
 import { PpoLearner } from "../agents/ppo.js";
 import type { Info, Policy } from "../src/core/env.js";
+import { AsyncVectorEnv } from "../src/core/async-vector.js";
 import { SyncVectorEnv, type VectorEnv } from "../src/core/vector.js";
 import { ConfigError, parseConfig } from "../src/core/errors.js";
 import { make, resolveConfig } from "../src/core/registry.js";
@@ -66,6 +68,11 @@ export interface TrainOptions {
   backend?: "auto" | "wasm" | "cpu" | "tensorflow";
   /** Envs stepped together, acted on by one batched forward pass (default 1). */
   numEnvs?: number;
+  /**
+   * Where the envs step: `sync` in this thread (default), `async` in worker threads
+   * (AsyncVectorEnv, for envs whose step is expensive; bit-identical batches).
+   */
+  vectorization?: "sync" | "async";
 }
 
 export interface TrainResult {
@@ -83,6 +90,9 @@ export interface TrainResult {
 
 /** Training seeds lie below this; evaluation seeds at or above it. */
 export const HELD_OUT_SEED_START = 1000;
+/** The module that registers the bundled envs, for AsyncVectorEnv's workers: the sources under tsx, else the compiled files. */
+const ENVS_MODULE = new URL(/\.[mc]?ts$/.test(fileURLToPath(import.meta.url)) ? "../envs/index.ts" : "../envs/index.js", import.meta.url);
+
 /** The most envs one training run steps together (their first seeds stay below HELD_OUT_SEED_START). */
 export const MAX_NUM_ENVS = 256;
 /** The benchmark's held-out seeds. */
@@ -104,6 +114,7 @@ const trainOptionsSchema = z.strictObject({
   resumeFrom: z.string().min(1).optional(),
   backend: z.enum(["auto", "wasm", "cpu", "tensorflow"]).optional(),
   numEnvs: z.number().int().min(1).max(MAX_NUM_ENVS).optional(),
+  vectorization: z.enum(["sync", "async"]).optional(),
 });
 
 /**
@@ -167,11 +178,13 @@ function trainingEnvConfig(envId: string, envConfig: unknown): unknown {
  * Builds the training vector env, the learner's action space and the map from its actions to
  * the env's: DQN on a Box acts on DiscretizeAction's grid of levels, mapped here per env.
  */
-function buildEnv(envId: string, envConfig: unknown, algo: Algo, actionLevels: number | null, numEnvs: number): { vec: VectorEnv; actionSpace: Space<unknown>; map: ActionMap } {
+function buildEnv(envId: string, envConfig: unknown, algo: Algo, actionLevels: number | null, numEnvs: number, vectorization: "sync" | "async"): { vec: VectorEnv; actionSpace: Space<unknown>; map: ActionMap } {
   const config = trainingEnvConfig(envId, envConfig);
   let vec: VectorEnv;
   try {
-    vec = new SyncVectorEnv(Array.from({ length: numEnvs }, () => () => make<Float32Array, unknown>(envId, config)));
+    vec = vectorization === "async"
+      ? new AsyncVectorEnv({ id: envId, config, numEnvs, modules: [ENVS_MODULE] })
+      : new SyncVectorEnv(Array.from({ length: numEnvs }, () => () => make<Float32Array, unknown>(envId, config)));
   } catch (err) {
     if (err instanceof ConfigError && err.issues.some((i) => i.path === "envFns[0].observationSpace")) {
       throw new ConfigError("train", [{ path: "envId", expected: "an env with a Box observation space", received: envId }]);
@@ -263,7 +276,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const hyperparameters = savedMeta ? savedMeta.hyperparameters : o.hyperparameters;
   const actionLevels = o.algo === "dqn" ? parseDqnConfig(hyperparameters).actionLevels : 0;
   const numEnvs = o.numEnvs ?? 1;
-  const { vec, actionSpace, map } = buildEnv(o.envId, o.envConfig, o.algo, actionLevels, numEnvs);
+  const { vec, actionSpace, map } = buildEnv(o.envId, o.envConfig, o.algo, actionLevels, numEnvs, o.vectorization ?? "sync");
   const startStep = savedMeta ? (savedMeta.learner["progress"] as { steps: number }).steps : 0;
   // schedules are laid out over the whole run: the first budget, or through the resumed budget
   const scheduleSteps = Math.max(savedMeta?.scheduleSteps ?? 0, startStep + o.steps);

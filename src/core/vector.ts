@@ -12,9 +12,10 @@
  *   stored rounded to float32. `rewards` is a Float64Array, `terminations` and `truncations`
  *   Uint8Arrays of 0/1, one entry per env.
  * - Buffers are reused: every array a `reset` or `step` returns is overwritten by the next
- *   call. Copy what you keep (a replay buffer copies on `add`).
+ *   call. Copy what you keep (a replay buffer copies on `add`). AsyncVectorEnv's arrays are
+ *   views of a SharedArrayBuffer: `.slice()` gives an owned copy.
  * - Actions: `step(actions)` takes `numEnvs * actionSize` numbers, env-major, in the env's own
- *   units (a Discrete action is its index, `start` included). Sub-env i receives a fresh typed
+ *   units (a Discrete action is its index, `start` included, and must be a number). Sub-env i receives a fresh typed
  *   array of the Box's dtype (or a number), so an env may keep what it was given.
  * - Seeding: `reset({ seed })` resets env i with `seed + i`; without a seed every env continues
  *   its own generator, so one root seed fixes all N streams, in any thread.
@@ -30,8 +31,11 @@
  *   infos on, `finalInfos[i]` is the last info of an episode that ended (else null).
  * - `step` before `reset` throws ResetNeededError; after `close`, `reset` and `step` throw a
  *   GymError with code "ENV_CLOSED"; `close` may be called any number of times. An error in a
- *   sub-env (an invalid action) is thrown from `step` with the sub-env's message, and the
- *   vector env then needs a `reset`.
+ *   sub-env (an invalid action) is thrown from `step` or `reset` with the sub-env's message,
+ *   and the vector env then needs a `reset`; which other envs had already stepped is
+ *   unspecified (Sync stops at the failing env, Async's other workers have stepped), so only a
+ *   seeded `reset` restores a known state. Infos, configs and reset options must be plain data
+ *   (structured-cloneable) for AsyncVectorEnv.
  */
 import type { Env, Info, ResetOptions } from "./env.js";
 import { ConfigError, GymError, InvalidActionError, ResetNeededError } from "./errors.js";
@@ -64,6 +68,7 @@ export interface VectorStep extends VectorReset {
 
 /** N envs stepped as one (see this file's header for the guarantees). */
 export interface VectorEnv {
+  /** Envs stepped together. */
   readonly numEnvs: number;
   readonly singleObservationSpace: Box;
   readonly singleActionSpace: Box | Discrete;
@@ -72,8 +77,11 @@ export interface VectorEnv {
   /** Numbers per action: the Box's size, or 1 for a Discrete. */
   readonly actionSize: number;
   readonly autoresetMode: AutoresetMode;
+  /** Resets every env (env i with `seed + i` when a seed is given). */
   reset(opts?: ResetOptions): VectorReset;
+  /** Steps every env with its slice of `actions` (numEnvs x actionSize), autoresetting those that ended. */
   step(actions: ArrayLike<number>): VectorStep;
+  /** Releases every env (and, for AsyncVectorEnv, its workers); idempotent. */
   close(): void;
 }
 
@@ -192,6 +200,7 @@ export class SyncVectorEnv implements VectorEnv {
     this.#truncations = new Uint8Array(n);
   }
 
+  /** Envs stepped together. */
   get numEnvs(): number {
     return this.envs.length;
   }
@@ -206,6 +215,7 @@ export class SyncVectorEnv implements VectorEnv {
     checkVectorSeed("SyncVectorEnv", seed, this.envs.length);
     const infos: Info[] | null = this.#infos ? [] : null;
     const d = this.observationSize;
+    this.#needsReset = true;
     this.envs.forEach((env, i) => {
       const sub: ResetOptions = seed === undefined ? {} : { seed: seed + i };
       if (opts.options !== undefined) sub.options = opts.options;

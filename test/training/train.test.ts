@@ -137,6 +137,20 @@ describe("train", () => {
     await assert.rejects(train(base("ppo", { resumeFrom: dir })), /resumeFrom: expected a model of ppo on CommunityBattery-v0, got a2c on CommunityBattery-v0/);
   });
 
+  it("vector envs: the same seed and N give identical weights, whether the envs step in this thread or in workers", async () => {
+    const dirs = [tmp("vec-sync"), tmp("vec-sync2"), tmp("vec-async")];
+    const opts = (outDir: string, vectorization: "sync" | "async") => base("ppo", { numEnvs: 4, steps: 1024, evalEvery: 0, outDir, vectorization });
+    const a = await train(opts(dirs[0]!, "sync"));
+    await train(opts(dirs[1]!, "sync"));
+    const c = await train(opts(dirs[2]!, "async"));
+    const bytes = dirs.map((d) => readFileSync(join(d, "weights.bin")));
+    assert.ok(bytes[0]!.equals(bytes[1]!) && bytes[0]!.equals(bytes[2]!));
+    assert.deepEqual(c.learningCurve, a.learningCurve);
+    // 4 envs of 24-step episodes for 1,024 steps: 40 finished episodes
+    assert.equal(a.learningCurve.filter((p) => p.episodeReturn !== undefined).length, 40);
+    assert.equal(a.steps, 1024);
+  });
+
   it("a hook returning false stops training at that step", async () => {
     let episodes = 0;
     const r = await train(base("a2c", { steps: 10_000, hooks: { onStep: (s) => s.step < 50, onEpisode: () => { episodes++; } } }));
