@@ -6,6 +6,13 @@
  * (1 + noise N(0, 1)), per hub and half hour. Each hub agent solves its dispatch LP for every
  * half hour (the optimum P*), and the commercial aggregator's day-ahead contract for carrier m
  * is P*[m] + delta[m], where delta is the forecast error of config.deviation (never below 0).
+ * Reset draws the loads and every delta; a step's LP is solved when its optimum or contract is
+ * first read (the observation of the step, its dispatch, or optimumOf / contractOf), once per
+ * episode: the same numbers as solving all of them at reset (a solve is a pure function of
+ * the model), without the reset solving 48 LPs per hub per day before the first observation
+ * (bench/hub-env.ts measured them at ~35 % of an episode). So an optimum LP without solution
+ * (a config whose devices cannot serve the load) throws when that step is first read, not at
+ * reset; step() reads every hub's optimum before it changes anything.
  *
  * One step (half hour), in this order:
  * 1. the element agents report each device's available input to their hub agent (tick topic);
@@ -33,7 +40,7 @@ import { INPUT_CARRIERS, toConverter } from "../../src/physics/converters.js";
 import {
   couplingMatrix, deviceMaxInputKw, dispatchFactors, hubInputsKw, hubOutputsKw, type Hub, type HubStep,
 } from "../../src/physics/energy-hub.js";
-import { hubStepLp, type HubLpDispatch } from "../../src/planning/hub-lp.js";
+import { hubStepLp, type HubLpDispatch, type HubStepLp } from "../../src/planning/hub-lp.js";
 import { syncSolver, type Solver } from "../../src/solvers/index.js";
 import {
   CA, CommercialAggregator, DEVIATION_TOL_KW, ElementAgent, HubAgent, PURCHASED, TA, TOPIC_TICK, TechnicalAggregator,
@@ -121,10 +128,15 @@ export class HubSystem {
   readonly solver: Solver;
   readonly #ta: TechnicalAggregator;
   readonly #ca: CommercialAggregator;
-  /** [hub][t]: loads and resource, the LP optimum, the contract (el, gas). */
+  readonly #lp: HubStepLp;
+  /** Per purchased carrier, its index in INPUT_CARRIERS. */
+  readonly #inputIndex: number[];
+  /** [hub][t]: loads and resource; the LP optimum, null until first read (#solved). */
   #steps: HubStep[][] = [];
-  #optimum: HubLpDispatch[][] = [];
+  #optimum: (HubLpDispatch | null)[][] = [];
+  /** [hub][2t + k]: the contract (el, gas), set with the optimum; the forecast error delta, drawn at reset. */
   #contract: Float64Array[] = [];
+  #deltaKw: Float64Array[] = [];
   #t = 0;
   #lastRequested: Float64Array[] = [];
   #lastBalancingGbp: Float64Array;
@@ -156,6 +168,8 @@ export class HubSystem {
     }
     this.trajectories = this.hubs.map(() => new Trajectory(HUB_COLUMNS, cfg.record ? this.episodeSteps : 0));
     this.#lastBalancingGbp = new Float64Array(cfg.hubs);
+    this.#lp = hubStepLp(solver, this.hub, cfg.objective);
+    this.#inputIndex = PURCHASED.map((carrier) => INPUT_CARRIERS.indexOf(carrier));
   }
 
   get t(): number {
@@ -173,6 +187,7 @@ export class HubSystem {
     this.#steps = [];
     this.#optimum = [];
     this.#contract = [];
+    this.#deltaKw = [];
     this.#lastRequested = this.hubs.map(() => new Float64Array(2));
     this.#lastBalancingGbp.fill(0);
     this.hubs.forEach((_, h) => {
@@ -188,26 +203,20 @@ export class HubSystem {
           windResourceKw: p.windResourceKw[d]!,
         });
       }
-      const lp = hubStepLp(this.solver, this.hub, cfg.objective);
-      const optimum: HubLpDispatch[] = [];
-      for (let t = 0; t < steps.length; t++) optimum.push(lp.dispatch(steps[t]!));
-      const contract = new Float64Array(2 * this.episodeSteps);
+      // the deviations do not depend on the optimum: drawn here, in the order of steps and carriers
+      const deltaKw = new Float64Array(2 * this.episodeSteps);
       const deviates = PURCHASED.map((carrier) => cfg.deviation.mode !== "none" && affected(h) && cfg.deviation.carriers.includes(carrier));
-      const inputIndex = PURCHASED.map((carrier) => INPUT_CARRIERS.indexOf(carrier));
-      for (let t = 0; t < optimum.length; t++) {
-        const u = hubInputsKw(this.hub, optimum[t]!.deviceInputKw);
+      for (let t = 0; t < this.episodeSteps; t++) {
         for (let k = 0; k < PURCHASED.length; k++) {
-          let delta = 0;
-          if (deviates[k]) {
-            const sign = cfg.deviation.direction === "positive" ? 1 : cfg.deviation.direction === "negative" ? -1 : dev.next() < 0.5 ? -1 : 1;
-            delta = sign * amountKw[k]! * (cfg.deviation.mode === "fixed" ? 1 : Math.abs(dev.normal()));
-          }
-          contract[2 * t + k] = Math.max(0, u[inputIndex[k]!]! + delta);
+          if (!deviates[k]) continue;
+          const sign = cfg.deviation.direction === "positive" ? 1 : cfg.deviation.direction === "negative" ? -1 : dev.next() < 0.5 ? -1 : 1;
+          deltaKw[2 * t + k] = sign * amountKw[k]! * (cfg.deviation.mode === "fixed" ? 1 : Math.abs(dev.normal()));
         }
       }
       this.#steps.push(steps);
-      this.#optimum.push(optimum);
-      this.#contract.push(contract);
+      this.#optimum.push(new Array<HubLpDispatch | null>(this.episodeSteps).fill(null));
+      this.#contract.push(new Float64Array(2 * this.episodeSteps));
+      this.#deltaKw.push(deltaKw);
     });
     this.#t = 0;
     this.bus.resetConversations();
@@ -221,14 +230,32 @@ export class HubSystem {
 
   /** Day-ahead contract of hub `h` at step `t`, kW (electricity, gas). */
   contractOf(h: number, t = this.#t): [number, number] {
+    const s = Math.min(t, this.episodeSteps - 1);
+    this.#solved(h, s);
     const c = this.#contract[h]!;
-    const i = 2 * Math.min(t, this.episodeSteps - 1);
-    return [c[i]!, c[i + 1]!];
+    return [c[2 * s]!, c[2 * s + 1]!];
   }
 
   /** The LP optimum of hub `h` at step `t` (device inputs, kW). */
   optimumOf(h: number, t = this.#t): Float64Array {
-    return this.#optimum[h]![Math.min(t, this.episodeSteps - 1)]!.deviceInputKw;
+    return this.#solved(h, Math.min(t, this.episodeSteps - 1)).deviceInputKw;
+  }
+
+  /**
+   * The LP optimum of hub `h` at step `t`, solved on first read, with the step's contract
+   * P*[m] + delta[m] (never below 0) written beside it (the file header's reset).
+   */
+  #solved(h: number, t: number): HubLpDispatch {
+    const optimum = this.#optimum[h]!;
+    const known = optimum[t];
+    if (known !== null && known !== undefined) return known;
+    const d = this.#lp.dispatch(this.#steps[h]![t]!);
+    const u = hubInputsKw(this.hub, d.deviceInputKw);
+    const contract = this.#contract[h]!;
+    const deltaKw = this.#deltaKw[h]!;
+    for (let k = 0; k < PURCHASED.length; k++) contract[2 * t + k] = Math.max(0, u[this.#inputIndex[k]!]! + deltaKw[2 * t + k]!);
+    optimum[t] = d;
+    return d;
   }
 
   /** The observation of hub `h` before the current step (layout: env.ts OBSERVATION_FIELDS). */
@@ -277,6 +304,8 @@ export class HubSystem {
    */
   step(commands: readonly HubCommand[], infoHub = -1): HubOutcome[] {
     const t = this.#t;
+    // every hub's optimum and contract of this step, before anything changes (an LP without solution throws here)
+    for (let h = 0; h < this.hubs.length; h++) this.#solved(h, t);
     this.bus.setTick(t);
     const orders = this.#dispatch(commands, t);
     this.#resolveDeviations();
@@ -316,7 +345,7 @@ export class HubSystem {
     for (let h = 0; h < hubs.length; h++) {
       const a = hubs[h]!;
       const sp = commands[h]!.setPoints;
-      if (sp === null) a.applyDispatch(this.#optimum[h]![t]!);
+      if (sp === null) a.applyDispatch(this.#solved(h, t));
       else a.applySetPoints(sp, this.controllable);
       const conv = bus.newConversation();
       const inputs = a.purchasedInputsKw();

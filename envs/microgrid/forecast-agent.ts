@@ -25,7 +25,7 @@
  * - `perfect`: the episode's true series (all three quantiles equal it).
  */
 import type { Rng } from "../../src/core/rng.js";
-import type { ForecastContext, Forecaster } from "../../src/forecast/forecaster.js";
+import type { ForecastContext, Forecaster, QuantileForecast } from "../../src/forecast/forecaster.js";
 import { createForecaster } from "../../src/forecast/index.js";
 import type { MessageBus } from "../../src/negotiation/bus.js";
 import type { AclMessage } from "../../src/negotiation/fipa.js";
@@ -59,6 +59,11 @@ export class ForecastAgent {
   };
   #forecaster: Forecaster | null = null;
   readonly #model: MicrogridConfig["forecast"]["model"];
+  /** The calendar of a tick, made once (a closure made per forecast showed in the step's profile). */
+  readonly #calendar: ForecastContext["calendar"];
+  /** The load and PV blocks of `forecast`, for forecasters that write into them (forecastInto). */
+  readonly #loadOut: QuantileForecast;
+  readonly #pvOut: QuantileForecast;
 
   constructor(
     readonly bus: MessageBus,
@@ -73,10 +78,17 @@ export class ForecastAgent {
       throw new RangeError(`ForecastAgent: exogenous series of ${exo.length} ticks do not cover episodeTicks + horizonTicks + 1 = ${config.episodeTicks + this.horizon + 1}`);
     }
     const h = this.horizon;
+    this.#calendar = (tick: number) => ({
+      hourOfDay: (config.startHour + tick) % 24,
+      dayOfWeek: (config.startWeekday + Math.floor((config.startHour + tick) / 24)) % 7,
+      month: config.month,
+    });
     this.forecast = {
       loadQ05: new Float64Array(h), loadQ50: new Float64Array(h), loadQ95: new Float64Array(h),
       pvQ05: new Float64Array(h), pvQ50: new Float64Array(h), pvQ95: new Float64Array(h),
     };
+    this.#loadOut = { q05: this.forecast.loadQ05, q50: this.forecast.loadQ50, q95: this.forecast.loadQ95 };
+    this.#pvOut = { q05: this.forecast.pvQ05, q50: this.forecast.pvQ50, q95: this.forecast.pvQ95 };
   }
 
   /** The episode's forecaster (null for `off` and `perfect`), e.g. to read a forest's fit schedule. */
@@ -130,21 +142,24 @@ export class ForecastAgent {
       }
       return;
     }
-    const cfg = this.config;
     const ctx: ForecastContext = {
       t,
       horizon: h,
       series: { loadKw: r.loadHistoryKw.subarray(0, t + 1), pvKw: r.pvHistoryKw.subarray(0, t + 1) },
       covariates: { temperatureC: this.exo.temperatureC },
-      calendar: (tick: number) => ({
-        hourOfDay: (cfg.startHour + tick) % 24,
-        dayOfWeek: (cfg.startWeekday + Math.floor((cfg.startHour + tick) / 24)) % 7,
-        month: cfg.month,
-      }),
+      calendar: this.#calendar,
+      // the registry writes each tick's history once, and the forecaster is new each episode
+      appendOnly: true,
     };
-    const load = this.#forecaster!.forecast("loadKw", ctx);
+    const f = this.#forecaster!;
+    if (f.forecastInto !== undefined) {
+      f.forecastInto("loadKw", ctx, this.#loadOut);
+      f.forecastInto("pvKw", ctx, this.#pvOut);
+      return;
+    }
+    const load = f.forecast("loadKw", ctx);
     fc.loadQ05.set(load.q05); fc.loadQ50.set(load.q50); fc.loadQ95.set(load.q95);
-    const pv = this.#forecaster!.forecast("pvKw", ctx);
+    const pv = f.forecast("pvKw", ctx);
     fc.pvQ05.set(pv.q05); fc.pvQ50.set(pv.q50); fc.pvQ95.set(pv.q95);
   }
 }

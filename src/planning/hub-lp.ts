@@ -210,12 +210,15 @@ interface StepModel {
   heatRow: number;
   /** Row of each input carrier's limits, -1 where the model has none. */
   carrierRows: Int32Array;
+  /** The shed columns (electric, heat), -1 in a model without shedding. */
+  shedElCol: number;
+  shedHeatCol: number;
 }
 
 /**
- * Kept one-step models per (hub, objective), by solar resource, wind resource and which input
- * rows exist; past this many resource pairs the cache starts over. Models with load shedding
- * (whose bounds follow the load) are built for each solve.
+ * Kept one-step models per (hub, objective), by solar resource, wind resource, which input rows
+ * exist and, for models with load shedding, the shed cost; past this many resource pairs the
+ * cache starts over.
  */
 const STEP_MODEL_CACHE_SIZE = 1024;
 /**
@@ -229,10 +232,15 @@ const STEP_MODEL_CACHE_SIZE = 1024;
 const INFEASIBLE_MARGIN = 1e-5;
 
 const stepLps = new WeakMap<Solver, WeakMap<Hub, Map<HubObjective, HubStepLp>>>();
-/** Per solar resource, per wind resource: the models by input-row mask. */
+/** The kept models of one (solar, wind) resource pair: without shedding by input-row mask; with it by shed cost, then mask. */
+interface PairModels {
+  plain: (StepModel | undefined)[];
+  shed: Map<number, (StepModel | undefined)[]>;
+}
+/** Per solar resource, per wind resource: the models of that pair. */
 interface StepModelCache {
   pairs: number;
-  bySolar: Map<number, Map<number, (StepModel | undefined)[]>>;
+  bySolar: Map<number, Map<number, PairModels>>;
 }
 const stepModelCaches = new WeakMap<Hub, Map<HubObjective, StepModelCache>>();
 
@@ -251,9 +259,13 @@ export function hubStepLp(solver: Solver, hub: Hub, objective: HubObjective): Hu
  * The one-step hub LP of buildHubLp, solved again and again for one hub and objective: the same
  * model, bit for bit, as buildHubLp(hub, [step], objective, ...) builds, so the same dispatch.
  * What it saves:
- * - models are kept by everything but their row bounds (the step's resource, shed bounds,
- *   which input rows exist) and get the step's loads and input bounds by setRowBounds (a solve
- *   is a pure function of the model's numbers);
+ * - models are kept by everything but the bounds that follow the step's data (by the step's
+ *   resource, which input rows exist and the shed cost) and get the step's loads and input
+ *   bounds by setRowBounds, its shed bounds (share times load) by setColBounds: the same
+ *   numbers as a model built for the step, and a solve is a pure function of the model's
+ *   numbers. Models with shedding (Method 1 and the forced re-dispatch of agents.ts) were
+ *   built for each request before: keeping them took ~3-4 % off an EnergyHub-v0 episode with
+ *   random actions (bench/hub-env.ts's scenario, old and new code alternated in one process);
  * - an LP that is infeasible by more than the solvers' tolerance is answered null by an exact
  *   test (below) without a solve, where the solver would throw, re-solve with its fallback and
  *   throw again.
@@ -389,8 +401,12 @@ export class HubStepLp {
     const shedHeat = shed === undefined ? 0 : shed.heatShare * step.heatLoadKw;
     if (test && this.#provablyInfeasible(step, shedEl, shedHeat)) return null;
 
-    const sm = shed === undefined ? this.#kept(step, mask) : this.#build(mask, shed, shedEl, shedHeat);
+    const sm = this.#kept(step, mask, shed);
     const model = sm.model;
+    if (shed !== undefined) {
+      model.setColBounds(sm.shedElCol, 0, shedEl);
+      model.setColBounds(sm.shedHeatCol, 0, shedHeat);
+    }
     model.setRowBounds(sm.elRow, step.electricLoadKw, step.electricLoadKw);
     model.setRowBounds(sm.heatRow, step.heatLoadKw, step.heatLoadKw);
     for (let k = 0; k < INPUT_CARRIERS.length; k++) {
@@ -400,35 +416,42 @@ export class HubStepLp {
     return this.#decode(step, model, shed !== undefined, this.solver.solve(model).x);
   }
 
-  /** The kept model without shedding for this step's resource and input rows (built on first use). */
-  #kept(step: HubStep, mask: number): StepModel {
+  /** The kept model for this step's resource, input rows and shed cost (built on first use). */
+  #kept(step: HubStep, mask: number, shed: HubStepOptions["shed"]): StepModel {
     const cache = this.#models;
     let byWind = cache.bySolar.get(step.solarResourceKw);
     if (byWind === undefined) {
       byWind = new Map();
       cache.bySolar.set(step.solarResourceKw, byWind);
     }
-    let byMask = byWind.get(step.windResourceKw);
-    if (byMask === undefined) {
+    let pair = byWind.get(step.windResourceKw);
+    if (pair === undefined) {
       if (++cache.pairs > STEP_MODEL_CACHE_SIZE) {
         cache.bySolar.clear();
         cache.pairs = 1;
         byWind = new Map();
         cache.bySolar.set(step.solarResourceKw, byWind);
       }
-      byMask = [];
-      byWind.set(step.windResourceKw, byMask);
+      pair = { plain: [], shed: new Map() };
+      byWind.set(step.windResourceKw, pair);
+    }
+    let byMask = pair.plain;
+    if (shed !== undefined) {
+      let byCost = pair.shed.get(shed.costPerKwh);
+      if (byCost === undefined) pair.shed.set(shed.costPerKwh, (byCost = []));
+      byMask = byCost;
     }
     let sm = byMask[mask];
     if (sm === undefined) {
-      sm = this.#build(mask, undefined, 0, 0);
+      // the shed bounds are set before every solve, so the model is built with bounds of 0
+      sm = this.#build(mask, shed);
       byMask[mask] = sm;
     }
     return sm;
   }
 
-  /** The model buildHubLp builds for one step with these column bounds (row bounds set per solve). */
-  #build(mask: number, shed: HubStepOptions["shed"], shedEl: number, shedHeat: number): StepModel {
+  /** The model buildHubLp builds for one step with these column bounds (row and shed bounds set per solve). */
+  #build(mask: number, shed: HubStepOptions["shed"]): StepModel {
     const hub = this.hub;
     const n = this.#nDev;
     const dt = hub.dtHours;
@@ -441,10 +464,12 @@ export class HubStepLp {
     const elCoefs = [...this.#etaEl, -1];
     const heatCols = [...cols, dumpCol];
     const heatCoefs = [...this.#etaHeat, -1];
+    let shedElCol = -1;
+    let shedHeatCol = -1;
     if (shed !== undefined) {
-      elCols.push(model.addVar("shed_el_0", 0, shedEl, shed.costPerKwh * dt));
+      elCols.push((shedElCol = model.addVar("shed_el_0", 0, 0, shed.costPerKwh * dt)));
       elCoefs.push(1);
-      heatCols.push(model.addVar("shed_heat_0", 0, shedHeat, shed.costPerKwh * dt));
+      heatCols.push((shedHeatCol = model.addVar("shed_heat_0", 0, 0, shed.costPerKwh * dt)));
       heatCoefs.push(1);
     }
     const elRow = model.addRow("el_0", elCols, elCoefs, 0, 0);
@@ -455,7 +480,7 @@ export class HubStepLp {
       const members = this.#byCarrier[k]!;
       carrierRows[k] = model.addRow(`in_${m}_0`, members.map((i) => cols[i]!), members.map(() => 1), -Infinity, Infinity);
     });
-    return { model, elRow, heatRow, carrierRows };
+    return { model, elRow, heatRow, carrierRows, shedElCol, shedHeatCol };
   }
 
   /** buildHubLp's decode for one step. */

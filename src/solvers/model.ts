@@ -202,6 +202,19 @@ export class LpModel {
   }
 
   /**
+   * Replaces the bounds of column `col` (same rules as addVar): with setRowBounds, a kept
+   * model re-solved for a step whose variable bounds follow the data (the hub LP's load shed).
+   */
+  setColBounds(col: number, lb: number, ub: number): void {
+    if (!Number.isInteger(col) || col < 0 || col >= this.#numVars) {
+      throw new ConfigError(OWNER, [{ path: "setColBounds.col", expected: `a column index in [0, ${this.#numVars})`, received: describeValue(col) }]);
+    }
+    checkBounds(`columns.${this.#colNames[col]}`, lb, ub);
+    this.#colLower[col] = lb;
+    this.#colUpper[col] = ub;
+  }
+
+  /**
    * Replaces the bounds of row `row` (same rules as addRow). With setCost, this lets a caller
    * that re-solves one structure with new data (rolling-horizon MPC) keep the model, so the
    * names, the matrix and a backend's warm start are reused.

@@ -11,6 +11,8 @@ import { Rng } from "../../src/core/rng.js";
 import { INPUT_CARRIERS } from "../../src/physics/converters.js";
 import { dispatchFactorSums, hubInputsKw, limitViolations, type Hub, type HubStep } from "../../src/physics/energy-hub.js";
 import { settleImbalance } from "../../src/market/balancing.js";
+import { hubStepLp, trySolveHubStep } from "../../src/planning/hub-lp.js";
+import { LpModel, syncSolver } from "../../src/solvers/index.js";
 
 const ID = "EnergyHub-v0";
 const PID = "EnergyHubParallel-v0";
@@ -296,5 +298,79 @@ describe("EnergyHubParallel-v0 invariants", () => {
     assert.deepEqual(amounts("small"), [3.42, 6.08]);
     assert.deepEqual(amounts("large"), [12.71, 22.62]);
     assert.deepEqual(amounts({ electricityKw: 1, gasKw: 2 }), [1, 2]);
+  });
+});
+
+describe("EnergyHub-v0 LP reuse", () => {
+  it("solves each step's optimum when first read: the optima, contracts and episode of reading all at reset", () => {
+    const config = { hubs: 3, days: 2 };
+    const eager = makeEnv(config);
+    const lazy = makeEnv(config);
+    const rng = new Rng(4, "lp-reuse");
+    const plan = Array.from({ length: eager.episodeSteps }, () => eager.actionSpace.sample(rng));
+    eager.reset({ seed: 7 });
+    lazy.reset({ seed: 7 });
+    // read every hub's every optimum and contract right after reset (what reset solved before)
+    const sys = eager.system;
+    const optima = sys.hubs.map((_, h) => Array.from({ length: sys.episodeSteps }, (_, t) => Array.from(sys.optimumOf(h, t))));
+    const contracts = sys.hubs.map((_, h) => Array.from({ length: sys.episodeSteps }, (_, t) => sys.contractOf(h, t)));
+    const observations: Float32Array[][] = [[], []];
+    plan.forEach((a) => {
+      observations[0]!.push(eager.step(a).observation);
+      observations[1]!.push(lazy.step(a).observation);
+    });
+    assert.deepEqual(observations[1], observations[0]);
+    assert.equal(lazy.trajectory().toCSV(), eager.trajectory().toCSV());
+    // the lazy env solved them as its steps went; each is the optimum of a model built for that step alone
+    const solver = syncSolver();
+    sys.hubs.forEach((_, h) => {
+      for (let t = 0; t < sys.episodeSteps; t++) {
+        assert.deepEqual(Array.from(lazy.system.optimumOf(h, t)), optima[h]![t], `hub ${h} step ${t}`);
+        assert.deepEqual(lazy.system.contractOf(h, t), contracts[h]![t], `hub ${h} step ${t}`);
+        assert.deepEqual(Array.from(trySolveHubStep(solver, sys.hub, sys.stepOf(h, t), "cost")!.deviceInputKw), optima[h]![t]);
+      }
+    });
+    // a new episode's loads give new optima (nothing kept from the last one)
+    lazy.reset({ seed: 8 });
+    assert.notDeepEqual(Array.from(lazy.system.optimumOf(0, 20)), optima[0]![20]);
+    assert.deepEqual(Array.from(lazy.system.optimumOf(0, 20)), Array.from(trySolveHubStep(solver, sys.hub, lazy.system.stepOf(0, 20), "cost")!.deviceInputKw));
+  });
+
+  it("keeps models with load shedding: the dispatch of a model built for each request, whatever its load, share and cost", () => {
+    const hub = makeEnv().system.hub;
+    const solver = syncSolver();
+    const lp = hubStepLp(solver, hub, "cost");
+    const rng = new Rng(5, "shed-models");
+    let solved = 0;
+    for (let i = 0; i < 200; i++) {
+      // a few resource pairs, so the kept models are reused with other loads and shed bounds
+      const step: HubStep = {
+        electricLoadKw: 20 + 80 * rng.next(), heatLoadKw: 30 + 120 * rng.next(),
+        solarResourceKw: [0, 15][i % 2]!, windResourceKw: [0, 8, 20][i % 3]!,
+      };
+      const shed = { electricShare: [0, 0.1, 1][i % 3]!, heatShare: [0.1, 0.25][i % 2]!, costPerKwh: [1, 1e3][(i >> 1) % 2]! };
+      const u = rng.next();
+      const inputBoundsKw = u < 0.3 ? undefined : u < 0.6 ? { gas: { minKw: 100 * rng.next(), maxKw: 100 + 100 * rng.next() } } : { electricity: { maxKw: 60 * rng.next() } };
+      const opts = { shed, ...(inputBoundsKw ? { inputBoundsKw } : {}) };
+      const kept = lp.tryDispatch(step, opts);
+      const fresh = trySolveHubStep(solver, hub, step, "cost", opts);
+      assert.equal(kept === null, fresh === null, `request ${i}`);
+      if (kept === null || fresh === null) continue;
+      solved++;
+      assert.deepEqual(Array.from(kept.deviceInputKw), Array.from(fresh.deviceInputKw), `request ${i}`);
+      assert.deepEqual([kept.electricShedKw, kept.heatShedKw, kept.heatDumpedKw, kept.electricityExportedKw], [fresh.electricShedKw, fresh.heatShedKw, fresh.heatDumpedKw, fresh.electricityExportedKw], `request ${i}`);
+      // the same request again, from the kept model: the same dispatch
+      assert.deepEqual(Array.from(lp.tryDispatch(step, opts)!.deviceInputKw), Array.from(kept.deviceInputKw), `request ${i} again`);
+    }
+    assert.ok(solved > 50, `only ${solved} feasible requests`);
+  });
+
+  it("sets a kept model's column bounds by LpModel.setColBounds, checked as addVar checks them", () => {
+    const model = new LpModel();
+    const x = model.addVar("shed_el_0", 0, 0, 1);
+    model.setColBounds(x, 0, 4.5);
+    assert.deepEqual([model.colLower[x], model.colUpper[x]], [0, 4.5]);
+    assert.throws(() => model.setColBounds(1, 0, 1), /setColBounds\.col: expected a column index in \[0, 1\)/);
+    assert.throws(() => model.setColBounds(x, 2, 1), /columns\.shed_el_0\.ub: expected a number >= lb \(2\)/);
   });
 });

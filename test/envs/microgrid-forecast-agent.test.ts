@@ -6,6 +6,7 @@ import { Exogenous } from "../../envs/microgrid/exogenous.js";
 import { ForecastAgent, refitEveryInstants } from "../../envs/microgrid/forecast-agent.js";
 import { make } from "../../src/core/registry.js";
 import { Rng } from "../../src/core/rng.js";
+import { createForecaster, hourlyCalendar } from "../../src/forecast/index.js";
 import type { QuantileForestForecaster } from "../../src/forecast/quantile-forest.js";
 import { MessageBus } from "../../src/negotiation/bus.js";
 
@@ -60,5 +61,20 @@ describe("Microgrid-v0 forecast agent", () => {
     const config = microgridConfigSchema.parse({ episodeTicks: 6, forecast: { model: "perfect", horizonTicks: 8 } });
     const short = new Exogenous(microgridConfigSchema.parse({ episodeTicks: 6, forecast: { horizonTicks: 2 } }), []);
     assert.throws(() => standalone(config, short), /do not cover episodeTicks \+ horizonTicks \+ 1 = 15/);
+  });
+  it("publishes, at every tick, the naive forecasts a forecaster made afresh for that tick gives (its kept windows unseen)", () => {
+    for (const model of ["persistence", "seasonal-naive"] as const) {
+      const config = microgridConfigSchema.parse({ episodeTicks: 200, forecast: { model, horizonTicks: 6 } });
+      const { agent, ask, exo } = standalone(config);
+      for (let t = 0; t <= config.episodeTicks; t++) {
+        ask(t);
+        // a new forecaster sees each tick once: nothing kept from earlier ticks
+        const ctx = { t, horizon: 6, series: { loadKw: exo.loadKw.subarray(0, t + 1), pvKw: exo.pvKw.subarray(0, t + 1) }, calendar: hourlyCalendar() };
+        const load = createForecaster({ kind: model }).forecast("loadKw", ctx);
+        const pv = createForecaster({ kind: model }).forecast("pvKw", ctx);
+        const f = agent.forecast;
+        assert.deepEqual([f.loadQ05, f.loadQ50, f.loadQ95, f.pvQ05, f.pvQ50, f.pvQ95].map((a) => Array.from(a)), [load.q05, load.q50, load.q95, pv.q05, pv.q50, pv.q95].map((a) => Array.from(a)), `${model} t ${t}`);
+      }
+    }
   });
 });
