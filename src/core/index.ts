@@ -42,6 +42,7 @@ export {
   resolveConfig,
   suggestId,
   type ActionKind,
+  type LearnerDefaults,
   type TrainingDefaults,
   type AnyEnvSpec,
   type EnvSpec,

@@ -137,7 +137,11 @@ describe("gridgym CLI", () => {
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /KPI\s+dqn\s+ppo\s+myopic\s+mpc\s+oracle/);
     assert.match(r.stdout, /total cost \(EUR\)/);
-    assert.match(r.stderr, /training dqn \(400 steps\) and ppo \(400 steps\) on CommunityBattery-v0, 2 worker\(s\)/);
+    assert.match(r.stderr, /training dqn \(400 steps, 8 envs\) and ppo \(400 steps, 8 envs\) on CommunityBattery-v0, 2 worker\(s\)/);
+    // one progress bar per learner, and progress through the evaluation
+    assert.match(r.stderr, /dqn .*\| 400\/400 steps \| [\d,]+ steps\/s \| ETA/);
+    assert.match(r.stderr, /ppo .*\| 400\/400 steps \| [\d,]+ steps\/s \| ETA/);
+    assert.match(r.stderr, /oracle evaluated in [\d.]+ s/);
     const html = readFileSync(join(out, "report.html"), "utf8");
     assert.match(html, /<table id="kpi-table">/);
     assert.equal((html.match(/<svg/g) ?? []).length, 4);
