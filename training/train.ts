@@ -154,7 +154,7 @@ function envPolicy(learner: Learner<unknown>, map: ActionMap): Policy<Float32Arr
   if (map.kind === "identity") {
     return { name: learner.name, act: (obs: Float32Array, info: Info) => learner.act(obs, info) };
   }
-  const perElement: number[][] = typeof map.levels[0] === "number" ? [map.levels as number[]] : (map.levels as number[][]);
+  const perElement = levelsPerElement(map);
   const n = perElement[0]!.length;
   const k = perElement.length;
   return {
@@ -209,14 +209,22 @@ function buildEnv(envId: string, envConfig: unknown, algo: Algo, actionLevels: n
   return { vec, actionSpace: space, map: { kind: "identity" } };
 }
 
-/** Maps the learner's batch of actions to the env's (DQN's level indices to set-points), into `envActions`. */
-function envActionsOf(map: ActionMap, learnerActions: Float64Array, numEnvs: number, envActions: Float64Array): Float64Array {
-  if (map.kind === "identity") return learnerActions;
-  const perElement: number[][] = typeof map.levels[0] === "number" ? [map.levels as number[]] : (map.levels as number[][]);
+/** Maps the learner's batch of actions to the env's (DQN's level indices to set-points), into `envActions`; the grid is read once. */
+function envActionMapper(map: ActionMap, numEnvs: number, envActions: Float64Array): (learnerActions: Float64Array) => Float64Array {
+  if (map.kind === "identity") return (learnerActions) => learnerActions;
+  const perElement = levelsPerElement(map);
   const n = perElement[0]!.length;
   const k = perElement.length;
-  for (let i = 0; i < numEnvs; i++) writeLevels(perElement, n, learnerActions[i]!, envActions.subarray(i * k, (i + 1) * k));
-  return envActions;
+  const rows = Array.from({ length: numEnvs }, (_, i) => envActions.subarray(i * k, (i + 1) * k));
+  return (learnerActions) => {
+    for (let i = 0; i < numEnvs; i++) writeLevels(perElement, n, learnerActions[i]!, rows[i]!);
+    return envActions;
+  };
+}
+
+/** Each element's levels (a model saved before multi-element actions holds one flat list). */
+function levelsPerElement(map: Extract<ActionMap, { kind: "levels" }>): number[][] {
+  return typeof map.levels[0] === "number" ? [map.levels as number[]] : (map.levels as number[][]);
 }
 
 /** Whether `envId` records a trajectory (and so has a KPI suite), from one env built to ask. */
@@ -321,14 +329,14 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const episodeReturns = new Float64Array(numEnvs);
   const episodeLengths = new Int32Array(numEnvs);
   const learnerActions = new Float64Array(numEnvs * learner.actionSize);
-  const envActions = new Float64Array(numEnvs * vec.actionSize);
+  const toEnvActions = envActionMapper(map, numEnvs, new Float64Array(numEnvs * vec.actionSize));
   // env i starts from seed + i: the first seeds stay below the held-out range
   let observations = vec.reset({ seed: episodeSeeds.int(HELD_OUT_SEED_START - numEnvs + 1) }).observations;
   let stepsDone = 0;
   try {
     while (stepsDone < o.steps) {
       learner.explore(observations, learnerActions);
-      const r = vec.step(envActionsOf(map, learnerActions, numEnvs, envActions));
+      const r = vec.step(toEnvActions(learnerActions));
       const stats = learner.observe({ nextObservations: r.observations, finalObservations: r.finalObservations, rewards: r.rewards, terminations: r.terminations, truncations: r.truncations });
       const before = stepsDone;
       stepsDone += numEnvs;
