@@ -32,7 +32,7 @@ import type { Info, Policy } from "../src/core/env.js";
 import { AsyncVectorEnv } from "../src/core/async-vector.js";
 import { SyncVectorEnv, type VectorEnv } from "../src/core/vector.js";
 import { ConfigError, parseConfig } from "../src/core/errors.js";
-import { make, resolveConfig } from "../src/core/registry.js";
+import { make, resolveConfig, spec } from "../src/core/registry.js";
 import { Rng } from "../src/core/rng.js";
 import { Box, spaceFromJSON, type BoxDtype, type Space, type SpaceJSON } from "../src/core/spaces.js";
 import { recordsTrajectory } from "../src/core/trajectory.js";
@@ -128,6 +128,8 @@ interface RunMeta {
   algo: Algo;
   envId: string;
   envConfig: unknown;
+  /** The env config fields of the model's interface (registry `training.policyConfig`); absent in older models. */
+  policyConfig?: Record<string, unknown>;
   seed: number;
   hyperparameters: Record<string, unknown>;
   observationSize: number;
@@ -165,6 +167,23 @@ function envPolicy(learner: Learner<unknown>, map: ActionMap): Policy<Float32Arr
       return out;
     },
   };
+}
+
+/**
+ * The interface fields a learner trains with on `envId` (registry `training.policyConfig`), as
+ * far as the user's config does not set them itself.
+ */
+export function learnerPolicyConfig(envId: string, envConfig: unknown): Record<string, unknown> {
+  const declared = spec(envId).training?.policyConfig ?? {};
+  const user = typeof envConfig === "object" && envConfig !== null ? envConfig as Record<string, unknown> : {};
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(declared)) out[k] = k in user ? user[k] : v;
+  return out;
+}
+
+/** `config` with a model's interface fields on top: the env a saved model acts on. */
+export function modelEnvConfig(config: unknown, policyConfig: Record<string, unknown> | undefined): Record<string, unknown> {
+  return { ...(typeof config === "object" && config !== null ? config as Record<string, unknown> : {}), ...policyConfig };
 }
 
 /** The env config for training: trajectory recording off when the env has that switch (it is per-step work). */
@@ -284,7 +303,10 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const hyperparameters = savedMeta ? savedMeta.hyperparameters : o.hyperparameters;
   const actionLevels = o.algo === "dqn" ? parseDqnConfig(hyperparameters).actionLevels : 0;
   const numEnvs = o.numEnvs ?? 1;
-  const { vec, actionSpace, map } = buildEnv(o.envId, o.envConfig, o.algo, actionLevels, numEnvs, o.vectorization ?? "sync");
+  // the interface the model learns (a resumed model keeps its own), over the user's config
+  const policyConfig = savedMeta ? savedMeta.policyConfig ?? {} : learnerPolicyConfig(o.envId, o.envConfig);
+  const envConfig = modelEnvConfig(o.envConfig ?? {}, policyConfig);
+  const { vec, actionSpace, map } = buildEnv(o.envId, envConfig, o.algo, actionLevels, numEnvs, o.vectorization ?? "sync");
   const startStep = savedMeta ? (savedMeta.learner["progress"] as { steps: number }).steps : 0;
   // schedules are laid out over the whole run: the first budget, or through the resumed budget
   const scheduleSteps = Math.max(savedMeta?.scheduleSteps ?? 0, startStep + o.steps);
@@ -307,7 +329,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
 
   const evalSeeds = o.evalSeeds ?? DEFAULT_EVAL_SEEDS;
   const evalEvery = o.evalEvery ?? Math.max(1, Math.ceil(o.steps / 10));
-  const recordsKpis = vec instanceof SyncVectorEnv ? recordsTrajectory(vec.envs[0]!.unwrapped) : probeRecords(o.envId, o.envConfig);
+  const recordsKpis = vec instanceof SyncVectorEnv ? recordsTrajectory(vec.envs[0]!.unwrapped) : probeRecords(o.envId, envConfig);
   const policy = envPolicy(learner, map);
   const hooks = o.hooks ?? {};
   const learningCurve: TrainResult["learningCurve"] = [];
@@ -317,7 +339,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   let best: { meanReturn: number; kpis: Record<string, number>; snap: Awaited<ReturnType<Learner<unknown>["snapshot"]>> } | null = null;
   const runEval = async (step: number): Promise<boolean> => {
     const t0 = performance.now();
-    const e = evaluatePolicy(o.envId, o.envConfig, policy, evalSeeds, recordsKpis);
+    const e = evaluatePolicy(o.envId, envConfig, policy, evalSeeds, recordsKpis);
     lastEval = e;
     if (o.keepBest && (best === null || e.meanReturn > best.meanReturn)) best = { ...e, snap: await learner.snapshot() };
     evalMs += performance.now() - t0;
@@ -374,6 +396,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         algo: o.algo,
         envId: o.envId,
         envConfig: o.envConfig ?? {},
+        policyConfig,
         seed: o.seed,
         hyperparameters: learner.config,
         observationSize: vec.observationSize,
@@ -414,6 +437,23 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
  * @throws ConfigError when the directory holds no model of this format
  */
 export async function loadPolicy(modelDir: string): Promise<Policy<Float32Array, unknown>> {
+  return (await loadModel(modelDir)).policy;
+}
+
+/** A saved model: its policy, what it was trained on, and the env config fields of its interface. */
+export interface LoadedModel {
+  policy: Policy<Float32Array, unknown>;
+  algo: Algo;
+  envId: string;
+  /** Apply these over any config the model acts on (modelEnvConfig): the interface it learned. */
+  policyConfig: Record<string, unknown>;
+}
+
+/**
+ * Loads a saved model as a Policy, with the env id and interface fields it was trained with.
+ * @throws ConfigError when the directory holds no model of this format
+ */
+export async function loadModel(modelDir: string): Promise<LoadedModel> {
   await initBackend("auto");
   const { meta, arrays } = loadArrays(modelDir);
   const m = meta as unknown as RunMeta;
@@ -425,5 +465,5 @@ export async function loadPolicy(modelDir: string): Promise<Policy<Float32Array,
     scheduleSteps: m.scheduleSteps,
   });
   await learner.restore(m.learner, arrays);
-  return envPolicy(learner, m.actionMap);
+  return { policy: envPolicy(learner, m.actionMap), algo: m.algo, envId: m.envId, policyConfig: m.policyConfig ?? {} };
 }

@@ -48,6 +48,8 @@ export const communityBatteryConfigSchema = z.strictObject({
   startDay: z.union([z.literal("random"), z.number().int().min(0)]).default("random").meta({ description: "First day of the episode in the data year, or `random` (drawn from the episode seed)." }),
   forecast: z.enum(["seasonal-naive", "persistence", "perfect"]).default("seasonal-naive").meta({ description: "Net-load forecast in the observation: same hour yesterday, the current hour repeated, or the truth." }),
   record: z.boolean().default(true).meta({ description: "Record the per-tick trajectory (needed for KPIs and CSV export)." }),
+  action: z.enum(["power", "feasible-fraction"]).default("power").meta({ description: "`power` (default): the action is the battery power in kW, Box [-maxPowerKw, maxPowerKw]; a request the battery cannot follow is applied as far as feasible and the rest is reported as shortfall. `feasible-fraction`: Box [-1, 1], the fraction of the power the battery can follow this hour (1 charges as fast as it can without overfilling, -1 discharges as fast as it can without over-emptying): every request is feasible, so the shortfall is 0. Same physics and KPIs; the learners train on it." }),
+  months: z.array(z.number().int().min(1).max(12)).min(1).optional().meta({ description: "Calendar months (1-12) an episode may lie in: a random start day is drawn among the days whose whole episode falls in these months (the data year starts on 1 January; bundled or synthetic data). For a split in time: train on some months, evaluate on the others. Default: the whole year." }),
 });
 
 export type CommunityBatteryConfig = z.output<typeof communityBatteryConfigSchema>;

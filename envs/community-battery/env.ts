@@ -18,6 +18,9 @@
  * overfill or over-empty it) is applied as far as it is feasible: the applied power is the
  * feasible power closest to the request, and the difference is reported as
  * `info.shortfallKw` and summed in the `shortfallKwh` KPI.
+ * With `action: "feasible-fraction"` the Box is [-1, 1] instead: the fraction of the charge
+ * (> 0) or discharge (< 0) power the battery can follow this hour, so every request is
+ * feasible (the learners' parameterisation; the physics and KPIs are the same).
  *
  * ## Observation space (Float32Array, length 57)
  * | index  | meaning                                                  | unit    |
@@ -64,7 +67,7 @@ import { writeTimeFeatures } from "../../src/core/time-features.js";
 import { Trajectory, type RecordsTrajectory } from "../../src/core/trajectory.js";
 import { loadCommunityProfiles } from "../../src/data/community-profiles.js";
 import { readSeriesCsv } from "../../src/data/csv.js";
-import type { HourlyProfiles } from "../../src/data/profiles.js";
+import { startDaysWithinMonths, type HourlyProfiles } from "../../src/data/profiles.js";
 import { syntheticProfiles } from "../../src/data/synthetic.js";
 import { storageKpis, type StorageKpis } from "../../src/kpi/storage.js";
 import { batteryLossKwh, feasibleBatteryPowerKw, nextBatteryEnergyKwh, type BatteryParams } from "../../src/physics/battery.js";
@@ -164,6 +167,9 @@ export class CommunityBatteryEnv extends BaseEnv<Float32Array, Float32Array | Fl
 
   readonly #profiles: HourlyProfiles;
   readonly #actionCheck: BoxActionCheck;
+  readonly #fractionAction: boolean;
+  // the start days a random episode draws from (config.months), or null: any
+  readonly #startDays: number[] | null;
   readonly #idleBaseline: boolean;
   readonly #initialEnergyKwh: number;
   // episode series, indexed [LOOKAHEAD + t], with LOOKAHEAD + 1 hours after the episode
@@ -193,8 +199,19 @@ export class CommunityBatteryEnv extends BaseEnv<Float32Array, Float32Array | Fl
         path: "startDay", expected: `an integer <= ${days - config.days} (data has ${days} days, episode ${config.days})`, received: String(config.startDay),
       }]);
     }
+    this.#startDays = null;
+    if (config.months !== undefined) {
+      if (config.data.source === "csv") {
+        throw new ConfigError(`${COMMUNITY_BATTERY_ID} config`, [{ path: "months", expected: "bundled or synthetic data (a CSV has no calendar; choose startDay)", received: JSON.stringify(config.months) }]);
+      }
+      this.#startDays = startDaysWithinMonths(days, config.days, config.months);
+      if (this.#startDays.length === 0) {
+        throw new ConfigError(`${COMMUNITY_BATTERY_ID} config`, [{ path: "months", expected: `months holding ${config.days} consecutive days`, received: JSON.stringify(config.months) }]);
+      }
+    }
     this.observationSpace = observationBox();
-    const maxPowerKw = config.battery.maxPowerKw;
+    this.#fractionAction = config.action === "feasible-fraction";
+    const maxPowerKw = this.#fractionAction ? 1 : config.battery.maxPowerKw;
     this.actionSpace = new Box<Float32Array>({ low: [-maxPowerKw], high: [maxPowerKw], dtype: "float32" });
     this.#actionCheck = new BoxActionCheck(this.actionSpace);
     const padded = LOOKAHEAD_HOURS + this.episodeSteps + LOOKAHEAD_HOURS + 1;
@@ -208,7 +225,9 @@ export class CommunityBatteryEnv extends BaseEnv<Float32Array, Float32Array | Fl
   protected resetEpisode(): ResetResult<Float32Array> {
     const cfg = this.config;
     const days = Math.floor(this.#profiles.length / 24);
-    const startDay = cfg.startDay === "random" ? this.rng.int(days - cfg.days + 1) : cfg.startDay;
+    const starts = this.#startDays;
+    const startDay = cfg.startDay !== "random" ? cfg.startDay
+      : starts === null ? this.rng.int(days - cfg.days + 1) : starts[this.rng.int(starts.length)]!;
     this.#drawSeries(startDay);
     let priceSum = 0;
     for (let t = 0; t < this.episodeSteps; t++) priceSum += this.#price[LOOKAHEAD_HOURS + t]!;
@@ -252,6 +271,7 @@ export class CommunityBatteryEnv extends BaseEnv<Float32Array, Float32Array | Fl
   protected stepEpisode(action: Float32Array | Float64Array | number[]): StepResult<Float32Array> {
     const hour = this.#hour;
     hour.requestedKw = this.#actionCheck.scalar(this.id, action);
+    if (this.#fractionAction) hour.requestedKw = this.#fractionToKw(hour.requestedKw);
     this.#dispatch(hour);
     let reward = this.#reward(hour);
     const t = this.#t;
@@ -261,6 +281,13 @@ export class CommunityBatteryEnv extends BaseEnv<Float32Array, Float32Array | Fl
     if (terminated) reward -= (this.#initialEnergyKwh - hour.energyKwh) * this.#terminalValuePerKwh;
     if (this.config.record) this.#record(t, hour, reward);
     return { observation: this.#observe(), reward, terminated, truncated: false, info: this.#info(hour) };
+  }
+
+  /** A `feasible-fraction` action in kW: the share of the charge (> 0) or discharge (< 0) power the battery can follow this hour. */
+  #fractionToKw(fraction: number): number {
+    if (fraction === 0) return 0;
+    const b = this.battery;
+    return Math.abs(fraction) * feasibleBatteryPowerKw(b, this.#energyKwh, fraction > 0 ? b.maxPowerKw : -b.maxPowerKw, DT_HOURS);
   }
 
   /** Physics of hour t: the battery follows the request as far as feasible; the PCC balances the rest. */

@@ -18,7 +18,8 @@ register({
   baselines: ["myopic", "mpc", "oracle", "random"],
   actionKind: "box",
   // an idle battery's reward subtracted: the same optimal policy, far less variance to learn from
-  training: { envConfig: { rewardBaseline: "idle" } },
+  // learners act on the fraction of the power the battery can follow now: no shortfall
+  training: { envConfig: { rewardBaseline: "idle" }, policyConfig: { action: "feasible-fraction" } },
   defaultEpisodeSteps: 7 * 24,
   create: (config) => new CommunityBatteryEnv(config),
 });

@@ -25,6 +25,13 @@ export interface TrainingDefaults {
   /** Env config fields for training only (e.g. a reward baseline that lowers the variance). */
   envConfig?: Record<string, unknown>;
   /**
+   * Env config fields of the learners' interface (action parameterisation, observation
+   * scaling): applied in training unless the user's config sets them, saved with the model and
+   * applied again whenever the model acts, so a model always meets the interface it learned.
+   * They must leave the physics and the KPIs unchanged.
+   */
+  policyConfig?: Record<string, unknown>;
+  /**
    * Per learner ("dqn", "ppo", "a2c"): settings that replace the package's defaults for this
    * env (training/learner-defaults.ts); hyperparameters are merged field by field.
    */

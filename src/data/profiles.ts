@@ -12,3 +12,27 @@ export interface HourlyProfiles {
   weekday: Uint8Array;
   length: number;
 }
+
+// first day of each month in a year of 365 days, and the end of the year
+const MONTH_START_DAYS = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365];
+
+/** Calendar month (1-12) of day `day` of a year that starts on 1 January (365 days; later days fall in December). */
+export function monthOfDay(day: number): number {
+  for (let m = 1; m < 12; m++) if (day < MONTH_START_DAYS[m]!) return m;
+  return 12;
+}
+
+/**
+ * The start days (0-based) of every `episodeDays`-long window inside `totalDays` whose days all
+ * fall in `months` (1-12), for a data year that starts on 1 January; ascending.
+ */
+export function startDaysWithinMonths(totalDays: number, episodeDays: number, months: readonly number[]): number[] {
+  const allowed = new Set(months);
+  const starts: number[] = [];
+  let run = 0;
+  for (let d = 0; d < totalDays; d++) {
+    run = allowed.has(monthOfDay(d)) ? run + 1 : 0;
+    if (run >= episodeDays) starts.push(d - episodeDays + 1);
+  }
+  return starts;
+}

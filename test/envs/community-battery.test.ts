@@ -219,4 +219,66 @@ describe("CommunityBattery-v0 rewardBaseline idle", () => {
       assert.deepEqual(relative.kpis(), plain.kpis());
     });
   }
+
+  describe("feasible-fraction actions", () => {
+    it("passes checkEnv and declares the Box [-1, 1]", () => {
+      const env = make(ID, { action: "feasible-fraction", days: 2 });
+      assert.deepEqual([...(env.actionSpace as unknown as { low: Float64Array }).low, ...(env.actionSpace as unknown as { high: Float64Array }).high], [-1, 1]);
+      checkEnv(env);
+    });
+
+    it("never leaves a shortfall, and +-1 charges to full and empties the battery", () => {
+      fc.assert(
+        fc.property(fc.integer({ min: 0, max: 1_000_000 }), fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: 48, maxLength: 48 }), (seed, fractions) => {
+          const env = makeEnv({ action: "feasible-fraction", days: 2 });
+          env.reset({ seed });
+          for (const f of fractions) env.step(Float32Array.of(f));
+          const c = env.trajectory().columns;
+          for (let t = 0; t < 48; t++) assert.equal(c["shortfallKw"]![t], 0);
+        }),
+        { numRuns: 30 },
+      );
+      const env = makeEnv({ action: "feasible-fraction", days: 2 });
+      env.reset({ seed: 3 });
+      let soc = 0;
+      for (let t = 0; t < 6; t++) soc = env.step(Float32Array.of(1)).info["soc"] as number;
+      assert.ok(Math.abs(soc - 1) < 1e-12, `soc after 6 h of full charge: ${soc}`);
+      for (let t = 0; t < 6; t++) soc = env.step(Float32Array.of(-1)).info["soc"] as number;
+      assert.ok(Math.abs(soc) < 1e-12, `soc after 6 h of full discharge: ${soc}`);
+    });
+
+    it("has the physics of the kW action it stands for", () => {
+      const kw = makeEnv({ days: 2 });
+      const frac = makeEnv({ action: "feasible-fraction", days: 2 });
+      kw.reset({ seed: 9 });
+      frac.reset({ seed: 9 });
+      const rng = new Rng(4, "fractions");
+      for (let t = 0; t < 48; t++) {
+        const f = rng.uniform(-1, 1);
+        const r = frac.step(Float32Array.of(f));
+        const k = kw.step(Float64Array.of(r.info["appliedKw"] as number));
+        assert.equal(k.info["shortfallKw"], 0);
+        assert.equal(k.reward, r.reward);
+        assert.equal(k.info["soc"], r.info["soc"]);
+      }
+      assert.deepEqual(kw.kpis(), frac.kpis());
+    });
+  });
+
+  describe("months", () => {
+    it("draws every episode inside the listed months", () => {
+      for (let seed = 0; seed < 40; seed++) {
+        const env = makeEnv({ months: [6, 7], days: 7 });
+        const { info } = env.reset({ seed });
+        const start = info["startDay"] as number;
+        // June 1 is day 151, July 31 is day 211
+        assert.ok(start >= 151 && start + 7 - 1 <= 211, `seed ${seed}: start day ${start}`);
+      }
+    });
+
+    it("refuses months that cannot hold an episode, and a CSV", () => {
+      assert.throws(() => make(ID, { months: [2], days: 30 }), (e: unknown) => e instanceof ConfigError && /months/.test(e.message) && /30 consecutive days/.test(e.message));
+      assert.throws(() => make(ID, { months: [13] }), (e: unknown) => e instanceof ConfigError && /months/.test(e.message));
+    });
+  });
 });

@@ -9,7 +9,7 @@ import { list, make, register } from "../../src/core/registry.js";
 import { ConfigError } from "../../src/core/errors.js";
 import { registerTrainCommand } from "../../training/commands/train.js";
 import { evaluate } from "../../training/evaluate.js";
-import { loadPolicy, train, type TrainOptions } from "../../training/train.js";
+import { loadModel, loadPolicy, modelEnvConfig, train, type TrainOptions } from "../../training/train.js";
 import { ToyBatteryEnv } from "../fixtures/toy-battery-env.js";
 
 const TOY_ID = "ToyBattery-v0";
@@ -82,13 +82,17 @@ describe("train", () => {
     const r1 = await train(base("dqn", { outDir: first }));
     assert.equal(r1.modelDir, first);
     assert.ok(existsSync(join(first, "model.json")) && existsSync(join(first, "weights.bin")));
-    const policy = await loadPolicy(first);
-    const ev = evaluate("CommunityBattery-v0", ONE_DAY, policy, [1000]);
+    const model = await loadModel(first);
+    // the model learned the env's declared interface (the registry's training.policyConfig)
+    assert.deepEqual(model.policyConfig, { action: "feasible-fraction" });
+    const policy = model.policy;
+    const onModel = modelEnvConfig(ONE_DAY, model.policyConfig);
+    const ev = evaluate("CommunityBattery-v0", onModel, policy, [1000]);
     assert.equal(ev.summary["totalCostEur"]!.mean, r1.kpis["totalCostEur"]);
     // equal greedy actions from two loads of the same directory
     const again = await loadPolicy(first);
-    const ev2 = evaluate("CommunityBattery-v0", ONE_DAY, again, [1001], { keepTrajectories: true });
-    const ev3 = evaluate("CommunityBattery-v0", ONE_DAY, policy, [1001], { keepTrajectories: true });
+    const ev2 = evaluate("CommunityBattery-v0", onModel, again, [1001], { keepTrajectories: true });
+    const ev3 = evaluate("CommunityBattery-v0", onModel, policy, [1001], { keepTrajectories: true });
     assert.deepEqual(Array.from(ev2.episodes[0]!.trajectory!.column("requestedKw")), Array.from(ev3.episodes[0]!.trajectory!.column("requestedKw")));
 
     const r2 = await train(base("dqn", { steps: 240, outDir: second, resumeFrom: first }));
@@ -127,7 +131,8 @@ describe("train", () => {
     assert.ok(evals[evals.length - 1]! < bestReturn);
     assert.equal(r.kpis["return"], bestReturn);
     // the saved model is that learner: it scores the best return again on the same seeds
-    const ev = evaluate("CommunityBattery-v0", ONE_DAY, await loadPolicy(dir), [2000, 2001]);
+    const model = await loadModel(dir);
+    const ev = evaluate("CommunityBattery-v0", modelEnvConfig(ONE_DAY, model.policyConfig), model.policy, [2000, 2001]);
     assert.ok(Math.abs(ev.summary["return"]!.mean - bestReturn) < 1e-9);
   });
 

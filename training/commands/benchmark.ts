@@ -164,11 +164,12 @@ export async function runBenchmark(opts: BenchmarkOptions): Promise<void> {
   const timings: Record<string, number> = {};
   const say = (line: string): void => { if (!opts.json) process.stderr.write(line); };
   say(`evaluating on held-out seeds ${seeds.join(", ")} ...\n`);
-  const { loadPolicy } = await import("../train.js");
+  const { loadModel, modelEnvConfig } = await import("../train.js");
   for (const trial of trials) {
     const started = performance.now();
-    const policy = await loadPolicy(trial.modelDir!);
-    const result = evaluate(opts.env, config, policy, seeds, { keepTrajectories: true });
+    const model = await loadModel(trial.modelDir!);
+    // the same episodes and physics as the baselines', through the interface the model learned
+    const result = evaluate(opts.env, modelEnvConfig(config, model.policyConfig), model.policy, seeds, { keepTrajectories: true });
     results.push({ ...result, policy: trial.spec.algo });
     timings[trial.spec.algo] = performance.now() - started;
     say(`  ${trial.spec.algo} evaluated in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
