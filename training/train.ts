@@ -32,7 +32,10 @@ import type { Info, Policy } from "../src/core/env.js";
 import { AsyncVectorEnv } from "../src/core/async-vector.js";
 import { SyncVectorEnv, type VectorEnv } from "../src/core/vector.js";
 import { ConfigError, parseConfig } from "../src/core/errors.js";
-import { make, resolveConfig, spec } from "../src/core/registry.js";
+import { make, makeParallel, resolveConfig, spec } from "../src/core/registry.js";
+import { AgentSharing, AgentVectorEnv, sharedJointPolicy, type AgentFeatures, type AgentVectorEnvOptions } from "../src/core/agent-vector.js";
+import type { JointPolicy, ParallelEnv } from "../src/core/env.js";
+import { evaluateParallel } from "./evaluate-parallel.js";
 import { Rng } from "../src/core/rng.js";
 import { Box, spaceFromJSON, type BoxDtype, type Space, type SpaceJSON } from "../src/core/spaces.js";
 import { recordsTrajectory } from "../src/core/trajectory.js";
@@ -73,6 +76,12 @@ export interface TrainOptions {
    * (AsyncVectorEnv, for envs whose step is expensive; bit-identical batches).
    */
   vectorization?: "sync" | "async";
+  /**
+   * Parallel (multi-agent) envs only: how one shared network acts for every agent
+   * (AgentVectorEnv: agent features in the observation, own or mean reward). Default
+   * `{ agentFeatures: "one-hot", reward: "own" }`.
+   */
+  sharing?: AgentVectorEnvOptions;
 }
 
 export interface TrainResult {
@@ -115,6 +124,10 @@ const trainOptionsSchema = z.strictObject({
   backend: z.enum(["auto", "wasm", "cpu", "tensorflow"]).optional(),
   numEnvs: z.number().int().min(1).max(MAX_NUM_ENVS).optional(),
   vectorization: z.enum(["sync", "async"]).optional(),
+  sharing: z.strictObject({
+    agentFeatures: z.enum(["one-hot", "action-flags", "none"]).optional(),
+    reward: z.enum(["own", "mean"]).optional(),
+  }).optional(),
 });
 
 /**
@@ -138,6 +151,8 @@ interface RunMeta {
   scheduleSteps: number;
   backend: string;
   learner: Record<string, unknown>;
+  /** A parameter-shared learner of a parallel env: the layout it acts through, and its agents. */
+  sharing?: { agentFeatures: AgentFeatures; reward: "own" | "mean"; agents: string[] };
 }
 
 function createLearner(algo: Algo, init: LearnerInit): Learner<unknown> {
@@ -197,11 +212,16 @@ function trainingEnvConfig(envId: string, envConfig: unknown): unknown {
  * Builds the training vector env, the learner's action space and the map from its actions to
  * the env's: DQN on a Box acts on DiscretizeAction's grid of levels, mapped here per env.
  */
-function buildEnv(envId: string, envConfig: unknown, algo: Algo, actionLevels: number | null, numEnvs: number, vectorization: "sync" | "async"): { vec: VectorEnv; actionSpace: Space<unknown>; map: ActionMap } {
+function buildEnv(envId: string, envConfig: unknown, algo: Algo, actionLevels: number | null, numEnvs: number, vectorization: "sync" | "async", sharing: Required<AgentVectorEnvOptions>): { vec: VectorEnv; actionSpace: Space<unknown>; map: ActionMap } {
   const config = trainingEnvConfig(envId, envConfig);
   let vec: VectorEnv;
   try {
-    vec = vectorization === "async"
+    if (spec(envId).kind === "parallel" && vectorization === "async") {
+      throw new ConfigError("train options", [{ path: "vectorization", expected: `"sync" for a parallel env (${envId}: its agents share one network in this thread)`, received: "\"async\"" }]);
+    }
+    vec = spec(envId).kind === "parallel"
+      ? new AgentVectorEnv(Array.from({ length: numEnvs }, () => () => makeParallel(envId, config)), sharing)
+      : vectorization === "async"
       ? new AsyncVectorEnv({ id: envId, config, numEnvs, modules: [ENVS_MODULE] })
       : new SyncVectorEnv(Array.from({ length: numEnvs }, () => () => make<Float32Array, unknown>(envId, config)));
   } catch (err) {
@@ -257,7 +277,14 @@ function probeRecords(envId: string, envConfig: unknown): boolean {
 }
 
 /** Mean return and mean KPIs of the policy on `seeds` (the evaluation harness when the env records KPIs). */
-function evaluatePolicy(envId: string, envConfig: unknown, policy: Policy<Float32Array, unknown>, seeds: readonly number[], recordsKpis: boolean): { meanReturn: number; kpis: Record<string, number> } {
+function evaluatePolicy(envId: string, envConfig: unknown, policy: Policy<Float32Array, unknown>, seeds: readonly number[], recordsKpis: boolean, sharing: AgentVectorEnvOptions | null): { meanReturn: number; kpis: Record<string, number> } {
+  if (sharing !== null) {
+    const joint = (env: ParallelEnv<unknown, unknown>): JointPolicy => sharedJointPolicy(policy as Policy<Float32Array, ArrayLike<number>>, new AgentSharing(env, sharing)) as JointPolicy;
+    const r = evaluateParallel(envId, envConfig ?? {}, joint, seeds);
+    const kpis: Record<string, number> = {};
+    for (const [k, s] of Object.entries(r.summary)) kpis[k] = s.mean;
+    return { meanReturn: r.summary["return"]!.mean, kpis };
+  }
   if (recordsKpis) {
     const r = evaluate(envId, envConfig ?? {}, policy as Policy, seeds);
     const kpis: Record<string, number> = {};
@@ -302,11 +329,19 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   // a resumed run keeps the hyperparameters its weights were trained with
   const hyperparameters = savedMeta ? savedMeta.hyperparameters : o.hyperparameters;
   const actionLevels = o.algo === "dqn" ? parseDqnConfig(hyperparameters).actionLevels : 0;
-  const numEnvs = o.numEnvs ?? 1;
+  const copies = o.numEnvs ?? 1;
+  const parallel = spec(o.envId).kind === "parallel";
+  // a resumed parallel model keeps the layout its network was trained on
+  const sharing: Required<AgentVectorEnvOptions> = savedMeta?.sharing
+    ? { agentFeatures: savedMeta.sharing.agentFeatures, reward: savedMeta.sharing.reward }
+    : { agentFeatures: o.sharing?.agentFeatures ?? "one-hot", reward: o.sharing?.reward ?? "own" };
   // the interface the model learns (a resumed model keeps its own), over the user's config
   const policyConfig = savedMeta ? savedMeta.policyConfig ?? {} : learnerPolicyConfig(o.envId, o.envConfig);
   const envConfig = modelEnvConfig(o.envConfig ?? {}, policyConfig);
-  const { vec, actionSpace, map } = buildEnv(o.envId, envConfig, o.algo, actionLevels, numEnvs, o.vectorization ?? "sync");
+  const { vec, actionSpace, map } = buildEnv(o.envId, envConfig, o.algo, actionLevels, copies, o.vectorization ?? "sync", sharing);
+  // learner slots: the envs, or every agent of every parallel env copy
+  const numEnvs = vec.numEnvs;
+  const agentsPerCopy = vec instanceof AgentVectorEnv ? vec.sharing.agents.length : 1;
   const startStep = savedMeta ? (savedMeta.learner["progress"] as { steps: number }).steps : 0;
   // schedules are laid out over the whole run: the first budget, or through the resumed budget
   const scheduleSteps = Math.max(savedMeta?.scheduleSteps ?? 0, startStep + o.steps);
@@ -329,7 +364,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
 
   const evalSeeds = o.evalSeeds ?? DEFAULT_EVAL_SEEDS;
   const evalEvery = o.evalEvery ?? Math.max(1, Math.ceil(o.steps / 10));
-  const recordsKpis = vec instanceof SyncVectorEnv ? recordsTrajectory(vec.envs[0]!.unwrapped) : probeRecords(o.envId, envConfig);
+  // a parallel env computes its KPIs itself (evaluateParallel)
+  const recordsKpis = parallel || (vec instanceof SyncVectorEnv ? recordsTrajectory(vec.envs[0]!.unwrapped) : probeRecords(o.envId, envConfig));
   const policy = envPolicy(learner, map);
   const hooks = o.hooks ?? {};
   const learningCurve: TrainResult["learningCurve"] = [];
@@ -339,7 +375,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   let best: { meanReturn: number; kpis: Record<string, number>; snap: Awaited<ReturnType<Learner<unknown>["snapshot"]>> } | null = null;
   const runEval = async (step: number): Promise<boolean> => {
     const t0 = performance.now();
-    const e = evaluatePolicy(o.envId, envConfig, policy, evalSeeds, recordsKpis);
+    const e = evaluatePolicy(o.envId, envConfig, policy, evalSeeds, recordsKpis, parallel ? sharing : null);
     lastEval = e;
     if (o.keepBest && (best === null || e.meanReturn > best.meanReturn)) best = { ...e, snap: await learner.snapshot() };
     evalMs += performance.now() - t0;
@@ -353,7 +389,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const learnerActions = new Float64Array(numEnvs * learner.actionSize);
   const toEnvActions = envActionMapper(map, numEnvs, new Float64Array(numEnvs * vec.actionSize));
   // env i starts from seed + i: the first seeds stay below the held-out range
-  let observations = vec.reset({ seed: episodeSeeds.int(HELD_OUT_SEED_START - numEnvs + 1) }).observations;
+  let observations = vec.reset({ seed: episodeSeeds.int(HELD_OUT_SEED_START - (parallel ? copies : numEnvs) + 1) }).observations;
   let stepsDone = 0;
   try {
     while (stepsDone < o.steps) {
@@ -374,12 +410,17 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       for (let i = 0; i < numEnvs; i++) {
         episodeReturns[i] = episodeReturns[i]! + r.rewards[i]!;
         episodeLengths[i] = episodeLengths[i]! + 1;
+      }
+      // an episode is one env's, or one parallel env copy's (its return summed over its agents)
+      for (let i = 0; i < numEnvs; i += agentsPerCopy) {
         if (!(r.terminations[i] || r.truncations[i])) continue;
+        let ret = 0;
+        for (let a = i; a < i + agentsPerCopy; a++) ret += episodeReturns[a]!;
         episode++;
-        learningCurve.push({ step, episodeReturn: episodeReturns[i]! });
-        if (hooks.onEpisode?.({ step, episode, return: episodeReturns[i]!, length: episodeLengths[i]! }) === false) go = false;
-        episodeReturns[i] = 0;
-        episodeLengths[i] = 0;
+        learningCurve.push({ step, episodeReturn: ret });
+        if (hooks.onEpisode?.({ step, episode, return: ret, length: episodeLengths[i]! }) === false) go = false;
+        episodeReturns.fill(0, i, i + agentsPerCopy);
+        episodeLengths.fill(0, i, i + agentsPerCopy);
       }
       observations = r.observations;
       if (evalEvery > 0 && Math.floor(stepsDone / evalEvery) > Math.floor(before / evalEvery) && stepsDone < o.steps && !(await runEval(step))) go = false;
@@ -397,6 +438,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         envId: o.envId,
         envConfig: o.envConfig ?? {},
         policyConfig,
+        ...(vec instanceof AgentVectorEnv ? { sharing: { ...sharing, agents: [...vec.sharing.agents] } } : {}),
         seed: o.seed,
         hyperparameters: learner.config,
         observationSize: vec.observationSize,
@@ -442,7 +484,10 @@ export async function loadPolicy(modelDir: string): Promise<Policy<Float32Array,
 
 /** A saved model: its policy, what it was trained on, and the env config fields of its interface. */
 export interface LoadedModel {
+  /** The policy over the env's observations (for a parallel env: over AgentSharing's layout; use `joint`). */
   policy: Policy<Float32Array, unknown>;
+  /** A parameter-shared model of a parallel env: its joint policy for one env instance. */
+  joint?: (env: ParallelEnv<unknown, unknown>) => JointPolicy;
   algo: Algo;
   envId: string;
   /** Apply these over any config the model acts on (modelEnvConfig): the interface it learned. */
@@ -465,5 +510,17 @@ export async function loadModel(modelDir: string): Promise<LoadedModel> {
     scheduleSteps: m.scheduleSteps,
   });
   await learner.restore(m.learner, arrays);
-  return { policy: envPolicy(learner, m.actionMap), algo: m.algo, envId: m.envId, policyConfig: m.policyConfig ?? {} };
+  const policy = envPolicy(learner, m.actionMap);
+  const model: LoadedModel = { policy, algo: m.algo, envId: m.envId, policyConfig: m.policyConfig ?? {} };
+  const sharing = m.sharing;
+  if (sharing !== undefined) {
+    model.joint = (env) => {
+      const layout = new AgentSharing(env, { agentFeatures: sharing.agentFeatures });
+      if (layout.observationSize !== m.observationSize) {
+        throw new ConfigError("model", [{ path: "env", expected: `a ${m.envId} whose agents give ${m.observationSize} shared inputs (trained with agents ${sharing.agents.join(", ")})`, received: `${layout.observationSize} inputs from agents ${layout.agents.join(", ")}` }]);
+      }
+      return sharedJointPolicy(policy as Policy<Float32Array, ArrayLike<number>>, layout) as JointPolicy;
+    };
+  }
+  return model;
 }

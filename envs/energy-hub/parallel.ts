@@ -74,6 +74,11 @@ export class EnergyHubParallelEnv extends BaseParallelEnv<Float32Array, ArrayLik
     return this.#actSpace;
   }
 
+  /** The answer to a deviation request (element k) is a choice among RESPONSES. */
+  integerActionElements(_agent: string): readonly number[] {
+    return [this.system.controllable.length];
+  }
+
   protected resetEpisode(): ParallelResetResult<Float32Array> {
     const sys = this.system;
     sys.reset(this.rng);

@@ -246,6 +246,10 @@ export class MicrogridEnv extends BaseEnv<Float32Array, Float32Array | Float64Ar
   readonly #registry: StateRegistry;
   readonly #orchestrator: Orchestrator;
   readonly #batteries: BatteryAgent[];
+  readonly #balanceAction: boolean;
+  // the checked action (set-points, or [share, grid] pairs under action "balance")
+  readonly #actionValues: Float64Array;
+  readonly #balanceWeights: number[];
   readonly #forecast: ForecastAgent;
   readonly #aggregator: AggregatorAgent;
   readonly #actionCheck: BoxActionCheck;
@@ -279,7 +283,12 @@ export class MicrogridEnv extends BaseEnv<Float32Array, Float32Array | Float64Ar
 
     this.observationSpace = observationBox(this.observationIndex);
     const maxPowerKw = this.batteryInfo.map((b) => b.maxPowerKw);
-    this.actionSpace = new Box<Float32Array>({ low: maxPowerKw.map((m) => -m), high: maxPowerKw, dtype: "float32" });
+    this.#balanceAction = config.action === "balance";
+    this.#actionValues = new Float64Array(this.#balanceAction ? 2 * B : B);
+    this.#balanceWeights = maxPowerKw.map((m) => m / maxPowerKw.reduce((a, b) => a + b, 0));
+    this.actionSpace = this.#balanceAction
+      ? new Box<Float32Array>({ low: maxPowerKw.flatMap(() => [0, -1]), high: maxPowerKw.flatMap(() => [1, 1]), dtype: "float32" })
+      : new Box<Float32Array>({ low: maxPowerKw.map((m) => -m), high: maxPowerKw, dtype: "float32" });
     this.#actionCheck = new BoxActionCheck(this.actionSpace);
     this.#slab = new ObservationSlab(this.observationIndex.size);
 
@@ -340,7 +349,7 @@ export class MicrogridEnv extends BaseEnv<Float32Array, Float32Array | Float64Ar
     // physics: the aggregator negotiates the set-points by Contract Net, then every battery settles
     this.#orchestrator.dispatch(t);
     const totals = this.#sumTick(t);
-    const reward = this.#reward(totals);
+    const reward = this.#reward(totals, t);
     if (this.config.record) this.#record(t, totals, reward);
     const info = this.#info(t, totals);
     this.#t = t + 1;
@@ -353,11 +362,33 @@ export class MicrogridEnv extends BaseEnv<Float32Array, Float32Array | Float64Ar
   /** Checks the action and hands the set-points, pulled back to the power limits, to the aggregator. */
   #applySetPoints(action: unknown): void {
     try {
-      this.#actionCheck.read(this.id, action, this.#requestedKw);
+      this.#actionCheck.read(this.id, action, this.#balanceAction ? this.#actionValues : this.#requestedKw);
     } catch (e) {
-      throw asPowerLimit(e);
+      throw this.#balanceAction ? e : asPowerLimit(e);
     }
+    if (this.#balanceAction) this.#balanceSetPoints();
     this.#aggregator.setPointsKw.set(this.#requestedKw);
+  }
+
+  /** Action `balance`: each battery's [share, grid] pair as a set-point inside what it can follow now (config.action). */
+  #balanceSetPoints(): void {
+    const reg = this.#registry;
+    const net = reg.loadKw - reg.pvKw;
+    const a = this.#actionValues;
+    // what the grid connection lets the batteries take in (PV surplus + import) or push out (deficit + export)
+    const available = reg.gridAvailableKw;
+    const inKw = Math.max(0, available - net);
+    const outKw = Math.max(0, available + net);
+    for (let i = 0; i < this.#batteries.length; i++) {
+      const b = this.#batteries[i]!;
+      const w = this.#balanceWeights[i]!;
+      const up = Math.min(b.maxChargeKw(), inKw * w);
+      const down = Math.min(b.maxDischargeKw(), outKw * w);
+      let kw = -a[2 * i]! * net * w;
+      kw = kw > up ? up : kw < -down ? -down : kw;
+      const g = a[2 * i + 1]!;
+      this.#requestedKw[i] = g >= 0 ? kw + g * (up - kw) : kw + g * (kw + down);
+    }
   }
 
   /** The settled tick's battery sums and grid cost. */
@@ -391,7 +422,7 @@ export class MicrogridEnv extends BaseEnv<Float32Array, Float32Array | Float64Ar
   }
 
   /** `cost` or `self-sufficiency`, less the reserve and lost-load terms (file header, Reward). */
-  #reward(s: TickTotals): number {
+  #reward(s: TickTotals, t: number): number {
     const rc = this.config.reward;
     const o = this.#aggregator.outcome;
     const loadKw = this.#registry.loadKw;
@@ -399,7 +430,23 @@ export class MicrogridEnv extends BaseEnv<Float32Array, Float32Array | Float64Ar
       ? -s.importCost - rc.cyclingPenaltyPerKwh * (s.chargeKw + s.dischargeKw) * DT_HOURS
       : loadKw > 0 ? 1 - Math.min(o.importKw, loadKw) / loadKw : 1;
     reward -= rc.reservePenaltyPerKwh * s.reserveGapKwh + rc.valueOfLostLoadPerKwh * o.unservedKw * DT_HOURS;
+    if (this.config.rewardBaseline === "idle") reward -= this.#idleReward(t);
     return reward;
+  }
+
+  /** What tick t would have earned with every battery idle (rewardBaseline `idle`): the grid takes the net load within its availability. */
+  #idleReward(t: number): number {
+    const rc = this.config.reward;
+    const reg = this.#registry;
+    const net = reg.loadKw - reg.pvKw;
+    const available = reg.gridAvailableKw;
+    const importKw = net > 0 ? Math.min(net, available) : 0;
+    const exportKw = net < 0 ? Math.min(-net, available) : 0;
+    const unservedKw = net > available ? net - available : 0;
+    const base = rc.kind === "cost"
+      ? -gridCost(this.grid, importKw, exportKw, DT_HOURS, (this.config.startHour + t) % 24)
+      : reg.loadKw > 0 ? 1 - Math.min(importKw, reg.loadKw) / reg.loadKw : 1;
+    return base - rc.valueOfLostLoadPerKwh * unservedKw * DT_HOURS;
   }
 
   #record(t: number, s: TickTotals, reward: number): void {

@@ -113,6 +113,11 @@ export interface ParallelEnv<Obs = unknown, Act = unknown> {
   observationSpace(agent: string): Space<Obs>;
   /** The space `agent`'s actions must lie in. */
   actionSpace(agent: string): Space<Act>;
+  /**
+   * Indices of `agent`'s Box action elements that take integer values only (a choice among
+   * options, e.g. a hub's answer to a deviation request); none when absent.
+   */
+  integerActionElements?(agent: string): readonly number[];
   /** Set by makeParallel(); undefined for an env constructed by hand. */
   spec?: EnvSpecRef;
   /** Starts a new episode for every agent; with `seed`, re-seeds every random stream of the env. */

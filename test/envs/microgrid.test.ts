@@ -178,3 +178,56 @@ describe("Microgrid-v0", () => {
     assert.ok(k.cebrSeedPct > k.cebrLocalPct);
   });
 });
+
+describe("Microgrid-v0 learner interface", () => {
+  const run = (config: object, act: (t: number) => Float32Array, seed = 5): { rewards: number[]; kpis: Record<string, number>; shortfall: number } => {
+    const env = make("Microgrid-v0", config);
+    env.reset({ seed });
+    const rewards: number[] = [];
+    let shortfall = 0;
+    for (let t = 0; ; t++) {
+      const r = env.step(act(t));
+      rewards.push(r.reward);
+      for (const b of (r.info["batteries"] as { shortfallKw: number }[])) shortfall += Math.abs(b.shortfallKw);
+      if (r.terminated) break;
+    }
+    const kpis = (env.unwrapped as unknown as MicrogridEnv).kpis() as unknown as Record<string, number>;
+    return { rewards, kpis, shortfall };
+  };
+
+  it("action 'balance' [1, 0] is the myopic rule, and every balance action is feasible", () => {
+    const myopic = make("Microgrid-v0", {});
+    const policy = new MicrogridMyopicPolicy();
+    let { observation, info } = myopic.reset({ seed: 5 });
+    policy.reset?.(info);
+    for (;;) {
+      const r = myopic.step(policy.act(observation as Float32Array, info));
+      observation = r.observation;
+      info = r.info;
+      if (r.terminated) break;
+    }
+    const rule = (myopic.unwrapped as unknown as MicrogridEnv).kpis() as unknown as Record<string, number>;
+    const balance = run({ action: "balance" }, () => Float32Array.of(1, 0));
+    assert.ok(Math.abs(balance.kpis["importCost"]! - rule["importCost"]!) < 1e-6 * rule["importCost"]!, `${balance.kpis["importCost"]} vs ${rule["importCost"]}`);
+    fc.assert(fc.property(fc.integer({ min: 0, max: 1e6 }), (seed) => {
+      const rng = new Rng(seed, "balance-actions");
+      const r = run({ action: "balance", episodeTicks: 72 }, () => Float32Array.of(rng.uniform(0, 1), rng.uniform(-1, 1)), seed);
+      assert.ok(r.shortfall < 1e-6, `shortfall ${r.shortfall}`);
+    }), { numRuns: 10 });
+    const env = make("Microgrid-v0", { action: "balance" });
+    env.reset({ seed: 1 });
+    assert.throws(() => env.step(Float32Array.of(1)), InvalidActionError);
+    assert.throws(() => env.step(Float32Array.of(1.5, 0)), InvalidActionError);
+  });
+
+  it("rewardBaseline 'idle' pays an idle battery 0 and shifts every reward by an action-independent term", () => {
+    const idle = run({ rewardBaseline: "idle", scenario: "blackout", reward: { valueOfLostLoadPerKwh: 20 } }, () => Float32Array.of(0));
+    assert.ok(idle.rewards.every((r) => r === 0));
+    const plainIdle = run({ scenario: "blackout", reward: { valueOfLostLoadPerKwh: 20 } }, () => Float32Array.of(0));
+    const a = (t: number): Float32Array => Float32Array.of(t % 24 < 12 ? 60 : -60);
+    const relative = run({ rewardBaseline: "idle", scenario: "blackout", reward: { valueOfLostLoadPerKwh: 20 } }, a);
+    const plain = run({ scenario: "blackout", reward: { valueOfLostLoadPerKwh: 20 } }, a);
+    relative.rewards.forEach((r, t) => assert.ok(Math.abs(r - (plain.rewards[t]! - plainIdle.rewards[t]!)) < 1e-9, `tick ${t}`));
+    assert.deepEqual(relative.kpis, plain.kpis);
+  });
+});

@@ -15,12 +15,14 @@ import { MultiBar, type SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { z } from "zod";
 import { ConfigError } from "../../src/core/errors.js";
-import { resolveConfig, spec } from "../../src/core/registry.js";
+import { makeParallel, resolveConfig, spec } from "../../src/core/registry.js";
+import { recordsTrajectory } from "../../src/core/trajectory.js";
 import { evaluate, type EvaluationResult } from "../evaluate.js";
 import { PROGRESS_CHANNEL } from "../executor.js";
 import { LEARNER_DEFAULTS, learnerDefaults } from "../learner-defaults.js";
 import { PiscinaExecutor } from "../pool.js";
-import { baselineFactory, baselinesFor } from "../policies.js";
+import { baselineFactory, baselinesFor, parallelBaselineFactory } from "../policies.js";
+import { evaluateParallel } from "../evaluate-parallel.js";
 import type { LearningCurve } from "../report.js";
 import { formatMarkdownTable, formatTable } from "../table.js";
 // tfjs (learners) and vega (report) load only when the benchmark runs: `gridgym envs` stays fast
@@ -35,6 +37,16 @@ import { DEFAULT_ENV, SOLVERS, addSchemaOptions, intArg, parseOptions, readConfi
  */
 function trainingEnvConfig(envId: string, config: unknown): Record<string, unknown> {
   return { ...(config as object), ...spec(envId).training?.envConfig };
+}
+
+/** Whether parallel env `envId` records one trajectory for the whole env (Community-v0 does; EnergyHubParallel-v0 keeps one per hub). */
+function keepsOneTrajectory(envId: string, config: unknown): boolean {
+  const env = makeParallel(envId, config);
+  try {
+    return recordsTrajectory(env);
+  } finally {
+    env.close();
+  }
 }
 
 /** Episodes for model selection while training: never the evaluation seeds (1000 up by default). */
@@ -165,19 +177,26 @@ export async function runBenchmark(opts: BenchmarkOptions): Promise<void> {
   const say = (line: string): void => { if (!opts.json) process.stderr.write(line); };
   say(`evaluating on held-out seeds ${seeds.join(", ")} ...\n`);
   const { loadModel, modelEnvConfig } = await import("../train.js");
+  const parallel = spec(opts.env).kind === "parallel";
+  // EnergyHubParallel-v0 records one trajectory per hub: no single trajectory to keep
+  const keepTrajectories = !parallel || keepsOneTrajectory(opts.env, config);
   for (const trial of trials) {
     const started = performance.now();
     const model = await loadModel(trial.modelDir!);
     // the same episodes and physics as the baselines', through the interface the model learned
-    const result = evaluate(opts.env, modelEnvConfig(config, model.policyConfig), model.policy, seeds, { keepTrajectories: true });
+    const onModel = modelEnvConfig(config, model.policyConfig);
+    const result = parallel
+      ? evaluateParallel(opts.env, onModel, (env) => model.joint!(env), seeds, { keepTrajectories })
+      : evaluate(opts.env, onModel, model.policy, seeds, { keepTrajectories });
     results.push({ ...result, policy: trial.spec.algo });
     timings[trial.spec.algo] = performance.now() - started;
     say(`  ${trial.spec.algo} evaluated in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
   }
   for (const name of baselinesFor(opts.env).filter((n) => n !== "random")) {
     const started = performance.now();
-    const factory = await baselineFactory(name, { solver: opts.solver, envId: opts.env });
-    results.push(evaluate(opts.env, config, factory, seeds, { keepTrajectories: true }));
+    results.push(parallel
+      ? evaluateParallel(opts.env, config, await parallelBaselineFactory(name, { solver: opts.solver, envId: opts.env }), seeds, { keepTrajectories })
+      : evaluate(opts.env, config, await baselineFactory(name, { solver: opts.solver, envId: opts.env }), seeds, { keepTrajectories }));
     timings[name] = performance.now() - started;
     say(`  ${name} evaluated in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
   }
