@@ -128,7 +128,35 @@ describe("gridgym CLI", () => {
   it("a missing required option exits 2 naming the option", () => {
     const r = gridgym("evaluate", "--policy", "myopic");
     assert.equal(r.status, 2);
-    assert.match(r.stderr, /required option '--env <id>' not specified/);
+    assert.match(r.stderr, /--env: expected an environment id \(required with --policy\)/);
+    const none = gridgym("evaluate", "--env", "CommunityBattery-v0");
+    assert.equal(none.status, 2);
+    assert.match(none.stderr, /--policy: expected either --policy NAME \(a baseline\) or --model DIR/);
+  });
+
+  it("evaluate --model scores a saved model on a user CSV (examples/data), through the interface it learned", () => {
+    const model = join(dir, "cli-model");
+    const hp = join(dir, "cli-hp.json");
+    writeFileSync(hp, JSON.stringify({ learningStarts: 50, hiddenSizes: [16], actionLevels: 3 }));
+    const trained = gridgym("train", "--env", "CommunityBattery-v0", "--algo", "dqn", "--steps", "200", "--num-envs", "2", "--hyperparameters", hp, "--out", model, "--no-progress");
+    assert.equal(trained.status, 0, trained.stderr);
+    const csvConfig = join(dir, "my-site.json");
+    const file = join(import.meta.dirname, "..", "..", "examples", "data", "my-site.csv");
+    writeFileSync(csvConfig, JSON.stringify({ days: 3, startDay: 0, data: { source: "csv", file, columns: { loadKw: "site_load_kw", pvKw: "pv_kw", priceEurPerKwh: "day_ahead_eur_per_kwh" } } }));
+    const r = gridgym("evaluate", "--model", model, "--config", csvConfig, "--episodes", "2", "--json");
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { env: string; policy: string; kpis: Record<string, number> };
+    assert.equal(out.env, "CommunityBattery-v0");
+    assert.equal(out.policy, "dqn");
+    assert.ok(Number.isFinite(out.kpis["totalCostEur"]));
+    // the model acts on the feasible fraction: it never asks for power the battery cannot follow
+    assert.equal(out.kpis["shortfallKwh"], 0);
+    const table = gridgym("evaluate", "--model", model, "--config", csvConfig);
+    assert.equal(table.status, 0, table.stderr);
+    assert.match(table.stdout, /total cost \(EUR\)/);
+    const wrong = gridgym("evaluate", "--model", model, "--env", "Microgrid-v0");
+    assert.equal(wrong.status, 2);
+    assert.match(wrong.stderr, /env: expected CommunityBattery-v0 \(the env the model in .* was trained on\), got Microgrid-v0/);
   });
 
   it("benchmark trains the learners in workers, prints the KPI table and writes the HTML report, KPIs and trajectories", () => {

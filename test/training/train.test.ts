@@ -213,6 +213,9 @@ describe("gridgym train (command)", () => {
     assert.equal(meta.algo, "a2c");
     assert.equal(meta.seed, 2);
     assert.equal(meta.hyperparameters.nSteps, 8);
+    // it ends with the saved model's KPI table on the held-out seeds
+    assert.match(text, /CommunityBattery-v0, held-out seeds 1000, 1001, 1002, 1003, 1004 \(mean ± 95 % CI\)/);
+    assert.match(text, /total cost \(EUR\) +-?\d+\.\d ± \d+\.\d/);
   });
 
   it("an unknown --algo is rejected by name", async () => {

@@ -176,18 +176,14 @@ export async function runBenchmark(opts: BenchmarkOptions): Promise<void> {
   const timings: Record<string, number> = {};
   const say = (line: string): void => { if (!opts.json) process.stderr.write(line); };
   say(`evaluating on held-out seeds ${seeds.join(", ")} ...\n`);
-  const { loadModel, modelEnvConfig } = await import("../train.js");
+  const { evaluateModel } = await import("../evaluate-model.js");
   const parallel = spec(opts.env).kind === "parallel";
   // EnergyHubParallel-v0 records one trajectory per hub: no single trajectory to keep
   const keepTrajectories = !parallel || keepsOneTrajectory(opts.env, config);
   for (const trial of trials) {
     const started = performance.now();
-    const model = await loadModel(trial.modelDir!);
     // the same episodes and physics as the baselines', through the interface the model learned
-    const onModel = modelEnvConfig(config, model.policyConfig);
-    const result = parallel
-      ? evaluateParallel(opts.env, onModel, (env) => model.joint!(env), seeds, { keepTrajectories })
-      : evaluate(opts.env, onModel, model.policy, seeds, { keepTrajectories });
+    const { result } = await evaluateModel(trial.modelDir!, config, seeds, { envId: opts.env, keepTrajectories });
     results.push({ ...result, policy: trial.spec.algo });
     timings[trial.spec.algo] = performance.now() - started;
     say(`  ${trial.spec.algo} evaluated in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);

@@ -1,5 +1,5 @@
 /**
- * `gridgym evaluate`: one baseline on one environment, KPIs as a table or JSON, optional
+ * `gridgym evaluate`: one baseline, or a saved model (`--model DIR`, on any config of its env), on one environment, KPIs as a table or JSON, optional
  * trajectory CSV. A parallel env (Community-v0, EnergyHubParallel-v0) runs its joint or
  * per-agent baselines through evaluateParallel; its return is the sum over agents.
  */
@@ -14,14 +14,18 @@ import { SOLVERS, addSchemaOptions, intArg, parseOptions, readConfigFile, writeF
 
 /** The options of `gridgym evaluate`. */
 export const evaluateOptionsSchema = z.strictObject({
-  env: z.string().min(1).meta({ description: "environment id (`gridgym envs` lists them)", value: "id" }),
-  policy: z.string().min(1).meta({ description: `baseline policy, one of ${BASELINE_NAMES.join(", ")} (each env serves some)`, value: "name" }),
+  env: z.string().min(1).optional().meta({ description: "environment id (`gridgym envs` lists them; default with --model: the model's)", value: "id" }),
+  policy: z.string().min(1).optional().meta({ description: `baseline policy, one of ${BASELINE_NAMES.join(", ")} (each env serves some)`, value: "name" }),
+  model: z.string().min(1).optional().meta({ description: "a saved model directory (gridgym train's output) to score instead of a baseline", value: "dir" }),
   config: z.string().optional().meta({ description: "environment config (JSON file)", value: "file" }),
   seed: intArg(0).default(0).meta({ description: "first seed", value: "n" }),
   episodes: intArg(1).default(1).meta({ description: "episodes, on seeds seed .. seed+k-1", value: "k" }),
   solver: z.enum(SOLVERS).default("auto").meta({ description: "LP backend for mpc and oracle", value: "backend" }),
   json: z.boolean().default(false).meta({ description: "print the KPIs as one JSON object" }),
   trajectory: z.string().optional().meta({ description: "write the first episode's per-tick trajectory as CSV", value: "file.csv" }),
+}).superRefine((o, ctx) => {
+  if ((o.policy === undefined) === (o.model === undefined)) ctx.addIssue({ code: "custom", path: ["policy"], message: "either --policy NAME (a baseline) or --model DIR (a saved model), not both" });
+  if (o.model === undefined && o.env === undefined) ctx.addIssue({ code: "custom", path: ["env"], message: "an environment id (required with --policy)" });
 });
 
 export function registerEvaluateCommand(program: Command): void {
@@ -30,18 +34,29 @@ export function registerEvaluateCommand(program: Command): void {
       const o = parseOptions("evaluate", evaluateOptionsSchema, raw);
       const solver = o.solver;
       const config = readConfigFile(o.config);
-      resolveConfig(o.env, config);
       const seeds = Array.from({ length: o.episodes }, (_, i) => o.seed + i);
       const keepTrajectories = o.trajectory !== undefined;
-      const result = spec(o.env).kind === "parallel"
-        ? evaluateParallel(o.env, config, await parallelBaselineFactory(o.policy, { solver, envId: o.env }), seeds, { keepTrajectories })
-        : evaluate(o.env, config, await baselineFactory(o.policy, { solver, envId: o.env }), seeds, { keepTrajectories });
+      let result;
+      let envId: string;
+      if (o.model !== undefined) {
+        const { evaluateModel } = await import("../evaluate-model.js");
+        const scored = await evaluateModel(o.model, config, seeds, { keepTrajectories, ...(o.env === undefined ? {} : { envId: o.env }) });
+        result = scored.result;
+        envId = scored.model.envId;
+      } else {
+        envId = o.env!;
+        resolveConfig(envId, config);
+        const policy = o.policy!;
+        result = spec(envId).kind === "parallel"
+          ? evaluateParallel(envId, config, await parallelBaselineFactory(policy, { solver, envId }), seeds, { keepTrajectories })
+          : evaluate(envId, config, await baselineFactory(policy, { solver, envId }), seeds, { keepTrajectories });
+      }
       if (o.trajectory !== undefined) writeFile(o.trajectory, result.episodes[0]!.trajectory!.toCSV());
       const kpis = o.episodes === 1
         ? { ...result.episodes[0]!.kpis, return: result.episodes[0]!.return }
         : Object.fromEntries(Object.entries(result.summary).map(([k, s]) => [k, s.mean]));
       if (o.json) {
-        process.stdout.write(JSON.stringify({ env: o.env, policy: result.policy, seeds, kpis }) + "\n");
+        process.stdout.write(JSON.stringify({ env: envId, policy: result.policy, seeds, kpis }) + "\n");
         return;
       }
       process.stdout.write(formatTable([result]) + "\n");

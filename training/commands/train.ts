@@ -9,6 +9,7 @@
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { z } from "zod";
+import { formatTable } from "../table.js";
 // tfjs loads with the learners: import them only when a command trains (keeps `gridgym envs` fast)
 import type { Algo, TrainResult, TrainOptions } from "../train.js";
 import { learnerDefaults } from "../learner-defaults.js";
@@ -103,6 +104,11 @@ export async function runTrain(raw: unknown, write: (line: string) => void = (l)
   const k = result.kpis;
   const cost = k["totalCostEur"] !== undefined ? `, mean total cost ${k["totalCostEur"].toFixed(2)} EUR` : "";
   write(`held-out evaluation: mean return ${k["return"]?.toFixed(2)}${cost}\n`);
+  // the saved model on the held-out seeds, in the same KPI table as `gridgym evaluate` and the benchmark
+  const { evaluateModel } = await import("../evaluate-model.js");
+  const { DEFAULT_EVAL_SEEDS } = await import("../train.js");
+  const scored = await evaluateModel(result.modelDir!, opts.envConfig ?? {}, DEFAULT_EVAL_SEEDS);
+  write(`\n${o.env}, held-out seeds ${DEFAULT_EVAL_SEEDS.join(", ")} (mean ± 95 % CI)\n\n${formatTable([scored.result])}\n\n`);
   write(`model: ${result.modelDir}\n`);
   return result;
 }
