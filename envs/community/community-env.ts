@@ -83,7 +83,7 @@ import { BoxActionCheck } from "../../src/core/action-check.js";
 import type { Info, ParallelResetResult, ParallelStepResult } from "../../src/core/env.js";
 import { ConfigError, ResetNeededError, describeValue } from "../../src/core/errors.js";
 import { Rng } from "../../src/core/rng.js";
-import type { Box } from "../../src/core/spaces.js";
+import { Box } from "../../src/core/spaces.js";
 import { writeTimeFeatures } from "../../src/core/time-features.js";
 import { Trajectory } from "../../src/core/trajectory.js";
 import { FONTANA_HOURS } from "../../src/data/community-profiles.js";
@@ -103,7 +103,7 @@ import {
   type CommunityPlannerState, type CommunityPlanningSource,
 } from "./contract.js";
 import { buildFlexMarketplace, checkFlexContracts } from "./flex-contracts.js";
-import { HOUSEHOLD_ACTION_INDEX, HOUSEHOLD_OBSERVATION_INDEX } from "./household-rule.js";
+import { HOUSEHOLD_ACTION_INDEX, HOUSEHOLD_OBSERVATION_INDEX, householdRuleAction } from "./household-rule.js";
 import {
   buildHouseholdProfiles, communityBatterySpec, resolveHouseholds,
   type CommunityBatterySpec, type FlexWindow, type HouseholdProfiles, type HouseholdSpec,
@@ -237,6 +237,8 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
   #flexBase: Float64Array[] = [];
   #cbE = 0;
   readonly #acts: Float64Array;
+  readonly #residual: boolean;
+  readonly #ruleObs: Float32Array;
   readonly #net: Float64Array;
   readonly #cons: Float64Array;
   readonly #gen: Float64Array;
@@ -270,7 +272,7 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
   #lastNet = 0;
   #lastBusV: Float64Array;
   /** The entries every household's observation shares this hour (scratch of #observeAll). */
-  readonly #commonObs = new Float32Array(HO.size);
+  readonly #commonObs: Float32Array;
   /**
    * The households' series of BLOCK_HOURS hours from #blockStart, hour-major (hour k, household i
    * at k * n + i), so an hour's sweeps over the households read contiguous memory (5-25 % more
@@ -310,10 +312,16 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
     this.#lastPccV = this.feeder.config.slackVoltagePu;
     this.#lastBusV = new Float64Array(n).fill(this.#lastPccV);
 
-    this.#hhObsSpace = householdObservationSpace();
+    this.#hhObsSpace = householdObservationSpace(config.householdSpotAheadHours);
+    this.#commonObs = new Float32Array(this.#hhObsSpace.size);
     this.communityBatteryObservationSpace = communityBatteryObservationSpace();
     const hhActSpaces = this.households.map((h) => householdActionSpace(h, config.p2p));
-    this.#hhChecks = hhActSpaces.map((s) => new BoxActionCheck(s));
+    this.#residual = config.householdAction === "residual";
+    // a residual action corrects the rule by up to the Box's width either way
+    this.#hhChecks = hhActSpaces.map((s) => new BoxActionCheck(!this.#residual ? s : new Box<Float32Array>({
+      low: Array.from(s.low, (l, j) => l - s.high[j]!), high: Array.from(s.high, (h, j) => h - s.low[j]!), dtype: "float32",
+    })));
+    this.#ruleObs = new Float32Array(HO.size);
     this.#actLow = new Float64Array(n * NA);
     this.#actHigh = new Float64Array(n * NA);
     hhActSpaces.forEach((s, i) => { this.#actLow.set(s.low, i * NA); this.#actHigh.set(s.high, i * NA); });
@@ -496,6 +504,7 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
     const checks = this.#hhChecks;
     const owners = this.#hhOwners;
     for (let i = 0; i < n; i++) checks[i]!.read(owners[i]!, this.actionOf(actions, names[i]!), acts, i * NA);
+    if (this.#residual) this.#addRuleActions(acts);
     const cbCheck = this.#cbCheck;
     const cbKw = cbCheck === null ? 0 : cbCheck.scalar(this.#cbOwner, this.actionOf(actions, COMMUNITY_BATTERY_AGENT));
     const { householdRewards, communityReward, householdInfos } = this.advance(acts, cbKw, true);
@@ -991,10 +1000,10 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
   }
 
 
-  /** Fresh observations of every agent; the households' are views into one new buffer (household i at i x 23 floats). */
+  /** Fresh observations of every agent; the households' are views into one new buffer (household i at i x its observation size). */
   #observeAll(out: Record<string, Float32Array>): void {
     const n = this.n;
-    const size = HO.size;
+    const size = this.#hhObsSpace.size;
     const buffer = new ArrayBuffer(n * size * Float32Array.BYTES_PER_ELEMENT);
     const names = this.householdNames;
     const common = this.#commonObs;
@@ -1056,6 +1065,22 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
   }
 
   /** Household i's observation of the hour about to be stepped (see HOUSEHOLD_OBSERVATION_INDEX). */
+  /** `householdAction: "residual"`: each household's rule action plus its correction in `acts`, clipped to its Box. */
+  #addRuleActions(acts: Float64Array): void {
+    const rule = new Float64Array(NA);
+    const low = this.#actLow;
+    const high = this.#actHigh;
+    for (let i = 0; i < this.n; i++) {
+      this.observeHousehold(i, this.#ruleObs);
+      householdRuleAction(this.households[i]!, this.#ruleObs, low.subarray(i * NA, i * NA + NA), high.subarray(i * NA, i * NA + NA), rule, 0);
+      for (let j = 0; j < NA; j++) {
+        const k = i * NA + j;
+        const v = rule[j]! + acts[k]!;
+        acts[k] = v < low[k]! ? low[k]! : v > high[k]! ? high[k]! : v;
+      }
+    }
+  }
+
   observeHousehold(i: number, obs: Float32Array): Float32Array {
     this.#writeHouseholdsCommon(obs);
     this.#writeHouseholdOwn(i, obs);
@@ -1074,6 +1099,10 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
     obs[HO.lastPccVoltagePu] = this.#lastPccV;
     obs[HO.lastPccPowerKw] = this.#lastPccP;
     obs[HO.communityBatterySoc] = this.communityBattery === null ? 0 : this.#cbE / this.communityBattery.params.capacityKwh;
+    // config.householdSpotAheadHours prices ahead (a rule's shorter buffer leaves them out)
+    const ahead = this.config.householdSpotAheadHours;
+    const last = this.episodeSteps - 1;
+    for (let k = 1; k <= ahead && HO.size + k - 1 < obs.length; k++) obs[HO.size + k - 1] = this.#profiles.spotEurPerKwh[t + k < last ? t + k : last]!;
   }
 
   /** Writes household i's own entries of its observation (every entry #writeHouseholdsCommon leaves). */

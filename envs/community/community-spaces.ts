@@ -12,10 +12,10 @@ import { COMMUNITY_BATTERY_OBSERVATION_INDEX as CO } from "./contract.js";
 import { HOUSEHOLD_OBSERVATION_INDEX as HO } from "./household-rule.js";
 import type { CommunityBatterySpec, HouseholdSpec } from "./households.js";
 
-/** A household's observation space: sin/cos in [-1, 1], shares in [0, 1], powers and energies >= 0 where they cannot be negative. */
-export function householdObservationSpace(): Box<Float32Array> {
-  const low = new Float64Array(HO.size).fill(-Infinity);
-  const high = new Float64Array(HO.size).fill(Infinity);
+/** A household's observation space (HO.size entries, then `spotAheadHours` spot prices ahead): sin/cos in [-1, 1], shares in [0, 1], powers and energies >= 0 where they cannot be negative. */
+export function householdObservationSpace(spotAheadHours = 0): Box<Float32Array> {
+  const low = new Float64Array(HO.size + spotAheadHours).fill(-Infinity);
+  const high = new Float64Array(HO.size + spotAheadHours).fill(Infinity);
   for (let i = 0; i < 4; i++) { low[i] = -1; high[i] = 1; }
   for (const k of [HO.progress, HO.batterySoc, HO.evPlugged, HO.flexInWindow, HO.communityBatterySoc]) { low[k] = 0; high[k] = 1; }
   for (const k of [HO.loadKw, HO.pvKw, HO.evEnergyKwh, HO.evNeededKwh, HO.evHoursToDeparture, HO.flexEnergyLeftKwh, HO.flexHoursLeft]) low[k] = 0;

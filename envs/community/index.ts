@@ -23,6 +23,9 @@ register({
   family: "community",
   baselines: ["myopic", "mpc", "mpc-decentral", "mpc-admm", "mpc-perfect", "random"],
   actionKind: "box",
+  // learners correct the household rule (0 is the rule) rather than search set-points from scratch,
+  // and see the day-ahead prices the oracle plans on
+  training: { policyConfig: { householdAction: "residual", householdSpotAheadHours: 24 } },
   defaultEpisodeSteps: 7 * 24,
   create: (config) => new CommunityEnv(config),
 });

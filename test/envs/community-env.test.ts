@@ -332,3 +332,50 @@ describe("Community-v0", () => {
     assert.equal(env.community.n, 20);
   });
 });
+
+describe("Community-v0 learner interface", () => {
+  const zeros = { name: "zero", act: (obs: Record<string, Float32Array>) => Object.fromEntries(Object.keys(obs).map((a) => [a, new Float32Array(4)])) };
+
+  it("householdAction 'residual': a zero correction is the household rule, and corrections stay inside each Box", async () => {
+    const rule = runParallelEpisode(makeParallel("Community-v0", { days: 2 }), (await parallelBaselineFactory("myopic", { envId: "Community-v0" }))(makeParallel("Community-v0", { days: 2 }), 3), 3);
+    const residual = runParallelEpisode(makeParallel("Community-v0", { days: 2, householdAction: "residual" }), zeros, 3);
+    assert.deepEqual(residual.kpis, rule.kpis);
+    const env = makeParallel<Float32Array, Float32Array>("Community-v0", { days: 2, householdAction: "residual" });
+    const plain = makeParallel<Float32Array, Float32Array>("Community-v0", { days: 2 });
+    for (const a of env.possibleAgents) {
+      const r = env.actionSpace(a) as unknown as { low: Float64Array; high: Float64Array };
+      const p = plain.actionSpace(a) as unknown as { low: Float64Array; high: Float64Array };
+      r.low.forEach((l, j) => assert.equal(l, p.low[j]! - p.high[j]!));
+      r.high.forEach((h, j) => assert.equal(h, p.high[j]! - p.low[j]!));
+    }
+    // the widest corrections every hour: the env clips them into the households' Boxes and runs on
+    const rng = new Rng(8, "residuals");
+    const extreme = runParallelEpisode(env, { name: "extreme", act: (obs: Record<string, Float32Array>) => Object.fromEntries(Object.keys(obs).map((a) => {
+      const s = env.actionSpace(a) as unknown as { low: Float64Array; high: Float64Array };
+      return [a, Float32Array.from(s.low, (l, j) => (rng.uniform(0, 1) < 0.5 ? l : s.high[j]!))];
+    })) }, 4);
+    assert.ok(Number.isFinite(extreme.kpis["totalCostEur"]));
+  });
+
+  it("householdSpotAheadHours appends the next hours' spot prices to each household's observation", () => {
+    const env = makeParallel<Float32Array, Float32Array>("Community-v0", { days: 1, householdSpotAheadHours: 24, record: true });
+    const base = makeParallel<Float32Array, Float32Array>("Community-v0", { days: 1 });
+    assert.equal((env.observationSpace("household-0") as unknown as { shape: number[] }).shape[0], 23 + 24);
+    let o = env.reset({ seed: 2 }).observations;
+    const b = base.reset({ seed: 2 }).observations;
+    assert.deepEqual(Array.from(o["household-0"]!.subarray(0, 23)), Array.from(b["household-0"]!));
+    const spots: number[] = [];
+    const ahead: number[][] = [];
+    for (let t = 0; t < 24; t++) {
+      ahead.push(Array.from(o["household-0"]!.subarray(23)));
+      const r = env.step(Object.fromEntries(env.agents.map((a) => [a, (env.actionSpace(a) as unknown as { low: Float64Array }).low.slice()])) as never);
+      o = r.observations;
+    }
+    const traj = (env as unknown as { trajectory(): { column(n: string): Float64Array } }).trajectory().column("spotEurPerKwh");
+    for (let t = 0; t < 24; t++) spots.push(Math.fround(traj[t]!));
+    // at hour 0 the look-ahead holds hours 1..23, then the last hour repeated
+    assert.deepEqual(ahead[0]!.slice(0, 23), spots.slice(1, 24));
+    assert.equal(ahead[0]![23], spots[23]);
+    assert.deepEqual(ahead[10]!.slice(0, 5), spots.slice(11, 16));
+  });
+});
