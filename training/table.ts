@@ -90,6 +90,7 @@ export const HUB_KPI_COLUMNS: readonly KpiColumn[] = [
 
 /** The local energy community suite (SPEC section 3, src/kpi/community.ts). */
 export const COMMUNITY_KPI_COLUMNS: readonly KpiColumn[] = [
+  { key: "costWithPenaltiesEur", label: "cost with penalties (EUR)", digits: 2 },
   { key: "totalCostEur", label: "community cost (EUR)", digits: 2 },
   { key: "costPerHouseholdEur", label: "cost per household (EUR)", digits: 2 },
   { key: "savingsEur", label: "savings vs no-asset reference (EUR)", digits: 2 },

@@ -92,7 +92,8 @@ export interface TrainResult {
   backend: string;
   stepsPerSecond: number;
   wallSeconds: number;
-  learningCurve: { step: number; episodeReturn?: number; evalReturn?: number }[];
+  /** Returns against env steps; `seconds` is the training wall time at the point, evaluations excluded. */
+  learningCurve: { step: number; seconds: number; episodeReturn?: number; evalReturn?: number }[];
   kpis: Record<string, number>;
   modelDir?: string;
 }
@@ -378,8 +379,9 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     const e = evaluatePolicy(o.envId, envConfig, policy, evalSeeds, recordsKpis, parallel ? sharing : null);
     lastEval = e;
     if (o.keepBest && (best === null || e.meanReturn > best.meanReturn)) best = { ...e, snap: await learner.snapshot() };
+    const seconds = (t0 - started - evalMs) / 1000;
     evalMs += performance.now() - t0;
-    learningCurve.push({ step, evalReturn: e.meanReturn });
+    learningCurve.push({ step, seconds, evalReturn: e.meanReturn });
     return hooks.onEval?.({ step, meanReturn: e.meanReturn, kpis: e.kpis }) !== false;
   };
 
@@ -417,7 +419,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         let ret = 0;
         for (let a = i; a < i + agentsPerCopy; a++) ret += episodeReturns[a]!;
         episode++;
-        learningCurve.push({ step, episodeReturn: ret });
+        learningCurve.push({ step, seconds: (performance.now() - started - evalMs) / 1000, episodeReturn: ret });
         if (hooks.onEpisode?.({ step, episode, return: ret, length: episodeLengths[i]! }) === false) go = false;
         episodeReturns.fill(0, i, i + agentsPerCopy);
         episodeLengths.fill(0, i, i + agentsPerCopy);

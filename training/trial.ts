@@ -58,6 +58,8 @@ export const TrialResultSchema = z.object({
   kpis: z.record(z.string(), z.number()),
   learningCurve: z.array(z.object({
     step: z.number(),
+    /** Training wall time at the point (evaluations excluded). */
+    seconds: z.number().optional(),
     episodeReturn: z.number().optional(),
     evalReturn: z.number().optional(),
   })),
@@ -177,6 +179,7 @@ export async function runTrial(spec: unknown, opts: RunTrialOptions = {}): Promi
     // copied field by field so no class instance or typed array leaks into the result
     learningCurve: result.learningCurve.map((p) => ({
       step: p.step,
+      seconds: p.seconds,
       ...(p.episodeReturn === undefined ? {} : { episodeReturn: p.episodeReturn }),
       ...(p.evalReturn === undefined ? {} : { evalReturn: p.evalReturn }),
     })),

@@ -16,6 +16,7 @@ register({
   configSchema: communityBatteryConfigSchema,
   family: "storage",
   baselines: ["myopic", "mpc", "oracle", "random"],
+  benchmark: { costKpi: "totalCostEur", costLabel: "total cost (EUR)", myopic: "myopic", mpc: "mpc", oracle: "oracle" },
   actionKind: "box",
   // an idle battery's reward subtracted: the same optimal policy, far less variance to learn from
   // learners act on the fraction of the power the battery can follow now: no shortfall

@@ -68,6 +68,7 @@ export const communityEnvConfigSchema = z.strictObject({
   costSharing: z.enum(["load", "equal"]).default("load").meta({ description: "How the community's residual (PCC bill minus the households' tariff bills) is shared: by consumption (\"load\") or equally." }),
   rewards: z.strictObject({
     gridViolationEurPerHour: z.number().nonnegative().default(0).meta({ description: "Penalty per hour with a voltage outside the limits or the transformer above 100 %, shared equally among households, EUR." }),
+    evUnmetEurPerKwh: z.number().nonnegative().max(1e6).default(1).meta({ description: "Penalty per kWh of EV energy still missing when the car leaves, charged to its household in that hour, EUR (default 1, the planners' value: above any price, so skipping a car's charge never pays). The KPI `costWithPenaltiesEur` adds it to the community cost." }),
     fairnessWeight: z.number().nonnegative().default(0).meta({ description: "Weight of the fairness term: -w |saving_h - mean saving| per hour (savings against the no-asset reference)." }),
   }).prefault({}).meta({ description: "Optional reward terms on top of each household's cost share." }),
   record: z.boolean().default(true).meta({ description: "Record the per-tick trajectory (needed for KPIs)." }),

@@ -853,9 +853,14 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
     }
     const meanSaving = savingSum / n;
     const w = cfg.rewards.fairnessWeight;
+    const evRate = cfg.rewards.evUnmetEurPerKwh;
+    const evUnmet = this.#evUnmet;
     const rewards = this.#rewards;
+    let evPenalty = 0;
     for (let i = 0; i < n; i++) {
-      rewards[i] = -hhCost[i]! - gridPenalty / n - (w > 0 ? w * Math.abs(refCost[i]! - hhCost[i]! - meanSaving) : 0);
+      const ev = evRate * evUnmet[i]!;
+      evPenalty += ev;
+      rewards[i] = -hhCost[i]! - ev - gridPenalty / n - (w > 0 ? w * Math.abs(refCost[i]! - hhCost[i]! - meanSaving) : 0);
     }
     hour.dsoImportKwh = dsoImport;
     hour.dsoExportKwh = dsoExport;
@@ -865,7 +870,7 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
     hour.gridPenaltyEur = gridPenalty;
     hour.householdResidualKwh = maxResidual;
     hour.pccResidualKwh = Math.abs(hour.pccPowerKw * DT - (dsoImport - dsoExport + hour.cbPowerKw * DT));
-    hour.communityReward = -hour.communityCostEur - gridPenalty;
+    hour.communityReward = -hour.communityCostEur - gridPenalty - evPenalty;
   }
 
   /** Stage 7: the hour's trajectory row, by column, and each household's cost and reference cost. */
@@ -1265,6 +1270,7 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
       flexRemunerationEur: tr.column("flexRemunerationEur"),
       gridPenaltyEur: tr.column("gridPenaltyEur"),
       evUnmetKwh: tr.column("evUnmetKwh"),
+      evUnmetEurPerKwh: this.config.rewards.evUnmetEurPerKwh,
     });
   }
 }

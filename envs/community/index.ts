@@ -22,6 +22,7 @@ register({
   configSchema: communityEnvConfigSchema,
   family: "community",
   baselines: ["myopic", "mpc", "mpc-decentral", "mpc-admm", "mpc-perfect", "random"],
+  benchmark: { costKpi: "costWithPenaltiesEur", costLabel: "community cost with penalties (EUR)", myopic: "myopic", mpc: "mpc", oracle: "mpc-perfect" },
   actionKind: "box",
   // learners correct the household rule (0 is the rule) rather than search set-points from scratch,
   // and see the day-ahead prices the oracle plans on
@@ -37,6 +38,7 @@ register({
   configSchema: communityEnvConfigSchema,
   family: "community",
   baselines: ["myopic", "random"],
+  benchmark: { costKpi: "costWithPenaltiesEur", costLabel: "community cost with penalties (EUR)", myopic: "myopic" },
   actionKind: "box",
   defaultEpisodeSteps: 7 * 24,
   create: (config) => new CommunityBatteryGridEnv(config),

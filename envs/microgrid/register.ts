@@ -13,6 +13,7 @@ import { MICROGRID_ID, MicrogridEnv } from "./env.js";
 export const MICROGRID_DISCRETE_ID = "MicrogridDiscrete-v0";
 
 const MICROGRID_BASELINES = ["myopic", "mpc", "mpc-reserve", "mpc-stochastic", "oracle", "random"];
+const MICROGRID_BENCHMARK = { costKpi: "importCost", costLabel: "import cost", myopic: "myopic", mpc: "mpc", oracle: "oracle" };
 
 export const microgridDiscreteConfigSchema = z.strictObject({
   levels: z.number().int().min(2).max(1001).default(21).meta({ description: "Number of evenly spaced set-points from -P to +P (odd keeps 0 kW among them)." }),
@@ -33,6 +34,7 @@ export function registerMicrogrid(): void {
     configSchema: microgridConfigSchema,
     family: "microgrid",
     baselines: MICROGRID_BASELINES,
+    benchmark: MICROGRID_BENCHMARK,
     actionKind: "box",
     // an idle battery's reward subtracted (the same optimal policy, far less variance to learn
     // from); actions as [share of the net load, grid] per battery: every set-point feasible, and
@@ -49,6 +51,7 @@ export function registerMicrogrid(): void {
     family: "microgrid",
     // the continuous controllers, each set-point taken to the nearest level
     baselines: MICROGRID_BASELINES,
+    benchmark: MICROGRID_BENCHMARK,
     actionKind: "discrete",
     defaultEpisodeSteps: 336,
     create: (config) => new DiscretizeAction(new MicrogridEnv(config.microgrid), config.levels),

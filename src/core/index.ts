@@ -44,6 +44,7 @@ export {
   type ActionKind,
   type LearnerDefaults,
   type TrainingDefaults,
+  type BenchmarkRoles,
   type AnyEnvSpec,
   type EnvSpec,
   type ParallelEnvSpec,

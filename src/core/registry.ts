@@ -38,6 +38,25 @@ export interface TrainingDefaults {
   learners?: Record<string, LearnerDefaults>;
 }
 
+/**
+ * How `gridgym benchmark` judges policies on an env: the cost every policy is ranked by and which
+ * of the env's baselines play the myopic rule, the rolling-horizon planner and the
+ * perfect-foresight oracle (the upper bound), so regret and the share of the oracle's saving can
+ * be computed per seed.
+ */
+export interface BenchmarkRoles {
+  /** KPI key of the cost (lower is better) every policy is ranked by, e.g. `totalCostEur`. */
+  costKpi: string;
+  /** How the table names that cost, with its unit, e.g. `total cost (EUR)`. */
+  costLabel: string;
+  /** The myopic rule-based baseline. */
+  myopic: string;
+  /** The rolling-horizon planner on forecasts, when the env has one. */
+  mpc?: string;
+  /** The perfect-foresight baseline (the upper bound), when the env has one. */
+  oracle?: string;
+}
+
 /** How a learner trains by default: vector envs, env steps, hyperparameters. */
 export interface LearnerDefaults {
   /** Envs stepped together. */
@@ -61,6 +80,8 @@ interface BaseSpec<S extends z.ZodType> {
   baselines?: readonly string[];
   actionKind: ActionKind;
   training?: TrainingDefaults;
+  /** How the benchmark ranks policies on this env; each role names one of `baselines`. */
+  benchmark?: BenchmarkRoles;
   /** Steps in one episode under the default config, for documentation and listings. */
   defaultEpisodeSteps?: number;
 }
@@ -94,6 +115,12 @@ export function register<S extends z.ZodType>(spec: EnvSpec<S> | ParallelEnvSpec
   }
   if (!ID_PATTERN.test(spec.id)) {
     throw new ConfigError("register", [{ path: "id", expected: "Name-vN (e.g. CommunityBattery-v0)", received: JSON.stringify(spec.id) }]);
+  }
+  for (const role of ["myopic", "mpc", "oracle"] as const) {
+    const name = spec.benchmark?.[role];
+    if (name !== undefined && !(spec.baselines ?? []).includes(name)) {
+      throw new ConfigError("register", [{ path: `benchmark.${role}`, expected: `one of the env's baselines (${(spec.baselines ?? []).join(", ") || "none"})`, received: JSON.stringify(name) }]);
+    }
   }
   if (registry.has(spec.id)) {
     throw new ConfigError("register", [{ path: "id", expected: "an id not yet registered", received: JSON.stringify(spec.id) }]);

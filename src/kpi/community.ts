@@ -26,6 +26,9 @@
  *   requested (1 when nothing was requested), flexPenaltyEur, flexRemunerationEur (capacity +
  *   volume); gridPenaltyEur: the reward's grid-violation penalty (not a cost).
  * - evUnmetKwh: EV energy short at departure; lossesKwh: feeder losses (the DSO's).
+ * - costWithPenaltiesEur: totalCostEur plus the reward's penalties (grid violations, and the EV
+ *   energy unmet at departure at `evUnmetEurPerKwh`): the cost a controller is judged by, so that
+ *   leaving a car uncharged or the grid out of limits never looks like a saving.
  */
 
 export interface CommunityTrajectory {
@@ -54,6 +57,8 @@ export interface CommunityTrajectory {
   flexRemunerationEur: ArrayLike<number>;
   gridPenaltyEur: ArrayLike<number>;
   evUnmetKwh: ArrayLike<number>;
+  /** The reward's penalty per kWh of EV energy unmet at departure (0 when absent). */
+  evUnmetEurPerKwh?: number;
 }
 
 /**
@@ -93,6 +98,7 @@ export interface CommunityKpis extends Record<string, number> {
   flexRemunerationEur: number;
   gridPenaltyEur: number;
   evUnmetKwh: number;
+  costWithPenaltiesEur: number;
   lossesKwh: number;
 }
 
@@ -195,6 +201,7 @@ export function communityKpis(tr: CommunityTrajectory): CommunityKpis {
     flexRemunerationEur: sum(tr.flexRemunerationEur),
     gridPenaltyEur: sum(tr.gridPenaltyEur),
     evUnmetKwh: sum(tr.evUnmetKwh),
+    costWithPenaltiesEur: total + sum(tr.gridPenaltyEur) + (tr.evUnmetEurPerKwh ?? 0) * sum(tr.evUnmetKwh),
     lossesKwh: sum(tr.lossesKw) * dt,
   };
 }

@@ -268,14 +268,18 @@ describe("Community-v0", () => {
     assert.deepEqual(configIssues(() => make("CommunityBatteryGrid-v0", { community: { communityBattery: null } })), ["community.communityBattery"]);
   });
 
-  it("the community battery agent's reward is minus the community cost, and household costs sum to it", () => {
+  it("the community battery agent's reward is minus the community cost and the EV penalty, and household costs sum to the cost", () => {
     const env = makeEnv({ days: 1, community: { households: 6, mix: RICH_MIX, communityBattery: SMALL_CB }, communityBatteryAgent: true, costSharing: "load" });
     env.reset({ seed: 3 });
     const rng = new Rng(1, "test-actions");
     while (env.agents.length > 0) {
       const r = env.step(randomActions(env, rng));
       let sum = 0;
-      for (let i = 0; i < env.n; i++) sum += (r.infos[`household-${i}`] as Record<string, number>).costEur!;
+      for (let i = 0; i < env.n; i++) {
+        const info = r.infos[`household-${i}`] as Record<string, number>;
+        // the default penalty: 1 EUR per kWh an EV still lacks when it leaves
+        sum += info.costEur! + info.evUnmetKwh!;
+      }
       assert.ok(Math.abs(sum + r.rewards[COMMUNITY_BATTERY_AGENT]!) < 1e-9);
     }
   });
@@ -377,5 +381,35 @@ describe("Community-v0 learner interface", () => {
     assert.deepEqual(ahead[0]!.slice(0, 23), spots.slice(1, 24));
     assert.equal(ahead[0]![23], spots[23]);
     assert.deepEqual(ahead[10]!.slice(0, 5), spots.slice(11, 16));
+  });
+});
+
+describe("Community-v0 EV penalty", () => {
+  it("a household that leaves its car uncharged pays rewards.evUnmetEurPerKwh per kWh in its reward and in costWithPenaltiesEur", () => {
+    const cfg = { days: 2, community: { households: [{ ev: {} }, {}] }, householdAction: "residual" as const };
+    const run = (rate: number) => {
+      const env = makeParallel("Community-v0", { ...cfg, rewards: { evUnmetEurPerKwh: rate } });
+      env.reset({ seed: 4 });
+      let reward = 0;
+      let unmet = 0;
+      while (env.agents.length > 0) {
+        // the EV correction at its most negative: the rule's charging cancelled
+        const cancel = new Float32Array(4);
+        cancel[1] = (env.actionSpace("household-0") as unknown as { low: Float32Array }).low[1]!;
+        const r = env.step({ "household-0": cancel, "household-1": new Float32Array(4) });
+        reward += r.rewards["household-0"]!;
+        unmet += (r.infos["household-0"] as Record<string, number>).evUnmetKwh!;
+      }
+      const k = (env as unknown as { kpis(): Record<string, number> }).kpis();
+      env.close();
+      return { reward, unmet, k };
+    };
+    const free = run(0);
+    const paid = run(3);
+    assert.ok(free.unmet > 1, `unmet ${free.unmet}`);
+    assert.equal(paid.unmet, free.unmet);
+    assert.ok(Math.abs(free.reward - paid.reward - 3 * free.unmet) < 1e-6);
+    assert.ok(Math.abs(paid.k.costWithPenaltiesEur! - paid.k.totalCostEur! - paid.k.gridPenaltyEur! - 3 * paid.k.evUnmetKwh!) < 1e-9);
+    assert.equal(free.k.costWithPenaltiesEur, free.k.totalCostEur! + free.k.gridPenaltyEur!);
   });
 });

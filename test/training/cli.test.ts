@@ -163,8 +163,11 @@ describe("gridgym CLI", () => {
     const out = join(dir, "bench");
     const r = gridgym("benchmark", "--seeds", "2", "--steps", "400", "--out", out);
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /KPI\s+dqn\s+ppo\s+myopic\s+mpc\s+oracle/);
+    assert.match(r.stdout, /KPI\s+dqn\s+ppo\s+myopic\s+mpc\s+oracle\s+random/);
     assert.match(r.stdout, /total cost \(EUR\)/);
+    // the paired table: every policy against myopic and the oracle on the same seeds
+    assert.match(r.stdout, /paired per seed/);
+    assert.match(r.stdout, /\nmpc +[\d.]+ +-[\d.]+ ± [\d.]+ +\+?-?[\d.]+ ± [\d.]+ +[\d.]+ % \[/);
     assert.match(r.stderr, /training dqn \(400 steps, 8 envs\) and ppo \(400 steps, 8 envs\) on CommunityBattery-v0, 2 worker\(s\)/);
     // one progress bar per learner, and progress through the evaluation
     assert.match(r.stderr, /dqn .*\| 400\/400 steps \| [\d,]+ steps\/s \| ETA/);
@@ -172,9 +175,13 @@ describe("gridgym CLI", () => {
     assert.match(r.stderr, /oracle evaluated in [\d.]+ s/);
     const html = readFileSync(join(out, "report.html"), "utf8");
     assert.match(html, /<table id="kpi-table">/);
-    assert.equal((html.match(/<svg/g) ?? []).length, 4);
-    const kpis = JSON.parse(readFileSync(join(out, "kpis.json"), "utf8")) as { results: { policy: string }[]; training: { algo: string; steps: number }[] };
-    assert.deepEqual(kpis.results.map((x) => x.policy), ["dqn", "ppo", "myopic", "mpc", "oracle"]);
+    assert.match(html, /<table id="paired-table">/);
+    // learning curves against steps and time, regret, cost, storage, grid power, requested vs applied
+    assert.equal((html.match(/<svg/g) ?? []).length, 7);
+    const kpis = JSON.parse(readFileSync(join(out, "kpis.json"), "utf8")) as { results: { policy: string; episodes: { seed: number }[] }[]; training: { algo: string; steps: number }[]; paired: { rows: { policy: string; regret: { n: number } }[] } };
+    assert.deepEqual(kpis.results.map((x) => x.policy), ["dqn", "ppo", "myopic", "mpc", "oracle", "random"]);
+    assert.deepEqual(kpis.results[0]!.episodes.map((e) => e.seed), [1000, 1001]);
+    assert.deepEqual(kpis.paired.rows.map((x) => [x.policy, x.regret.n]), [["dqn", 2], ["ppo", 2], ["myopic", 2], ["mpc", 2], ["oracle", 2], ["random", 2]]);
     assert.deepEqual(kpis.training.map((t) => [t.algo, t.steps]), [["dqn", 400], ["ppo", 400]]);
     assert.ok(existsSync(join(out, "trajectory-ppo-seed1001.csv")));
   });

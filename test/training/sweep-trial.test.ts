@@ -16,14 +16,14 @@ describe("runTrial", () => {
       seen.push(opts);
       return {
         algo: opts.algo, envId: opts.envId, seed: opts.seed, steps: opts.steps, backend: "cpu", stepsPerSecond: 100, wallSeconds: 1.25,
-        learningCurve: [{ step: 64, episodeReturn: -3 }, { step: 128, evalReturn: -2 }], kpis: { totalCostEur: 2, auctionShare: NaN }, modelDir: opts.outDir!,
+        learningCurve: [{ step: 64, seconds: 0.5, episodeReturn: -3 }, { step: 128, seconds: 1, evalReturn: -2 }], kpis: { totalCostEur: 2, auctionShare: NaN }, modelDir: opts.outDir!,
       };
     };
     const result = await runTrial(SPEC, { outDir: "/sweeps/a", train: fakeTrain });
     const id = trialId(SPEC);
     assert.deepEqual(seen, [{ ...SPEC, outDir: join("/sweeps/a", "models", id) }]);
     assert.deepEqual(result, {
-      id, spec: SPEC, kpis: { totalCostEur: 2 }, learningCurve: [{ step: 64, episodeReturn: -3 }, { step: 128, evalReturn: -2 }],
+      id, spec: SPEC, kpis: { totalCostEur: 2 }, learningCurve: [{ step: 64, seconds: 0.5, episodeReturn: -3 }, { step: 128, seconds: 1, evalReturn: -2 }],
       modelDir: join("/sweeps/a", "models", id), wallSeconds: 1.25, backend: "cpu",
     });
   });

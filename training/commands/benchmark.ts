@@ -18,6 +18,7 @@ import { ConfigError } from "../../src/core/errors.js";
 import { makeParallel, resolveConfig, spec } from "../../src/core/registry.js";
 import { recordsTrajectory } from "../../src/core/trajectory.js";
 import { evaluate, type EvaluationResult } from "../evaluate.js";
+import { summarize } from "../../src/kpi/summary.js";
 import { PROGRESS_CHANNEL } from "../executor.js";
 import { LEARNER_DEFAULTS, learnerDefaults } from "../learner-defaults.js";
 import { PiscinaExecutor } from "../pool.js";
@@ -25,6 +26,7 @@ import { baselineFactory, baselinesFor, parallelBaselineFactory } from "../polic
 import { evaluateParallel } from "../evaluate-parallel.js";
 import type { LearningCurve } from "../report.js";
 import { formatMarkdownTable, formatTable } from "../table.js";
+import { formatPairedMarkdown, formatPairedTable, pairedTable, roomSentence } from "../paired.js";
 // tfjs (learners) and vega (report) load only when the benchmark runs: `gridgym envs` stays fast
 import type { Algo } from "../train.js";
 import type { TrialProgress, TrialResult, TrialSpec } from "../trial.js";
@@ -70,37 +72,39 @@ export const benchmarkOptionsSchema = z.strictObject({
     .transform((v) => algoList(v) as Algo[])
     .meta({ description: "learners to train: a comma list of dqn, ppo, a2c, or none", value: "list" }),
   trainSeed: intArg(0).default(1).meta({ description: "root seed of training", value: "n" }),
+  trainSeeds: intArg(1).default(1).meta({ description: "training runs per learner, seeds train-seed, train-seed + 1, ...: the learning curves show their spread and the table pools their models per evaluation seed", value: "k" }),
   workers: intArg(1).default(2).meta({ description: "training worker threads", value: "n" }),
   seeds: intArg(1).default(5).meta({ description: "number of held-out evaluation seeds", value: "k" }),
   firstSeed: intArg(0).default(1000).meta({ description: "first held-out seed (>= 1000)", value: "n" }),
   solver: z.enum(SOLVERS).default("auto").meta({ description: "LP backend", value: "backend" }),
   out: z.string().min(1).default("runs/benchmark").meta({ description: "report directory", value: "dir" }),
-  json: z.boolean().default(false).meta({ description: "print the KPI summary as JSON" }),
+  baselines: z.string().optional().meta({ description: "baselines to evaluate: a comma list, or all (default: the env's myopic, MPC and oracle, and random)", value: "list" }),
+  json: z.boolean().default(false).meta({ description: "print the KPI summary, per-episode values and paired comparisons as JSON" }),
 });
 
 export type BenchmarkOptions = z.output<typeof benchmarkOptionsSchema>;
 
 async function trainLearners(opts: BenchmarkOptions, config: unknown): Promise<TrialResult[]> {
   if (opts.algos.length === 0) return [];
-  const specs: TrialSpec[] = opts.algos.map((algo) => {
+  const specs: TrialSpec[] = opts.algos.flatMap((algo) => Array.from({ length: opts.trainSeeds }, (_, k) => {
     const d = learnerDefaults(opts.env, algo);
     return {
       envId: opts.env,
       envConfig: trainingEnvConfig(opts.env, config),
       algo,
       hyperparameters: d.hyperparameters,
-      seed: opts.trainSeed,
+      seed: opts.trainSeed + k,
       steps: opts.steps ?? d.steps,
       numEnvs: opts.numEnvs ?? d.numEnvs,
       // keep the best learner by validation episodes, apart from the held-out seeds it is judged on
       evaluation: { seeds: VALIDATION_SEEDS, keepBest: true },
     };
-  });
+  }));
   const executor = new PiscinaExecutor({ workers: Math.min(opts.workers, specs.length), maxAttempts: 1 });
   const results: TrialResult[] = [];
   const started = performance.now();
   const progress = opts.json ? null : new TrainingProgress(specs);
-  if (!opts.json) process.stderr.write(`training ${specs.map((s) => `${s.algo} (${s.steps.toLocaleString()} steps, ${s.numEnvs} envs)`).join(" and ")} on ${opts.env}, ${executor.options.workers} worker(s) ...\n`);
+  if (!opts.json) process.stderr.write(`training ${specs.filter((s) => s.seed === opts.trainSeed).map((s) => `${s.algo} (${s.steps.toLocaleString()} steps, ${s.numEnvs} envs)`).join(" and ")}${opts.trainSeeds > 1 ? `, ${opts.trainSeeds} seeds each,` : ""} on ${opts.env}, ${executor.options.workers} worker(s) ...\n`);
   try {
     const report = await executor.run(specs.map((spec) => ({ spec, outDir: resolve(opts.out), progress: progress !== null })), (r) => {
       results.push(r);
@@ -112,10 +116,39 @@ async function trainLearners(opts: BenchmarkOptions, config: unknown): Promise<T
     await executor.close();
   }
   if (!opts.json) {
-    for (const r of results) process.stderr.write(`  ${r.spec.algo} done in ${r.wallSeconds.toFixed(0)} s on ${r.backend}\n`);
+    for (const r of results) process.stderr.write(`  ${r.spec.algo} (seed ${r.spec.seed}) done in ${r.wallSeconds.toFixed(0)} s on ${r.backend}\n`);
     process.stderr.write(`training took ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
   }
-  return opts.algos.map((a) => results.find((r) => r.spec.algo === a)!);
+  // in the order asked for: by learner, then by seed
+  return specs.map((sp) => results.find((r) => r.spec.algo === sp.algo && r.spec.seed === sp.seed)!);
+}
+
+/**
+ * One learner's evaluation over several training seeds: per evaluation seed, each KPI and the
+ * return averaged over the models, so the table and the pairing see one value per seed (the
+ * learner's expected result over training runs); trajectories are the first model's.
+ */
+export function poolTrainingSeeds(runs: readonly EvaluationResult[]): EvaluationResult {
+  if (runs.length === 1) return runs[0]!;
+  const first = runs[0]!;
+  const episodes = first.episodes.map((ep) => {
+    const same = runs.map((r) => r.episodes.find((e) => e.seed === ep.seed)!);
+    const avg = (f: (e: (typeof same)[number]) => number): number => same.reduce((a, e) => a + f(e), 0) / same.length;
+    const kpis = Object.fromEntries(Object.keys(ep.kpis).map((k) => [k, avg((e) => e.kpis[k]!)]));
+    return { ...ep, return: avg((e) => e.return), kpis };
+  });
+  const summary: EvaluationResult["summary"] = { return: summarize(episodes.map((e) => e.return)) };
+  for (const key of Object.keys(episodes[0]!.kpis)) summary[key] = summarize(episodes.map((e) => e.kpis[key]!));
+  return { ...first, episodes, summary };
+}
+
+/** What the learners' returns measure on `envId`, for the report's learning curves. */
+function rewardBasis(envId: string): string {
+  const s = spec(envId);
+  const baseline = s.training?.envConfig?.["rewardBaseline"];
+  const parts = [typeof baseline === "string" ? `reward minus the ${baseline} baseline's reward on the same step (training config rewardBaseline: ${baseline})` : "the env's reward"];
+  if (s.kind === "parallel") parts.push("an episode's return summed over the agents");
+  return parts.join("; ");
 }
 
 /** One progress bar per learner (steps, steps/s, ETA, last validation return), fed by the trial workers' progress channel. */
@@ -162,9 +195,29 @@ class TrainingProgress {
   }
 }
 
+/**
+ * The baselines a benchmark evaluates: `--baselines` (a list, or `all` the env offers), by default
+ * the env's benchmark roles (myopic, MPC, oracle) and random, in that order.
+ */
+export function benchmarkBaselines(envId: string, requested?: string): string[] {
+  const offered = baselinesFor(envId);
+  if (requested === "all") return offered;
+  if (requested !== undefined) {
+    const names = algoList(requested);
+    const unknown = names.filter((n) => !offered.includes(n));
+    if (unknown.length > 0) throw new ConfigError("benchmark", [{ path: "--baselines", expected: `a comma list of ${offered.join(", ")} or all (for ${envId})`, received: JSON.stringify(requested) }]);
+    return names;
+  }
+  const roles = spec(envId).benchmark;
+  const names = roles ? [roles.myopic, roles.mpc, roles.oracle].filter((n): n is string => n !== undefined) : offered.filter((n) => n !== "random");
+  if (offered.includes("random")) names.push("random");
+  return names;
+}
+
 export async function runBenchmark(opts: BenchmarkOptions): Promise<void> {
   const config = readConfigFile(opts.config);
   resolveConfig(opts.env, config);
+  const baselineNames = benchmarkBaselines(opts.env, opts.baselines);
   const seeds = Array.from({ length: opts.seeds }, (_, i) => opts.firstSeed + i);
   if (seeds[0]! < 1000 || seeds.some((s) => VALIDATION_SEEDS.includes(s))) {
     throw new ConfigError("benchmark", [{ path: "--first-seed", expected: "a seed >= 1000 (learners train on seeds below 1000) whose range avoids the validation seeds 2000-2004", received: String(opts.firstSeed) }]);
@@ -180,15 +233,19 @@ export async function runBenchmark(opts: BenchmarkOptions): Promise<void> {
   const parallel = spec(opts.env).kind === "parallel";
   // EnergyHubParallel-v0 records one trajectory per hub: no single trajectory to keep
   const keepTrajectories = !parallel || keepsOneTrajectory(opts.env, config);
-  for (const trial of trials) {
+  for (const algo of opts.algos) {
     const started = performance.now();
-    // the same episodes and physics as the baselines', through the interface the model learned
-    const { result } = await evaluateModel(trial.modelDir!, config, seeds, { envId: opts.env, keepTrajectories });
-    results.push({ ...result, policy: trial.spec.algo });
-    timings[trial.spec.algo] = performance.now() - started;
-    say(`  ${trial.spec.algo} evaluated in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+    const runs: EvaluationResult[] = [];
+    for (const trial of trials.filter((t) => t.spec.algo === algo)) {
+      // the same episodes and physics as the baselines', through the interface the model learned
+      const { result } = await evaluateModel(trial.modelDir!, config, seeds, { envId: opts.env, keepTrajectories: keepTrajectories && runs.length === 0 });
+      runs.push({ ...result, policy: algo });
+    }
+    results.push(poolTrainingSeeds(runs));
+    timings[algo] = performance.now() - started;
+    say(`  ${algo} evaluated in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
   }
-  for (const name of baselinesFor(opts.env).filter((n) => n !== "random")) {
+  for (const name of baselineNames) {
     const started = performance.now();
     results.push(parallel
       ? evaluateParallel(opts.env, config, await parallelBaselineFactory(name, { solver: opts.solver, envId: opts.env }), seeds, { keepTrajectories })
@@ -198,10 +255,13 @@ export async function runBenchmark(opts: BenchmarkOptions): Promise<void> {
   }
   say("writing the report ...\n");
 
-  const learningCurves: LearningCurve[] = trials.map((t) => ({ policy: t.spec.algo, points: t.learningCurve }));
+  const learningCurves: LearningCurve[] = trials.map((t) => ({ policy: t.spec.algo, seed: t.spec.seed, points: t.learningCurve }));
+  const roles = spec(opts.env).benchmark;
+  const paired = roles ? pairedTable(results, roles) : null;
   const notes = [
     "Total cost = spot cost of the grid exchange + the battery energy missing at the end valued at the episode's mean price.",
     ...trials.map((t) => `${t.spec.algo}: ${t.spec.steps.toLocaleString()} training steps in ${t.wallSeconds.toFixed(0)} s on tfjs ${t.backend}, seed ${t.spec.seed}; model in ${t.modelDir}`),
+    ...(opts.trainSeeds > 1 && trials.length > 0 ? [`Each learner's row pools its ${opts.trainSeeds} training seeds: per evaluation seed, the mean over the models.`] : []),
     ...(trials.length > 0 ? [`Learners: the model kept is the best of their periodic evaluations on validation seeds ${VALIDATION_SEEDS.join(", ")}, never on the seeds of this table.`] : []),
     "Evaluation wall time (all seeds): " + Object.entries(timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)} s`).join(", "),
   ];
@@ -214,6 +274,10 @@ export async function runBenchmark(opts: BenchmarkOptions): Promise<void> {
     results,
     learningCurves,
     notes,
+    ...(roles ? { roles } : {}),
+    paired,
+    rewardBasis: rewardBasis(opts.env),
+    hoursPerTick: spec(opts.env).family === "energy-hub" ? 0.5 : 1,
   });
   writeFileSync(join(opts.out, "report.html"), html);
   for (const r of results) {
@@ -226,6 +290,7 @@ export async function runBenchmark(opts: BenchmarkOptions): Promise<void> {
     env: opts.env,
     seeds,
     results: results.map((r) => ({ policy: r.policy, summary: r.summary, episodes: r.episodes })),
+    paired,
     training: trials.map((t) => ({ algo: t.spec.algo, steps: t.spec.steps, seed: t.spec.seed, wallSeconds: t.wallSeconds, backend: t.backend, modelDir: t.modelDir })),
   };
   writeFileSync(join(opts.out, "kpis.json"), JSON.stringify(summary, null, 2));
@@ -236,6 +301,7 @@ export async function runBenchmark(opts: BenchmarkOptions): Promise<void> {
     "",
     formatMarkdownTable(results),
     "",
+    ...(paired ? ["## Paired per seed", "", `Differences per seed, then mean ± 95 % CI over the seeds (Student's t); the share's interval is a percentile bootstrap over the seeds. ${roomSentence(paired)}`, "", formatPairedMarkdown(paired), ""] : []),
     ...notes.map((n) => `- ${n}`),
     "",
   ].join("\n"));
@@ -244,6 +310,7 @@ export async function runBenchmark(opts: BenchmarkOptions): Promise<void> {
     return;
   }
   process.stdout.write(`\n${opts.env}, ${seeds.length} held-out seeds (mean ± 95 % CI)\n\n${formatTable(results)}\n\n`);
+  if (paired) process.stdout.write(`paired per seed (mean ± 95 % CI of the difference on each seed)\n\n${formatPairedTable(paired)}\n${roomSentence(paired)}\n\n`);
   process.stdout.write(`report: ${join(opts.out, "report.html")} (and report.md, kpis.json, trajectory-*.csv in ${opts.out})\n`);
 }
 
