@@ -145,10 +145,16 @@ describe("gridgym CLI", () => {
     writeFileSync(csvConfig, JSON.stringify({ days: 3, startDay: 0, data: { source: "csv", file, columns: { loadKw: "site_load_kw", pvKw: "pv_kw", priceEurPerKwh: "day_ahead_eur_per_kwh" } } }));
     const r = gridgym("evaluate", "--model", model, "--config", csvConfig, "--episodes", "2", "--json");
     assert.equal(r.status, 0, r.stderr);
-    const out = JSON.parse(r.stdout) as { env: string; policy: string; kpis: Record<string, number> };
+    const out = JSON.parse(r.stdout) as { env: string; policy: string; kpis: Record<string, number>; episodes: { seed: number; kpis: Record<string, number> }[]; summary: Record<string, { mean: number; ci95: number; n: number }> };
     assert.equal(out.env, "CommunityBattery-v0");
     assert.equal(out.policy, "dqn");
     assert.ok(Number.isFinite(out.kpis["totalCostEur"]));
+    // several episodes: each one's values, and the mean with its CI
+    assert.deepEqual(out.episodes.map((e) => e.seed), [0, 1]);
+    const costs = out.episodes.map((e) => e.kpis["totalCostEur"]!);
+    assert.ok(Math.abs(out.summary["totalCostEur"]!.mean - (costs[0]! + costs[1]!) / 2) < 1e-9);
+    assert.equal(out.summary["totalCostEur"]!.n, 2);
+    assert.ok(out.summary["totalCostEur"]!.ci95 > 0);
     // the model acts on the feasible fraction: it never asks for power the battery cannot follow
     assert.equal(out.kpis["shortfallKwh"], 0);
     const table = gridgym("evaluate", "--model", model, "--config", csvConfig);

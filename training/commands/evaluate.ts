@@ -21,7 +21,7 @@ export const evaluateOptionsSchema = z.strictObject({
   seed: intArg(0).default(0).meta({ description: "first seed", value: "n" }),
   episodes: intArg(1).default(1).meta({ description: "episodes, on seeds seed .. seed+k-1", value: "k" }),
   solver: z.enum(SOLVERS).default("auto").meta({ description: "LP backend for mpc and oracle", value: "backend" }),
-  json: z.boolean().default(false).meta({ description: "print the KPIs as one JSON object" }),
+  json: z.boolean().default(false).meta({ description: "print one JSON object: the KPIs (means over the episodes), each episode's values and, per KPI, mean, std and 95 % CI" }),
   trajectory: z.string().optional().meta({ description: "write the first episode's per-tick trajectory as CSV", value: "file.csv" }),
 }).superRefine((o, ctx) => {
   if ((o.policy === undefined) === (o.model === undefined)) ctx.addIssue({ code: "custom", path: ["policy"], message: "either --policy NAME (a baseline) or --model DIR (a saved model), not both" });
@@ -56,7 +56,8 @@ export function registerEvaluateCommand(program: Command): void {
         ? { ...result.episodes[0]!.kpis, return: result.episodes[0]!.return }
         : Object.fromEntries(Object.entries(result.summary).map(([k, s]) => [k, s.mean]));
       if (o.json) {
-        process.stdout.write(JSON.stringify({ env: envId, policy: result.policy, seeds, kpis }) + "\n");
+        const episodes = result.episodes.map((e) => ({ seed: e.seed, return: e.return, steps: e.steps, kpis: e.kpis }));
+        process.stdout.write(JSON.stringify({ env: envId, policy: result.policy, seeds, kpis, episodes, summary: result.summary }) + "\n");
         return;
       }
       process.stdout.write(formatTable([result]) + "\n");
