@@ -61,6 +61,23 @@ function algoList(value: string): string[] {
   return value === "none" || value === "" ? [] : value.split(",").map((s) => s.trim());
 }
 
+/** "1-3,7" as [1, 2, 3, 7]; a zod issue for anything else. */
+function monthList(value: string | undefined, ctx: z.RefinementCtx): number[] | undefined {
+  if (value === undefined) return undefined;
+  const out: number[] = [];
+  for (const part of value.split(",")) {
+    const m = /^\s*(\d{1,2})\s*(?:-\s*(\d{1,2})\s*)?$/.exec(part);
+    const a = m ? Number(m[1]) : NaN;
+    const b = m?.[2] !== undefined ? Number(m[2]) : a;
+    if (!(a >= 1 && b <= 12 && a <= b)) {
+      ctx.addIssue({ code: "custom", message: "months 1-12 as a comma list of numbers or ranges, e.g. 1-9 or 1,2,12" });
+      return z.NEVER;
+    }
+    for (let k = a; k <= b; k++) if (!out.includes(k)) out.push(k);
+  }
+  return out.sort((x, y) => x - y);
+}
+
 /** The options of `gridgym benchmark`. */
 export const benchmarkOptionsSchema = z.strictObject({
   env: z.string().min(1).default(DEFAULT_ENV).meta({ description: "environment id", value: "id" }),
@@ -78,13 +95,15 @@ export const benchmarkOptionsSchema = z.strictObject({
   firstSeed: intArg(0).default(1000).meta({ description: "first held-out seed (>= 1000)", value: "n" }),
   solver: z.enum(SOLVERS).default("auto").meta({ description: "LP backend", value: "backend" }),
   out: z.string().min(1).default("runs/benchmark").meta({ description: "report directory", value: "dir" }),
+  trainMonths: z.string().optional().transform((v, ctx) => monthList(v, ctx)).meta({ description: "calendar months the learners train on, e.g. 1-9 (envs with a `months` config, CommunityBattery-v0): with --eval-months, held out in time as well as in seed", value: "list" }),
+  evalMonths: z.string().optional().transform((v, ctx) => monthList(v, ctx)).meta({ description: "calendar months every policy is evaluated on, e.g. 10-12 (must not overlap --train-months)", value: "list" }),
   baselines: z.string().optional().meta({ description: "baselines to evaluate: a comma list, or all (default: the env's myopic, MPC and oracle, and random)", value: "list" }),
   json: z.boolean().default(false).meta({ description: "print the KPI summary, per-episode values and paired comparisons as JSON" }),
 });
 
 export type BenchmarkOptions = z.output<typeof benchmarkOptionsSchema>;
 
-async function trainLearners(opts: BenchmarkOptions, config: unknown): Promise<TrialResult[]> {
+async function trainLearners(opts: BenchmarkOptions, config: Record<string, unknown>): Promise<TrialResult[]> {
   if (opts.algos.length === 0) return [];
   const specs: TrialSpec[] = opts.algos.flatMap((algo) => Array.from({ length: opts.trainSeeds }, (_, k) => {
     const d = learnerDefaults(opts.env, algo);
@@ -215,15 +234,23 @@ export function benchmarkBaselines(envId: string, requested?: string): string[] 
 }
 
 export async function runBenchmark(opts: BenchmarkOptions): Promise<void> {
-  const config = readConfigFile(opts.config);
+  const userConfig = readConfigFile(opts.config) as Record<string, unknown>;
+  if (opts.trainMonths && opts.evalMonths) {
+    const both = opts.trainMonths.filter((m) => opts.evalMonths!.includes(m));
+    if (both.length > 0) throw new ConfigError("benchmark", [{ path: "--eval-months", expected: "months apart from --train-months (held out in time)", received: `${both.join(", ")} in both` }]);
+  }
+  // the evaluation config (every policy's) and the learners' training config
+  const config = opts.evalMonths ? { ...userConfig, months: opts.evalMonths } : userConfig;
+  const trainConfig = opts.trainMonths ? { ...userConfig, months: opts.trainMonths } : config;
   resolveConfig(opts.env, config);
+  resolveConfig(opts.env, trainConfig);
   const baselineNames = benchmarkBaselines(opts.env, opts.baselines);
   const seeds = Array.from({ length: opts.seeds }, (_, i) => opts.firstSeed + i);
   if (seeds[0]! < 1000 || seeds.some((s) => VALIDATION_SEEDS.includes(s))) {
     throw new ConfigError("benchmark", [{ path: "--first-seed", expected: "a seed >= 1000 (learners train on seeds below 1000) whose range avoids the validation seeds 2000-2004", received: String(opts.firstSeed) }]);
   }
   mkdirSync(opts.out, { recursive: true });
-  const trials = await trainLearners(opts, config);
+  const trials = await trainLearners(opts, trainConfig);
 
   const results: EvaluationResult[] = [];
   const timings: Record<string, number> = {};
@@ -261,6 +288,7 @@ export async function runBenchmark(opts: BenchmarkOptions): Promise<void> {
   const notes = [
     "Total cost = spot cost of the grid exchange + the battery energy missing at the end valued at the episode's mean price.",
     ...trials.map((t) => `${t.spec.algo}: ${t.spec.steps.toLocaleString()} training steps in ${t.wallSeconds.toFixed(0)} s on tfjs ${t.backend}, seed ${t.spec.seed}; model in ${t.modelDir}`),
+    ...(opts.trainMonths || opts.evalMonths ? [`Split in time: learners trained on months ${opts.trainMonths?.join(", ") ?? "all"}, every policy evaluated on months ${opts.evalMonths?.join(", ") ?? "all"}.`] : []),
     ...(opts.trainSeeds > 1 && trials.length > 0 ? [`Each learner's row pools its ${opts.trainSeeds} training seeds: per evaluation seed, the mean over the models.`] : []),
     ...(trials.length > 0 ? [`Learners: the model kept is the best of their periodic evaluations on validation seeds ${VALIDATION_SEEDS.join(", ")}, never on the seeds of this table.`] : []),
     "Evaluation wall time (all seeds): " + Object.entries(timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)} s`).join(", "),
