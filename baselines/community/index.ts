@@ -1,7 +1,7 @@
 /**
  * Local-energy-community baselines. Community-v0: the myopic rule per household and rolling-horizon
  * planning with the centralised LP (`mpc`), the decentralised framework (`mpc-decentral`), ADMM
- * (`mpc-admm`) or the centralised LP on the true load and PV (`mpc-perfect`). CommunityBatteryGrid-v0:
+ * (`mpc-admm`) or the centralised LP on the true load and PV (`oracle`: the perfect-foresight bound). CommunityBatteryGrid-v0:
  * the community battery's self-consumption rule. Random actions for both.
  */
 import { createSolver } from "../../src/solvers/index.js";
@@ -31,7 +31,7 @@ export const COMMUNITY_BASELINES: BaselineFamily = {
     mpc: planner("central"),
     "mpc-decentral": planner("decentral"),
     "mpc-admm": planner("admm"),
-    "mpc-perfect": planner("central", "perfect"),
+    oracle: planner("central", "perfect"),
     random: parallelRandomBuilder,
   },
 };

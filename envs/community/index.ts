@@ -21,7 +21,7 @@ register({
   description: "Local energy community: one agent per household (battery, EV, flexible load, P2P price) and an optional community battery, feeder power flow, P2P double auction, flexibility settlement",
   configSchema: communityEnvConfigSchema,
   family: "community",
-  baselines: ["myopic", "mpc", "mpc-decentral", "mpc-admm", "mpc-perfect", "random"],
+  baselines: ["myopic", "mpc", "mpc-decentral", "mpc-admm", "oracle", "random"],
   actionKind: "box",
   // learners correct the household rule (0 is the rule) rather than search set-points from scratch,
   // and see the day-ahead prices the oracle plans on
