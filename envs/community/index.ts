@@ -36,7 +36,7 @@ register({
   description: "The community battery of Community-v0 as one agent, rule-based households, PCC voltage and costs of the full community",
   configSchema: communityEnvConfigSchema,
   family: "community",
-  baselines: ["myopic", "random"],
+  baselines: ["myopic", "mpc", "oracle", "random"],
   actionKind: "box",
   defaultEpisodeSteps: 7 * 24,
   create: (config) => new CommunityBatteryGridEnv(config),
