@@ -9,8 +9,11 @@ import { makeParallel } from "../../src/core/registry.js";
 import { buildHubDayLp, solveHubDayLp } from "../../src/planning/hub-day-lp.js";
 import { createSolver, type Solver } from "../../src/solvers/index.js";
 
+/** Today's default scenario, written out: another engineer may change the defaults (random small deviations, cascade). */
+const SCENARIO: EnergyHubConfigInput = { deviation: { mode: "random", magnitude: "small", direction: "random", hubs: "all" }, response: "cascade", otherHubs: { response: "cascade" } };
+
 function hubEnv(config: EnergyHubConfigInput = {}): EnergyHubEnv {
-  return new EnergyHubEnv(energyHubConfigSchema.parse(config));
+  return new EnergyHubEnv(energyHubConfigSchema.parse({ ...SCENARIO, ...config }));
 }
 
 interface Episode {
