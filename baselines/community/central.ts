@@ -275,9 +275,13 @@ export function addHouseholdBlock(
   return { net, decode };
 }
 
-/** Community battery columns (charge, discharge, energy per step) and its rows (SPEC eq. 1g, 1e). */
+/**
+ * Community battery columns (charge, discharge, energy per step) and its rows (SPEC eq. 1g, 1e).
+ * Terminal: "equal-throughput" (default), "equal-energy", or "free" (no terminal row: what an
+ * episode-long plan of an env that does not value the energy left at its end optimises).
+ */
 export function addCommunityBatteryBlock(
-  model: LpModel, b: CommunityBatterySpec & { terminal?: "equal-throughput" | "equal-energy" }, T: number, dt: number,
+  model: LpModel, b: CommunityBatterySpec & { terminal?: "equal-throughput" | "equal-energy" | "free" }, T: number, dt: number,
 ): { ch: Int32Array; dis: Int32Array; e: Int32Array; decode(x: ArrayLike<number>): CommunityBatterySchedule } {
   const p: BatteryParams = b.params;
   const s = Math.sqrt(p.efficiency);
@@ -301,7 +305,7 @@ export function addCommunityBatteryBlock(
       coefs[2 * t + 1] = -1;
     }
     model.addRow("cb_throughput", vars, coefs, 0, 0);
-  } else {
+  } else if (b.terminal === "equal-energy") {
     model.addRow("cb_terminal", [e[T - 1]!], [1], b.initialEnergyKwh, b.initialEnergyKwh);
   }
   const decode = (x: ArrayLike<number>): CommunityBatterySchedule => {

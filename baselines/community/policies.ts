@@ -15,7 +15,8 @@
  *   flexible-load windows, which households declare, and the day-ahead spot prices) and a
  *   forecast of each household's load and PV: `forecast: "seasonal-naive"` (default: this hour
  *   as observed, later hours as the same hour a day earlier, or as this hour during the first
- *   day) or `"perfect"` (the truth: a perfect-foresight upper bound, named `...-perfect`). It
+ *   day) or `"perfect"` (the truth: a perfect-foresight upper bound, named `oracle` for the
+ *   centralised LP and `...-perfect` for the other frameworks). It
  *   plays the plan open loop until the next re-plan: battery, EV and flexible-load power per household, community battery power
  *   (community battery terminal condition: equal energy at the horizon's end). The plan uses
  *   the env's own asset models, so it is feasible when replayed. It plans the community battery
@@ -163,7 +164,9 @@ export class CommunityPlanningPolicy implements JointPolicy {
     this.forecast = opts.forecast ?? "seasonal-naive";
     this.horizonHours = opts.horizonHours ?? 24;
     this.replanEveryHours = opts.replanEveryHours ?? (this.framework === "admm" ? 24 : 1);
-    this.name = `${this.framework === "central" ? "mpc" : `mpc-${this.framework}`}${this.forecast === "perfect" ? "-perfect" : ""}`;
+    const planner = this.framework === "central" ? "mpc" : `mpc-${this.framework}`;
+    // the centralised plan on the truth is the community's perfect-foresight bound, its `oracle`
+    this.name = this.forecast !== "perfect" ? planner : this.framework === "central" ? "oracle" : `${planner}-perfect`;
     this.env = planningSource(env, this.name);
   }
 

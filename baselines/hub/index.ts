@@ -1,16 +1,20 @@
 /**
  * Energy-hub baselines (EnergyHub-v0, and per hub EnergyHubParallel-v0): the fit-and-forget base
- * case, the hub LP for the env's objective, the heat-led myopic rule, plus random actions.
+ * case, the hub LP for the env's objective, the heat-led myopic rule, the contract-aware LP
+ * (day-lp.ts: `oracle` on the coming half hour's true values, `mpc` rolled over the rest of the
+ * day), plus random actions.
  */
 import type { Env, Policy, PolicyFactory } from "../../src/core/env.js";
 import type { HubObjective } from "../../src/planning/hub-lp.js";
 import { createSolver } from "../../src/solvers/index.js";
 import type { BaselineBuilder, BaselineFamily, ParallelBaselineBuilder } from "../builders.js";
 import { parallelRandomBuilder, randomBuilder } from "../random.js";
+import { HubContractLpPolicy, HubOraclePolicy } from "./day-lp.js";
 import { HubFitAndForgetPolicy, HubLpPolicy, HubMyopicPolicy } from "./policies.js";
 
 export { HubFitAndForgetPolicy, HubLpPolicy, HubMyopicPolicy, hubSetPoints } from "./policies.js";
 export { baseCaseDispatch } from "./base-case.js";
+export { HubContractLpPolicy, HubOraclePolicy, hubContractTerms } from "./day-lp.js";
 
 const single = {
   "fit-and-forget": async () => () => new HubFitAndForgetPolicy() as unknown as Policy,
@@ -20,6 +24,14 @@ const single = {
     const solver = await createSolver({ backend: o.solver ?? "auto" });
     const objective = (o.policyConfig as { objective?: HubObjective } | undefined)?.objective ?? null;
     return () => new HubLpPolicy(solver, objective) as unknown as Policy;
+  },
+  oracle: async (o) => {
+    const solver = await createSolver({ backend: o.solver ?? "auto" });
+    return (env, { seed }) => new HubOraclePolicy(env, solver, seed) as unknown as Policy;
+  },
+  mpc: async (o) => {
+    const solver = await createSolver({ backend: o.solver ?? "auto" });
+    return (env) => new HubContractLpPolicy(env, solver, "day") as unknown as Policy;
   },
 } satisfies Record<string, BaselineBuilder>;
 
@@ -54,6 +66,8 @@ export const HUB_BASELINES: BaselineFamily = {
     "fit-and-forget": perHub("fit-and-forget"),
     myopic: perHub("myopic"),
     lp: perHub("lp"),
+    mpc: perHub("mpc"),
+    oracle: perHub("oracle"),
     random: parallelRandomBuilder,
   },
 };

@@ -292,7 +292,7 @@ describe("Community-v0", () => {
     for (const forecast of ["seasonal-naive", "perfect"] as const) {
       const mpcEnv = makeEnv(cfg);
       const policy = new CommunityPlanningPolicy(mpcEnv, solver, { forecast });
-      assert.equal(policy.name, forecast === "perfect" ? "mpc-perfect" : "mpc");
+      assert.equal(policy.name, forecast === "perfect" ? "oracle" : "mpc");
       const mpc = runParallelEpisode(mpcEnv, policy, 1);
       assert.equal(policy.plans, 48, "re-plans every hour");
       assert.equal(mpc.kpis.evUnmetKwh, 0);

@@ -88,9 +88,9 @@ describe("gridgym CLI", () => {
     const fit = gridgym("evaluate", "--env", "EnergyHubParallel-v0", "--policy", "fit-and-forget", "--json");
     const [lp, base] = [hub, fit].map((r) => (JSON.parse(r.stdout) as { kpis: Record<string, number> }).kpis["costGbp"]!);
     assert.ok(lp! < base!, `lp ${lp} vs fit-and-forget ${base}`);
-    const wrong = gridgym("evaluate", "--env", "Community-v0", "--policy", "oracle");
+    const wrong = gridgym("evaluate", "--env", "Community-v0", "--policy", "mpc-perfect");
     assert.notEqual(wrong.status, 0);
-    assert.match(wrong.stderr, /name: expected one of myopic, mpc, mpc-decentral, mpc-admm, mpc-perfect, random \(for Community-v0\), got "oracle"/);
+    assert.match(wrong.stderr, /name: expected one of myopic, mpc, mpc-decentral, mpc-admm, oracle, random \(for Community-v0\), got "mpc-perfect"/);
   });
 
   it("evaluate with the same seed prints the same KPIs twice", () => {

@@ -5,8 +5,8 @@ import { baselineFactory, baselinesFor } from "../../training/policies.js";
 import { formatTable, HUB_KPI_COLUMNS, kpiColumnsFor } from "../../training/table.js";
 
 describe("energy-hub baselines in the harness", () => {
-  it("offers fit-and-forget, lp, myopic and random for EnergyHub-v0", () => {
-    assert.deepEqual(baselinesFor("EnergyHub-v0"), ["fit-and-forget", "lp", "myopic", "random"]);
+  it("offers fit-and-forget, lp, mpc, myopic, oracle and random for EnergyHub-v0", () => {
+    assert.deepEqual(baselinesFor("EnergyHub-v0"), ["fit-and-forget", "lp", "mpc", "myopic", "oracle", "random"]);
   });
 
   it("the LP optimum meets exact contracts with no request, and costs less than fit-and-forget", async () => {

@@ -64,7 +64,7 @@ async function storageReport(): Promise<ReportInput> {
 async function communityReport(): Promise<ReportInput> {
   const config = { days: 3, community: { households: 6 } };
   const results: EvaluationResult[] = [];
-  for (const name of ["myopic", "mpc-perfect", "random"]) {
+  for (const name of ["myopic", "oracle", "random"]) {
     results.push(evaluateParallel("Community-v0", config, await parallelBaselineFactory(name, { envId: "Community-v0" }), SEEDS, { keepTrajectories: true }));
   }
   return {
