@@ -318,8 +318,10 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
     const hhActSpaces = this.households.map((h) => householdActionSpace(h, config.p2p));
     this.#residual = config.householdAction === "residual";
     // a residual action corrects the rule by up to the Box's width either way
+    // (elements left out of residualElements keep the rule: a Box of width 0)
+    const free = [config.residualElements.includes("battery"), config.residualElements.includes("ev"), config.residualElements.includes("flex"), config.residualElements.includes("p2p")];
     this.#hhChecks = hhActSpaces.map((s) => new BoxActionCheck(!this.#residual ? s : new Box<Float32Array>({
-      low: Array.from(s.low, (l, j) => l - s.high[j]!), high: Array.from(s.high, (h, j) => h - s.low[j]!), dtype: "float32",
+      low: Array.from(s.low, (l, j) => (free[j] ? l - s.high[j]! : 0)), high: Array.from(s.high, (h, j) => (free[j] ? h - s.low[j]! : 0)), dtype: "float32",
     })));
     this.#ruleObs = new Float32Array(HO.size);
     this.#actLow = new Float64Array(n * NA);

@@ -26,7 +26,9 @@ register({
   actionKind: "box",
   // learners correct the household rule (0 is the rule) rather than search set-points from scratch,
   // and see the day-ahead prices the oracle plans on
-  training: { policyConfig: { householdAction: "residual", householdSpotAheadHours: 24 } },
+  // (the battery and the P2P limit; EV charging and the flexible load stay the rule's, whose only
+  // saving left is an EV uncharged at departure: penalised, and learnt too slowly to avoid)
+  training: { policyConfig: { householdAction: "residual", householdSpotAheadHours: 24, residualElements: ["battery", "p2p"] } },
   defaultEpisodeSteps: 7 * 24,
   create: (config) => new CommunityEnv(config),
 });
