@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkDirections, REPRODUCTION_RUNS, reproduceMicrogrid } from "../../training/reproduce-microgrid.js";
@@ -88,6 +88,22 @@ describe("gridgym reproduce hub", function () {
       assert.ok(hub[key].optimised < hub[key].base, key);
     }
     assert.equal(hub.cost.seedPct, -6.42);
+  });
+
+  it("writes the default scenario's auctions and the Table 4 gap analysis to the JSON and markdown of --out", () => {
+    const dir = mkdtempSync(join(tmpdir(), "gridgym-hub-"));
+    const r = spawnSync(process.execPath, ["--import", "tsx", CLI, "reproduce", "hub", "--out", dir], { encoding: "utf8", timeout: 55_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /Table 4 gap analysis/);
+    const out = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")) as {
+      defaultScenario: { resolvedMethod3: number; auctionVolumeKwh: number }[];
+      table4Gap: { findings: string[]; cases: { ratio: number; predictedRatio: number }[] };
+    };
+    for (const run of out.defaultScenario) assert.ok(run.resolvedMethod3 > 0 && run.auctionVolumeKwh > 0);
+    // the analysis' formula accounts for the measured ratio
+    for (const c of out.table4Gap.cases) assert.ok(Math.abs(c.ratio - c.predictedRatio) < 0.01, `${c.ratio} vs ${c.predictedRatio}`);
+    assert.equal(out.table4Gap.findings.length, 4);
+    assert.match(readFileSync(join(dir, "summary.md"), "utf8"), /peak-only pattern/);
   });
 });
 

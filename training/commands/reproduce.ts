@@ -11,7 +11,9 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { ConfigError } from "../../src/core/errors.js";
 import { formatCommunityReproduction, reproduceCommunity } from "../reproduce-community.js";
-import { formatHubDeviationStudy, reproduceHub, reproduceHubDeviations, type HubReproduction } from "../reproduce-hub.js";
+import {
+  formatHubDefaultScenario, formatHubDeviationStudy, formatTable4Gap, reproduceHubReport, writeHubReport, type HubReproduction,
+} from "../reproduce-hub.js";
 import { formatReproduction, reproduceMicrogrid, type ReproductionSetting } from "../reproduce-microgrid.js";
 import { SOLVERS, addSchemaOptions, intArg, parseOptions } from "./common.js";
 
@@ -30,6 +32,11 @@ export const reproduceOptionsSchema = z.strictObject({
   }),
   json: z.boolean().default(false).meta({ description: "print the summary as one JSON object" }),
 });
+
+/** The output folder of `experiment`: --out when given, else runs/reproduce-<experiment>. */
+function outDirFor(experiment: string, out: string): string {
+  return out === reproduceOptionsSchema.shape.out.parse(undefined) ? `runs/reproduce-${experiment}` : out;
+}
 
 function formatHub(r: HubReproduction): string {
   const row = (label: string, c: HubReproduction["cost"], digits: number) =>
@@ -59,9 +66,10 @@ export function registerReproduceCommand(program: Command): void {
         return;
       }
       if (experiment === "hub") {
-        const hub = await reproduceHub({ backend: o.solver });
-        const deviations = reproduceHubDeviations();
-        process.stdout.write((o.json ? JSON.stringify({ ...hub, deviations }) : `${formatHub(hub)}\n\n${formatHubDeviationStudy(deviations)}`) + "\n");
+        const r = await reproduceHubReport({ backend: o.solver });
+        const text = [formatHub(r), formatHubDefaultScenario(r.defaultScenario), formatHubDeviationStudy(r.deviations), formatTable4Gap(r.table4Gap)].join("\n\n");
+        const files = writeHubReport(outDirFor("hub", o.out), r, text);
+        process.stdout.write((o.json ? JSON.stringify(r) : `${text}\n\nsummary: ${files.join(", ")}`) + "\n");
         return;
       }
       const result = await reproduceMicrogrid({ seeds: o.seeds, firstSeed: o.firstSeed, solver: o.solver, outDir: o.out, setting: o.setting });
