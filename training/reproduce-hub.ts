@@ -332,6 +332,7 @@ export interface HubTable4GapCase {
   volumeFactorForSeedMarketPct: number;
 }
 
+/** Whether the seed's "large positive deviations on both hubs resolve only at peak" could come from a limit on what a hub can let go. */
 export interface HubPeakPattern {
   /** The large positive case on both hubs, absorbed by Method 2. */
   peakSteps: number;
@@ -351,6 +352,7 @@ export interface HubPeakPattern {
   resolvedShareWithoutDumping: number;
 }
 
+/** The Table 4 gap analysis: per positive case, the seed-implied deviation, the peak pattern and the findings. */
 export interface HubTable4Gap {
   cases: HubTable4GapCase[];
   /** From the seed's Table 4 alone: its market minus Methods gap, GBP per kWh purchased. */

@@ -6,18 +6,21 @@
  * deviation sensitivity study (Table 4 analogue, training/reproduce-hub.ts).
  * `gridgym reproduce community`: seed 003's PCC result, self-consumption (LEC-MS) vs arbitrage
  * (LEC-MPEA) over N weeks (training/reproduce-community.ts).
+ * `gridgym reproduce flexibility`: seed 004's flexibility marketplace on Community-v0, one week
+ * (--first-seed), contracts, activations, per-ISP settlement (training/reproduce-flexibility.ts).
  */
 import type { Command } from "commander";
 import { z } from "zod";
 import { ConfigError } from "../../src/core/errors.js";
 import { formatCommunityReproduction, reproduceCommunity } from "../reproduce-community.js";
+import { formatFlexibilityReproduction, reproduceFlexibility, writeFlexibilityReproduction } from "../reproduce-flexibility.js";
 import {
   formatHubDefaultScenario, formatHubDeviationStudy, formatTable4Gap, reproduceHubReport, writeHubReport, type HubReproduction,
 } from "../reproduce-hub.js";
 import { formatReproduction, reproduceMicrogrid, type ReproductionSetting } from "../reproduce-microgrid.js";
 import { SOLVERS, addSchemaOptions, intArg, parseOptions } from "./common.js";
 
-const EXPERIMENTS = ["microgrid", "hub", "community"] as const;
+const EXPERIMENTS = ["microgrid", "hub", "community", "flexibility"] as const;
 const SETTINGS = ["seed", "tou-hold"] as const satisfies readonly ReproductionSetting[];
 
 /** The options of `gridgym reproduce`. */
@@ -52,13 +55,19 @@ function formatHub(r: HubReproduction): string {
 
 export function registerReproduceCommand(program: Command): void {
   const command = program.command("reproduce")
-    .description("reproduce a seed paper's results (microgrid: seed 001, Table 1 over several seeds; hub: seed 002, optimised vs base case and the deviation study; community: seed 003, LEC-MS vs LEC-MPEA at the PCC)")
+    .description("reproduce a seed paper's results (microgrid: seed 001, Table 1 over several seeds; hub: seed 002, optimised vs base case and the deviation study; community: seed 003, LEC-MS vs LEC-MPEA at the PCC; flexibility: seed 004, the flexibility marketplace on Community-v0)")
     .argument("<experiment>", `one of ${EXPERIMENTS.join(", ")}`);
   addSchemaOptions(command, reproduceOptionsSchema)
     .action(async (experiment: string, raw: unknown) => {
       const o = parseOptions("reproduce", reproduceOptionsSchema, raw);
       if (!(EXPERIMENTS as readonly string[]).includes(experiment)) {
         throw new ConfigError("reproduce", [{ path: "experiment", expected: `one of ${EXPERIMENTS.join(", ")}`, received: JSON.stringify(experiment) }]);
+      }
+      if (experiment === "flexibility") {
+        const flex = reproduceFlexibility({ seed: o.firstSeed });
+        const files = writeFlexibilityReproduction(outDirFor("flexibility", o.out), flex);
+        process.stdout.write((o.json ? JSON.stringify(flex) : `${formatFlexibilityReproduction(flex)}\n\nsummary: ${files.join("\n         ")}`) + "\n");
+        return;
       }
       if (experiment === "community") {
         const community = await reproduceCommunity({ seeds: o.seeds, firstSeed: o.firstSeed, solver: o.solver });
