@@ -111,12 +111,18 @@ describe("gridgym reproduce community", function () {
   this.timeout(60_000);
 
   it("--seeds 1 --json prints the three runs' PCC statistics and the seed's directions, all holding", () => {
-    const r = spawnSync(process.execPath, ["--import", "tsx", CLI, "reproduce", "community", "--seeds", "1", "--json"], { encoding: "utf8", timeout: 55_000 });
+    const dir = mkdtempSync(join(tmpdir(), "gridgym-community-"));
+    const r = spawnSync(process.execPath, ["--import", "tsx", CLI, "reproduce", "community", "--seeds", "1", "--json", "--out", dir], { encoding: "utf8", timeout: 55_000 });
     assert.equal(r.status, 0, r.stderr);
     const out = JSON.parse(r.stdout) as { seeds: number[]; runs: { name: string; stats: Record<string, { mean: number }> }[]; directions: { holds: boolean; name: string }[] };
     assert.deepEqual(out.seeds, [0]);
     assert.deepEqual(out.runs.map((x) => x.name), ["no-battery", "LEC-MS", "LEC-MPEA"]);
     assert.equal(out.directions.length, 4);
     for (const d of out.directions) assert.ok(d.holds, d.name);
+    // beside the aggregated case, the same experiment on Community-v0, also in summary.json
+    const v0 = (out as unknown as { communityV0: { env: string; directions: { holds: boolean; name: string }[] } }).communityV0;
+    assert.equal(v0.env, "Community-v0");
+    for (const d of v0.directions) assert.ok(d.holds, `Community-v0: ${d.name}`);
+    assert.ok(existsSync(join(dir, "summary.json")) && existsSync(join(dir, "summary.md")));
   });
 });

@@ -5,14 +5,17 @@
  * `gridgym reproduce hub`: seed 002's optimised vs base case for one hub over one day, and its
  * deviation sensitivity study (Table 4 analogue, training/reproduce-hub.ts).
  * `gridgym reproduce community`: seed 003's PCC result, self-consumption (LEC-MS) vs arbitrage
- * (LEC-MPEA) over N weeks (training/reproduce-community.ts).
+ * (LEC-MPEA) over N weeks, on the aggregated CommunityBattery-v0 and on Community-v0 itself
+ * (training/reproduce-community.ts).
  * `gridgym reproduce flexibility`: seed 004's flexibility marketplace on Community-v0, one week
  * (--first-seed), contracts, activations, per-ISP settlement (training/reproduce-flexibility.ts).
  */
 import type { Command } from "commander";
 import { z } from "zod";
 import { ConfigError } from "../../src/core/errors.js";
-import { formatCommunityReproduction, reproduceCommunity } from "../reproduce-community.js";
+import {
+  formatCommunityEnvReproduction, formatCommunityReproduction, reproduceCommunity, reproduceCommunityEnv, writeCommunityReport,
+} from "../reproduce-community.js";
 import { formatFlexibilityReproduction, reproduceFlexibility, writeFlexibilityReproduction } from "../reproduce-flexibility.js";
 import {
   formatHubDefaultScenario, formatHubDeviationStudy, formatTable4Gap, reproduceHubReport, writeHubReport, type HubReproduction,
@@ -71,7 +74,11 @@ export function registerReproduceCommand(program: Command): void {
       }
       if (experiment === "community") {
         const community = await reproduceCommunity({ seeds: o.seeds, firstSeed: o.firstSeed, solver: o.solver });
-        process.stdout.write((o.json ? JSON.stringify(community) : formatCommunityReproduction(community)) + "\n");
+        const communityV0 = await reproduceCommunityEnv({ seeds: o.seeds, firstSeed: o.firstSeed, solver: o.solver });
+        const report = { ...community, communityV0 };
+        const text = `${formatCommunityReproduction(community)}\n\n${formatCommunityEnvReproduction(communityV0)}`;
+        const files = writeCommunityReport(outDirFor("community", o.out), report, text);
+        process.stdout.write((o.json ? JSON.stringify(report) : `${text}\n\nsummary: ${files.join("\n         ")}`) + "\n");
         return;
       }
       if (experiment === "hub") {
