@@ -28,6 +28,10 @@
  *   is not traded: the seed's auction allocates a good the initiator holds to the highest bid.
  * - cascade: Method 1 for pure reductions, then Method 2, then Method 3 (the seed's advice:
  *   Method 1 for reductions, Method 2 for increases, Method 3 between hubs).
+ * - trade-first: Method 1 for pure reductions; a pure surplus is first offered to the other
+ *   hubs by Method 3, which keeps the hub at its optimum (the seed's aim for Method 3), and what
+ *   no hub bought is then absorbed by Method 2; any other request goes to Method 2. Resolution 3
+ *   when the auctions sold everything, 2 when Method 2 closed the rest.
  * Whatever a hub leaves unresolved is settled on the balancing market by the env. A cap the
  * technical aggregator ordered holds for the rest of the step: no method or bid may pin an input
  * above it (the seed: requests from the technical aggregator cannot be rejected).
@@ -323,6 +327,10 @@ export class HubAgent {
         if (this.#method1(delta)) return 1;
         if (this.#method2(delta)) return 2;
         return m3();
+      case "trade-first":
+        if (this.#method1(delta)) return 1;
+        if (this.#method3Applies(delta) && this.peers.length > 0) return this.#startMethod3(delta, true);
+        return this.#method2(delta) ? 2 : -1;
     }
   }
 
@@ -330,11 +338,14 @@ export class HubAgent {
   #m3Quantities: [number, number] = [0, 0];
   #m3AllSold = true;
   #m3Reply: { to: string; conversationId: number } | null = null;
+  /** Whether Method 2 absorbs what this request's auctions left unsold (trade-first). */
+  #m3ThenMethod2 = false;
 
-  #startMethod3(delta: readonly [number, number]): "pending" {
+  #startMethod3(delta: readonly [number, number], thenMethod2 = false): "pending" {
     this.#m3Parts = [0, 1].filter((k) => delta[k]! > DEVIATION_TOL_KW);
     this.#m3Quantities = [delta[0], delta[1]];
     this.#m3AllSold = true;
+    this.#m3ThenMethod2 = thenMethod2;
     this.#nextAuction();
     return "pending";
   }
@@ -342,7 +353,13 @@ export class HubAgent {
   #nextAuction(): void {
     const k = this.#m3Parts.shift();
     if (k === undefined) {
-      this.#reply(this.#m3AllSold ? 3 : -1);
+      if (this.#m3AllSold || !this.#m3ThenMethod2) {
+        this.#reply(this.#m3AllSold ? 3 : -1);
+        return;
+      }
+      const [el, gas] = this.purchasedInputsKw();
+      const rest: [number, number] = [this.s.tradedContractKw[0]! - el, this.s.tradedContractKw[1]! - gas];
+      this.#reply(this.#method2(rest) ? 2 : -1);
       return;
     }
     this.#auction.start(this.peers, PURCHASED[k]!, this.#m3Quantities[k]!);

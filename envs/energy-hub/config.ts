@@ -11,8 +11,12 @@ import { balancingMarketSchema } from "../../src/market/balancing.js";
 /** The seed's forecast errors (section 3.4): average load forecast 3.455 %, hour-ahead up to 12.851 %. */
 export const DEVIATION_PERCENT = { small: 3.455, large: 12.851 } as const;
 
-/** How a hub answers a deviation request (index = the method's number; the parallel env's action uses it). */
-export const RESPONSES = ["refuse", "method1", "method2", "method3", "cascade"] as const;
+/**
+ * How a hub answers a deviation request (index = the method's number; the parallel env's action
+ * uses it). "cascade" tries Method 1, 2, then 3; "trade-first" (EnergyHub-v0's default) offers a
+ * pure surplus to the other hubs by Method 3 before absorbing it by Method 2 (agents.ts).
+ */
+export const RESPONSES = ["refuse", "method1", "method2", "method3", "cascade", "trade-first"] as const;
 export type HubResponse = (typeof RESPONSES)[number];
 
 const deviationSchema = z.strictObject({
@@ -55,10 +59,10 @@ export const energyHubConfigSchema = z.strictObject({
   }).prefault({}).meta({ description: "Technical aggregator's limits on the group of hubs (the sum over hubs), kW." }),
   balancing: balancingMarketSchema.prefault({}).meta({ description: "External balancing market that settles deviations the hubs did not resolve (src/market/balancing.ts)." }),
   otherHubs: z.strictObject({
-    response: z.enum(RESPONSES).default("cascade").meta({ description: "How every hub but the controlled one answers a deviation request." }),
+    response: z.enum(RESPONSES).default("trade-first").meta({ description: "How every hub but the controlled one answers a deviation request (trade-first: Method 1 for reductions, a surplus sold to the other hubs by Method 3 before Method 2 absorbs the rest; cascade: Methods 1, 2, then 3)." }),
     bidShareOfPrice: z.number().min(0).max(10).default(0.5).meta({ description: "Bid for surplus offered in an auction, as a share of the carrier's price (the controlled hub bids so too)." }),
   }).prefault({}).meta({ description: "Single-agent env: how the hubs the agent does not control answer requests, and how every hub bids." }),
-  response: z.enum(RESPONSES).default("cascade").meta({ description: "Single-agent env: the controlled hub's answer to deviation requests." }),
+  response: z.enum(RESPONSES).default("trade-first").meta({ description: "Single-agent env: the controlled hub's answer to deviation requests (as otherHubs.response)." }),
   maxBidGbpPerKwh: z.number().positive().default(0.5).meta({ description: "Parallel env: the largest bid an agent may place, GBP/kWh." }),
   controlledHub: z.number().int().nonnegative().default(0).meta({ description: "Which hub the single-agent env controls." }),
   reward: z.strictObject({

@@ -8,8 +8,10 @@
  * sets the controlled hub's devices; the other hubs run their LP optimum and answer requests with
  * `config.otherHubs.response`. Contracts miss the optimum by the configured forecast error, so
  * each half hour the commercial aggregator may ask the hub to change its electricity and gas
- * inputs; the hub answers with `config.response` (Method 1, 2, 3, refuse or the cascade), and
- * what stays unresolved is settled on the balancing market.
+ * inputs; the hub answers with `config.response` (Method 1, 2, 3, refuse, the cascade, or by
+ * default trade-first: a surplus is sold to the other hubs by Method 3 before Method 2 absorbs
+ * what is left, so auctions run in the default scenario), and what stays unresolved is settled
+ * on the balancing market.
  *
  * ## Action space
  * Box([0]^k, [1]^k), float64, one set-point per controllable device (every device but the
@@ -48,7 +50,8 @@
  * `terminated` after days * 48 half hours; `truncated` stays false.
  *
  * ## Version history
- * - v0: first version.
+ * - v0: first version. Default response and otherHubs.response changed from "cascade" to
+ *   "trade-first" (issue 14: the default scenario held no auction; the trajectory changed).
  */
 import { BaseEnv } from "../../src/core/base-env.js";
 import { BoxActionCheck } from "../../src/core/action-check.js";

@@ -7,8 +7,9 @@
  * | index | meaning                                                                     |
  * |-------|-----------------------------------------------------------------------------|
  * | 0..k-1| device set-points in [0, 1], as in EnergyHub-v0                             |
- * | k     | answer to a deviation request, in [0, 4], rounded to the nearest integer:   |
- * |       | 0 refuse (balancing market), 1 Method 1, 2 Method 2, 3 Method 3, 4 cascade  |
+ * | k     | answer to a deviation request, in [0, 5], rounded to the nearest integer:   |
+ * |       | 0 refuse (balancing market), 1 Method 1, 2 Method 2, 3 Method 3, 4 cascade, |
+ * |       | 5 trade-first (Method 3 for a surplus before Method 2; config.ts RESPONSES) |
  * | k + 1 | bid for surplus other hubs auction, GBP/kWh, in [0, maxBidGbpPerKwh];       |
  * |       | 0 places no bid (a hub also refuses when it cannot take the quantity on)    |
  * Out-of-box values, NaN or a wrong length throw InvalidActionError naming the index and bound.
@@ -18,6 +19,9 @@
  * reward charges its own hub. Every agent acts every half hour; all terminate together after
  * days * 48 half hours, and `agents` is then empty. With `transcript` on, the step's bus
  * transcript (every agent's messages) rides in hub0's info only.
+ *
+ * ## Version history
+ * - v0: first version; answer 5 (trade-first) added by issue 14 (the action box grew to [0, 5]).
  */
 import { BoxActionCheck } from "../../src/core/action-check.js";
 import { BaseParallelEnv } from "../../src/core/base-env.js";

@@ -78,7 +78,7 @@ describe("EnergyHub-v0", () => {
       fc.integer({ min: 0, max: 1000 }),
       fc.constantFrom("energy", "cost", "emissions"),
       fc.constantFrom("positive", "negative", "random"),
-      fc.constantFrom("refuse", "method1", "method2", "method3", "cascade"),
+      fc.constantFrom("refuse", "method1", "method2", "method3", "cascade", "trade-first"),
       fc.boolean(),
       (seed, objective, direction, response, dump) => {
         const env = makeEnv({ objective, response, deviation: { direction, magnitude: "large" }, hub: { allowHeatDump: dump } });
@@ -226,6 +226,40 @@ describe("EnergyHub-v0 deviations and balancing", () => {
     const k = env.kpis();
     assert.ok(k.resolvedMethod3 > 0);
     assert.ok(Math.abs(k.auctionMeanPriceGbpPerKwh - 0.04) < 1e-12);
+  });
+});
+
+describe("EnergyHub-v0 default scenario: trade-first", () => {
+  function runLp(config: object, seed: number): EnergyHubEnv {
+    const env = makeEnv(config);
+    const lp = new HubLpPolicy(undefined, "cost");
+    let { info } = env.reset({ seed });
+    lp.reset(info);
+    for (;;) {
+      const r = env.step(lp.act(new Float32Array(0), info));
+      info = r.info;
+      if (r.terminated) return env;
+    }
+  }
+
+  it("holds auctions that resolve deviations by Method 3 under the defaults, where the cascade resolves none so", () => {
+    const def = runLp({}, 0);
+    const k = def.kpis();
+    assert.ok(k.resolvedMethod3 > 0, `resolved by Method 3: ${k.resolvedMethod3}`);
+    assert.ok(k.auctionVolumeKwh > 0);
+    const cascade = runLp({ response: "cascade", otherHubs: { response: "cascade" } }, 0).kpis();
+    assert.equal(cascade.resolvedMethod3, 0);
+    // the same requests reach the market either way: trade-first only changes how surpluses resolve
+    assert.equal(k.sentToBalancing, cascade.sentToBalancing);
+  });
+
+  it("absorbs by Method 2 what no hub buys: with no bids, trade-first is the cascade step for step", () => {
+    const noBids = { otherHubs: { bidShareOfPrice: 0 } };
+    const a = runLp(noBids, 2).trajectory();
+    const b = runLp({ response: "cascade", otherHubs: { response: "cascade", bidShareOfPrice: 0 } }, 2).trajectory();
+    assert.deepEqual(Array.from(a.column("costGbp")), Array.from(b.column("costGbp")));
+    assert.deepEqual(Array.from(a.column("resolution")), Array.from(b.column("resolution")));
+    assert.ok(Array.from(a.column("resolution")).includes(2));
   });
 });
 

@@ -1,5 +1,7 @@
 import { strict as assert } from "node:assert";
-import { formatHubDeviationStudy, reproduceHubDeviations, type HubDeviationStudy } from "../../training/reproduce-hub.js";
+import {
+  SEED_TABLE4, analyseTable4Gap, formatHubDeviationStudy, formatTable4Gap, reproduceHubDeviations, type HubDeviationStudy,
+} from "../../training/reproduce-hub.js";
 
 describe("energy-hub deviation study (seed Table 4 analogue)", () => {
   let study: HubDeviationStudy;
@@ -39,5 +41,26 @@ describe("energy-hub deviation study (seed Table 4 analogue)", () => {
     const text = formatHubDeviationStudy(study);
     assert.match(text, /0\.0916 \(\+11\.6 %\)/);
     assert.match(text, /large \+ both hubs/);
+  });
+
+  it("the Table 4 gap analysis: its formulas give the measured increases, and its seed-implied deviation gives the seed's columns back", () => {
+    const gap = analyseTable4Gap(study);
+    assert.equal(gap.cases.length, 4);
+    for (const c of gap.cases) {
+      assert.ok(Math.abs(c.methodsPct - c.predictedMethodsPct) < 0.05, `${c.magnitude} ${c.hubs} Methods`);
+      assert.ok(Math.abs(c.marketPct - c.predictedMarketPct) < 0.05, `${c.magnitude} ${c.hubs} market`);
+    }
+    for (const m of ["small", "large"] as const) {
+      const { deviationShareOfPurchased: x, deviationPriceGbpPerKwh: p } = gap.seedImplied[m];
+      const s = SEED_TABLE4[m];
+      assert.ok(Math.abs((p + 0.003) * x - (s.external / s.none - 1) * s.none) < 1e-12, `${m} market`);
+      assert.ok(Math.abs(((p - s.none) * x) / (1 + x) - (s.methods / s.none - 1) * s.none) < 1e-12, `${m} Methods`);
+      // more than any carrier costs: the seed's deviation is dearer than grid electricity
+      assert.ok(p > 0.1558, `${m}: ${p}`);
+    }
+    // the large surplus on both hubs resolves in every half hour here, unlike the seed's peak-only pattern
+    assert.equal(gap.peak.separable, false);
+    assert.equal(gap.peak.resolvedShareWithoutDumping, 0);
+    for (const line of formatTable4Gap(gap).split("\n")) assert.ok(line.length <= 100, line);
   });
 });

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { parseFeederConfig, pccVoltageExactPu } from "../../src/physics/feeder.js";
-import { pccStats, reproduceCommunity } from "../../training/reproduce-community.js";
+import { formatCommunityEnvReproduction, pccStats, reproduceCommunity, reproduceCommunityEnv } from "../../training/reproduce-community.js";
 
 describe("reproduce community (seed 003: arbitrage vs self-consumption at the PCC)", () => {
   it("computes PCC statistics by hand on a four-hour profile", () => {
@@ -32,5 +32,22 @@ describe("reproduce community (seed 003: arbitrage vs self-consumption at the PC
     assert.equal(ref.stats.maxVoltageShiftPu.mean, 0);
     const ms = r.runs.find((x) => x.name === "LEC-MS")!;
     assert.ok(ms.stats.stdKw.mean < ref.stats.stdKw.mean, "self-consumption smooths the PCC profile");
+  });
+
+  it("on Community-v0 itself: the households' net is the same in every run, the LP replays exactly, and the seed's directions hold", async function () {
+    this.timeout(60_000);
+    const r = await reproduceCommunityEnv({ seeds: 2, envConfig: { community: { households: 40 }, days: 7 } });
+    assert.equal(r.households, 40);
+    assert.deepEqual(r.runs.map((x) => x.name), ["no-battery", "LEC-MS", "LEC-MPEA"]);
+    assert.equal(r.householdsNetMaxDiffKw, 0);
+    assert.ok(r.replayMaxEnergyGapKwh < 1e-6, `${r.replayMaxEnergyGapKwh}`);
+    for (const d of r.directions) assert.ok(d.holds, `${d.name}: ${d.detail}`);
+    const ref = r.runs[0]!;
+    assert.equal(ref.stats.hoursAboveReferencePeak.mean, 0);
+    assert.equal(ref.stats.maxVoltageShiftPu.mean, 0);
+    // the battery moves energy, not its mean: every run draws the same energy over the week, up to the battery's losses
+    const mean = (i: number) => r.runs[i]!.stats.meanKw.mean;
+    assert.ok(Math.abs(mean(2) - mean(0)) < 5 && Math.abs(mean(1) - mean(0)) < 5, `${mean(0)} ${mean(1)} ${mean(2)}`);
+    assert.match(formatCommunityEnvReproduction(r), /seed 003's result on Community-v0/);
   });
 });

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkDirections, REPRODUCTION_RUNS, reproduceMicrogrid } from "../../training/reproduce-microgrid.js";
@@ -89,18 +89,40 @@ describe("gridgym reproduce hub", function () {
     }
     assert.equal(hub.cost.seedPct, -6.42);
   });
+
+  it("writes the default scenario's auctions and the Table 4 gap analysis to the JSON and markdown of --out", () => {
+    const dir = mkdtempSync(join(tmpdir(), "gridgym-hub-"));
+    const r = spawnSync(process.execPath, ["--import", "tsx", CLI, "reproduce", "hub", "--out", dir], { encoding: "utf8", timeout: 55_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /Table 4 gap analysis/);
+    const out = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")) as {
+      defaultScenario: { resolvedMethod3: number; auctionVolumeKwh: number }[];
+      table4Gap: { findings: string[]; cases: { ratio: number; predictedRatio: number }[] };
+    };
+    for (const run of out.defaultScenario) assert.ok(run.resolvedMethod3 > 0 && run.auctionVolumeKwh > 0);
+    // the analysis' formula accounts for the measured ratio
+    for (const c of out.table4Gap.cases) assert.ok(Math.abs(c.ratio - c.predictedRatio) < 0.01, `${c.ratio} vs ${c.predictedRatio}`);
+    assert.equal(out.table4Gap.findings.length, 4);
+    assert.match(readFileSync(join(dir, "summary.md"), "utf8"), /peak-only pattern/);
+  });
 });
 
 describe("gridgym reproduce community", function () {
   this.timeout(60_000);
 
   it("--seeds 1 --json prints the three runs' PCC statistics and the seed's directions, all holding", () => {
-    const r = spawnSync(process.execPath, ["--import", "tsx", CLI, "reproduce", "community", "--seeds", "1", "--json"], { encoding: "utf8", timeout: 55_000 });
+    const dir = mkdtempSync(join(tmpdir(), "gridgym-community-"));
+    const r = spawnSync(process.execPath, ["--import", "tsx", CLI, "reproduce", "community", "--seeds", "1", "--json", "--out", dir], { encoding: "utf8", timeout: 55_000 });
     assert.equal(r.status, 0, r.stderr);
     const out = JSON.parse(r.stdout) as { seeds: number[]; runs: { name: string; stats: Record<string, { mean: number }> }[]; directions: { holds: boolean; name: string }[] };
     assert.deepEqual(out.seeds, [0]);
     assert.deepEqual(out.runs.map((x) => x.name), ["no-battery", "LEC-MS", "LEC-MPEA"]);
     assert.equal(out.directions.length, 4);
     for (const d of out.directions) assert.ok(d.holds, d.name);
+    // beside the aggregated case, the same experiment on Community-v0, also in summary.json
+    const v0 = (out as unknown as { communityV0: { env: string; directions: { holds: boolean; name: string }[] } }).communityV0;
+    assert.equal(v0.env, "Community-v0");
+    for (const d of v0.directions) assert.ok(d.holds, `Community-v0: ${d.name}`);
+    assert.ok(existsSync(join(dir, "summary.json")) && existsSync(join(dir, "summary.md")));
   });
 });

@@ -5,17 +5,25 @@
  * `gridgym reproduce hub`: seed 002's optimised vs base case for one hub over one day, and its
  * deviation sensitivity study (Table 4 analogue, training/reproduce-hub.ts).
  * `gridgym reproduce community`: seed 003's PCC result, self-consumption (LEC-MS) vs arbitrage
- * (LEC-MPEA) over N weeks (training/reproduce-community.ts).
+ * (LEC-MPEA) over N weeks, on the aggregated CommunityBattery-v0 and on Community-v0 itself
+ * (training/reproduce-community.ts).
+ * `gridgym reproduce flexibility`: seed 004's flexibility marketplace on Community-v0, one week
+ * (--first-seed), contracts, activations, per-ISP settlement (training/reproduce-flexibility.ts).
  */
 import type { Command } from "commander";
 import { z } from "zod";
 import { ConfigError } from "../../src/core/errors.js";
-import { formatCommunityReproduction, reproduceCommunity } from "../reproduce-community.js";
-import { formatHubDeviationStudy, reproduceHub, reproduceHubDeviations, type HubReproduction } from "../reproduce-hub.js";
+import {
+  formatCommunityEnvReproduction, formatCommunityReproduction, reproduceCommunity, reproduceCommunityEnv, writeCommunityReport,
+} from "../reproduce-community.js";
+import { formatFlexibilityReproduction, reproduceFlexibility, writeFlexibilityReproduction } from "../reproduce-flexibility.js";
+import {
+  formatHubDefaultScenario, formatHubDeviationStudy, formatTable4Gap, reproduceHubReport, writeHubReport, type HubReproduction,
+} from "../reproduce-hub.js";
 import { formatReproduction, reproduceMicrogrid, type ReproductionSetting } from "../reproduce-microgrid.js";
 import { SOLVERS, addSchemaOptions, intArg, parseOptions } from "./common.js";
 
-const EXPERIMENTS = ["microgrid", "hub", "community"] as const;
+const EXPERIMENTS = ["microgrid", "hub", "community", "flexibility"] as const;
 const SETTINGS = ["seed", "tou-hold"] as const satisfies readonly ReproductionSetting[];
 
 /** The options of `gridgym reproduce`. */
@@ -31,6 +39,11 @@ export const reproduceOptionsSchema = z.strictObject({
   json: z.boolean().default(false).meta({ description: "print the summary as one JSON object" }),
 });
 
+/** The output folder of `experiment`: --out when given, else runs/reproduce-<experiment>. */
+function outDirFor(experiment: string, out: string): string {
+  return out === reproduceOptionsSchema.shape.out.parse(undefined) ? `runs/reproduce-${experiment}` : out;
+}
+
 function formatHub(r: HubReproduction): string {
   const row = (label: string, c: HubReproduction["cost"], digits: number) =>
     `${label.padEnd(20)} ${c.base.toFixed(digits).padStart(10)} ${c.optimised.toFixed(digits).padStart(10)} ${`${c.totalPct.toFixed(2)} %`.padStart(10)} ${`${c.meanStepPct.toFixed(2)} %`.padStart(12)} ${`${c.seedPct.toFixed(2)} %`.padStart(9)}`;
@@ -45,7 +58,7 @@ function formatHub(r: HubReproduction): string {
 
 export function registerReproduceCommand(program: Command): void {
   const command = program.command("reproduce")
-    .description("reproduce a seed paper's results (microgrid: seed 001, Table 1 over several seeds; hub: seed 002, optimised vs base case and the deviation study; community: seed 003, LEC-MS vs LEC-MPEA at the PCC)")
+    .description("reproduce a seed paper's results (microgrid: seed 001, Table 1 over several seeds; hub: seed 002, optimised vs base case and the deviation study; community: seed 003, LEC-MS vs LEC-MPEA at the PCC; flexibility: seed 004, the flexibility marketplace on Community-v0)")
     .argument("<experiment>", `one of ${EXPERIMENTS.join(", ")}`);
   addSchemaOptions(command, reproduceOptionsSchema)
     .action(async (experiment: string, raw: unknown) => {
@@ -53,15 +66,26 @@ export function registerReproduceCommand(program: Command): void {
       if (!(EXPERIMENTS as readonly string[]).includes(experiment)) {
         throw new ConfigError("reproduce", [{ path: "experiment", expected: `one of ${EXPERIMENTS.join(", ")}`, received: JSON.stringify(experiment) }]);
       }
+      if (experiment === "flexibility") {
+        const flex = reproduceFlexibility({ seed: o.firstSeed });
+        const files = writeFlexibilityReproduction(outDirFor("flexibility", o.out), flex);
+        process.stdout.write((o.json ? JSON.stringify(flex) : `${formatFlexibilityReproduction(flex)}\n\nsummary: ${files.join("\n         ")}`) + "\n");
+        return;
+      }
       if (experiment === "community") {
         const community = await reproduceCommunity({ seeds: o.seeds, firstSeed: o.firstSeed, solver: o.solver });
-        process.stdout.write((o.json ? JSON.stringify(community) : formatCommunityReproduction(community)) + "\n");
+        const communityV0 = await reproduceCommunityEnv({ seeds: o.seeds, firstSeed: o.firstSeed, solver: o.solver });
+        const report = { ...community, communityV0 };
+        const text = `${formatCommunityReproduction(community)}\n\n${formatCommunityEnvReproduction(communityV0)}`;
+        const files = writeCommunityReport(outDirFor("community", o.out), report, text);
+        process.stdout.write((o.json ? JSON.stringify(report) : `${text}\n\nsummary: ${files.join("\n         ")}`) + "\n");
         return;
       }
       if (experiment === "hub") {
-        const hub = await reproduceHub({ backend: o.solver });
-        const deviations = reproduceHubDeviations();
-        process.stdout.write((o.json ? JSON.stringify({ ...hub, deviations }) : `${formatHub(hub)}\n\n${formatHubDeviationStudy(deviations)}`) + "\n");
+        const r = await reproduceHubReport({ backend: o.solver });
+        const text = [formatHub(r), formatHubDefaultScenario(r.defaultScenario), formatHubDeviationStudy(r.deviations), formatTable4Gap(r.table4Gap)].join("\n\n");
+        const files = writeHubReport(outDirFor("hub", o.out), r, text);
+        process.stdout.write((o.json ? JSON.stringify(r) : `${text}\n\nsummary: ${files.join(", ")}`) + "\n");
         return;
       }
       const result = await reproduceMicrogrid({ seeds: o.seeds, firstSeed: o.firstSeed, solver: o.solver, outDir: o.out, setting: o.setting });
