@@ -289,8 +289,9 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
   readonly #costByTick: Float64Array;
   readonly #refByTick: Float64Array;
 
-  constructor(config: CommunityEnvConfig) {
-    super(COMMUNITY_ID);
+  /** `id`: the id named in errors before make() sets the spec (CommunityBatteryGrid-v0 builds one inside). */
+  constructor(config: CommunityEnvConfig, id: string = COMMUNITY_ID) {
+    super(id);
     this.config = config;
     this.households = resolveHouseholds(config.community, config.householdSeed);
     this.communityBattery = communityBatterySpec(config.community);
@@ -300,11 +301,11 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
     this.householdNames = Array.from({ length: n }, (_, i) => `household-${i}`);
     this.householdNames.forEach((a, i) => this.#indexOf.set(a, i));
     this.possibleAgents = config.communityBatteryAgent ? [...this.householdNames, COMMUNITY_BATTERY_AGENT] : [...this.householdNames];
-    checkFlexContracts(config, this.households, `${COMMUNITY_ID} config`);
+    checkFlexContracts(config, this.households, `${this.id} config`);
     if (config.flexibility.contracts.length > 0) {
       // the marketplace's own checks at build time (built again each reset, on the episode's weekdays)
       const weekday = typeof config.startDay === "number" ? this.#weekdayOfDay(config.startDay) : 0;
-      buildFlexMarketplace(config, this.households, weekday, `${COMMUNITY_ID} config`);
+      buildFlexMarketplace(config, this.households, weekday, `${this.id} config`);
     }
     const feederInput: FeederConfigInput = { ...config.feeder };
     if (config.lvFeeder !== null) feederInput.lvFeeder = radialLvFeeder(n, config.lvFeeder.feeders, config.lvFeeder.rOhm, config.lvFeeder.xOhm);

@@ -51,6 +51,6 @@ export function registerMicrogrid(): void {
     baselines: MICROGRID_BASELINES,
     actionKind: "discrete",
     defaultEpisodeSteps: 336,
-    create: (config) => new DiscretizeAction(new MicrogridEnv(config.microgrid), config.levels),
+    create: (config) => new DiscretizeAction(new MicrogridEnv(config.microgrid, MICROGRID_DISCRETE_ID), config.levels),
   });
 }
