@@ -92,7 +92,7 @@ import type { FlexibilityMarketplace, PeriodSettlement } from "../../src/market/
 import { ContinuousDoubleAuction, type Order, type Trade } from "../../src/negotiation/double-auction.js";
 import { feasibleBatteryPowerKw, nextBatteryEnergyKwh, nextStorageEnergyKwh, storageMaxChargeKw, storageMaxDischargeKw } from "../../src/physics/battery.js";
 import { EvCharger, evUncontrolledKw, type EvSession } from "../../src/physics/ev.js";
-import { FEEDER_NODE, FeederSolver, radialLvFeeder, type FeederConfigInput, type FeederSolution } from "../../src/physics/feeder.js";
+import { FEEDER_NODE, FeederSolver, PowerFlowError, radialLvFeeder, type FeederConfigInput, type FeederSolution } from "../../src/physics/feeder.js";
 import { flexAppliedKw, flexUncontrolledKw, inFlexWindow } from "../../src/physics/flexible-load.js";
 import { parseAssetId, type CommunityEnvConfig } from "./community-config.js";
 import {
@@ -105,11 +105,56 @@ import {
 import { buildFlexMarketplace, checkFlexContracts } from "./flex-contracts.js";
 import { HOUSEHOLD_ACTION_INDEX, HOUSEHOLD_OBSERVATION_INDEX, householdRuleAction } from "./household-rule.js";
 import {
-  buildHouseholdProfiles, communityBatterySpec, resolveHouseholds,
+  buildHouseholdProfiles, communityBatterySpec, householdPeakDrawKw, resolveHouseholds,
   type CommunityBatterySpec, type FlexWindow, type HouseholdProfiles, type HouseholdSpec,
 } from "./households.js";
 
 export const COMMUNITY_ID = "Community-v0";
+
+/**
+ * Refuses at build time an LV feeder that cannot carry the community's worst hour (every household
+ * drawing its peak at once, or feeding in its whole PV), which would otherwise stop an episode with a
+ * PowerFlowError: a ConfigError at the feeder's resistance (or its bus list), with the largest
+ * segment resistance that carries the peak, found by bisection on the same power flow.
+ */
+function checkFeederCarries(feeder: FeederSolver, households: readonly HouseholdSpec[], config: CommunityEnvConfig, owner: string): void {
+  const n = households.length;
+  const cons = Float64Array.from(households, householdPeakDrawKw);
+  const gen = Float64Array.from(households, (h) => h.pvKwp);
+  const zero = new Float64Array(n);
+  const p = new Float64Array(n);
+  const q = new Float64Array(n);
+  const carries = (f: FeederSolver): boolean => {
+    try {
+      for (const [c, g] of [[cons, zero], [zero, gen]] as const) {
+        f.householdPq(c, g, p, q);
+        f.solve(p, q, 0, 0);
+      }
+      return true;
+    } catch (err) {
+      if (err instanceof PowerFlowError) return false;
+      throw err;
+    }
+  };
+  if (carries(feeder)) return;
+  const lv = config.lvFeeder;
+  if (lv === null) {
+    throw new ConfigError(owner, [{ path: "feeder.lvFeeder.buses", expected: "segments whose resistance and reactance carry every household's peak draw and its PV at once (the power flow does not converge)", received: `${n} buses` }]);
+  }
+  let lo = 0;
+  let hi = lv.rOhm;
+  for (let k = 0; k < 30; k++) {
+    const mid = (lo + hi) / 2;
+    const trial = new FeederSolver({ ...config.feeder, lvFeeder: radialLvFeeder(n, lv.feeders, mid, Math.min(lv.xOhm, mid)) });
+    if (carries(trial)) lo = mid;
+    else hi = mid;
+  }
+  throw new ConfigError(owner, [{
+    path: "lvFeeder.rOhm",
+    expected: `a number in (0, ${+lo.toPrecision(3)}] for ${n} households on ${lv.feeders} lines (beyond it the power flow of the community's peak draw or PV does not converge)`,
+    received: String(lv.rOhm),
+  }]);
+}
 
 /** Community-level trajectory columns, one row per hour. */
 export const COMMUNITY_COLUMNS = [
@@ -310,6 +355,8 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
     const feederInput: FeederConfigInput = { ...config.feeder };
     if (config.lvFeeder !== null) feederInput.lvFeeder = radialLvFeeder(n, config.lvFeeder.feeders, config.lvFeeder.rOhm, config.lvFeeder.xOhm);
     this.feeder = new FeederSolver(feederInput);
+    // on a solver of its own: the env's solver keeps its state for the episode
+    if (this.feeder.lvBuses > 0) checkFeederCarries(new FeederSolver(feederInput), this.households, config, `${this.id} config`);
     this.#lastPccV = this.feeder.config.slackVoltagePu;
     this.#lastBusV = new Float64Array(n).fill(this.#lastPccV);
 

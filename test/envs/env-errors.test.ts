@@ -110,3 +110,31 @@ describe("errors of the bundled envs", () => {
     assert.match(String(thrown(() => g.community.advance(new Float64Array(12), 0, false))), /CommunityBatteryGrid-v0: the episode has not started/);
   });
 });
+
+describe("absurd but well-typed configs are refused at make()", () => {
+  const cases: [string, Record<string, unknown>, string][] = [
+    ["CommunityBattery-v0", { data: { source: "bundled", pvScale: 1e308 } }, "data.pvScale: expected a number <= 100, got 1e+308"],
+    ["CommunityBattery-v0", { data: { source: "synthetic", meanPriceEurPerKwh: -1e308 } }, "data.meanPriceEurPerKwh: expected a number >= -10, got -1e+308"],
+    ["EnergyHub-v0", { loads: { electricPeakKva: 1e300 } }, "loads.electricPeakKva: expected a number <= 1000000, got 1e+300"],
+    ["EnergyHub-v0", { loads: { electricPeakKva: 1000 } }, "loads.electricPeakKva: expected a number in (0, 588.235] (the hub's devices supply at most 540 kW of electricity"],
+    ["EnergyHubParallel-v0", { loads: { households: 1000 } }, "loads.households: expected an integer in [1, 364] at 8 kW of heat peak per unit"],
+    ["Community-v0", { lvFeeder: { rOhm: 1e6 } }, "lvFeeder.rOhm: expected a number <= 0.5, got 1000000"],
+    ["CommunityBatteryGrid-v0", { lvFeeder: { rOhm: 0.5 } }, "lvFeeder.rOhm: expected a number in (0, 0.225] for 20 households on 4 lines"],
+  ];
+  for (const [id, config, text] of cases) {
+    it(`${id} ${JSON.stringify(config)}: a ConfigError naming the field and its range`, () => {
+      const build = list().find((s) => s.id === id)!.kind === "env" ? make : makeParallel;
+      const err = thrown(() => build(id, config));
+      assert.ok(err instanceof GymError && err.code === "CONFIG_INVALID", String(err));
+      assert.ok(err.message.startsWith(`invalid ${id} config:\n`), err.message);
+      assert.ok(err.message.includes(text), err.message);
+    });
+  }
+
+  it("the default configs and a feeder the community's peak can use still build and run a day", () => {
+    make("EnergyHub-v0", { loads: { electricPeakKva: 500 } }).reset({ seed: 1 });
+    const env = make("CommunityBatteryGrid-v0", { days: 1, community: { households: 4 }, lvFeeder: { rOhm: 0.05 } });
+    env.reset({ seed: 1 });
+    for (let t = 0; t < 24; t++) env.step(Float32Array.of(0));
+  });
+});
