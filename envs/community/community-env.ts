@@ -112,10 +112,11 @@ import {
 export const COMMUNITY_ID = "Community-v0";
 
 /**
- * Refuses at build time an LV feeder that cannot carry the community's worst hour (every household
+ * Refuses at build time a feeder that cannot carry the community's worst hour (every household
  * drawing its peak at once, or feeding in its whole PV), which would otherwise stop an episode with a
- * PowerFlowError: a ConfigError at the feeder's resistance (or its bus list), with the largest
- * segment resistance that carries the peak, found by bisection on the same power flow.
+ * PowerFlowError: a ConfigError at `feeder` when even the households lumped at the PCC do not
+ * converge (MV line, transformer, solver settings), else at the LV feeder's resistance (or its bus
+ * list), with the largest segment resistance that carries the peak, found by bisection.
  */
 function checkFeederCarries(feeder: FeederSolver, households: readonly HouseholdSpec[], config: CommunityEnvConfig, owner: string): void {
   const n = households.length;
@@ -137,6 +138,15 @@ function checkFeederCarries(feeder: FeederSolver, households: readonly Household
     }
   };
   if (carries(feeder)) return;
+  // without the LV feeder (every household at the PCC busbar): is it the MV side or the solver settings?
+  const lumped = feeder.lvBuses === 0 ? feeder : new FeederSolver({ ...config.feeder, lvFeeder: undefined });
+  if (lumped === feeder || !carries(lumped)) {
+    throw new ConfigError(owner, [{
+      path: "feeder",
+      expected: "an MV line, transformer and solver settings (maxIterations, tolerance) under which the power flow of every household's peak draw, and of all their PV, converges",
+      received: `no convergence for ${n} households`,
+    }]);
+  }
   const lv = config.lvFeeder;
   if (lv === null) {
     throw new ConfigError(owner, [{ path: "feeder.lvFeeder.buses", expected: "segments whose resistance and reactance carry every household's peak draw and its PV at once (the power flow does not converge)", received: `${n} buses` }]);
@@ -356,7 +366,7 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
     if (config.lvFeeder !== null) feederInput.lvFeeder = radialLvFeeder(n, config.lvFeeder.feeders, config.lvFeeder.rOhm, config.lvFeeder.xOhm);
     this.feeder = new FeederSolver(feederInput);
     // on a solver of its own: the env's solver keeps its state for the episode
-    if (this.feeder.lvBuses > 0) checkFeederCarries(new FeederSolver(feederInput), this.households, config, `${this.id} config`);
+    checkFeederCarries(new FeederSolver(feederInput), this.households, config, `${this.id} config`);
     this.#lastPccV = this.feeder.config.slackVoltagePu;
     this.#lastBusV = new Float64Array(n).fill(this.#lastPccV);
 

@@ -83,17 +83,27 @@ export const energyHubConfigSchema = z.strictObject({
   const devices = cfg.hub.devices;
   // the peak loads must lie within what the hub's purchased-carrier devices can supply, with room for four
   // standard deviations of load noise: beyond it no dispatch exists and the hub LP would fail mid-episode
-  const converters = devices.map(toConverter).filter((c) => c.input === "electricity" || c.input === "gas");
+  // (per purchased carrier, no more than its intake limit lets through the most efficient device)
   const margin = 1 + 4 * cfg.loads.noise;
-  const electricKw = converters.reduce((sum, c) => sum + c.maxElectricKw, 0);
-  const heatKw = converters.reduce((sum, c) => sum + c.maxThermalKw, 0);
+  let electricKw = 0;
+  let heatKw = 0;
+  for (const carrier of ["electricity", "gas"] as const) {
+    const on = devices.map(toConverter).filter((c) => c.input === carrier);
+    const limitKw = cfg.hub.inputLimitsKw[carrier].maxKw;
+    // (an output no device of the carrier makes adds nothing, even under an unbounded intake)
+    const through = (eta: number): number => (eta === 0 ? 0 : limitKw * eta);
+    electricKw += Math.min(on.reduce((sum, c) => sum + c.maxElectricKw, 0), through(Math.max(0, ...on.map((c) => c.electricEfficiency))));
+    heatKw += Math.min(on.reduce((sum, c) => sum + c.maxThermalKw, 0), through(Math.max(0, ...on.map((c) => c.thermalEfficiency))));
+  }
   const maxKva = electricKw / (cfg.loads.powerFactor * margin);
-  if (cfg.loads.electricPeakKva > maxKva && cfg.loads.electricPeakKva <= 1e6) {
+  if (maxKva <= 0 || heatKw <= 0) {
+    ctx.addIssue({ code: "custom", path: ["hub", "inputLimitsKw"], message: `intake limits that let the hub's devices supply some electricity and heat (they allow ${+electricKw.toPrecision(6)} kW of electricity and ${+heatKw.toPrecision(6)} kW of heat)`, input: cfg.hub.inputLimitsKw });
+  } else if (cfg.loads.electricPeakKva > maxKva && cfg.loads.electricPeakKva <= 1e6) {
     ctx.addIssue({ code: "custom", path: ["loads", "electricPeakKva"], message: `a number in (0, ${+maxKva.toPrecision(6)}] (the hub's devices supply at most ${+electricKw.toPrecision(6)} kW of electricity; at power factor ${cfg.loads.powerFactor}, with 4 x noise of headroom)`, input: cfg.loads.electricPeakKva });
   }
   const { households, serviceAreas, heatPeakPerUnitKw } = cfg.loads;
   const maxUnits = Math.floor(heatKw / (heatPeakPerUnitKw * margin));
-  if (households + serviceAreas > maxUnits && heatPeakPerUnitKw <= 1e4) {
+  if (households + serviceAreas > maxUnits && heatPeakPerUnitKw <= 1e4 && maxKva > 0) {
     const heat = `the hub's devices supply at most ${+heatKw.toPrecision(6)} kW of heat, with 4 x noise of headroom`;
     // name the count when fewer households would do, else the heat peak per unit
     if (maxUnits - serviceAreas >= 1) {
