@@ -1,27 +1,31 @@
 /**
  * Config schema of CommunityBattery-v0, with every default of SPEC section 3.
+ *
+ * Sizes, scales and prices have upper bounds far past any real community (10 GWh, 10 GW, a
+ * million homes, 100 x the measured PV, +-10 EUR/kWh): a value beyond them is a typo, and would
+ * otherwise surface mid-episode as an infinite reward.
  */
 import { z } from "zod";
 
 const batterySchema = z.strictObject({
-  capacityKwh: z.number().positive().default(1200).meta({ description: "Usable energy capacity, kWh (SPEC: 1.2 MWh)." }),
-  maxPowerKw: z.number().positive().default(600).meta({ description: "Charge and discharge power limit at the AC terminals, kW (SPEC: 0.6 MW)." }),
+  capacityKwh: z.number().positive().max(1e7).default(1200).meta({ description: "Usable energy capacity, kWh (SPEC: 1.2 MWh)." }),
+  maxPowerKw: z.number().positive().max(1e7).default(600).meta({ description: "Charge and discharge power limit at the AC terminals, kW (SPEC: 0.6 MW)." }),
   efficiency: z.number().gt(0).lte(1).default(0.95).meta({ description: "Round-trip efficiency; sqrt(eta) is applied each way (SPEC: 95 %)." }),
   initialSoc: z.number().min(0).max(1).default(0.5).meta({ description: "Stored energy before the first hour, as a fraction of capacity (SPEC: 50 %)." }),
 });
 
 const bundledSchema = z.strictObject({
   source: z.literal("bundled"),
-  households: z.number().int().positive().default(150).meta({ description: "Households in the community; the 5 measured Fontana homes' mean is scaled by this." }),
+  households: z.number().int().positive().max(1e6).default(150).meta({ description: "Households in the community; the 5 measured Fontana homes' mean is scaled by this." }),
   priceYear: z.union([z.literal(2022), z.literal(2023)]).default(2023).meta({ description: "Year of the Belgian day-ahead price calendar laid over the household year." }),
-  pvScale: z.number().min(0).default(1).meta({ description: "Multiplier on the measured PV (more or less installed PV per home)." }),
+  pvScale: z.number().min(0).max(100).default(1).meta({ description: "Multiplier on the measured PV (more or less installed PV per home)." }),
 });
 
 const syntheticSchema = z.strictObject({
   source: z.literal("synthetic"),
-  meanLoadKw: z.number().positive().default(180).meta({ description: "Mean community load of the synthetic series, kW." }),
-  pvPeakKw: z.number().min(0).default(450).meta({ description: "PV output of the synthetic series at solar noon, kW." }),
-  meanPriceEurPerKwh: z.number().default(0.12).meta({ description: "Mean day-ahead price of the synthetic series, EUR/kWh." }),
+  meanLoadKw: z.number().positive().max(1e7).default(180).meta({ description: "Mean community load of the synthetic series, kW." }),
+  pvPeakKw: z.number().min(0).max(1e7).default(450).meta({ description: "PV output of the synthetic series at solar noon, kW." }),
+  meanPriceEurPerKwh: z.number().min(-10).max(10).default(0.12).meta({ description: "Mean day-ahead price of the synthetic series, EUR/kWh." }),
 });
 
 const csvSchema = z.strictObject({

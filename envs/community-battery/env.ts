@@ -39,6 +39,10 @@
  * The hour being dispatched is observed (load, PV and price of hour t are known when
  * its battery power is chosen). The forecast is `config.forecast`: seasonal-naive (same
  * hour the day before), persistence (this hour's net load) or perfect.
+ * The data never wraps around: near its end the look-ahead (prices, perfect forecast) repeats
+ * the data's last day hour for hour, never its first rows; on its first day the seasonal-naive
+ * forecast of an hour whose yesterday the data lacks is the current net load (as
+ * src/forecast/naive.ts does before a full period), never the data's last day.
  *
  * ## Reward
  * `arbitrage`: -(price * gridImportKw * dt), EUR (LEC-MPEA). `self-consumption`:
@@ -67,6 +71,7 @@ import { writeTimeFeatures } from "../../src/core/time-features.js";
 import { Trajectory, type RecordsTrajectory } from "../../src/core/trajectory.js";
 import { loadCommunityProfiles } from "../../src/data/community-profiles.js";
 import { readSeriesCsv } from "../../src/data/csv.js";
+import { csvEncodingIssue } from "../../src/data/csv-encoding.js";
 import { startDaysWithinMonths, type HourlyProfiles } from "../../src/data/profiles.js";
 import { syntheticProfiles } from "../../src/data/synthetic.js";
 import { storageKpis, type StorageKpis } from "../../src/kpi/storage.js";
@@ -102,6 +107,22 @@ type Column = (typeof TRAJECTORY_COLUMNS)[number];
 
 const DT_HOURS = 1;
 
+/**
+ * The CSV's series; when the reader refuses a file it could open because the file is UTF-16 or
+ * has lone-CR line ends, the error says that instead of listing the columns it could not find.
+ */
+function readCsvNamingEncoding(file: string, columns: Record<string, string>): Record<string, Float64Array> {
+  try {
+    return readSeriesCsv(file, { columns });
+  } catch (err) {
+    // an error about the file itself (unreadable, refused) stands; one about its contents may have a cause
+    if (!(err instanceof ConfigError) || err.issues.some((i) => i.path === "file")) throw err;
+    const cause = csvEncodingIssue(file);
+    if (cause !== null) throw new ConfigError(err.owner, [cause]);
+    throw err;
+  }
+}
+
 /** The exogenous series of the configured source, loaded once per env instance. */
 function loadProfiles(cfg: CommunityBatteryConfig): HourlyProfiles {
   const d = cfg.data;
@@ -114,7 +135,7 @@ function loadProfiles(cfg: CommunityBatteryConfig): HourlyProfiles {
         new Rng(0, "synthetic-profiles"),
       );
     case "csv": {
-      const series = readSeriesCsv(d.file, { columns: d.columns });
+      const series = readCsvNamingEncoding(d.file, d.columns);
       const n = series.loadKw!.length;
       if (n < cfg.days * 24) {
         throw new ConfigError(`CSV ${d.file}`, [{ path: "rows", expected: `at least ${cfg.days * 24} rows (days * 24)`, received: `${n} rows` }]);
@@ -177,6 +198,8 @@ export class CommunityBatteryEnv extends BaseEnv<Float32Array, Float32Array | Fl
   readonly #pv: Float64Array;
   readonly #price: Float64Array;
   readonly #dataHour: Int32Array;
+  /** Index (into the episode series) of the data's first row: slots before it hold no data. */
+  #firstDataIndex = 0;
   #terminalValuePerKwh = 0;
   #meanPriceEurPerKwh = 0;
   #t = 0;
@@ -259,8 +282,13 @@ export class CommunityBatteryEnv extends BaseEnv<Float32Array, Float32Array | Fl
     const p = this.#profiles;
     const n = p.length;
     const first = startDay * 24 - LOOKAHEAD_HOURS;
+    // the data never wraps around: past its last row the look-ahead repeats the data's last day hour
+    // for hour; before its first row (read only by the seasonal-naive forecast, which then holds the
+    // current hour, see #observe) the slots repeat its first day
+    this.#firstDataIndex = Math.max(0, -first);
     for (let i = 0; i < this.#load.length; i++) {
-      const h = (((first + i) % n) + n) % n;
+      const raw = first + i;
+      const h = raw < 0 ? raw + 24 * Math.ceil(-raw / 24) : raw >= n ? raw - 24 * Math.ceil((raw - n + 1) / 24) : raw;
       this.#dataHour[i] = h;
       this.#load[i] = Math.max(0, p.loadKw[h]! * (1 + this.config.loadNoise * noise.normal()));
       this.#pv[i] = p.pvKw[h]!;
@@ -367,7 +395,8 @@ export class CommunityBatteryEnv extends BaseEnv<Float32Array, Float32Array | Fl
     for (let k = 1; k <= LOOKAHEAD_HOURS; k++) {
       obs[8 + k] = price[i + k]!;
       const j = fc === "perfect" ? i + k : i + k - 24;
-      obs[OBSERVATION_INDEX.netLoadForecastStart + k - 1] = fc === "persistence" ? netNow : load[j]! - pv[j]!;
+      // same hour yesterday when the data has it; before the data's first day, the current hour (persistence)
+      obs[OBSERVATION_INDEX.netLoadForecastStart + k - 1] = fc === "persistence" || j < this.#firstDataIndex ? netNow : load[j]! - pv[j]!;
     }
     return obs;
   }

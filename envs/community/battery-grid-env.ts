@@ -63,7 +63,7 @@ export class CommunityBatteryGridEnv extends BaseEnv<Float32Array, ArrayLike<num
     if (config.community.communityBattery === null) {
       throw new ConfigError(`${COMMUNITY_BATTERY_GRID_ID} config`, [{ path: "community.communityBattery", expected: "a community battery (this env controls it)", received: "null" }]);
     }
-    this.community = new CommunityEnv({ ...config, communityBatteryAgent: true });
+    this.community = new CommunityEnv({ ...config, communityBatteryAgent: true }, COMMUNITY_BATTERY_GRID_ID);
     this.observationSpace = this.community.communityBatteryObservationSpace;
     this.actionSpace = this.community.actionSpace(COMMUNITY_BATTERY_AGENT);
     this.#check = new BoxActionCheck(this.actionSpace);

@@ -8,7 +8,8 @@
  * household count, both `lvFeeder` and `feeder.lvFeeder` given, a contract naming a household
  * that does not exist, or (households given as an array) an asset that household lacks, and
  * `startDay` + `days` past the data year. What needs the drawn households (count mode) is
- * checked when the env is built, with the same paths.
+ * checked when the env is built, with the same paths, and so is an LV feeder too weak for the
+ * community's peak (the power flow of every household's peak draw must converge).
  */
 import { z } from "zod";
 import { FeederConfigSchema } from "../../src/physics/feeder.js";
@@ -44,14 +45,14 @@ export const communityEnvConfigSchema = z.strictObject({
   days: z.int().min(1).max(360).default(7).meta({ description: "Episode length in days of 24 hourly steps." }),
   startDay: z.union([z.literal("random"), z.int().nonnegative()]).default("random").meta({ description: "First day of the episode in the data year, or `random` (drawn from the reset seed)." }),
   tariff: z.strictObject({
-    gridFeeEurPerKwh: z.number().nonnegative().default(0.06).meta({ description: "Fee on top of the spot price for energy imported at the PCC, EUR/kWh." }),
-    exportFeeEurPerKwh: z.number().nonnegative().default(0).meta({ description: "Fee below the spot price for energy exported at the PCC, EUR/kWh." }),
+    gridFeeEurPerKwh: z.number().nonnegative().max(10).default(0.06).meta({ description: "Fee on top of the spot price for energy imported at the PCC, EUR/kWh." }),
+    exportFeeEurPerKwh: z.number().nonnegative().max(10).default(0).meta({ description: "Fee below the spot price for energy exported at the PCC, EUR/kWh." }),
   }).prefault({}).meta({ description: "Import price = spot + gridFee; export price = spot - exportFee (both fees >= 0)." }),
   feeder: FeederConfigSchema.prefault({}).meta({ description: "MV line, transformer, power factors and voltage limits (src/physics/feeder.ts)." }),
   lvFeeder: z.strictObject({
     feeders: z.int().positive().default(4).meta({ description: "Number of LV lines leaving the busbar (household i on line i % feeders)." }),
-    rOhm: z.number().positive().default(0.0062).meta({ description: "Segment resistance, ohm (default: 30 m of 150 mm2 Al cable)." }),
-    xOhm: z.number().positive().default(0.0024).meta({ description: "Segment reactance, ohm." }),
+    rOhm: z.number().positive().max(0.5).default(0.0062).meta({ description: "Segment resistance, ohm (default: 30 m of 150 mm2 Al cable)." }),
+    xOhm: z.number().positive().max(0.5).default(0.0024).meta({ description: "Segment reactance, ohm." }),
   }).nullable().default(null).meta({ description: "A radial LV feeder with one bus per household (src/physics/feeder.ts radialLvFeeder: household i on line i % feeders, one rOhm + j xOhm segment further out than the previous household of its line); null: every household sits at the PCC busbar." }),
   p2p: z.strictObject({
     enabled: z.boolean().default(true).meta({ description: "Run the household auction; off, every household trades with the DSO at the tariff." }),
@@ -68,9 +69,9 @@ export const communityEnvConfigSchema = z.strictObject({
   communityBatteryRule: z.enum(["self-consumption", "idle"]).default("self-consumption").meta({ description: "Rule for a community battery that is not an agent: self-consumption against the households' net, or idle." }),
   costSharing: z.enum(["load", "equal"]).default("load").meta({ description: "How the community's residual (PCC bill minus the households' tariff bills) is shared: by consumption (\"load\") or equally." }),
   rewards: z.strictObject({
-    gridViolationEurPerHour: z.number().nonnegative().default(0).meta({ description: "Penalty per hour with a voltage outside the limits or the transformer above 100 %, shared equally among households, EUR." }),
+    gridViolationEurPerHour: z.number().nonnegative().max(1e6).default(0).meta({ description: "Penalty per hour with a voltage outside the limits or the transformer above 100 %, shared equally among households, EUR." }),
     evUnmetEurPerKwh: z.number().nonnegative().max(1e6).default(1).meta({ description: "Penalty per kWh of EV energy still missing when the car leaves, charged to its household in that hour, EUR (default 1, the planners' value: above any price, so skipping a car's charge never pays). The KPI `costWithPenaltiesEur` adds it to the community cost." }),
-    fairnessWeight: z.number().nonnegative().default(0).meta({ description: "Weight of the fairness term: -w |saving_h - mean saving| per hour (savings against the no-asset reference)." }),
+    fairnessWeight: z.number().nonnegative().max(1e6).default(0).meta({ description: "Weight of the fairness term: -w |saving_h - mean saving| per hour (savings against the no-asset reference)." }),
   }).prefault({}).meta({ description: "Optional reward terms on top of each household's cost share." }),
   record: z.boolean().default(true).meta({ description: "Record the per-tick trajectory (needed for KPIs)." }),
 }).superRefine((c, ctx) => {

@@ -92,7 +92,7 @@ import type { FlexibilityMarketplace, PeriodSettlement } from "../../src/market/
 import { ContinuousDoubleAuction, type Order, type Trade } from "../../src/negotiation/double-auction.js";
 import { feasibleBatteryPowerKw, nextBatteryEnergyKwh, nextStorageEnergyKwh, storageMaxChargeKw, storageMaxDischargeKw } from "../../src/physics/battery.js";
 import { EvCharger, evUncontrolledKw, type EvSession } from "../../src/physics/ev.js";
-import { FEEDER_NODE, FeederSolver, radialLvFeeder, type FeederConfigInput, type FeederSolution } from "../../src/physics/feeder.js";
+import { FEEDER_NODE, FeederSolver, PowerFlowError, radialLvFeeder, type FeederConfigInput, type FeederSolution } from "../../src/physics/feeder.js";
 import { flexAppliedKw, flexUncontrolledKw, inFlexWindow } from "../../src/physics/flexible-load.js";
 import { parseAssetId, type CommunityEnvConfig } from "./community-config.js";
 import {
@@ -105,11 +105,66 @@ import {
 import { buildFlexMarketplace, checkFlexContracts } from "./flex-contracts.js";
 import { HOUSEHOLD_ACTION_INDEX, HOUSEHOLD_OBSERVATION_INDEX, householdRuleAction } from "./household-rule.js";
 import {
-  buildHouseholdProfiles, communityBatterySpec, resolveHouseholds,
+  buildHouseholdProfiles, communityBatterySpec, householdPeakDrawKw, resolveHouseholds,
   type CommunityBatterySpec, type FlexWindow, type HouseholdProfiles, type HouseholdSpec,
 } from "./households.js";
 
 export const COMMUNITY_ID = "Community-v0";
+
+/**
+ * Refuses at build time a feeder that cannot carry the community's worst hour (every household
+ * drawing its peak at once, or feeding in its whole PV), which would otherwise stop an episode with a
+ * PowerFlowError: a ConfigError at `feeder` when even the households lumped at the PCC do not
+ * converge (MV line, transformer, solver settings), else at the LV feeder's resistance (or its bus
+ * list), with the largest segment resistance that carries the peak, found by bisection.
+ */
+function checkFeederCarries(feeder: FeederSolver, households: readonly HouseholdSpec[], config: CommunityEnvConfig, owner: string): void {
+  const n = households.length;
+  const cons = Float64Array.from(households, householdPeakDrawKw);
+  const gen = Float64Array.from(households, (h) => h.pvKwp);
+  const zero = new Float64Array(n);
+  const p = new Float64Array(n);
+  const q = new Float64Array(n);
+  const carries = (f: FeederSolver): boolean => {
+    try {
+      for (const [c, g] of [[cons, zero], [zero, gen]] as const) {
+        f.householdPq(c, g, p, q);
+        f.solve(p, q, 0, 0);
+      }
+      return true;
+    } catch (err) {
+      if (err instanceof PowerFlowError) return false;
+      throw err;
+    }
+  };
+  if (carries(feeder)) return;
+  // without the LV feeder (every household at the PCC busbar): is it the MV side or the solver settings?
+  const lumped = feeder.lvBuses === 0 ? feeder : new FeederSolver({ ...config.feeder, lvFeeder: undefined });
+  if (lumped === feeder || !carries(lumped)) {
+    throw new ConfigError(owner, [{
+      path: "feeder",
+      expected: "an MV line, transformer and solver settings (maxIterations, tolerance) under which the power flow of every household's peak draw, and of all their PV, converges",
+      received: `no convergence for ${n} households`,
+    }]);
+  }
+  const lv = config.lvFeeder;
+  if (lv === null) {
+    throw new ConfigError(owner, [{ path: "feeder.lvFeeder.buses", expected: "segments whose resistance and reactance carry every household's peak draw and its PV at once (the power flow does not converge)", received: `${n} buses` }]);
+  }
+  let lo = 0;
+  let hi = lv.rOhm;
+  for (let k = 0; k < 30; k++) {
+    const mid = (lo + hi) / 2;
+    const trial = new FeederSolver({ ...config.feeder, lvFeeder: radialLvFeeder(n, lv.feeders, mid, Math.min(lv.xOhm, mid)) });
+    if (carries(trial)) lo = mid;
+    else hi = mid;
+  }
+  throw new ConfigError(owner, [{
+    path: "lvFeeder.rOhm",
+    expected: `a number in (0, ${+lo.toPrecision(3)}] for ${n} households on ${lv.feeders} lines (beyond it the power flow of the community's peak draw or PV does not converge)`,
+    received: String(lv.rOhm),
+  }]);
+}
 
 /** Community-level trajectory columns, one row per hour. */
 export const COMMUNITY_COLUMNS = [
@@ -289,8 +344,9 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
   readonly #costByTick: Float64Array;
   readonly #refByTick: Float64Array;
 
-  constructor(config: CommunityEnvConfig) {
-    super(COMMUNITY_ID);
+  /** `id`: the id named in errors before make() sets the spec (CommunityBatteryGrid-v0 builds one inside). */
+  constructor(config: CommunityEnvConfig, id: string = COMMUNITY_ID) {
+    super(id);
     this.config = config;
     this.households = resolveHouseholds(config.community, config.householdSeed);
     this.communityBattery = communityBatterySpec(config.community);
@@ -300,15 +356,17 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
     this.householdNames = Array.from({ length: n }, (_, i) => `household-${i}`);
     this.householdNames.forEach((a, i) => this.#indexOf.set(a, i));
     this.possibleAgents = config.communityBatteryAgent ? [...this.householdNames, COMMUNITY_BATTERY_AGENT] : [...this.householdNames];
-    checkFlexContracts(config, this.households, `${COMMUNITY_ID} config`);
+    checkFlexContracts(config, this.households, `${this.id} config`);
     if (config.flexibility.contracts.length > 0) {
       // the marketplace's own checks at build time (built again each reset, on the episode's weekdays)
       const weekday = typeof config.startDay === "number" ? this.#weekdayOfDay(config.startDay) : 0;
-      buildFlexMarketplace(config, this.households, weekday, `${COMMUNITY_ID} config`);
+      buildFlexMarketplace(config, this.households, weekday, `${this.id} config`);
     }
     const feederInput: FeederConfigInput = { ...config.feeder };
     if (config.lvFeeder !== null) feederInput.lvFeeder = radialLvFeeder(n, config.lvFeeder.feeders, config.lvFeeder.rOhm, config.lvFeeder.xOhm);
     this.feeder = new FeederSolver(feederInput);
+    // on a solver of its own: the env's solver keeps its state for the episode
+    checkFeederCarries(new FeederSolver(feederInput), this.households, config, `${this.id} config`);
     this.#lastPccV = this.feeder.config.slackVoltagePu;
     this.#lastBusV = new Float64Array(n).fill(this.#lastPccV);
 

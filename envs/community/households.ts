@@ -400,6 +400,17 @@ function homeSeries(): HomeSeries {
   return homeCache;
 }
 
+/**
+ * The largest hourly draw a household can make, kW: its home's peak measured load times its
+ * load scale, plus its battery, EV charger and flexible load at full power. The feeder check of
+ * the community env sizes its worst hour with it.
+ */
+export function householdPeakDrawKw(h: HouseholdSpec): number {
+  const load = homeSeries().loadKw[h.home]!.reduce((m, v) => Math.max(m, v), 0) * h.loadScale;
+  const battery = h.battery === null ? 0 : h.battery.params.cRatePerHour * h.battery.params.capacityKwh;
+  return load + battery + (h.ev?.params.maxChargeKw ?? 0) + (h.flex?.maxPowerKw ?? 0);
+}
+
 /** Options of `buildHouseholdProfiles`. */
 export interface HouseholdProfileOptions {
   /** First day of the episode, 0-based day of the Fontana year. */

@@ -4,6 +4,7 @@
  * market, the hubs' answers to deviation requests and the reward. Every default is SPEC's.
  */
 import { z } from "zod";
+import { toConverter } from "../../src/physics/converters.js";
 import { HubConfigSchema } from "../../src/physics/energy-hub.js";
 import { HUB_OBJECTIVES } from "../../src/planning/hub-lp.js";
 import { balancingMarketSchema } from "../../src/market/balancing.js";
@@ -25,8 +26,8 @@ const deviationSchema = z.strictObject({
     z.enum(["small", "large"]),
     z.strictObject({ percent: z.number().positive().max(100).meta({ description: "Deviation as a percent of the day's electric peak (electricity) and heat peak (gas), %." }) }),
     z.strictObject({
-      electricityKw: z.number().nonnegative().meta({ description: "Deviation of the electricity contract, kW." }),
-      gasKw: z.number().nonnegative().meta({ description: "Deviation of the gas contract, kW." }),
+      electricityKw: z.number().nonnegative().max(1e6).meta({ description: "Deviation of the electricity contract, kW." }),
+      gasKw: z.number().nonnegative().max(1e6).meta({ description: "Deviation of the gas contract, kW." }),
     }),
   ]).default("small").meta({ description: "small (3.455 %), large (12.851 %) or { percent }: of the day's electric peak (electricity) and heat peak (gas), which gives the seed's 3.42 / 6.08 kW and 12.71 / 22.62 kW; or absolute { electricityKw, gasKw }." }),
   direction: z.enum(["positive", "negative", "random"]).default("random").meta({ description: "\"positive\": the contract holds more than the hub's optimum (the hub is asked to take more), \"negative\": less (asked to take less), \"random\": a fair coin per hub, carrier and step." }),
@@ -39,11 +40,11 @@ export const energyHubConfigSchema = z.strictObject({
   hub: HubConfigSchema.prefault({}).meta({ description: "One hub's devices, prices, emission factors and limits (src/physics/energy-hub.ts); defaults Table 3." }),
   objective: z.enum(HUB_OBJECTIVES).default("cost").meta({ description: "What the hub agents minimise and the reward charges: energy, cost or emissions." }),
   loads: z.strictObject({
-    households: z.number().int().positive().default(20).meta({ description: "Households per hub." }),
-    serviceAreas: z.number().int().nonnegative().default(2).meta({ description: "Service areas per hub (each weighs as 5 households in electricity and 2 in heat)." }),
-    electricPeakKva: z.number().positive().default(116.4).meta({ description: "Peak of one hub's electric load, kVA (SPEC: 116.4)." }),
+    households: z.number().int().positive().max(1e5).default(20).meta({ description: "Households per hub." }),
+    serviceAreas: z.number().int().nonnegative().max(1e5).default(2).meta({ description: "Service areas per hub (each weighs as 5 households in electricity and 2 in heat)." }),
+    electricPeakKva: z.number().positive().max(1e6).default(116.4).meta({ description: "Peak of one hub's electric load, kVA (SPEC: 116.4)." }),
     powerFactor: z.number().gt(0).lte(1).default(0.85).meta({ description: "Power factor that turns the kVA peak into kW." }),
-    heatPeakPerUnitKw: z.number().positive().default(8).meta({ description: "Heat peak per household or service area, kW." }),
+    heatPeakPerUnitKw: z.number().positive().max(1e4).default(8).meta({ description: "Heat peak per household or service area, kW." }),
     noise: z.number().min(0).max(0.5).default(0.02).meta({ description: "Relative std of the half-hourly load noise, drawn per hub and step (0: the profile itself)." }),
   }).prefault({}).meta({ description: "Loads per hub (src/data/hub-profiles.ts): 20 households and 2 service areas, scaled as SPEC says." }),
   days: z.number().int().min(1).max(366).default(1).meta({ description: "Days per episode (48 half hours each)." }),
@@ -63,13 +64,13 @@ export const energyHubConfigSchema = z.strictObject({
     bidShareOfPrice: z.number().min(0).max(10).default(0.5).meta({ description: "Bid for surplus offered in an auction, as a share of the carrier's price (the controlled hub bids so too)." }),
   }).prefault({}).meta({ description: "Single-agent env: how the hubs the agent does not control answer requests, and how every hub bids." }),
   response: z.enum(RESPONSES).default("trade-first").meta({ description: "Single-agent env: the controlled hub's answer to deviation requests (as otherHubs.response)." }),
-  maxBidGbpPerKwh: z.number().positive().default(0.5).meta({ description: "Parallel env: the largest bid an agent may place, GBP/kWh." }),
+  maxBidGbpPerKwh: z.number().positive().max(1000).default(0.5).meta({ description: "Parallel env: the largest bid an agent may place, GBP/kWh." }),
   controlledHub: z.number().int().nonnegative().default(0).meta({ description: "Which hub the single-agent env controls." }),
   reward: z.strictObject({
-    objectiveWeight: z.number().nonnegative().default(1).meta({ description: "Weight of the objective (GBP, kgCO2 or kWh per step) in the reward." }),
-    unmetLoadPerKwh: z.number().nonnegative().default(1).meta({ description: "Per kWh of load not served (network orders beyond the controllable share, or top-up limits)." }),
-    shedLoadPerKwh: z.number().nonnegative().default(0.05).meta({ description: "Per kWh of controllable load shed by Method 1." }),
-    balancedDeviationPerKwh: z.number().nonnegative().default(0.003).meta({ description: "Per kWh of deviation settled on the balancing market (on top of its cost)." }),
+    objectiveWeight: z.number().nonnegative().max(1e6).default(1).meta({ description: "Weight of the objective (GBP, kgCO2 or kWh per step) in the reward." }),
+    unmetLoadPerKwh: z.number().nonnegative().max(1e6).default(1).meta({ description: "Per kWh of load not served (network orders beyond the controllable share, or top-up limits)." }),
+    shedLoadPerKwh: z.number().nonnegative().max(1e6).default(0.05).meta({ description: "Per kWh of controllable load shed by Method 1." }),
+    balancedDeviationPerKwh: z.number().nonnegative().max(1e6).default(0.003).meta({ description: "Per kWh of deviation settled on the balancing market (on top of its cost)." }),
   }).prefault({}).meta({ description: "Reward: -(objective * objectiveWeight) - penalties." }),
   record: z.boolean().default(true).meta({ description: "Record the per-step trajectory (KPIs need it)." }),
   transcript: z.boolean().default(false).meta({ description: "Record the bus transcript into info (slow; for inspection)." }),
@@ -84,6 +85,37 @@ export const energyHubConfigSchema = z.strictObject({
     });
   }
   const devices = cfg.hub.devices;
+  // the peak loads must lie within what the hub's purchased-carrier devices can supply, with room for four
+  // standard deviations of load noise: beyond it no dispatch exists and the hub LP would fail mid-episode
+  // (per purchased carrier, no more than its intake limit lets through the most efficient device)
+  const margin = 1 + 4 * cfg.loads.noise;
+  let electricKw = 0;
+  let heatKw = 0;
+  for (const carrier of ["electricity", "gas"] as const) {
+    const on = devices.map(toConverter).filter((c) => c.input === carrier);
+    const limitKw = cfg.hub.inputLimitsKw[carrier].maxKw;
+    // (an output no device of the carrier makes adds nothing, even under an unbounded intake)
+    const through = (eta: number): number => (eta === 0 ? 0 : limitKw * eta);
+    electricKw += Math.min(on.reduce((sum, c) => sum + c.maxElectricKw, 0), through(Math.max(0, ...on.map((c) => c.electricEfficiency))));
+    heatKw += Math.min(on.reduce((sum, c) => sum + c.maxThermalKw, 0), through(Math.max(0, ...on.map((c) => c.thermalEfficiency))));
+  }
+  const maxKva = electricKw / (cfg.loads.powerFactor * margin);
+  if (maxKva <= 0 || heatKw <= 0) {
+    ctx.addIssue({ code: "custom", path: ["hub", "inputLimitsKw"], message: `intake limits that let the hub's devices supply some electricity and heat (they allow ${+electricKw.toPrecision(6)} kW of electricity and ${+heatKw.toPrecision(6)} kW of heat)`, input: cfg.hub.inputLimitsKw });
+  } else if (cfg.loads.electricPeakKva > maxKva && cfg.loads.electricPeakKva <= 1e6) {
+    ctx.addIssue({ code: "custom", path: ["loads", "electricPeakKva"], message: `a number in (0, ${+maxKva.toPrecision(6)}] (the hub's devices supply at most ${+electricKw.toPrecision(6)} kW of electricity; at power factor ${cfg.loads.powerFactor}, with 4 x noise of headroom)`, input: cfg.loads.electricPeakKva });
+  }
+  const { households, serviceAreas, heatPeakPerUnitKw } = cfg.loads;
+  const maxUnits = Math.floor(heatKw / (heatPeakPerUnitKw * margin));
+  if (households + serviceAreas > maxUnits && heatPeakPerUnitKw <= 1e4 && maxKva > 0) {
+    const heat = `the hub's devices supply at most ${+heatKw.toPrecision(6)} kW of heat, with 4 x noise of headroom`;
+    // name the count when fewer households would do, else the heat peak per unit
+    if (maxUnits - serviceAreas >= 1) {
+      ctx.addIssue({ code: "custom", path: ["loads", "households"], message: `an integer in [1, ${maxUnits - serviceAreas}] at ${heatPeakPerUnitKw} kW of heat peak per unit and ${serviceAreas} service areas (${heat})`, input: households });
+    } else {
+      ctx.addIssue({ code: "custom", path: ["loads", "heatPeakPerUnitKw"], message: `a number in (0, ${+(heatKw / ((households + serviceAreas) * margin)).toPrecision(6)}] for ${households + serviceAreas} households and service areas (${heat})`, input: heatPeakPerUnitKw });
+    }
+  }
   for (const out of ["electricity", "heat"] as const) {
     const eta = out === "electricity" ? "electricEfficiency" : "thermalEfficiency";
     const topUp = devices.some((d) => d.input !== "solar" && d.input !== "wind" && eta in d && !(out === "electricity" ? "thermalEfficiency" in d : "electricEfficiency" in d));

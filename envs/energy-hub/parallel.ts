@@ -7,12 +7,14 @@
  * | index | meaning                                                                     |
  * |-------|-----------------------------------------------------------------------------|
  * | 0..k-1| device set-points in [0, 1], as in EnergyHub-v0                             |
- * | k     | answer to a deviation request, in [0, 5], rounded to the nearest integer:   |
+ * | k     | answer to a deviation request, an integer in [0, 5] (`Box.integers`):       |
  * |       | 0 refuse (balancing market), 1 Method 1, 2 Method 2, 3 Method 3, 4 cascade, |
  * |       | 5 trade-first (Method 3 for a surplus before Method 2; config.ts RESPONSES) |
  * | k + 1 | bid for surplus other hubs auction, GBP/kWh, in [0, maxBidGbpPerKwh];       |
  * |       | 0 places no bid (a hub also refuses when it cannot take the quantity on)    |
- * Out-of-box values, NaN or a wrong length throw InvalidActionError naming the index and bound.
+ * Out-of-box values, NaN, a non-integer answer (3.49 is refused, not rounded) or a wrong length
+ * throw InvalidActionError naming the index and bound; so does an action for an agent that does
+ * not exist.
  *
  * ## Observation, reward, info
  * Per agent as in EnergyHub-v0 (same index map, published in each reset info); each agent's
@@ -26,7 +28,6 @@
 import { BoxActionCheck } from "../../src/core/action-check.js";
 import { BaseParallelEnv } from "../../src/core/base-env.js";
 import type { Info, ParallelResetResult, ParallelStepResult } from "../../src/core/env.js";
-import { InvalidActionError, describeValue } from "../../src/core/errors.js";
 import { Box } from "../../src/core/spaces.js";
 import type { Trajectory } from "../../src/core/trajectory.js";
 import { hubKpis, type HubKpis } from "../../src/kpi/hub.js";
@@ -61,7 +62,7 @@ export class EnergyHubParallelEnv extends BaseParallelEnv<Float32Array, ArrayLik
     const high = new Float64Array(k + 2).fill(1);
     high[k] = RESPONSES.length - 1;
     high[k + 1] = config.maxBidGbpPerKwh;
-    this.#actSpace = new Box<Float64Array>({ low, high, dtype: "float64" });
+    this.#actSpace = new Box<Float64Array>({ low, high, dtype: "float64", integers: [k] });
     this.#actionCheck = new BoxActionCheck(this.#actSpace);
     this.#bids = new Float64Array(config.hubs);
     this.#actions = this.system.hubs.map(() => new Float64Array(k + 2));
@@ -80,7 +81,7 @@ export class EnergyHubParallelEnv extends BaseParallelEnv<Float32Array, ArrayLik
 
   /** The answer to a deviation request (element k) is a choice among RESPONSES. */
   integerActionElements(_agent: string): readonly number[] {
-    return [this.system.controllable.length];
+    return this.#actSpace.integers;
   }
 
   protected resetEpisode(): ParallelResetResult<Float32Array> {
@@ -136,9 +137,8 @@ export class EnergyHubParallelEnv extends BaseParallelEnv<Float32Array, ArrayLik
     const a = this.#actions[h]!;
     this.#actionCheck.read(owner, action, a);
     const k = a.length - 2;
-    const response = Math.round(a[k]!);
-    if (!(response >= 0 && response < RESPONSES.length)) throw new InvalidActionError(owner, k, `in [0, ${RESPONSES.length - 1}]`, describeValue(a[k]));
-    this.#commands[h]!.response = RESPONSES[response]!;
+    // the check has made element k an integer in [0, RESPONSES.length - 1]
+    this.#commands[h]!.response = RESPONSES[a[k]!]!;
     this.#bids[h] = a[k + 1]!;
   }
 

@@ -264,14 +264,15 @@ export class MicrogridEnv extends BaseEnv<Float32Array, Float32Array | Float64Ar
   readonly #slab: ObservationSlab;
   #t = 0;
 
-  constructor(config: MicrogridConfig) {
-    super(MICROGRID_ID);
+  /** `id`: the id named in errors before make() sets the spec (MicrogridDiscrete-v0 builds one inside its wrapper). */
+  constructor(config: MicrogridConfig, id: string = MICROGRID_ID) {
+    super(id);
     this.config = config;
     this.episodeSteps = config.episodeTicks;
     this.events = resolveStressEvents(config);
     for (const e of this.events) {
       if (e.kind === "pv-outage" && e.pvIndex >= config.pvArrays.length) {
-        throw new ConfigError(`${MICROGRID_ID} config`, [{ path: "scenario", expected: "a PV outage of an existing array", received: `pvIndex ${e.pvIndex}` }]);
+        throw new ConfigError(`${this.id} config`, [{ path: "scenario", expected: "a PV outage of an existing array", received: `pvIndex ${e.pvIndex}` }]);
       }
     }
     const B = config.batteries.length;

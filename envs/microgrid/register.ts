@@ -54,6 +54,6 @@ export function registerMicrogrid(): void {
     benchmark: MICROGRID_BENCHMARK,
     actionKind: "discrete",
     defaultEpisodeSteps: 336,
-    create: (config) => new DiscretizeAction(new MicrogridEnv(config.microgrid), config.levels),
+    create: (config) => new DiscretizeAction(new MicrogridEnv(config.microgrid, MICROGRID_DISCRETE_ID), config.levels),
   });
 }

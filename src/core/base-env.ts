@@ -15,7 +15,7 @@
 import type {
   Env, EnvSpecRef, ParallelEnv, ParallelResetResult, ParallelStepResult, ResetOptions, ResetResult, StepResult,
 } from "./env.js";
-import { ConfigError, ResetNeededError } from "./errors.js";
+import { ConfigError, InvalidActionError, ResetNeededError, describeValue } from "./errors.js";
 import { Rng, entropySeed, rngForReset } from "./rng.js";
 import type { Space } from "./spaces.js";
 
@@ -104,6 +104,8 @@ export abstract class BaseParallelEnv<Obs, Act> implements ParallelEnv<Obs, Act>
   readonly #defaultId: string;
   #agents: readonly string[] = [];
   #closed = false;
+  /** `possibleAgents` as a set, built at the first step (subclasses set the list in their constructor). */
+  #known: Set<string> | null = null;
 
   /** `defaultId`: the id to name in errors when the env was not built by make(). */
   constructor(defaultId: string) {
@@ -147,10 +149,12 @@ export abstract class BaseParallelEnv<Obs, Act> implements ParallelEnv<Obs, Act>
 
   /**
    * Runs `stepEpisode`, then drops every agent the result terminates or truncates. Throws ResetNeededError
-   * when no agent is live.
+   * when no agent is live, and InvalidActionError when `actions` is not an object of actions by agent or
+   * names an agent the env does not have (an action for an agent that already finished is ignored).
    */
   step(actions: Record<string, Act>): ParallelStepResult<Obs> {
     if (this.#agents.length === 0) throw notRunning(this.id, this.#closed);
+    this.#checkAgents(actions);
     const result = this.stepEpisode(actions);
     const { terminations, truncations } = result;
     for (const a of this.#agents) {
@@ -169,6 +173,19 @@ export abstract class BaseParallelEnv<Obs, Act> implements ParallelEnv<Obs, Act>
   close(): void {
     this.#closed = true;
     this.#agents = [];
+  }
+
+  #checkAgents(actions: unknown): void {
+    if (actions === null || typeof actions !== "object" || Array.isArray(actions) || ArrayBuffer.isView(actions)) {
+      throw new InvalidActionError(this.id, null, "an object of actions by agent name", describeValue(actions));
+    }
+    const known = (this.#known ??= new Set(this.possibleAgents));
+    let unknown: string[] | null = null;
+    for (const name in actions) if (!known.has(name)) (unknown ??= []).push(name);
+    if (unknown !== null) {
+      const names = this.possibleAgents.length <= 4 ? this.possibleAgents.join(", ") : `${this.possibleAgents.slice(0, 3).join(", ")} .. ${this.possibleAgents.at(-1)!}`;
+      throw new InvalidActionError(this.id, null, `actions for this env's agents only (${names})`, `actions for ${unknown.slice(0, 5).map((u) => JSON.stringify(u.length > 40 ? `${u.slice(0, 37)}...` : u)).join(", ")}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ""}, which do not exist`);
+    }
   }
 
   /** The action of a live agent, or a ConfigError naming the agent whose action is missing. */

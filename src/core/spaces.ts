@@ -30,7 +30,7 @@ export interface Space<T> {
  * has no Infinity).
  */
 export type SpaceJSON =
-  | { type: "Box"; shape: number[]; low: (number | string)[]; high: (number | string)[]; dtype: BoxDtype }
+  | { type: "Box"; shape: number[]; low: (number | string)[]; high: (number | string)[]; dtype: BoxDtype; integers?: number[] }
   | { type: "Discrete"; n: number; start: number }
   | { type: "MultiDiscrete"; nvec: number[] }
   | { type: "Dict"; spaces: Record<string, SpaceJSON> };
@@ -93,12 +93,19 @@ export class Box<E extends BoxElement = BoxElement> implements Space<E> {
   readonly high: Float64Array;
   /** Element type of samples and zeros (default "float32"). */
   readonly dtype: BoxDtype;
+  /**
+   * Flat indices of the elements that take integer values only (a choice among options stored in a
+   * Box beside real set-points), ascending; empty for an ordinary box.
+   */
+  readonly integers: readonly number[];
 
   constructor(opts: {
     low: number | ArrayLike<number>;
     high: number | ArrayLike<number>;
     shape?: readonly number[];
     dtype?: BoxDtype;
+    /** Flat indices of elements restricted to integers (their bounds must be finite). */
+    integers?: readonly number[];
   }) {
     const shape = opts.shape
       ?? (typeof opts.low !== "number" ? [opts.low.length] : typeof opts.high !== "number" ? [opts.high.length] : [1]);
@@ -118,7 +125,16 @@ export class Box<E extends BoxElement = BoxElement> implements Space<E> {
         issues.push({ path: `low[${i}]`, expected: `<= high[${i}] (${hi}) and not NaN`, received: String(lo) });
       }
     }
+    const integers = [...new Set(opts.integers ?? [])].sort((a, b) => a - b);
+    integers.forEach((k) => {
+      if (!Number.isInteger(k) || k < 0 || k >= this.size) {
+        issues.push({ path: "integers", expected: `indices in [0, ${this.size - 1}]`, received: String(k) });
+      } else if (!Number.isFinite(this.low[k]!) || !Number.isFinite(this.high[k]!)) {
+        issues.push({ path: `integers`, expected: `finite bounds at each integer element (element ${k})`, received: `[${this.low[k]}, ${this.high[k]}]` });
+      }
+    });
     if (issues.length > 0) throw new ConfigError("Box", issues);
+    this.integers = integers;
   }
 
   /** A new zero-filled element of this box's dtype. */
@@ -151,6 +167,10 @@ export class Box<E extends BoxElement = BoxElement> implements Space<E> {
         if (out[i]! > this.high[i]!) out[i] = Math.fround(this.low[i]!);
       }
     }
+    // an integer element: the uniform draw rounded to the nearest integer in [ceil(low), floor(high)]
+    for (const k of this.integers) {
+      out[k] = Math.min(Math.floor(this.high[k]!), Math.max(Math.ceil(this.low[k]!), Math.round(out[k]!)));
+    }
     return out;
   }
 
@@ -178,6 +198,10 @@ export class Box<E extends BoxElement = BoxElement> implements Space<E> {
         return { index: i, expected: `in [${this.low[i]}, ${this.high[i]}]`, received: String(v) };
       }
     }
+    for (const k of this.integers) {
+      const v = arr[k] as number;
+      if (!Number.isInteger(v)) return { index: k, expected: `an integer in [${this.low[k]}, ${this.high[k]}]`, received: String(v) };
+    }
     return null;
   }
 
@@ -198,10 +222,10 @@ export class Box<E extends BoxElement = BoxElement> implements Space<E> {
     for (let i = 0; i < this.size; i++) {
       if (!Object.is(this.low[i], other.low[i]) || !Object.is(this.high[i], other.high[i])) return false;
     }
-    return true;
+    return other.integers.length === this.integers.length && other.integers.every((k, i) => k === this.integers[i]);
   }
 
-  /** The JSON form; infinite bounds become "inf" and "-inf". */
+  /** The JSON form; infinite bounds become "inf" and "-inf"; `integers` only when there are any. */
   toJSON(): SpaceJSON {
     return {
       type: "Box",
@@ -209,6 +233,7 @@ export class Box<E extends BoxElement = BoxElement> implements Space<E> {
       low: Array.from(this.low, encodeBound),
       high: Array.from(this.high, encodeBound),
       dtype: this.dtype,
+      ...(this.integers.length > 0 ? { integers: [...this.integers] } : {}),
     };
   }
 }
@@ -344,7 +369,7 @@ export class Dict implements Space<Record<string, unknown>> {
 export function spaceFromJSON(json: SpaceJSON): Space<unknown> {
   switch (json.type) {
     case "Box":
-      return new Box({ low: json.low.map(decodeBound), high: json.high.map(decodeBound), shape: json.shape, dtype: json.dtype });
+      return new Box({ low: json.low.map(decodeBound), high: json.high.map(decodeBound), shape: json.shape, dtype: json.dtype, integers: json.integers });
     case "Discrete":
       return new Discrete(json.n, json.start);
     case "MultiDiscrete":

@@ -282,3 +282,51 @@ describe("CommunityBattery-v0 rewardBaseline idle", () => {
     });
   });
 });
+
+describe("CommunityBattery-v0 data never wraps around (issue 15, finding 8)", () => {
+  const columns = { loadKw: "load", pvKw: "pv", priceEurPerKwh: "price" };
+  const dir = mkdtempSync(join(tmpdir(), "gridgym-wrap-"));
+  // two days; the price of row r is r, the load 100 + r, no PV
+  const file = join(dir, "two-days.csv");
+  writeFileSync(file, "load,pv,price\n" + Array.from({ length: 48 }, (_, r) => `${100 + r},0,${r}`).join("\n") + "\n");
+  const P = OBSERVATION_INDEX.priceAheadStart;
+  const F = OBSERVATION_INDEX.netLoadForecastStart;
+
+  it("on the last hour of the data, the 24 h price look-ahead repeats the last day, never the first rows", () => {
+    for (const forecast of ["seasonal-naive", "perfect"] as const) {
+      const env = makeEnv({ days: 1, startDay: 1, loadNoise: 0, forecast, data: { source: "csv", file, columns } });
+      let obs = env.reset({ seed: 1 }).observation;
+      for (let t = 0; t < 23; t++) obs = env.step(Float32Array.of(0)).observation;
+      assert.equal(obs[OBSERVATION_INDEX.priceEurPerKwh], 47);
+      // hours t+1 .. t+24 after row 47 are rows 24 .. 47 of the last day, hour for hour
+      assert.deepEqual(Array.from(obs.subarray(P, P + 24)), Array.from({ length: 24 }, (_, k) => 24 + k));
+      if (forecast === "perfect") assert.deepEqual(Array.from(obs.subarray(F, F + 24)), Array.from({ length: 24 }, (_, k) => 124 + k));
+    }
+  });
+
+  it("at t = 0 of the data, the seasonal-naive forecast holds the current hour, never the data's last day", () => {
+    const env = makeEnv({ days: 1, startDay: 0, loadNoise: 0, data: { source: "csv", file, columns } });
+    const obs = env.reset({ seed: 1 }).observation;
+    assert.deepEqual(Array.from(obs.subarray(F, F + 24)), new Array(24).fill(100));
+    // a day in, yesterday is data: same hour the day before
+    const later = makeEnv({ days: 1, startDay: 1, loadNoise: 0, data: { source: "csv", file, columns } }).reset({ seed: 1 }).observation;
+    assert.deepEqual(Array.from(later.subarray(F, F + 24)), Array.from({ length: 24 }, (_, k) => 101 + k));
+  });
+
+  it("a UTF-16 or lone-CR CSV is refused naming what it is, not as missing columns", () => {
+    const text = "load,pv,price\n" + Array.from({ length: 24 }, (_, r) => `${r},0,${r}`).join("\n") + "\n";
+    const u16 = join(dir, "utf16.csv");
+    writeFileSync(u16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]));
+    const cr = join(dir, "cr.csv");
+    writeFileSync(cr, text.replaceAll("\n", "\r"));
+    for (const [f, what] of [[u16, "UTF-16 little-endian text"], [cr, "lines ending in a lone \\r"]] as const) {
+      assert.throws(() => make(ID, { days: 1, data: { source: "csv", file: f, columns } }), (e: unknown) => {
+        assert.ok(e instanceof ConfigError, String(e));
+        assert.ok(e.message.includes(`file: expected UTF-8 text with \\n or \\r\\n line ends`), e.message);
+        assert.ok(e.message.includes(what), e.message);
+        assert.equal(e.message.includes("column"), false, e.message);
+        return true;
+      });
+    }
+  });
+});

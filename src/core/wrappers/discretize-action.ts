@@ -12,6 +12,7 @@
  * - The action passed on is a new typed array of the Box's dtype holding the chosen levels.
  * - An action outside Discrete(n^k) throws InvalidActionError; nothing is rounded or clipped.
  */
+import { DiscreteActionCheck } from "../action-check.js";
 import type { Env } from "../env.js";
 import { ConfigError } from "../errors.js";
 import { Box, Discrete, type BoxElement, type Space } from "../spaces.js";
@@ -59,6 +60,7 @@ export function levelGrid(box: Space<unknown>, n: number): { space: Discrete; le
 /** Exposes Discrete(n^k) over n evenly spaced levels of each element of a finite k-element Box. */
 export class DiscretizeAction<Obs, Act extends BoxElement> extends ActionWrapper<Obs, Act, number> {
   readonly #space: Discrete;
+  readonly #check: DiscreteActionCheck;
   readonly #box: Box;
   /** The n levels of each element, in float64 before the cast to the Box's dtype. */
   readonly levelsPerElement: readonly (readonly number[])[];
@@ -73,6 +75,7 @@ export class DiscretizeAction<Obs, Act extends BoxElement> extends ActionWrapper
     const grid = levelGrid(env.actionSpace, n);
     this.#box = env.actionSpace as unknown as Box;
     this.#space = grid.space;
+    this.#check = new DiscreteActionCheck(grid.space);
     this.levelsPerElement = grid.levelsPerElement;
   }
 
@@ -108,7 +111,7 @@ export class DiscretizeAction<Obs, Act extends BoxElement> extends ActionWrapper
   }
 
   action(action: number): Act {
-    this.#space.assertAction(envIdOf(this), action);
+    this.#check.read(envIdOf(this), action);
     const out = this.#box.zeros() as Act;
     writeLevels(this.levelsPerElement, this.n, action, out);
     return out;
