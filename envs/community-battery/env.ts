@@ -114,7 +114,7 @@ function loadProfiles(cfg: CommunityBatteryConfig): HourlyProfiles {
         new Rng(0, "synthetic-profiles"),
       );
     case "csv": {
-      const series = readSeriesCsv(d.file, { columns: d.columns });
+      const series = readSeriesCsv(d.file, { columns: d.columns, field: "data.file", nonNegative: ["loadKw", "pvKw"] });
       const n = series.loadKw!.length;
       if (n < cfg.days * 24) {
         throw new ConfigError(`CSV ${d.file}`, [{ path: "rows", expected: `at least ${cfg.days * 24} rows (days * 24)`, received: `${n} rows` }]);
