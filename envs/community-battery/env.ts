@@ -113,7 +113,7 @@ const DT_HOURS = 1;
  */
 function readCsvNamingEncoding(file: string, columns: Record<string, string>): Record<string, Float64Array> {
   try {
-    return readSeriesCsv(file, { columns });
+    return readSeriesCsv(file, { columns, field: "data.file", nonNegative: ["loadKw", "pvKw"] });
   } catch (err) {
     // an error about the file itself (unreadable, refused) stands; one about its contents may have a cause
     if (!(err instanceof ConfigError) || err.issues.some((i) => i.path === "file")) throw err;

@@ -362,3 +362,57 @@ export class WorkerError extends GymError {
     super("WORKER_FAILED", message);
   }
 }
+
+/** How many items a list in an error message shows before it says how many more there are. */
+export const MAX_LISTED_ITEMS = 10;
+
+/**
+ * `a, b, c`, or `a, b, ... (12 more)` past `max` items: every list an error message prints goes
+ * through this, so a file with 10,000 columns gives a one-line message, not a 10,000-name one.
+ */
+export function boundedList(items: readonly string[], max: number = MAX_LISTED_ITEMS): string {
+  if (items.length <= max) return items.join(", ");
+  return `${items.slice(0, max).join(", ")}, ... (${items.length - max} more)`;
+}
+
+const PLAIN_NAME = /^[A-Za-z0-9_ .%()[\]/-]{1,40}$/;
+
+/**
+ * A name read from a file (a CSV header) as an error message may show it: quoted when it is a
+ * short plain name, else only its length, so a message never carries arbitrary bytes of a file.
+ */
+export function describeFileName(name: string): string {
+  return PLAIN_NAME.test(name) ? JSON.stringify(name) : `(a name of ${name.length} characters)`;
+}
+
+/**
+ * What a piece of file content is, without quoting any of it ("an empty cell", "text of 3
+ * characters"): the row and column in the message say where to look, and a file named by a
+ * job on a shared queue never leaks into an error, a log or Redis.
+ */
+export function describeContent(text: string): string {
+  if (text === "") return "an empty cell";
+  const kind = /^\s|\s$/.test(text) ? "text with leading or trailing space" : "text";
+  return `${kind} of ${text.length} character${text.length === 1 ? "" : "s"}`;
+}
+
+/**
+ * A URL fit for a message or a log: its password replaced by `***`. Text that does not parse
+ * as a URL keeps only what comes before a `user:password@` part, so a typo never prints a secret.
+ */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== "") parsed.password = "***";
+    return parsed.href.replace(/\/$/, "");
+  } catch {
+    return url.replace(/^([^/]*\/\/)?[^@/]*@/, (_m, scheme: string | undefined) => `${scheme ?? ""}***@`);
+  }
+}
+
+/** A file or folder named by a config, job or option that lies outside the root it must stay in. */
+export class PathError extends ConfigError {
+  constructor(readonly field: string, readonly root: string, readonly path: string, why: string) {
+    super("path", [{ path: field, expected: `a path inside ${root}`, received: `${describeValue(path)} (${why})` }]);
+  }
+}

@@ -19,7 +19,7 @@
  * duplicate or reordering. `wallClockYear` folds it back onto a 24-hour wall clock (see
  * there for why).
  */
-import { ConfigError } from "../core/errors.js";
+import { ConfigError, describeContent } from "../core/errors.js";
 import { IssueList, columnIndices, csvOwner, parseNumberCell, readCsv } from "./csv.js";
 import { dataFile } from "./paths.js";
 
@@ -75,7 +75,7 @@ function parseDayAheadFile(file: string): UtcPriceSeries {
     const localMs = m ? Date.UTC(Number(m[3]), month, Number(m[1]), Number(m[4])) : Number.NaN;
     const valid = m !== null && month >= 0 && Number(m[4]) < 24 && new Date(localMs).getUTCDate() === Number(m[1]);
     if (!valid) {
-      issues.add(`row ${line}, column "time"`, "a local time like 01jan2022 00:00:00", JSON.stringify(time));
+      issues.add(`row ${line}, column "time"`, "a local time like 01jan2022 00:00:00", describeContent(time));
       continue;
     }
     // Wall-clock time L is UTC L-2h if that instant is summer time, UTC L-1h if that one is not.
@@ -85,7 +85,7 @@ function parseDayAheadFile(file: string): UtcPriceSeries {
     const cetFits = !isCentralEuropeanSummerTime(asCet);
     if (!cestFits && !cetFits) {
       if (cell !== "") {
-        issues.add(`row ${line}, column "DAM_price"`, `an empty cell (${time} does not exist in local time)`, JSON.stringify(cell));
+        issues.add(`row ${line}, column "DAM_price"`, `an empty cell (${time} does not exist in local time)`, describeContent(cell));
       }
       previousLocalMs = localMs;
       continue;

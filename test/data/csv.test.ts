@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError } from "../../src/core/errors.js";
 import { readSeriesCsv } from "../../src/data/csv.js";
+import { useDataRoot } from "../fixtures/data-root.js";
 
 describe("readSeriesCsv", () => {
   let dir: string;
@@ -23,10 +24,13 @@ describe("readSeriesCsv", () => {
     assert.fail("expected a throw");
   };
 
+  let restoreRoot: () => void;
   before(() => {
     dir = mkdtempSync(join(tmpdir(), "gridgym-csv-"));
+    restoreRoot = useDataRoot(dir);
   });
   after(() => {
+    restoreRoot();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -64,8 +68,8 @@ describe("readSeriesCsv", () => {
     assert.equal(
       messageOf(() => readSeriesCsv(file, { columns: { loadKw: "load_kw" } })),
       `invalid CSV ${file}:\n` +
-        `  row 3, column "load_kw": expected a number, got "abc"\n` +
-        `  row 4, column "load_kw": expected a number, got " 3"`,
+        `  row 3, column "load_kw": expected a number, got text of 3 characters\n` +
+        `  row 4, column "load_kw": expected a number, got text with leading or trailing space of 2 characters`,
     );
   });
 
@@ -111,5 +115,53 @@ describe("readSeriesCsv", () => {
     assert.equal(err.issues[0]!.path, 'row 2, column "x"');
     assert.equal(err.issues[19]!.path, 'row 21, column "x"');
     assert.match(err.message, /\n {2}\.\.\. and 5 more: expected the same checks, got not listed$/);
+  });
+
+  it("refuses numbers that overflow float64 or float32, naming row and column (issue 15, finding 9)", () => {
+    const file = write("load_kw\n1\n1e400\n-1e39\n3.4e38\n");
+    assert.equal(
+      messageOf(() => readSeriesCsv(file, { columns: { loadKw: "load_kw" } })),
+      `invalid CSV ${file}:\n` +
+        `  row 3, column "load_kw": expected a number within float32's range (|x| <= 3.4e38), got a number that overflows to Infinity\n` +
+        `  row 4, column "load_kw": expected a number within float32's range (|x| <= 3.4e38), got a number of magnitude 1e39`,
+    );
+  });
+
+  it("refuses negative values in the series that must not have them (issue 15, finding 9)", () => {
+    const file = write("load,pv\n1,0\n-2,-0.5\n3,-0\n");
+    assert.equal(
+      messageOf(() => readSeriesCsv(file, { columns: { loadKw: "load", pvKw: "pv" }, nonNegative: ["loadKw", "pvKw"] })),
+      `invalid CSV ${file}:\n  row 3, column "load": expected a number >= 0, got a negative number\n  row 3, column "pv": expected a number >= 0, got a negative number`,
+    );
+    assert.deepEqual([...readSeriesCsv(file, { columns: { pvKw: "pv" } }).pvKw!], [0, -0.5, -0]);
+  });
+
+  it("never quotes the file's contents and caps the list of columns it names (issue 15, findings 1 and 3)", () => {
+    const secret = "root:x:0:0:root:/root:/bin/bash\nSECRET_TOKEN=abc123\n";
+    const notCsv = write(secret);
+    const message = messageOf(() => readSeriesCsv(notCsv, { columns: { loadKw: "load_kw" } }));
+    assert.ok(!message.includes("root") && !message.includes("SECRET") && !message.includes("abc123"), message);
+    assert.equal(message, `invalid CSV ${notCsv}:\n  column "load_kw": expected a column with this name, got only columns (a name of 31 characters)`);
+    const wide = write(Array.from({ length: 50 }, (_, i) => `c${i}`).join(",") + "\n" + "1,".repeat(49) + "1\n");
+    assert.equal(
+      messageOf(() => readSeriesCsv(wide, { columns: { loadKw: "load_kw" } })),
+      `invalid CSV ${wide}:\n  column "load_kw": expected a column with this name, got only columns "c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", ... (40 more)`,
+    );
+  });
+
+  it("caches parsed columns by path, size and modification time, and hands out copies (issue 15, finding 13)", () => {
+    const file = write("load_kw\n1\n2\n");
+    const mtime = new Date("2026-01-01T00:00:00Z");
+    utimesSync(file, mtime, mtime);
+    const first = readSeriesCsv(file, { columns: { loadKw: "load_kw" } });
+    first.loadKw![0] = 99;
+    assert.deepEqual([...readSeriesCsv(file, { columns: { loadKw: "load_kw" } }).loadKw!], [1, 2]);
+    // same size and modification time: the cache answers without reading the file again
+    writeFileSync(file, "load_kw\n7\n8\n");
+    utimesSync(file, mtime, mtime);
+    assert.deepEqual([...readSeriesCsv(file, { columns: { loadKw: "load_kw" } }).loadKw!], [1, 2]);
+    // a changed size (or time) is a changed file
+    writeFileSync(file, "load_kw\n7\n8\n9\n");
+    assert.deepEqual([...readSeriesCsv(file, { columns: { loadKw: "load_kw" } }).loadKw!], [7, 8, 9]);
   });
 });

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError } from "../../src/core/errors.js";
+import { useDataRoot } from "../fixtures/data-root.js";
 import { isCentralEuropeanSummerTime, loadDayAheadPricesUtc, wallClockYear } from "../../src/data/prices.js";
 
 const HOUR_MS = 3_600_000;
@@ -14,10 +15,13 @@ describe("Belgian day-ahead prices", () => {
     ((Date.UTC(year, month - 1, day) - Date.UTC(year, 0, 1)) / 86_400_000) * 24 + hour;
 
   let dir: string;
+  let restoreRoot: () => void;
   before(() => {
     dir = mkdtempSync(join(tmpdir(), "gridgym-prices-"));
+    restoreRoot = useDataRoot(dir);
   });
   after(() => {
+    restoreRoot();
     rmSync(dir, { recursive: true, force: true });
   });
   const write = (name: string, rows: string[]): string => {
@@ -95,7 +99,7 @@ describe("Belgian day-ahead prices", () => {
   it("rejects a price at the nonexistent spring hour", () => {
     const file = write("spring-price.csv", ["26mar2023 01:00:00,.1", "26mar2023 02:00:00,.2", "26mar2023 03:00:00,.3"]);
     assert.throws(() => loadDayAheadPricesUtc(file), {
-      message: `invalid CSV ${file}:\n  row 3, column "DAM_price": expected an empty cell (26mar2023 02:00:00 does not exist in local time), got ".2"`,
+      message: `invalid CSV ${file}:\n  row 3, column "DAM_price": expected an empty cell (26mar2023 02:00:00 does not exist in local time), got text of 2 characters`,
     });
   });
 
