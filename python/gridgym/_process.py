@@ -1,0 +1,312 @@
+"""The Node process behind the client, and the framing spoken with it.
+
+Every frame is a little-endian u32 body length and the body. A request body starts with an op
+byte, a reply body with a status byte (training/pipe-server.ts documents both). One process
+serves every env of one Python process (each env is a handle in it); a forked child starts its
+own, because a pipe shared by two processes would mix their frames.
+
+Where the server is found, first match wins:
+
+1. ``GRIDGYM_NODE_ENTRY``: a ``.js`` file run by ``node``, or a ``.ts`` file run with tsx;
+2. ``GRIDGYM_ROOT``: a gridgym package directory (its ``dist/training/pipe-server.js`` when built,
+   else its ``training/pipe-server.ts``);
+3. the gridgym checkout this package sits in (``python/gridgym`` inside it), or the one it was
+   installed from (recorded by ``pip install ./python``);
+4. ``node_modules/gridgym`` in the working directory or one of its parents.
+
+``GRIDGYM_NODE`` names the ``node`` executable (default: the first on PATH).
+"""
+from __future__ import annotations
+
+import json
+import os
+import select
+import shutil
+import struct
+import subprocess
+import tempfile
+import threading
+from typing import Any, Dict, List, Optional, Tuple
+
+from .errors import ConfigError, NodeProcessError, from_payload
+
+OP_MAKE, OP_RESET, OP_STEP, OP_CLOSE, OP_SPACES, OP_EVALUATE, OP_ACTION, OP_ABORT = 1, 2, 3, 4, 5, 6, 7, 8
+STATUS_OK, STATUS_ERROR, STATUS_ACT, STATUS_EPISODE = 0, 1, 2, 3
+
+_U32 = struct.Struct("<I")
+
+#: Seconds to wait for the server's first answer (it loads gridgym; with tsx it compiles it too).
+START_TIMEOUT_S = 180.0
+#: Seconds to wait for any later answer before the process is declared stuck (``GRIDGYM_TIMEOUT``).
+DEFAULT_TIMEOUT_S = 300.0
+
+
+def _is_gridgym_root(path: str) -> bool:
+    try:
+        with open(os.path.join(path, "package.json"), encoding="utf-8") as f:
+            return json.load(f).get("name") == "gridgym"
+    except (OSError, ValueError):
+        return False
+
+
+def _entry_in_root(root: str) -> Optional[str]:
+    for rel in (("dist", "training", "pipe-server.js"), ("training", "pipe-server.ts")):
+        candidate = os.path.join(root, *rel)
+        if os.path.isfile(candidate):
+            return candidate
+    return None
+
+
+def _installed_root() -> Optional[str]:
+    try:
+        from ._location import SOURCE_ROOT  # written by setup.py at install time
+    except ImportError:
+        return None
+    return SOURCE_ROOT
+
+
+def find_entry() -> Tuple[str, str]:
+    """The server script and the gridgym root it belongs to.
+
+    Raises:
+        NodeProcessError: when no gridgym is found; the message lists where it looked.
+    """
+    tried: List[str] = []
+    entry = os.environ.get("GRIDGYM_NODE_ENTRY")
+    if entry:
+        if not os.path.isfile(entry):
+            raise NodeProcessError(f"GRIDGYM_NODE_ENTRY names {entry!r}, which is not a file")
+        entry = os.path.abspath(entry)
+        root = os.path.dirname(entry)
+        while root != os.path.dirname(root) and not _is_gridgym_root(root):
+            root = os.path.dirname(root)
+        return entry, root if _is_gridgym_root(root) else os.path.dirname(entry)
+    env_root = os.environ.get("GRIDGYM_ROOT")
+    if env_root:
+        found = _entry_in_root(env_root) if _is_gridgym_root(env_root) else None
+        if found is None:
+            raise NodeProcessError(f"GRIDGYM_ROOT names {env_root!r}, which holds no gridgym package "
+                                   "(package.json named gridgym with dist/training/pipe-server.js or training/pipe-server.ts)")
+        return os.path.abspath(found), os.path.abspath(env_root)
+    candidates = [os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))]
+    installed = _installed_root()
+    if installed:
+        candidates.append(installed)
+    here = os.getcwd()
+    while True:
+        candidates.append(os.path.join(here, "node_modules", "gridgym"))
+        parent = os.path.dirname(here)
+        if parent == here:
+            break
+        here = parent
+    for root in candidates:
+        tried.append(root)
+        if _is_gridgym_root(root):
+            found = _entry_in_root(root)
+            if found is not None:
+                return found, root
+    raise NodeProcessError("gridgym's Node package was not found; set GRIDGYM_ROOT to its directory (or "
+                           "GRIDGYM_NODE_ENTRY to its pipe-server script). Looked in: " + ", ".join(tried))
+
+
+def _node_command(entry: str, root: str) -> List[str]:
+    node = os.environ.get("GRIDGYM_NODE") or shutil.which("node")
+    if not node:
+        raise NodeProcessError("node was not found on PATH (set GRIDGYM_NODE to the node executable)")
+    if entry.endswith(".ts"):
+        if not os.path.isdir(os.path.join(root, "node_modules", "tsx")):
+            raise NodeProcessError(f"{entry} is TypeScript and {root} has no node_modules/tsx to run it; "
+                                   "run `npm run build` there, or install its dev dependencies")
+        return [node, "--import", "tsx", entry]
+    return [node, entry]
+
+
+class Client:
+    """One Node server process and the pipe to it.
+
+    Args:
+        timeout: seconds to wait for an answer before the process is declared stuck (default
+            ``GRIDGYM_TIMEOUT`` or 300); None waits forever (a crash is still detected at once).
+    """
+
+    def __init__(self, timeout: Optional[float] = None) -> None:
+        env_timeout = os.environ.get("GRIDGYM_TIMEOUT")
+        if timeout is None and env_timeout:
+            try:
+                timeout = float(env_timeout)
+            except ValueError:
+                raise ConfigError(f"GRIDGYM_TIMEOUT must be a number of seconds, got {env_timeout!r}",
+                                  code="CONFIG_INVALID", field="GRIDGYM_TIMEOUT") from None
+        self.timeout = DEFAULT_TIMEOUT_S if timeout is None else timeout
+        entry, root = find_entry()
+        self.entry = entry
+        self._stderr = tempfile.TemporaryFile()
+        child_env = dict(os.environ)
+        child_env["GRIDGYM_CWD"] = os.getcwd()
+        try:
+            self.proc = subprocess.Popen(_node_command(entry, root), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         stderr=self._stderr, cwd=root, env=child_env, bufsize=0)
+        except OSError as exc:
+            raise NodeProcessError(f"could not start node on {entry}: {exc}") from exc
+        self.pid = os.getpid()
+        self._in = self.proc.stdin.fileno()
+        self._out = self.proc.stdout.fileno()
+        self._poll = select.poll()
+        self._poll.register(self._out, select.POLLIN | select.POLLHUP | select.POLLERR)
+        self._buf = b""
+        self._started = False
+        self._broken: Optional[str] = None
+        self.lock = threading.RLock()
+
+    # -- process state -------------------------------------------------------------------------
+
+    @property
+    def alive(self) -> bool:
+        """True while the process runs and the pipe is in a known state."""
+        return self._broken is None and self.proc.poll() is None
+
+    def _stderr_tail(self) -> str:
+        try:
+            self._stderr.seek(0, os.SEEK_END)
+            size = self._stderr.tell()
+            self._stderr.seek(max(0, size - 2000))
+            return self._stderr.read().decode("utf-8", "replace").strip()
+        except (OSError, ValueError):
+            return ""
+
+    def _fail(self, why: str) -> NodeProcessError:
+        """Marks the client unusable and builds the error that says why."""
+        if self._broken is None:
+            try:
+                code = self.proc.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                code = None
+            if code is None:
+                self.proc.kill()
+                self.proc.wait()
+                detail = f"{why}; the Node process (pid {self.proc.pid}) was killed"
+            elif code < 0:
+                detail = f"{why}: the Node process (pid {self.proc.pid}) was killed by signal {-code}"
+            else:
+                detail = f"{why}: the Node process (pid {self.proc.pid}) exited with status {code}"
+            tail = self._stderr_tail()
+            self._broken = detail + (f"; its last output:\n{tail}" if tail else "")
+        return NodeProcessError(self._broken + "; make a new env to start a fresh process")
+
+    def close(self) -> None:
+        """Ends the process (closing its input ends the server); idempotent."""
+        if self.proc.poll() is None:
+            try:
+                self.proc.stdin.close()
+                self.proc.wait(timeout=5)
+            except (OSError, subprocess.TimeoutExpired):
+                self.proc.kill()
+                self.proc.wait()
+        else:
+            try:
+                self.proc.stdin.close()
+            except OSError:
+                pass
+        try:
+            self.proc.stdout.close()
+        except OSError:
+            pass
+        self._stderr.close()
+        if self._broken is None:
+            self._broken = "the client was closed"
+
+    # -- frames --------------------------------------------------------------------------------
+
+    def send(self, body: bytes) -> None:
+        """Writes one frame."""
+        if self._broken is not None:
+            raise NodeProcessError(self._broken + "; make a new env to start a fresh process")
+        data = _U32.pack(len(body)) + body
+        try:
+            while data:
+                n = os.write(self._in, data)
+                data = data[n:]
+        except (BrokenPipeError, OSError):
+            raise self._fail("the pipe to Node closed") from None
+
+    def _read_some(self, timeout: Optional[float]) -> bytes:
+        if timeout is not None:
+            if not self._poll.poll(timeout * 1000.0):
+                raise self._fail(f"no answer from Node within {timeout:g} s")
+        try:
+            data = os.read(self._out, 1 << 20)
+        except OSError:
+            data = b""
+        if not data:
+            raise self._fail("the Node process ended")
+        return data
+
+    def receive(self, timeout: Any = "default") -> Tuple[int, bytes]:
+        """Reads one frame: its status byte and the rest of its body."""
+        if self._broken is not None:
+            raise NodeProcessError(self._broken + "; make a new env to start a fresh process")
+        if timeout == "default":
+            timeout = self.timeout if self._started else max(self.timeout, START_TIMEOUT_S)
+        buf = self._buf
+        while len(buf) < 4:
+            buf += self._read_some(timeout)
+        n = _U32.unpack_from(buf, 0)[0]
+        while len(buf) < 4 + n:
+            buf += self._read_some(timeout)
+        self._buf = buf[4 + n:]
+        self._started = True
+        return buf[4], buf[5:4 + n]
+
+    def request(self, body: bytes, timeout: Any = "default") -> bytes:
+        """Sends one request and returns the ok reply's payload.
+
+        Raises:
+            GridgymError: the error Node answered with, as its Python class.
+            NodeProcessError: the process died or did not answer in time.
+        """
+        with self.lock:
+            self.send(body)
+            status, payload = self.receive(timeout)
+        if status == STATUS_OK:
+            return payload
+        if status == STATUS_ERROR:
+            raise from_payload(json.loads(payload.decode("utf-8")))
+        raise self._fail(f"unexpected reply status {status} from Node")
+
+
+_default: Optional[Client] = None
+_default_lock = threading.Lock()
+
+
+def default_client() -> Client:
+    """The process-wide client: started on first use, restarted after it died or after a fork."""
+    global _default
+    with _default_lock:
+        if _default is None or _default.pid != os.getpid() or not _default.alive:
+            if _default is not None and _default.pid == os.getpid():
+                _default.close()
+            _default = Client()
+        return _default
+
+
+def json_bytes(value: Any) -> bytes:
+    """Compact JSON as UTF-8; numpy scalars and arrays become numbers and lists."""
+    return json.dumps(value, separators=(",", ":"), default=_json_default, allow_nan=False).encode("utf-8")
+
+
+def _json_default(value: Any) -> Any:
+    tolist = getattr(value, "tolist", None)
+    if callable(tolist):
+        return tolist()
+    raise TypeError(f"{type(value).__name__} is not JSON-serialisable (configs and options must be plain data)")
+
+
+def parse_json(data: bytes) -> Any:
+    """The JSON value of a reply part (None when empty)."""
+    return json.loads(data.decode("utf-8")) if data else None
+
+
+def info_dict(data: bytes) -> Dict[str, Any]:
+    """An info from a reply part: a dict (empty when infos were not asked for)."""
+    value = parse_json(data)
+    return value if isinstance(value, dict) else {}

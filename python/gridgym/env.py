@@ -1,0 +1,203 @@
+"""``make(id, **config)``: one gridgym env with Gymnasium's Env API, stepped in Node through the pipe.
+
+What a caller may rely on (Gymnasium's contract, and gridgym's):
+
+- ``reset(*, seed=None, options=None)`` returns ``(obs, info)``; a seed re-seeds every random stream
+  of the env, so the same seed and actions give bit-identical observations and rewards (the same
+  bytes the Node API gives). Without a seed the env continues its own generator.
+- ``step(action)`` returns ``(obs, reward, terminated, truncated, info)``; ``reward`` is a float,
+  the flags are bools, ``obs`` is a fresh numpy array of the observation space's dtype.
+- An action outside the space raises ``InvalidActionError`` (never clipped); ``step`` before
+  ``reset`` or after the episode ended raises ``ResetNeededError``; a bad config raises
+  ``ConfigError`` naming each field.
+- Infos cost a JSON encoding per step, so they are sent only when the env is made with
+  ``infos=True``; otherwise ``info`` is ``{}``.
+- ``close()`` may be called any number of times; ``render`` is not offered (``render_mode`` is None).
+"""
+from __future__ import annotations
+
+import struct
+from typing import Any, Dict, Optional, Tuple
+
+import numpy as np
+
+from . import _process
+from ._process import OP_CLOSE, OP_MAKE, OP_RESET, OP_STEP, Client, info_dict, json_bytes
+from .errors import ConfigError, EnvClosedError, InvalidActionError
+from .spaces import HAS_GYMNASIUM, from_json, is_discrete
+
+if HAS_GYMNASIUM:
+    import gymnasium
+
+    _EnvBase: Any = gymnasium.Env
+else:
+    _EnvBase = object
+
+FLAG_SEED, FLAG_OPTIONS, FLAG_INFOS = 1, 2, 4
+_DTYPES = {1: np.dtype(np.float32), 2: np.dtype(np.float64)}
+_RESET = struct.Struct("<BIBd")
+_STEP_HEAD = struct.Struct("<BIB")
+_STEP_REPLY = struct.Struct("<dBBBI")
+_OBS_HEAD = struct.Struct("<BI")
+_MAX_SEED = 2 ** 53 - 1
+
+
+def check_seed(owner: str, seed: Any, span: int = 1) -> Optional[int]:
+    """The seed as an int (None stays None).
+
+    Raises:
+        ConfigError: for anything but an integer in ``[0, 2**53 - span]``.
+    """
+    if seed is None:
+        return None
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= int(seed) <= _MAX_SEED - span + 1:
+        raise ConfigError(f"invalid {owner}.reset:\n  seed: expected an integer in [0, {_MAX_SEED - span + 1}], got {seed!r}",
+                          code="CONFIG_INVALID", field="seed",
+                          issues=[{"path": "seed", "expected": f"an integer in [0, {_MAX_SEED - span + 1}]", "received": repr(seed)}])
+    return int(seed)
+
+
+def config_bytes(owner: str, value: Any) -> bytes:
+    """The JSON of a config or options dict.
+
+    Raises:
+        ConfigError: when it holds something JSON cannot carry (NaN, an object).
+    """
+    try:
+        return json_bytes(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"invalid {owner}: expected plain data (numbers, strings, lists, dicts; no NaN), {exc}",
+                          code="CONFIG_INVALID", field=owner) from None
+
+
+class ActionEncoder:
+    """Turns an action into the bytes the server reads: the Box's dtype, or a Discrete index as float64."""
+
+    def __init__(self, env_id: str, space: Any) -> None:
+        self.env_id = env_id
+        self.discrete = is_discrete(space)
+        self.dtype = np.dtype(np.float64) if self.discrete else np.dtype(space.dtype)
+        self.size = 1 if self.discrete else int(np.prod(space.shape))
+
+    def encode(self, action: Any) -> bytes:
+        """The action's bytes; the server's own check judges its values and length.
+
+        Raises:
+            InvalidActionError: when the action is not numeric at all (or, for a Discrete, not one number).
+        """
+        try:
+            arr = np.asarray(action, dtype=self.dtype)
+        except (TypeError, ValueError):
+            raise InvalidActionError(f"{self.env_id}: action must be numeric ({self._expected()}), got {type(action).__name__}",
+                                     code="ACTION_INVALID") from None
+        if self.discrete and arr.size != 1:
+            raise InvalidActionError(f"{self.env_id}: action must be one integer, got an array of shape {arr.shape}",
+                                     code="ACTION_INVALID")
+        return arr.tobytes()
+
+    def encode_batch(self, actions: Any, count: int) -> bytes:
+        """``count`` actions, env-major."""
+        try:
+            arr = np.asarray(actions, dtype=self.dtype)
+        except (TypeError, ValueError):
+            raise InvalidActionError(f"{self.env_id}: actions must be numeric ({count} x {self._expected()}), got {type(actions).__name__}",
+                                     code="ACTION_INVALID") from None
+        return arr.tobytes()
+
+    def _expected(self) -> str:
+        return "an integer" if self.discrete else f"{self.size} x {self.dtype.name}"
+
+
+def read_observation(payload: bytes, offset: int) -> Tuple[np.ndarray, int]:
+    """One typed observation (dtype code, byte length, bytes) at ``offset``, and the offset after it."""
+    code, nbytes = _OBS_HEAD.unpack_from(payload, offset)
+    start = offset + _OBS_HEAD.size
+    obs = np.frombuffer(payload, dtype=_DTYPES[code], count=nbytes // _DTYPES[code].itemsize, offset=start).copy()
+    return obs, start + nbytes
+
+
+class GridgymEnv(_EnvBase):
+    """A gridgym env stepped in Node (a ``gymnasium.Env`` when gymnasium is importable).
+
+    Build it with ``gridgym.make``. Attributes: ``env_id``, ``observation_space``,
+    ``action_space``, ``config`` (as passed), ``client`` (the Node process).
+    """
+
+    metadata: Dict[str, Any] = {"render_modes": []}
+    render_mode = None
+
+    def __init__(self, env_id: str, config: Optional[Dict[str, Any]] = None, *, infos: bool = False,
+                 client: Optional[Client] = None) -> None:
+        self.env_id = env_id
+        self.config = dict(config or {})
+        self.client = client if client is not None else _process.default_client()
+        self._infos = bool(infos)
+        request = {"id": env_id, "config": self.config, "kind": "env"}
+        payload = self.client.request(bytes([OP_MAKE]) + config_bytes(f"{env_id} config", request))
+        self._handle = struct.unpack_from("<I", payload, 0)[0]
+        desc = _process.parse_json(payload[4:])
+        self.observation_space = from_json(desc["observationSpace"])
+        self.action_space = from_json(desc["actionSpace"])
+        self._encoder = ActionEncoder(env_id, self.action_space)
+        self._step_head = _STEP_HEAD.pack(OP_STEP, self._handle, FLAG_INFOS if self._infos else 0)
+        self._closed = False
+
+    def reset(self, *, seed: Optional[int] = None, options: Optional[Dict[str, Any]] = None) -> Tuple[np.ndarray, Dict[str, Any]]:
+        """Starts an episode; with ``seed``, re-seeds every random stream of the env."""
+        seed = check_seed(self.env_id, seed)
+        if HAS_GYMNASIUM:
+            super().reset(seed=seed)
+        self._assert_open()
+        flags = (FLAG_INFOS if self._infos else 0) | (0 if seed is None else FLAG_SEED) | (0 if options is None else FLAG_OPTIONS)
+        body = _RESET.pack(OP_RESET, self._handle, flags, 0.0 if seed is None else float(seed))
+        if options is not None:
+            body += config_bytes("reset options", options)
+        payload = self.client.request(body)
+        obs, end = read_observation(payload, 0)
+        return obs, info_dict(payload[end:]) if self._infos else {}
+
+    def step(self, action: Any) -> Tuple[np.ndarray, float, bool, bool, Dict[str, Any]]:
+        """Applies one action; returns ``(obs, reward, terminated, truncated, info)``."""
+        if self._closed:
+            self._assert_open()
+        payload = self.client.request(self._step_head + self._encoder.encode(action))
+        reward, terminated, truncated, code, nbytes = _STEP_REPLY.unpack_from(payload, 0)
+        dtype = _DTYPES[code]
+        start = _STEP_REPLY.size
+        obs = np.frombuffer(payload, dtype=dtype, count=nbytes // dtype.itemsize, offset=start).copy()
+        info = info_dict(payload[start + nbytes:]) if self._infos else {}
+        return obs, reward, terminated == 1, truncated == 1, info
+
+    def close(self) -> None:
+        """Releases the env in Node; idempotent (and quiet when the Node process is gone)."""
+        if getattr(self, "_closed", True):
+            return
+        self._closed = True
+        if self.client.alive:
+            self.client.request(struct.pack("<BI", OP_CLOSE, self._handle))
+
+    def _assert_open(self) -> None:
+        if self._closed:
+            raise EnvClosedError(f"{self.env_id}: the env is closed; make a new one", code="ENV_CLOSED")
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 - nothing to report to at interpreter exit
+            pass
+
+
+def make(env_id: str, *, infos: bool = False, client: Optional[Client] = None, **config: Any) -> GridgymEnv:
+    """Builds gridgym env ``env_id`` with ``config`` (its fields as keyword arguments).
+
+    Args:
+        env_id: a registered single-agent id, e.g. ``"CommunityBattery-v0"``.
+        infos: send each step's info (a JSON encoding per step); default off, ``info`` is then ``{}``.
+        client: the Node process to use (default: one shared by the Python process).
+        **config: the env's config fields (README's config tables), validated in Node.
+
+    Raises:
+        ConfigError: naming each bad config field.
+        UnregisteredEnvError: for an unknown id, with the nearest registered one.
+    """
+    return GridgymEnv(env_id, config, infos=infos, client=client)

@@ -1,0 +1,152 @@
+"""``parallel_env(id)``: a gridgym multi-agent env with PettingZoo's ParallelEnv API.
+
+For Community-v0 (one agent per household) and EnergyHubParallel-v0 (one per hub). A
+``pettingzoo.ParallelEnv`` when pettingzoo is importable. ``possible_agents`` is fixed,
+``agents`` lists the agents still acting and empties when the episode ends; spaces are methods
+(``observation_space(agent)``) returning the same object every call. ``reset(seed=None,
+options=None)`` returns ``(observations, infos)``; ``step(actions)`` returns observations,
+rewards, terminations, truncations and infos, each a dict keyed by agent. Infos are ``{}`` per
+agent unless the env was built with ``infos=True``.
+"""
+from __future__ import annotations
+
+import struct
+from typing import Any, Dict, List, Optional, Tuple
+
+import numpy as np
+
+from . import _process
+from ._process import OP_CLOSE, OP_MAKE, OP_RESET, OP_STEP, Client, json_bytes, parse_json
+from .env import FLAG_INFOS, FLAG_OPTIONS, FLAG_SEED, ActionEncoder, check_seed, config_bytes, read_observation
+from .errors import ConfigError, EnvClosedError, InvalidActionError
+from .spaces import from_json
+
+try:
+    from pettingzoo import ParallelEnv as _ParallelBase
+except ImportError:
+    _ParallelBase = object
+
+_RESET = struct.Struct("<BIBd")
+_STEP_HEAD = struct.Struct("<BIB")
+
+
+def read_parallel(payload: bytes) -> Tuple[Dict[str, Any], Dict[str, np.ndarray]]:
+    """A parallel reply: its JSON head and each agent's observation."""
+    n = struct.unpack_from("<I", payload, 0)[0]
+    head = parse_json(payload[4:4 + n])
+    offset = 4 + n
+    observations: Dict[str, np.ndarray] = {}
+    for agent in head["observationAgents"]:
+        observations[agent], offset = read_observation(payload, offset)
+    return head, observations
+
+
+def encode_parallel_actions(actions: Dict[str, Any], encoders: Dict[str, ActionEncoder], owner: str) -> bytes:
+    """Agent names, then each agent's action bytes in that order."""
+    if not isinstance(actions, dict):
+        raise ConfigError(f"invalid {owner} step:\n  actions: expected a dict of agent names to actions, got {type(actions).__name__}",
+                          code="CONFIG_INVALID", field="actions")
+    names: List[str] = []
+    parts: List[bytes] = []
+    for agent, action in actions.items():
+        encoder = encoders.get(agent)
+        if encoder is None:
+            raise ConfigError(f"invalid {owner} step:\n  actions.{agent}: expected a possible agent of the env, got {agent!r}",
+                              code="CONFIG_INVALID", field=f"actions.{agent}")
+        data = encoder.encode(action)
+        if len(data) != encoder.size * encoder.dtype.itemsize:
+            # the server reads each agent's action by its space's size, so a wrong size is refused here
+            raise InvalidActionError(f"{owner}: actions.{agent} must be {encoder.size} numbers, got {len(data) // encoder.dtype.itemsize}",
+                                     code="ACTION_INVALID")
+        names.append(agent)
+        parts.append(data)
+    head = json_bytes(names)
+    return struct.pack("<I", len(head)) + head + b"".join(parts)
+
+
+class GridgymParallelEnv(_ParallelBase):
+    """A gridgym parallel env stepped in Node (see this module's doc)."""
+
+    metadata: Dict[str, Any] = {"render_modes": [], "is_parallelizable": True}
+    render_mode = None
+
+    def __init__(self, env_id: str, config: Optional[Dict[str, Any]] = None, *, infos: bool = False,
+                 client: Optional[Client] = None) -> None:
+        self.env_id = env_id
+        self.metadata = {**self.metadata, "name": env_id}
+        self.config = dict(config or {})
+        self.client = client if client is not None else _process.default_client()
+        self._infos = bool(infos)
+        request = {"id": env_id, "config": self.config, "kind": "parallel"}
+        payload = self.client.request(bytes([OP_MAKE]) + config_bytes(f"{env_id} config", request))
+        self._handle = struct.unpack_from("<I", payload, 0)[0]
+        desc = parse_json(payload[4:])
+        self.possible_agents: List[str] = list(desc["possibleAgents"])
+        self.agents: List[str] = []
+        self.observation_spaces = {a: from_json(desc["observationSpaces"][a]) for a in self.possible_agents}
+        self.action_spaces = {a: from_json(desc["actionSpaces"][a]) for a in self.possible_agents}
+        self._encoders = {a: ActionEncoder(env_id, s) for a, s in self.action_spaces.items()}
+        self._closed = False
+
+    def observation_space(self, agent: str) -> Any:
+        """The space of ``agent``'s observations (the same object every call)."""
+        return self.observation_spaces[agent]
+
+    def action_space(self, agent: str) -> Any:
+        """The space ``agent``'s actions must lie in (the same object every call)."""
+        return self.action_spaces[agent]
+
+    def reset(self, seed: Optional[int] = None, options: Optional[Dict[str, Any]] = None) -> Tuple[Dict[str, np.ndarray], Dict[str, Dict[str, Any]]]:
+        """Starts an episode for every agent; with ``seed``, re-seeds every random stream."""
+        seed = check_seed(self.env_id, seed)
+        self._assert_open()
+        flags = (FLAG_INFOS if self._infos else 0) | (0 if seed is None else FLAG_SEED) | (0 if options is None else FLAG_OPTIONS)
+        body = _RESET.pack(OP_RESET, self._handle, flags, 0.0 if seed is None else float(seed))
+        if options is not None:
+            body += config_bytes("reset options", options)
+        head, observations = read_parallel(self.client.request(body))
+        self.agents = list(head["agents"])
+        return observations, self._agent_infos(head.get("infos"), observations)
+
+    def step(self, actions: Dict[str, Any]) -> Tuple[Dict[str, np.ndarray], Dict[str, float], Dict[str, bool], Dict[str, bool], Dict[str, Dict[str, Any]]]:
+        """Applies one action per live agent; returns five dicts keyed by agent."""
+        self._assert_open()
+        body = _STEP_HEAD.pack(OP_STEP, self._handle, FLAG_INFOS if self._infos else 0)
+        head, observations = read_parallel(self.client.request(body + encode_parallel_actions(actions, self._encoders, self.env_id)))
+        self.agents = list(head["agents"])
+        rewards = {a: float(r) for a, r in head["rewards"].items()}
+        terminations = {a: bool(t) for a, t in head["terminations"].items()}
+        truncations = {a: bool(t) for a, t in head["truncations"].items()}
+        return observations, rewards, terminations, truncations, self._agent_infos(head.get("infos"), observations)
+
+    def _agent_infos(self, infos: Optional[Dict[str, Any]], observations: Dict[str, Any]) -> Dict[str, Dict[str, Any]]:
+        if infos is None:
+            return {a: {} for a in observations}
+        return {a: dict(infos.get(a) or {}) for a in observations}
+
+    def state(self) -> np.ndarray:
+        """Not offered: gridgym's parallel envs have no global state beyond the agents' observations."""
+        raise NotImplementedError(f"{self.env_id} offers no global state(); use the agents' observations")
+
+    def close(self) -> None:
+        """Releases the env in Node; idempotent."""
+        if getattr(self, "_closed", True):
+            return
+        self._closed = True
+        if self.client.alive:
+            self.client.request(struct.pack("<BI", OP_CLOSE, self._handle))
+
+    def _assert_open(self) -> None:
+        if self._closed:
+            raise EnvClosedError(f"{self.env_id}: the env is closed; make a new one", code="ENV_CLOSED")
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 - nothing to report to at interpreter exit
+            pass
+
+
+def parallel_env(env_id: str = "Community-v0", *, infos: bool = False, client: Optional[Client] = None, **config: Any) -> GridgymParallelEnv:
+    """Builds parallel env ``env_id`` (``Community-v0`` or ``EnergyHubParallel-v0``) with ``config``."""
+    return GridgymParallelEnv(env_id, config, infos=infos, client=client)
