@@ -12,9 +12,9 @@
 import type { HubPlannerResetInfo, HubPlanningInfo } from "../../envs/energy-hub/contract.js";
 import type { Info, Policy } from "../../src/core/env.js";
 import { ConfigError } from "../../src/core/errors.js";
-import { deviceInputLimitsKw } from "../../src/physics/converters.js";
-import { deviceMaxInputKw, type Hub, type HubStep } from "../../src/physics/energy-hub.js";
+import type { Hub, HubStep } from "../../src/physics/energy-hub.js";
 import { HUB_OBJECTIVES, solveHubDispatch, type HubObjective } from "../../src/planning/hub-lp.js";
+import { heatLedInputsKw, hubSetPoints } from "../../src/planning/hub-rules.js";
 import { syncSolver, type Solver } from "../../src/solvers/index.js";
 import { baseCaseDispatch } from "./base-case.js";
 
@@ -32,16 +32,7 @@ function contextOf(info: Info): HubContext {
   return { hub, controllable };
 }
 
-/** Set-points in [0, 1] that reproduce device inputs `x` for `step` (the env's mapping inverted). */
-export function hubSetPoints(hub: Hub, step: HubStep, x: ArrayLike<number>, controllable: readonly number[]): Float64Array {
-  const out = new Float64Array(controllable.length);
-  controllable.forEach((i, k) => {
-    const max = deviceMaxInputKw(hub, step, i);
-    const lo = Math.min(deviceInputLimitsKw(hub.devices[i]!).minKw, max);
-    out[k] = max > lo ? Math.min(1, Math.max(0, (x[i]! - lo) / (max - lo))) : 0;
-  });
-  return out;
-}
+export { hubSetPoints };
 
 /** A policy that plans device inputs for a step; the base class maps them to set-points. */
 abstract class HubPlanPolicy implements Policy<Float32Array, Float64Array> {
@@ -91,23 +82,6 @@ export class HubLpPolicy extends HubPlanPolicy {
 export class HubMyopicPolicy extends HubPlanPolicy {
   readonly name = "myopic";
   protected plan(hub: Hub, step: HubStep): ArrayLike<number> {
-    const x = new Float64Array(hub.devices.length);
-    let electricKw = 0;
-    hub.devices.forEach((c, i) => {
-      if (c.input !== "solar" && c.input !== "wind") return;
-      x[i] = deviceMaxInputKw(hub, step, i);
-      electricKw += c.electricEfficiency * x[i]!;
-    });
-    const chps = hub.devices.flatMap((c, i) => (c.electricEfficiency > 0 && c.thermalEfficiency > 0 ? [i] : []))
-      .sort((a, b) => hub.devices[b]!.thermalEfficiency - hub.devices[a]!.thermalEfficiency || a - b);
-    let heatLeftKw = step.heatLoadKw;
-    for (const i of chps) {
-      const c = hub.devices[i]!;
-      const roomKw = Math.max(0, step.electricLoadKw - electricKw);
-      x[i] = Math.min(deviceMaxInputKw(hub, step, i), heatLeftKw / c.thermalEfficiency, roomKw / c.electricEfficiency);
-      heatLeftKw -= c.thermalEfficiency * x[i]!;
-      electricKw += c.electricEfficiency * x[i]!;
-    }
-    return x;
+    return heatLedInputsKw(hub, step);
   }
 }

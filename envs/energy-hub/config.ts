@@ -65,6 +65,7 @@ export const energyHubConfigSchema = z.strictObject({
   }).prefault({}).meta({ description: "Single-agent env: how the hubs the agent does not control answer requests, and how every hub bids." }),
   response: z.enum(RESPONSES).default("trade-first").meta({ description: "Single-agent env: the controlled hub's answer to deviation requests (as otherHubs.response)." }),
   maxBidGbpPerKwh: z.number().positive().max(1000).default(0.5).meta({ description: "Parallel env: the largest bid an agent may place, GBP/kWh." }),
+  action: z.enum(["set-points", "residual"]).default("set-points").meta({ description: "Single-agent env: `set-points` (default), each controllable device's set-point in [0, 1]; `residual`, a correction in [-1, 1] to the set-point of the heat-led rule (src/planning/hub-rules.ts, the myopic baseline), the sum clipped to [0, 1], so 0 is the rule. Same physics and KPIs; the learners train on it and start from the rule." }),
   controlledHub: z.number().int().nonnegative().default(0).meta({ description: "Which hub the single-agent env controls." }),
   reward: z.strictObject({
     objectiveWeight: z.number().nonnegative().max(1e6).default(1).meta({ description: "Weight of the objective (GBP, kgCO2 or kWh per step) in the reward." }),

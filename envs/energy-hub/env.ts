@@ -54,6 +54,7 @@
  *   "trade-first" (issue 14: the default scenario held no auction; the trajectory changed).
  */
 import { BaseEnv } from "../../src/core/base-env.js";
+import { heatLedInputsKw, hubSetPoints } from "../../src/planning/hub-rules.js";
 import { BoxActionCheck } from "../../src/core/action-check.js";
 import type { Info, ResetResult, StepResult } from "../../src/core/env.js";
 import { Box } from "../../src/core/spaces.js";
@@ -101,6 +102,9 @@ export class EnergyHubEnv extends BaseEnv<Float32Array, ArrayLike<number>> imple
   readonly #actionCheck: BoxActionCheck;
   /** The controlled hub's set-points of this step, as checked (the caller keeps its action). */
   readonly #setPoints: Float64Array;
+  /** `action: "residual"`: actions correct the heat-led rule's set-points. */
+  readonly #residual: boolean;
+  readonly #ruleSetPoints: Float64Array;
 
   /** `solver` defaults to a synchronous javascript-lp-solver (make() cannot await HiGHS). */
   constructor(config: EnergyHubConfig, solver?: Solver) {
@@ -110,9 +114,11 @@ export class EnergyHubEnv extends BaseEnv<Float32Array, ArrayLike<number>> imple
     this.#controlled = config.controlledHub;
     const k = this.system.controllable.length;
     this.observationSpace = hubObservationSpace(k);
-    this.actionSpace = new Box<Float64Array>({ low: 0, high: 1, shape: [k], dtype: "float64" });
+    this.#residual = config.action === "residual";
+    this.actionSpace = new Box<Float64Array>({ low: this.#residual ? -1 : 0, high: 1, shape: [k], dtype: "float64" });
     this.#actionCheck = new BoxActionCheck(this.actionSpace);
     this.#setPoints = new Float64Array(k);
+    this.#ruleSetPoints = new Float64Array(k);
     const hub = this.system.hub;
     const share = config.otherHubs.bidShareOfPrice;
     const otherBid = (k2: number): number => share * hub.pricesGbpPerKwh[k2 === 0 ? "electricity" : "gas"];
@@ -148,6 +154,12 @@ export class EnergyHubEnv extends BaseEnv<Float32Array, ArrayLike<number>> imple
   protected stepEpisode(action: ArrayLike<number>): StepResult<Float32Array> {
     this.#actionCheck.read(this.id, action, this.#setPoints);
     const sys = this.system;
+    if (this.#residual) {
+      const step = sys.stepOf(this.#controlled);
+      hubSetPoints(sys.hub, step, heatLedInputsKw(sys.hub, step), sys.controllable, this.#ruleSetPoints);
+      const x = this.#setPoints;
+      for (let j = 0; j < x.length; j++) x[j] = Math.min(1, Math.max(0, this.#ruleSetPoints[j]! + x[j]!));
+    }
     const mine = sys.step(this.#commands, this.#controlled)[this.#controlled]!;
     const terminated = sys.t >= sys.episodeSteps;
     const info: Info = mine.info!;

@@ -28,6 +28,8 @@ if (!list().some((s) => s.id === ENERGY_HUB_ID)) {
     baselines: ["fit-and-forget", "lp", "mpc", "myopic", "oracle", "random"],
     benchmark: { costKpi: "costGbp", costLabel: "cost (GBP)", myopic: "myopic", mpc: "mpc", oracle: "oracle" },
     actionKind: "box",
+    // learners correct the heat-led rule (0 is the myopic baseline) rather than search set-points from scratch
+    training: { policyConfig: { action: "residual" } },
     defaultEpisodeSteps: HUB_STEPS_PER_DAY,
     create: (config) => new EnergyHubEnv(config),
   });

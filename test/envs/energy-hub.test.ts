@@ -408,3 +408,33 @@ describe("EnergyHub-v0 LP reuse", () => {
     assert.throws(() => model.setColBounds(x, 2, 1), /columns\.shed_el_0\.ub: expected a number >= lb \(2\)/);
   });
 });
+
+describe("EnergyHub-v0 action: residual", () => {
+  it("a zero correction is the heat-led rule (the myopic baseline) step for step; corrections clip to [0, 1]", () => {
+    const res = make<Float32Array, ArrayLike<number>>("EnergyHub-v0", { action: "residual" });
+    const abs = make<Float32Array, ArrayLike<number>>("EnergyHub-v0", {});
+    assert.deepEqual([...(res.actionSpace as unknown as { low: Float64Array }).low], [-1, -1, -1, -1]);
+    let info = res.reset({ seed: 11 }).info;
+    let absInfo = abs.reset({ seed: 11 }).info;
+    const myopic = new HubMyopicPolicy();
+    myopic.reset(absInfo);
+    let obsAbs: Float32Array | undefined;
+    for (let t = 0; t < 48; t++) {
+      const a = res.step(new Float64Array(4));
+      const b = abs.step(myopic.act(obsAbs ?? new Float32Array(0), absInfo));
+      assert.equal(a.reward, b.reward, `step ${t}`);
+      assert.deepEqual(a.observation, b.observation);
+      info = a.info;
+      absInfo = b.info;
+      obsAbs = b.observation;
+    }
+    assert.ok(info);
+    // +1 everywhere is every device at its most: the same as set-points of 1
+    const full = make<Float32Array, ArrayLike<number>>("EnergyHub-v0", { action: "residual" });
+    const ones = make<Float32Array, ArrayLike<number>>("EnergyHub-v0", {});
+    full.reset({ seed: 2 });
+    ones.reset({ seed: 2 });
+    for (let t = 0; t < 5; t++) assert.equal(full.step(Float64Array.of(1, 1, 1, 1)).reward, ones.step(Float64Array.of(1, 1, 1, 1)).reward);
+    assert.throws(() => full.step(Float64Array.of(-1.5, 0, 0, 0)), InvalidActionError);
+  });
+});
