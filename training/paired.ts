@@ -165,5 +165,7 @@ export function formatPairedMarkdown(t: PairedTable, digits = 1): string {
 /** One sentence on the room the oracle leaves over myopic, for the report and the note. */
 export function roomSentence(t: PairedTable): string {
   if (t.oracle === undefined || t.oracleRoom === undefined) return `No oracle on this env: policies are compared with ${t.myopic} only.`;
-  return `The oracle (${t.oracle}) costs ${(100 * t.oracleRoom).toFixed(1)} % less than ${t.myopic} on these seeds${t.oracleRoom <= 0.02 ? ": little room for any policy to beat the myopic rule" : ""}.`;
+  const pct = (100 * Math.abs(t.oracleRoom)).toFixed(1);
+  if (t.oracleRoom < 0) return `The oracle (${t.oracle}) costs ${pct} % more than ${t.myopic} on these seeds (it optimises the env's reward, of which this cost is a part): no room for any policy to beat the myopic rule on this cost.`;
+  return `The oracle (${t.oracle}) costs ${pct} % less than ${t.myopic} on these seeds${t.oracleRoom <= 0.02 ? ": little room for any policy to beat the myopic rule" : ""}.`;
 }

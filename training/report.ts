@@ -184,7 +184,7 @@ function htmlKpiCell(r: EvaluationResult, c: KpiColumn): string {
 function kpiTable(results: readonly EvaluationResult[], columns: readonly KpiColumn[]): string {
   const head = `<tr><th>KPI</th>${results.map((r) => `<th class="num">${escapeHtml(r.policy)}</th>`).join("")}</tr>`;
   const body = columns
-    .filter((c) => results.some((r) => r.summary[c.key] !== undefined))
+    .filter((c) => results.some((r) => htmlKpiCell(r, c) !== "-"))
     .map((c) => `<tr><th>${escapeHtml(c.label)}</th>${results.map((r) => `<td class="num">${htmlKpiCell(r, c)}</td>`).join("")}</tr>`)
     .join("\n");
   return `<table id="kpi-table">\n<thead>${head}</thead>\n<tbody>\n${body}\n</tbody>\n</table>`;

@@ -37,7 +37,8 @@ export function kpiCell(r: EvaluationResult, c: KpiColumn): string {
 /** Fixed-width table for a terminal. */
 export function formatTable(results: readonly EvaluationResult[], columns: readonly KpiColumn[] = kpiColumnsFor(results)): string {
   const header = ["KPI", ...results.map((r) => r.policy)];
-  const rows = columns.map((c) => [c.label, ...results.map((r) => kpiCell(r, c))]);
+  // a KPI no policy reports (e.g. ADMM iterations without an ADMM planner) is left out
+  const rows = columns.map((c) => [c.label, ...results.map((r) => kpiCell(r, c))]).filter((r) => r.slice(1).some((x) => x !== "-"));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join("  ");
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
@@ -47,7 +48,7 @@ export function formatTable(results: readonly EvaluationResult[], columns: reado
 export function formatMarkdownTable(results: readonly EvaluationResult[], columns: readonly KpiColumn[] = kpiColumnsFor(results)): string {
   const header = `| KPI | ${results.map((r) => r.policy).join(" | ")} |`;
   const sep = `|---|${results.map(() => "---:").join("|")}|`;
-  const rows = columns.map((c) => `| ${c.label} | ${results.map((r) => kpiCell(r, c)).join(" | ")} |`);
+  const rows = columns.filter((c) => results.some((r) => kpiCell(r, c) !== "-")).map((c) => `| ${c.label} | ${results.map((r) => kpiCell(r, c)).join(" | ")} |`);
   return [header, sep, ...rows].join("\n");
 }
 

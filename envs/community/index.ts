@@ -28,7 +28,17 @@ register({
   // and see the day-ahead prices the oracle plans on
   // (the battery and the P2P limit; EV charging and the flexible load stay the rule's, whose only
   // saving left is an EV uncharged at departure: penalised, and learnt too slowly to avoid)
-  training: { policyConfig: { householdAction: "residual", householdSpotAheadHours: 24, residualElements: ["battery", "p2p"] } },
+  training: {
+    policyConfig: { householdAction: "residual", householdSpotAheadHours: 24, residualElements: ["battery", "p2p"] },
+    // one learner slot per household: 2 copies of 20 households are 40 slots, and steps count
+    // agent steps (600k = 15k community hours); a small exploration noise, as a correction to a
+    // rule that is already good should start small
+    learners: {
+      dqn: { numEnvs: 2, steps: 400_000 },
+      ppo: { numEnvs: 2, steps: 600_000, hyperparameters: { initLogStd: -1.5 } },
+      a2c: { numEnvs: 2, steps: 600_000, hyperparameters: { initLogStd: -1.5 } },
+    },
+  },
   defaultEpisodeSteps: 7 * 24,
   create: (config) => new CommunityEnv(config),
 });

@@ -29,7 +29,16 @@ if (!list().some((s) => s.id === ENERGY_HUB_ID)) {
     benchmark: { costKpi: "costGbp", costLabel: "cost (GBP)", myopic: "myopic", mpc: "mpc", oracle: "oracle" },
     actionKind: "box",
     // learners correct the heat-led rule (0 is the myopic baseline) rather than search set-points from scratch
-    training: { policyConfig: { action: "residual" } },
+    // the env steps at about 2.5k/s with a learner (the other hubs solve an LP each half hour):
+    // 150k steps each keep the benchmark within a few minutes on 2 cores
+    training: {
+      policyConfig: { action: "residual" },
+      learners: {
+        dqn: { steps: 150_000 },
+        ppo: { steps: 150_000, hyperparameters: { initLogStd: -1.5 } },
+        a2c: { steps: 150_000, hyperparameters: { initLogStd: -1.5 } },
+      },
+    },
     defaultEpisodeSteps: HUB_STEPS_PER_DAY,
     create: (config) => new EnergyHubEnv(config),
   });
@@ -42,6 +51,7 @@ if (!list().some((s) => s.id === ENERGY_HUB_ID)) {
     baselines: ["fit-and-forget", "lp", "mpc", "myopic", "oracle", "random"],
     benchmark: { costKpi: "costGbp", costLabel: "cost (GBP)", myopic: "myopic", mpc: "mpc", oracle: "oracle" },
     actionKind: "box",
+    training: { learners: { dqn: { numEnvs: 4, steps: 150_000 }, ppo: { numEnvs: 4, steps: 150_000 }, a2c: { numEnvs: 4, steps: 150_000 } } },
     defaultEpisodeSteps: HUB_STEPS_PER_DAY,
     create: (config) => new EnergyHubParallelEnv(config),
   });

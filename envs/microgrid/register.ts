@@ -39,7 +39,11 @@ export function registerMicrogrid(): void {
     // an idle battery's reward subtracted (the same optimal policy, far less variance to learn
     // from); actions as [share of the net load, grid] per battery: every set-point feasible, and
     // the myopic rule one point ([1, 0]) of the space rather than a needle in +-100 kW
-    training: { envConfig: { rewardBaseline: "idle" }, policyConfig: { action: "balance" } },
+    training: {
+      envConfig: { rewardBaseline: "idle" },
+      policyConfig: { action: "balance" },
+      learners: { dqn: { steps: 200_000 }, ppo: { steps: 300_000 }, a2c: { steps: 300_000 } },
+    },
     defaultEpisodeSteps: 336,
     create: (config) => new MicrogridEnv(config),
   });
@@ -53,6 +57,7 @@ export function registerMicrogrid(): void {
     baselines: MICROGRID_BASELINES,
     benchmark: MICROGRID_BENCHMARK,
     actionKind: "discrete",
+    training: { learners: { dqn: { steps: 200_000 }, ppo: { steps: 300_000 }, a2c: { steps: 300_000 } } },
     defaultEpisodeSteps: 336,
     create: (config) => new DiscretizeAction(new MicrogridEnv(config.microgrid, MICROGRID_DISCRETE_ID), config.levels),
   });
