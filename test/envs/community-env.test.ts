@@ -413,3 +413,19 @@ describe("Community-v0 EV penalty", () => {
     assert.equal(free.k.costWithPenaltiesEur, free.k.totalCostEur! + free.k.gridPenaltyEur!);
   });
 });
+
+describe("Community-v0 residualElements", () => {
+  it("elements left out have a Box of width 0 (they follow the rule); the listed ones span the full correction", () => {
+    const cfg = { community: { households: [{ battery: {}, ev: {} }] }, householdAction: "residual" as const };
+    const all = makeParallel("Community-v0", cfg);
+    const some = makeParallel("Community-v0", { ...cfg, residualElements: ["battery", "p2p"] });
+    const a = all.actionSpace("household-0") as unknown as { low: Float32Array; high: Float32Array };
+    const b = some.actionSpace("household-0") as unknown as { low: Float32Array; high: Float32Array };
+    assert.ok(a.high[1]! > 0 && a.low[1]! < 0, "EV correction when listed");
+    assert.deepEqual([b.low[1], b.high[1], b.low[2], b.high[2]], [0, 0, 0, 0]);
+    assert.deepEqual([b.low[0], b.high[0], b.low[3], b.high[3]], [a.low[0], a.high[0], a.low[3], a.high[3]]);
+    all.close();
+    some.close();
+    assert.throws(() => makeParallel("Community-v0", { ...cfg, residualElements: ["heat"] }), /residualElements\[0\]/);
+  });
+});
