@@ -32,7 +32,8 @@
  * | 6      | load this hour                                           | kW      |
  * | 7      | PV this hour                                             | kW      |
  * | 8      | spot price this hour                                     | EUR/kWh |
- * | 9-32   | spot price of hours t+1 .. t+24 (day-ahead, known)       | EUR/kWh |
+ * | 9-32   | spot price of hours t+1 .. t+24 (day-ahead, known; minus | EUR/kWh |
+ * |        | this hour's with `pricesAhead: "relative"`)              |         |
  * | 33-56  | forecast of net load (load - PV) for hours t+1 .. t+24   | kW      |
  * Each observation is a new array the caller may keep, carved from a shared slab
  * (ObservationSlab: their `.buffer` is shared).
@@ -392,8 +393,9 @@ export class CommunityBatteryEnv extends BaseEnv<Float32Array, Float32Array | Fl
     const price = this.#price;
     const fc = this.config.forecast;
     const netNow = load[i]! - pv[i]!;
+    const base = this.config.pricesAhead === "relative" ? price[i]! : 0;
     for (let k = 1; k <= LOOKAHEAD_HOURS; k++) {
-      obs[8 + k] = price[i + k]!;
+      obs[8 + k] = price[i + k]! - base;
       const j = fc === "perfect" ? i + k : i + k - 24;
       // same hour yesterday when the data has it; before the data's first day, the current hour (persistence)
       obs[OBSERVATION_INDEX.netLoadForecastStart + k - 1] = fc === "persistence" || j < this.#firstDataIndex ? netNow : load[j]! - pv[j]!;

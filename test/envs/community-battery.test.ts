@@ -333,3 +333,25 @@ describe("CommunityBattery-v0 data never wraps around (issue 15, finding 8)", ()
     }
   });
 });
+
+describe("CommunityBattery-v0 pricesAhead relative", () => {
+  it("observes each look-ahead price minus this hour's; everything else, rewards included, is unchanged", () => {
+    const abs = make<Float32Array, Float32Array>("CommunityBattery-v0", { days: 2 });
+    const rel = make<Float32Array, Float32Array>("CommunityBattery-v0", { days: 2, pricesAhead: "relative" });
+    let a = abs.reset({ seed: 5 }).observation;
+    let r = rel.reset({ seed: 5 }).observation;
+    const rng = new Rng(3, "test-actions");
+    for (let t = 0; t < 48; t++) {
+      const P = OBSERVATION_INDEX.priceAheadStart;
+      // float32 on both sides: equal to within a rounding of the prices
+      for (let k = 0; k < 24; k++) assert.ok(Math.abs(r[P + k]! - (a[P + k]! - a[OBSERVATION_INDEX.priceEurPerKwh]!)) < 1e-7, `t ${t} k ${k}`);
+      for (let j = 0; j < a.length; j++) if (j < P || j >= P + 24) assert.equal(r[j], a[j]);
+      const act = Float32Array.of(rng.uniform(-600, 600));
+      const sa = abs.step(act);
+      const sr = rel.step(act);
+      assert.equal(sr.reward, sa.reward);
+      a = sa.observation;
+      r = sr.observation;
+    }
+  });
+});
