@@ -6,8 +6,9 @@
  * its own. The simplex certifies its points with duals; HiGHS's are certified with its row duals
  * (assertOptimal); jsls gives no duals, so its point is cross-checked against a certified solve by
  * HiGHS or the simplex (the certified point stands when jsls's is worse). An infeasible or
- * unbounded verdict is confirmed by a second backend before it is thrown (an infeasible one on the
- * model relaxed by the verification tolerance, so that one tolerance, DEFAULT_VERIFY_TOL, holds for
+ * unbounded verdict is confirmed by a second backend before it is thrown (syncSolver, which has no
+ * HiGHS, confirms a simplex "infeasible" with the simplex itself; an infeasible verdict is always
+ * confirmed on the model relaxed by the verification tolerance, so that one tolerance, DEFAULT_VERIFY_TOL, holds for
  * every backend: a model feasible within it is solved, never called infeasible). Every other
  * outcome throws SolverError with reason infeasible, unbounded, timeout, verification or backend,
  * and a message naming the backend, the model size and the solver's status. createSolver loads
@@ -186,10 +187,15 @@ class Backends {
     return this.#jsls(model, timeLimitS);
   }
 
-  /** Another backend to confirm `name`'s verdict on `model`, or null when none can take it. */
-  confirmer(name: BackendName, model: LpModel): BackendName | null {
+  /**
+   * The backend to confirm `name`'s `reason` verdict on `model`, or null when none can take it: another
+   * backend, except that without HiGHS (syncSolver) a simplex "infeasible" is confirmed by the simplex
+   * itself on the relaxed model (confirmVerdict): jsls there halved EnergyHub-v0's step throughput
+   * (its feasibility probes end in such verdicts) for no other gain than a second algorithm.
+   */
+  confirmer(name: BackendName, model: LpModel, reason: SolverError["reason"]): BackendName | null {
     const simplexFits = model.numRows <= SIMPLEX_MAX_ROWS;
-    const order: BackendName[] = name === "simplex" ? ["highs", "jsls"] : name === "highs" ? ["simplex", "jsls"] : ["highs", "simplex"];
+    const order: BackendName[] = name === "simplex" ? ["highs", reason === "infeasible" ? "simplex" : "jsls"] : name === "highs" ? ["simplex", "jsls"] : ["highs", "simplex"];
     return order.find((b) => (b === "highs" ? this.highs !== null : b === "simplex" ? simplexFits : true)) ?? null;
   }
 
@@ -238,21 +244,22 @@ function relaxed(model: LpModel, tol: number): LpModel {
   for (let i = 0; i < model.numRows; i++) {
     const a = starts[i]!;
     const b = starts[i + 1]!;
-    out.addRow(model.rowName(i), model.rowIndices.subarray(a, b), model.rowValues.subarray(a, b), widen(model.rowLower[i]!, -1), widen(model.rowUpper[i]!, 1));
+    // plain arrays, as model builders pass them (a typed array here would make addRow polymorphic)
+    out.addRow(model.rowName(i), Array.from(model.rowIndices.subarray(a, b)), Array.from(model.rowValues.subarray(a, b)), widen(model.rowLower[i]!, -1), widen(model.rowUpper[i]!, 1));
   }
   return out;
 }
 
 /**
- * Confirms an infeasible or unbounded verdict of `primary` with another backend before it
- * stands. An infeasible verdict is tested on the model relaxed by the verification tolerance (one
+ * Confirms an infeasible or unbounded verdict of `primary` with another backend (Backends.confirmer)
+ * before it stands. An infeasible verdict is tested on the model relaxed by the verification tolerance (one
  * tolerance for every backend: a model feasible within it is not infeasible); a point the other
  * backend proves optimal there that also verifies on the model itself is returned instead of the
  * verdict. The verdict stands when the other backend agrees; a disagreement, or no backend to ask,
  * is a "backend" error naming both answers.
  */
 function confirmVerdict(backends: Backends, primary: BackendName, verdict: SolverError, model: LpModel, deadlineMs: number): Proved {
-  const other = backends.confirmer(primary, model);
+  const other = backends.confirmer(primary, model, verdict.reason);
   const left = (deadlineMs - performance.now()) / 1000;
   if (other === null || !(left > 0)) {
     throw new SolverError("backend", `${verdict.message}; expected a second backend to confirm it, got ${other === null ? "none that can take the model" : "no time left"}`);
