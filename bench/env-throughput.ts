@@ -3,7 +3,8 @@
  * numbers, asserts nothing.
  *
  *   npx tsx bench/env-throughput.ts [--steps N]            CommunityBattery-v0, with and without recording
- *   npx tsx bench/env-throughput.ts --all [--seconds S]    every registered id, record=false, S seconds each
+ *   npx tsx bench/env-throughput.ts --all [--seconds S] [--only PREFIX]   every registered id (or those
+ *                                                          starting with PREFIX), record=false, S seconds each
  *
  * Actions are pre-sampled into a pool (so the figure is the env's cost, not the sampler's);
  * in the single-env mode a second row samples every action from the action space in the loop.
@@ -86,7 +87,7 @@ function parallel(id: string, seconds: number): number {
 
 if (process.argv.includes("--all")) {
   console.log(`step throughput per env id (record=false, default config otherwise, ${SECONDS} s each after a warm-up, resets included), node ${process.version}`);
-  for (const s of list()) {
+  for (const s of list().filter((e) => e.id.startsWith(arg("--only") ?? ""))) {
     const sps = s.kind === "env" ? single(s.id, SECONDS) : parallel(s.id, SECONDS);
     console.log(`  ${s.id.padEnd(26)} ${Math.round(sps).toLocaleString().padStart(12)} steps/s`);
   }

@@ -2,16 +2,23 @@
  * The LP solving surface of gridgym: build an LpModel, create a Solver, solve.
  *
  * `solve` returns only optimal points that pass an independent check of every bound and row
- * (verify.ts): a backend's "optimal" status is never trusted on its own. Every other outcome
- * throws SolverError with reason infeasible, unbounded, timeout, verification or backend, and
- * a message naming the backend, the model size and the solver's status.
+ * (verify.ts) and carry a proof of optimality: a backend's "optimal" status is never trusted on
+ * its own. The simplex certifies its points with duals; HiGHS's are certified with its row duals
+ * (assertOptimal); jsls gives no duals, so its point is cross-checked against a certified solve by
+ * HiGHS or the simplex (the certified point stands when jsls's is worse). An infeasible or
+ * unbounded verdict is confirmed by a second backend before it is thrown (syncSolver, which has no
+ * HiGHS, confirms a simplex "infeasible" with the simplex itself; an infeasible verdict is always
+ * confirmed on the model relaxed by the verification tolerance, so that one tolerance, DEFAULT_VERIFY_TOL, holds for
+ * every backend: a model feasible within it is solved, never called infeasible). Every other
+ * outcome throws SolverError with reason infeasible, unbounded, timeout, verification or backend,
+ * and a message naming the backend, the model size and the solver's status. createSolver loads
+ * HiGHS for every choice where it can, as the second backend.
  *
  * Backends: "simplex" (ours, backends/simplex.ts: dense bounded-variable primal simplex for
  * small models; it also proves optimality with a dual certificate before returning), "jsls"
  * (javascript-lp-solver),
- * "highs" (HiGHS in Wasm). Under `auto`, a simplex failure other than a timeout (numerical
- * trouble, a failed certificate, and also infeasible/unbounded verdicts) is re-solved by HiGHS,
- * whose verdict stands.
+ * "highs" (HiGHS in Wasm). Under `auto`, a simplex failure other than a timeout or a verdict
+ * (numerical trouble, a failed certificate) is re-solved by HiGHS, whose proved answer stands.
  *
  * Determinism: a solve is a pure function of the model (same model, bit-identical x, whatever
  * was solved before in the thread), unless the caller passes its own warm-start handle
@@ -23,9 +30,9 @@ import { ConfigError, describeValue, SolverError } from "../core/errors.js";
 import { jslsTableauCells, solveWithJsls } from "./backends/jsls.js";
 import type { Highs } from "highs";
 import { loadHighs, solveWithHighs } from "./backends/highs.js";
-import { SimplexWarmStart, solveWithSimplex } from "./backends/simplex.js";
-import type { LpModel } from "./model.js";
-import { assertVerified } from "./verify.js";
+import { SIMPLEX_MAX_ROWS, SimplexWarmStart, certifyOptimality, solveWithSimplex } from "./backends/simplex.js";
+import { LpModel } from "./model.js";
+import { DEFAULT_VERIFY_TOL, assertVerified, verifySolution } from "./verify.js";
 
 export { LpModel } from "./model.js";
 export { assertVerified, DEFAULT_VERIFY_TOL, verifySolution } from "./verify.js";
@@ -141,47 +148,174 @@ export function chooseBackend(model: LpModel): BackendName {
 
 const BACKENDS: readonly BackendChoice[] = ["auto", "highs", "jsls", "simplex"];
 
-/** The backend a simplex failure (other than a timeout) falls back to; its answer then stands. */
-interface Fallback {
-  name: BackendName;
-  run(model: LpModel, timeLimitS: number): Float64Array;
+/**
+ * Relative tolerance of the optimality checks of points from other backends than our simplex
+ * (HiGHS's duals, a cross-checked objective): the one tolerance of verify.ts, DEFAULT_VERIFY_TOL.
+ */
+export const OPTIMALITY_TOL = DEFAULT_VERIFY_TOL;
+
+/**
+ * Throws SolverError("verification") unless row duals `y` prove `x` optimal for `model` within
+ * OPTIMALITY_TOL (dual feasibility and duality gap, certifyOptimality); how every HiGHS point is
+ * checked. A feasible point that is not optimal fails it whatever duals come with it.
+ */
+export function assertOptimal(model: LpModel, x: ArrayLike<number>, y: ArrayLike<number>, context: string): void {
+  if (y.length !== model.numRows) throw new SolverError("verification", `solver: ${context}: expected ${model.numRows} row duals, got ${y.length}`);
+  const cert = certifyOptimality(model, x, y, OPTIMALITY_TOL, OPTIMALITY_TOL);
+  if (!cert.ok) throw new SolverError("verification", `solver: ${context}: optimality expected to follow from the duals, got ${cert.failure}`);
+}
+
+/** A point a backend returned together with what proved it optimal. */
+interface Proved {
+  x: Float64Array;
+  backend: BackendName;
+}
+
+/**
+ * The backends one Solver may call, each returning only points it has proved optimal (or
+ * throwing SolverError): the simplex certifies its own with duals; a HiGHS point is certified with
+ * HiGHS's row duals (certifyOptimality at OPTIMALITY_TOL); a jsls point, which comes without duals,
+ * is cross-checked against a certified solve by HiGHS (when loaded) or the simplex, and the
+ * certified point stands when jsls's objective is worse by more than OPTIMALITY_TOL.
+ */
+class Backends {
+  constructor(readonly highs: Highs | null) {}
+
+  run(name: BackendName, model: LpModel, timeLimitS: number, warmStart?: WarmStart): Proved {
+    if (name === "simplex") return { x: solveWithSimplex(model, { timeLimitS, warmStart }), backend: "simplex" };
+    if (name === "highs") return { x: this.#highs(model, timeLimitS), backend: "highs" };
+    return this.#jsls(model, timeLimitS);
+  }
+
+  /**
+   * The backend to confirm `name`'s `reason` verdict on `model`, or null when none can take it: another
+   * backend, except that without HiGHS (syncSolver) a simplex "infeasible" is confirmed by the simplex
+   * itself on the relaxed model (confirmVerdict): jsls there halved EnergyHub-v0's step throughput
+   * (its feasibility probes end in such verdicts) for no other gain than a second algorithm.
+   */
+  confirmer(name: BackendName, model: LpModel, reason: SolverError["reason"]): BackendName | null {
+    const simplexFits = model.numRows <= SIMPLEX_MAX_ROWS;
+    const order: BackendName[] = name === "simplex" ? ["highs", reason === "infeasible" ? "simplex" : "jsls"] : name === "highs" ? ["simplex", "jsls"] : ["highs", "simplex"];
+    return order.find((b) => (b === "highs" ? this.highs !== null : b === "simplex" ? simplexFits : true)) ?? null;
+  }
+
+  #highs(model: LpModel, timeLimitS: number): Float64Array {
+    if (this.highs === null) throw new SolverError("backend", "highs: runtime expected to be loaded, got none");
+    const duals: { rowDual: Float64Array | null } = { rowDual: null };
+    const x = solveWithHighs(this.highs, model, timeLimitS, duals);
+    if (duals.rowDual === null) {
+      throw new SolverError("verification", `highs: optimal point of model (${model.describeSize()}) came without row duals to check it by`);
+    }
+    assertOptimal(model, x, duals.rowDual, `highs returned optimal for model (${model.describeSize()})`);
+    return x;
+  }
+
+  #jsls(model: LpModel, timeLimitS: number): Proved {
+    const t0 = performance.now();
+    const x = solveWithJsls(model, timeLimitS);
+    assertVerified(model, x, `jsls returned optimal for model (${model.describeSize()})`);
+    const by = this.highs !== null ? "highs" : model.numRows <= SIMPLEX_MAX_ROWS ? "simplex" : null;
+    if (by === null) {
+      throw new SolverError("verification", `jsls: optimality of its point for model (${model.describeSize()}) expected a cross-check by highs or the simplex, got neither (too many rows for the simplex, highs not loaded)`);
+    }
+    const left = timeLimitS - (performance.now() - t0) / 1000;
+    if (!(left > 0)) throw new SolverError("timeout", `jsls: model (${model.describeSize()}) expected a solve and its cross-check within ${timeLimitS} s`);
+    let check: Proved;
+    try {
+      check = this.run(by, model, left);
+    } catch (err) {
+      if (!(err instanceof SolverError)) throw err;
+      throw new SolverError(err.reason === "timeout" ? "timeout" : "verification", `jsls: optimality of its point for model (${model.describeSize()}) expected a cross-check by ${by}, which failed: ${err.message}`);
+    }
+    const mine = model.objectiveAt(x);
+    const best = model.objectiveAt(check.x);
+    return mine - best <= OPTIMALITY_TOL * Math.max(1, Math.abs(best)) ? { x, backend: "jsls" } : check;
+  }
+}
+
+/** The relaxation of `model` by the verification tolerance: every finite bound moved out by tol x max(1, |bound|). */
+function relaxed(model: LpModel, tol: number): LpModel {
+  const out = new LpModel();
+  const widen = (b: number, dir: -1 | 1): number => (Number.isFinite(b) ? b + dir * tol * Math.max(1, Math.abs(b)) : b);
+  for (let j = 0; j < model.numVars; j++) {
+    out.addVar(model.colName(j), widen(model.colLower[j]!, -1), widen(model.colUpper[j]!, 1), model.colCost[j]!);
+  }
+  const starts = model.rowStarts;
+  for (let i = 0; i < model.numRows; i++) {
+    const a = starts[i]!;
+    const b = starts[i + 1]!;
+    // plain arrays, as model builders pass them (a typed array here would make addRow polymorphic)
+    out.addRow(model.rowName(i), Array.from(model.rowIndices.subarray(a, b)), Array.from(model.rowValues.subarray(a, b)), widen(model.rowLower[i]!, -1), widen(model.rowUpper[i]!, 1));
+  }
+  return out;
+}
+
+/**
+ * Confirms an infeasible or unbounded verdict of `primary` with another backend (Backends.confirmer)
+ * before it stands. An infeasible verdict is tested on the model relaxed by the verification tolerance (one
+ * tolerance for every backend: a model feasible within it is not infeasible); a point the other
+ * backend proves optimal there that also verifies on the model itself is returned instead of the
+ * verdict. The verdict stands when the other backend agrees; a disagreement, or no backend to ask,
+ * is a "backend" error naming both answers.
+ */
+function confirmVerdict(backends: Backends, primary: BackendName, verdict: SolverError, model: LpModel, deadlineMs: number): Proved {
+  const other = backends.confirmer(primary, model, verdict.reason);
+  const left = (deadlineMs - performance.now()) / 1000;
+  if (other === null || !(left > 0)) {
+    throw new SolverError("backend", `${verdict.message}; expected a second backend to confirm it, got ${other === null ? "none that can take the model" : "no time left"}`);
+  }
+  const target = verdict.reason === "infeasible" ? relaxed(model, DEFAULT_VERIFY_TOL) : model;
+  let found: Proved;
+  try {
+    found = backends.run(other, target, left);
+  } catch (err) {
+    if (!(err instanceof SolverError)) throw err;
+    if (err.reason === verdict.reason) throw new SolverError(verdict.reason, `${verdict.message} (confirmed by ${other})`);
+    throw new SolverError("backend", `${verdict.message}, but ${other} answered: ${err.message}`);
+  }
+  if (verifySolution(model, found.x).ok) return found;
+  throw new SolverError(verdict.reason, `${verdict.message} (confirmed by ${other}: its optimum within the tolerance still breaks the model itself)`);
 }
 
 /**
  * The one solve path of every Solver: check the options, run the picked backend (the simplex
- * with the caller's warm-start handle, falling back where a fallback is given), then verify.
+ * with the caller's warm-start handle), let another backend answer when the simplex fails for
+ * a reason other than a timeout or a verdict (where `fallback` is set), confirm every infeasible
+ * or unbounded verdict with a second backend, and verify the point returned.
  */
-function verifiedSolver(choice: BackendChoice, pick: (model: LpModel) => BackendName, highs: Highs | null, fallback: Fallback | null): Solver {
+function verifiedSolver(choice: BackendChoice, pick: (model: LpModel) => BackendName, backends: Backends, fallback: BackendName | null): Solver {
   const solve = (model: LpModel, solveOpts: SolveOptions = {}): LpSolution => {
     const timeLimitS = solveOpts.timeLimitS ?? DEFAULT_TIME_LIMIT_S;
     if (typeof timeLimitS !== "number" || !(timeLimitS > 0) || !Number.isFinite(timeLimitS)) {
       throw new ConfigError("solve options", [{ path: "timeLimitS", expected: "a finite number > 0", received: describeValue(timeLimitS) }]);
     }
     const warmStart = warmStartOf(solveOpts);
-    let backend = pick(model);
+    const backend = pick(model);
     const t0 = performance.now();
-    let x: Float64Array;
-    if (backend === "simplex") {
-      try {
-        x = solveWithSimplex(model, { timeLimitS, warmStart });
-      } catch (err) {
-        // any simplex failure but a timeout (numerical trouble, a failed optimality certificate,
-        // and also infeasible/unbounded, which the fallback then confirms) goes to the fallback
-        if (fallback === null || !(err instanceof SolverError) || err.reason === "timeout") throw err;
-        backend = fallback.name;
-        const left = timeLimitS - (performance.now() - t0) / 1000;
+    const deadlineMs = t0 + timeLimitS * 1000;
+    let found: Proved;
+    try {
+      found = backends.run(backend, model, timeLimitS, warmStart);
+    } catch (err) {
+      if (!(err instanceof SolverError) || err.reason === "timeout") throw err;
+      if (err.reason === "infeasible" || err.reason === "unbounded") {
+        found = confirmVerdict(backends, backend, err, model, deadlineMs);
+      } else {
+        // numerical trouble or a failed certificate of the simplex: the fallback's proved answer stands
+        if (backend !== "simplex" || fallback === null) throw err;
+        const left = (deadlineMs - performance.now()) / 1000;
         if (!(left > 0)) throw new SolverError("timeout", `simplex: model (${model.describeSize()}) expected a solve within ${timeLimitS} s (${err.message})`);
-        x = fallback.run(model, left);
+        try {
+          found = backends.run(fallback, model, left);
+        } catch (inner) {
+          if (!(inner instanceof SolverError) || (inner.reason !== "infeasible" && inner.reason !== "unbounded")) throw inner;
+          found = confirmVerdict(backends, fallback, inner, model, deadlineMs);
+        }
       }
-    } else if (backend === "highs") {
-      if (highs === null) throw new SolverError("backend", "highs: runtime expected to be loaded, got none");
-      x = solveWithHighs(highs, model, timeLimitS);
-    } else {
-      x = solveWithJsls(model, timeLimitS);
     }
     const solveMs = performance.now() - t0;
-    const check = assertVerified(model, x, `${backend} returned optimal for model (${model.describeSize()})`);
-    return { objective: check.objective, x, backend, solveMs, maxViolation: check.maxViolation };
+    const check = assertVerified(model, found.x, `${found.backend} returned optimal for model (${model.describeSize()})`);
+    return { objective: check.objective, x: found.x, backend: found.backend, solveMs, maxViolation: check.maxViolation };
   };
   return { choice, solve, pick };
 }
@@ -195,10 +329,11 @@ export async function createSolver(opts: { backend?: BackendChoice } = {}): Prom
   if (!BACKENDS.includes(choice)) {
     throw new ConfigError("solver options", [{ path: "backend", expected: `one of ${BACKENDS.map((b) => `"${b}"`).join(", ")}`, received: describeValue(choice) }]);
   }
-  const highs = choice === "jsls" || choice === "simplex" ? null : await loadHighs();
+  // every choice loads HiGHS where it can: it confirms verdicts and cross-checks jsls
+  const highs = await loadHighs().catch(() => null);
+  if (highs === null && (choice === "highs" || choice === "auto")) await loadHighs();
   const pick = (model: LpModel): BackendName => (choice === "auto" ? chooseBackend(model) : choice);
-  const fallback = choice === "auto" && highs !== null ? { name: "highs" as const, run: (model: LpModel, left: number) => solveWithHighs(highs, model, left) } : null;
-  return verifiedSolver(choice, pick, highs, fallback);
+  return verifiedSolver(choice, pick, new Backends(highs), choice === "auto" && highs !== null ? "highs" : null);
 }
 
 /**
@@ -207,5 +342,5 @@ export async function createSolver(opts: { backend?: BackendChoice } = {}): Prom
  * for any reason but a timeout (its answer then stands, verified like every other).
  */
 export function syncSolver(): Solver {
-  return verifiedSolver("simplex", () => "simplex", null, { name: "jsls", run: solveWithJsls });
+  return verifiedSolver("simplex", () => "simplex", new Backends(null), "jsls");
 }

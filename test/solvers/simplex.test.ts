@@ -255,12 +255,12 @@ describe("simplex backend (dense bounded-variable primal simplex with an optimal
     assert.equal(e1.reason, "infeasible");
     assert.match(e1.message, /^simplex: model \(2 columns, 1 rows, 2 nonzeros\) is infeasible/);
 
-    // Under auto, a simplex verdict other than optimal is re-solved by HiGHS, whose verdict stands.
+    // Under auto, a simplex verdict other than optimal stands only once HiGHS confirms it.
     const auto = await createSolver();
     assert.equal(auto.pick(inf), "simplex");
     const e3 = solverError(() => auto.solve(inf));
     assert.equal(e3.reason, "infeasible");
-    assert.match(e3.message, /^highs: model \(2 columns, 1 rows, 2 nonzeros\) is infeasible/);
+    assert.match(e3.message, /^simplex: model \(2 columns, 1 rows, 2 nonzeros\) is infeasible .*\(confirmed by highs\)$/);
 
     const unb = new LpModel();
     const u = unb.addVar("a", 0, Infinity, -1);

@@ -43,8 +43,12 @@ function statusName(highs: Highs, code: number): string {
   return `code ${code}`;
 }
 
-/** Solves `model` and returns x, or throws SolverError (infeasible, unbounded, timeout, backend). */
-export function solveWithHighs(highs: Highs, model: LpModel, timeLimitS: number): Float64Array {
+/**
+ * Solves `model` and returns x, or throws SolverError (infeasible, unbounded, timeout, backend).
+ * With `duals`, an optimal solve also leaves HiGHS's row duals there (for the optimality check of
+ * ../index.ts).
+ */
+export function solveWithHighs(highs: Highs, model: LpModel, timeLimitS: number, duals?: { rowDual: Float64Array | null }): Float64Array {
   const size = model.describeSize();
   if (busy) {
     throw new SolverError("backend", `highs: solve of model (${size}) expected no solve in progress on this thread, got a re-entrant call`);
@@ -81,10 +85,16 @@ export function solveWithHighs(highs: Highs, model: LpModel, timeLimitS: number)
     }
     const text = statusName(highs, status);
     switch (status) {
-      case S.optimal:
-        return Float64Array.from(hm.getSolution().colValue);
+      case S.optimal: {
+        const solution = hm.getSolution();
+        if (duals !== undefined) duals.rowDual = Float64Array.from(solution.rowDual);
+        return Float64Array.from(solution.colValue);
+      }
       case S.empty:
-        if (model.numVars === 0) return new Float64Array(0);
+        if (model.numVars === 0) {
+          if (duals !== undefined) duals.rowDual = new Float64Array(model.numRows);
+          return new Float64Array(0);
+        }
         break;
       case S.infeasible:
         throw new SolverError("infeasible", `highs: model (${size}) is infeasible (status: ${text})`);

@@ -12,8 +12,10 @@
  * (feasible, result, bounded).
  *
  * The solver checks its `timeout` only between branch-and-cut nodes, never inside the LP
- * simplex, so a pure LP cannot be interrupted: the time limit is enforced by measuring the
- * solve and discarding a late answer as "timeout".
+ * simplex, so the time limit is enforced here: every pivot of its tableau (the unit of its
+ * simplex work, O(cells)) and every 256th coefficient its model loader sets first check the
+ * deadline of the solve in progress and abort it past the limit. What cannot be interrupted is
+ * its presolve pass (one sweep over the coefficients) and one pivot; a late answer is discarded.
  */
 import jslsDefault from "javascript-lp-solver";
 import type { SolverAPI } from "javascript-lp-solver";
@@ -27,6 +29,35 @@ import type { LpModel } from "../model.js";
 const jsls = ((jslsDefault as unknown as { default?: SolverAPI }).default ?? jslsDefault) as unknown as SolverAPI;
 
 const OBJECTIVE_KEY = "_cost";
+
+/** Thrown inside the solver's pivot past the deadline; caught in solveWithJsls only. */
+class DeadlinePassed extends Error {}
+
+/** performance.now() deadline of the solve in progress (Infinity when none: the pivot runs as shipped). */
+let deadlineMs = Infinity;
+
+/** Calls of the wrapped methods since the clock was last read: the model loader's run every 256th. */
+let calls = 0;
+
+/** Wraps `proto[key]` so that a call past the deadline aborts the solve (`every`: read the clock every n-th call). */
+function withDeadline(proto: Record<string, unknown>, key: string, every: number): void {
+  const original = proto[key] as (this: unknown, ...args: unknown[]) => unknown;
+  proto[key] = function timed(this: unknown, ...args: unknown[]): unknown {
+    if (++calls >= every) {
+      calls = 0;
+      if (performance.now() > deadlineMs) throw new DeadlinePassed();
+    }
+    return original.apply(this, args);
+  };
+}
+
+{
+  const api = jsls as unknown as { Tableau: { prototype: Record<string, unknown> }; Model: { prototype: Record<string, unknown> } };
+  // a pivot is O(tableau cells): read the clock at every one
+  withDeadline(api.Tableau.prototype, "pivot", 1);
+  // loading the model sets one coefficient per call
+  withDeadline(api.Model.prototype, "updateConstraintCoefficient", 256);
+}
 
 /** Largest dense tableau attempted (cells of 8 bytes: 1 GiB); beyond it the solve cannot finish in time anyway. */
 const MAX_TABLEAU_CELLS = 2 ** 27;
@@ -124,6 +155,9 @@ export function solveWithJsls(model: LpModel, timeLimitS: number): Float64Array 
   }
 
   let result: Record<string, unknown>;
+  const timeout = (): SolverError => new SolverError("timeout",
+    `jsls: model (${size}) expected a solve within ${timeLimitS} s, got ${((performance.now() - t0) / 1000).toFixed(2)} s (stopped at the limit)`);
+  deadlineMs = t0 + timeLimitS * 1000;
   try {
     result = jsls.Solve({
       optimize: OBJECTIVE_KEY,
@@ -133,14 +167,12 @@ export function solveWithJsls(model: LpModel, timeLimitS: number): Float64Array 
       options: { timeout: Math.max(1, Math.round(timeLimitS * 1000)) },
     }) as Record<string, unknown>;
   } catch (err) {
+    if (err instanceof DeadlinePassed) throw timeout();
     throw new SolverError("backend", `jsls: solve of model (${size}) threw: ${err instanceof Error ? err.message : String(err)}`);
+  } finally {
+    deadlineMs = Infinity;
   }
-  const elapsedS = (performance.now() - t0) / 1000;
-  if (elapsedS > timeLimitS) {
-    throw new SolverError("timeout",
-      `jsls: model (${size}) expected a solve within ${timeLimitS} s, got ${elapsedS.toFixed(2)} s ` +
-      `(javascript-lp-solver cannot interrupt its simplex; the late answer was discarded)`);
-  }
+  if ((performance.now() - t0) / 1000 > timeLimitS) throw timeout();
   if (result.feasible !== true) {
     throw new SolverError("infeasible", `jsls: model (${size}) is infeasible (status: feasible=${String(result.feasible)})`);
   }

@@ -124,9 +124,11 @@ export interface OptimalityCertificate {
 
 /**
  * Checks that (x, y) prove optimality of x for `model` (see the file header): dual feasibility
- * of y and a duality gap within GAP_TOL. Does not check primal feasibility of x (verify.ts does).
+ * of y (reduced costs within `dualTol` x scale of their sign) and a duality gap within `gapTol`.
+ * Does not check primal feasibility of x (verify.ts does). The defaults are the simplex's own; a
+ * backend whose duals come from other tolerances (HiGHS) is checked with wider ones.
  */
-export function certifyOptimality(model: LpModel, x: ArrayLike<number>, y: ArrayLike<number>, gapTol = GAP_TOL): OptimalityCertificate {
+export function certifyOptimality(model: LpModel, x: ArrayLike<number>, y: ArrayLike<number>, gapTol = GAP_TOL, dualTol = DUAL_TOL): OptimalityCertificate {
   const n = model.numVars;
   const m = model.numRows;
   const c = model.colCost;
@@ -151,7 +153,7 @@ export function certifyOptimality(model: LpModel, x: ArrayLike<number>, y: Array
     if (yi === 0) continue;
     for (let k = starts[i]!; k < starts[i + 1]!; k++) d[idx[k]!] -= yi * val[k]!;
   }
-  const tol = DUAL_TOL * scale;
+  const tol = dualTol * scale;
   let gap = 0;
   let failure: string | null = null;
   for (let j = 0; j < n && failure === null; j++) {
