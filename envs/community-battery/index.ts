@@ -20,7 +20,9 @@ register({
   actionKind: "box",
   // an idle battery's reward subtracted: the same optimal policy, far less variance to learn from
   // learners act on the fraction of the power the battery can follow now: no shortfall
-  training: { envConfig: { rewardBaseline: "idle" }, policyConfig: { action: "feasible-fraction" } },
+  // look-ahead prices relative to this hour's: PPO 93.8 % of the oracle's saving at 300k steps
+  // on the validation seeds against 91.9 % with absolute prices (bench/learning.ts, same seed)
+  training: { envConfig: { rewardBaseline: "idle" }, policyConfig: { action: "feasible-fraction", pricesAhead: "relative" } },
   defaultEpisodeSteps: 7 * 24,
   create: (config) => new CommunityBatteryEnv(config),
 });
