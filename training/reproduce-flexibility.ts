@@ -38,8 +38,7 @@ import { makeParallel } from "../src/core/registry.js";
 import { settleContractPeriod, type SettlementLine, type SettlementMessage, type SettlementTotals } from "../src/market/settlement.js";
 import { COMMUNITY_BATTERY_AGENT, HOUSEHOLD_ACTION_INDEX, HOUSEHOLD_OBSERVATION_INDEX, householdRuleAction } from "../envs/community/contract.js";
 import type { CommunityEnv } from "../envs/community/index.js";
-import { parseAssetId, type FlexAssetKind } from "../envs/community/community-config.js";
-import { buildHouseholdProfiles } from "../envs/community/households.js";
+import { buildHouseholdProfiles, parseAssetId, type FlexAssetKind } from "../envs/community/index.js";
 
 /** One contract template (seed 004 Table 2's parameters; values ours, see the header). */
 export interface FlexContractTemplate {

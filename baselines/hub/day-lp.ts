@@ -31,7 +31,7 @@
  * weights) come from the env's config.
  */
 import type { HubPlannerResetInfo, HubPlanningInfo } from "../../envs/energy-hub/contract.js";
-import type { EnergyHubConfig } from "../../envs/energy-hub/config.js";
+import type { EnergyHubConfig } from "../../envs/energy-hub/index.js";
 import { EnergyHubEnv } from "../../envs/energy-hub/index.js";
 import type { Env, Info, Policy } from "../../src/core/env.js";
 import { ConfigError, ResetNeededError, describeValue } from "../../src/core/errors.js";

@@ -14,6 +14,7 @@ export {
   householdRuleAction, isCommunityPlanningSource, type CommunityPlannerState, type CommunityPlanningSource,
 } from "./contract.js";
 export { CommunityBatteryGridEnv, COMMUNITY_BATTERY_GRID_ID } from "./battery-grid-env.js";
+export { buildHouseholdProfiles } from "./households.js";
 
 register({
   kind: "parallel",

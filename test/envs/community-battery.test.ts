@@ -153,25 +153,29 @@ describe("CommunityBattery-v0", () => {
   it("reads a user CSV and names file, row and column of a bad cell", () => {
     const dir = mkdtempSync(join(tmpdir(), "gridgym-env-csv-"));
     const restoreRoot = useDataRoot(dir);
-    after(restoreRoot);
-    const good = join(dir, "good.csv");
-    const rows = ["load,pv,price"];
-    for (let h = 0; h < 48; h++) rows.push(`${100 + h},${h % 24 >= 8 && h % 24 < 16 ? 50 : 0},${0.1 + 0.001 * h}`);
-    writeFileSync(good, rows.join("\n") + "\n");
-    const columns = { loadKw: "load", pvKw: "pv", priceEurPerKwh: "price" };
-    const env = makeEnv({ days: 1, loadNoise: 0, data: { source: "csv", file: good, columns } });
-    const { observation } = env.reset({ seed: 0 });
-    assert.equal(observation[OBSERVATION_INDEX.loadKw], 100);
-    assert.ok(Math.abs(observation[OBSERVATION_INDEX.priceEurPerKwh]! - 0.1) < 1e-7);
+    try {
+      const good = join(dir, "good.csv");
+      const rows = ["load,pv,price"];
+      for (let h = 0; h < 48; h++) rows.push(`${100 + h},${h % 24 >= 8 && h % 24 < 16 ? 50 : 0},${0.1 + 0.001 * h}`);
+      writeFileSync(good, rows.join("\n") + "\n");
+      const columns = { loadKw: "load", pvKw: "pv", priceEurPerKwh: "price" };
+      const env = makeEnv({ days: 1, loadNoise: 0, data: { source: "csv", file: good, columns } });
+      const { observation } = env.reset({ seed: 0 });
+      assert.equal(observation[OBSERVATION_INDEX.loadKw], 100);
+      assert.ok(Math.abs(observation[OBSERVATION_INDEX.priceEurPerKwh]! - 0.1) < 1e-7);
 
-    const bad = join(dir, "bad.csv");
-    rows[5] = "104,0,abc";
-    writeFileSync(bad, rows.join("\n") + "\n");
-    assert.throws(() => make(ID, { days: 1, data: { source: "csv", file: bad, columns } }), (e: unknown) => {
-      assert.ok(e instanceof ConfigError);
-      assert.match(e.message, new RegExp(`^invalid CSV ${bad.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}:\n  row 6, column "price": expected a number, got text of 3 characters`));
-      return true;
-    });
+      const bad = join(dir, "bad.csv");
+      rows[5] = "104,0,abc";
+      writeFileSync(bad, rows.join("\n") + "\n");
+      assert.throws(() => make(ID, { days: 1, data: { source: "csv", file: bad, columns } }), (e: unknown) => {
+        assert.ok(e instanceof ConfigError);
+        assert.match(e.message, new RegExp(`^invalid CSV ${bad.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}:\n  row 6, column "price": expected a number, got text of 3 characters`));
+        return true;
+      });
+    } finally {
+      // restored here, not in a hook: the root must not leak into later tests (or the processes they start)
+      restoreRoot();
+    }
   });
 
   it("publishes the storage-dispatch contract and a consistent observation at reset", () => {
@@ -292,6 +296,9 @@ describe("CommunityBattery-v0 data never wraps around (issue 15, finding 8)", ()
   // two days; the price of row r is r, the load 100 + r, no PV
   const file = join(dir, "two-days.csv");
   writeFileSync(file, "load,pv,price\n" + Array.from({ length: 48 }, (_, r) => `${100 + r},0,${r}`).join("\n") + "\n");
+  let restoreRoot: () => void;
+  before(() => { restoreRoot = useDataRoot(dir); });
+  after(() => restoreRoot());
   const P = OBSERVATION_INDEX.priceAheadStart;
   const F = OBSERVATION_INDEX.netLoadForecastStart;
 

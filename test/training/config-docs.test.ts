@@ -43,7 +43,7 @@ describe("config docs", () => {
   it("a row gives the field's path, type, default and description; union options are marked", () => {
     const rows = configRows(list().find((s) => s.id === "CommunityBattery-v0")!.configSchema);
     const row = (path: string) => rows.find((r) => r.path === path);
-    assert.deepEqual(row("battery.capacityKwh"), { path: "battery.capacityKwh", type: "number > 0", default: "`1200`", description: "Usable energy capacity, kWh (SPEC: 1.2 MWh)." });
+    assert.deepEqual(row("battery.capacityKwh"), { path: "battery.capacityKwh", type: "number in (0, 10000000]", default: "`1200`", description: "Usable energy capacity, kWh (SPEC: 1.2 MWh)." });
     assert.equal(row("startDay")!.type, '"random" or an integer >= 0');
     assert.equal(row("data.file")!.default, "required");
     assert.match(row("data.file")!.description, /^\(source `csv`\) /);
