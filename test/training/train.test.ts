@@ -87,7 +87,7 @@ describe("train", () => {
     assert.ok(existsSync(join(first, "model.json")) && existsSync(join(first, "weights.bin")));
     const model = await loadModel(first);
     // the model learned the env's declared interface (the registry's training.policyConfig)
-    assert.deepEqual(model.policyConfig, { action: "feasible-fraction" });
+    assert.deepEqual(model.policyConfig, { action: "feasible-fraction", pricesAhead: "relative" });
     const policy = model.policy;
     const onModel = modelEnvConfig(ONE_DAY, model.policyConfig);
     const ev = evaluate("CommunityBattery-v0", onModel, policy, [1000]);
@@ -113,12 +113,13 @@ describe("train", () => {
     const r = await train({ envId: "EnergyHub-v0", algo: "dqn", hyperparameters: TINY.dqn, seed: 2, steps: 96, evalSeeds: [1000], evalEvery: 0, outDir: dir });
     const meta = loadArrays(dir).meta as unknown as { actionMap: { kind: string; levels: number[][] } };
     assert.equal(meta.actionMap.kind, "levels");
-    assert.deepEqual(meta.actionMap.levels, Array.from({ length: 4 }, () => [0, 0.25, 0.5, 0.75, 1]), "5 levels per element: 5^4 = 625 <= 1024");
+    // the learners' interface: corrections in [-1, 1] to the heat-led rule (registry policyConfig)
+    assert.deepEqual(meta.actionMap.levels, Array.from({ length: 4 }, () => [-1, -0.5, 0, 0.5, 1]), "5 levels per element: 5^4 = 625 <= 1024");
     const policy = await loadPolicy(dir);
-    const env = make("EnergyHub-v0", {});
+    const env = make("EnergyHub-v0", { action: "residual" });
     const { observation, info } = env.reset({ seed: 1000 });
     const a = policy.act(observation as Float32Array, info) as Float64Array;
-    assert.ok(a instanceof Float64Array && a.length === 4 && Array.from(a).every((x) => [0, 0.25, 0.5, 0.75, 1].includes(x)), `action ${Array.from(a)}`);
+    assert.ok(a instanceof Float64Array && a.length === 4 && Array.from(a).every((x) => [-1, -0.5, 0, 0.5, 1].includes(x)), `action ${Array.from(a)}`);
     assert.ok(Number.isFinite(r.kpis["return"]));
     await assert.rejects(train({ envId: "EnergyHub-v0", algo: "dqn", hyperparameters: { ...TINY.dqn, actionLevels: 6 }, seed: 2, steps: 10, evalSeeds: [1000] }),
       /invalid dqn hyperparameters:\n {2}actionLevels: expected at most 5 levels for a 4-element action \(n\^4 <= 1024 joint actions\), got 6/);
