@@ -213,4 +213,32 @@ describe("the Python client (python/gridgym)", function () {
   it("knows the ids Node registers", () => {
     modulePasses("test_ids", 1);
   });
+
+  /** Runs a Python script with the client importable from the working tree. */
+  function runPython(args: string[]): { status: number | null; out: string } {
+    const r = spawnSync(python!, args, {
+      encoding: "utf8",
+      timeout: 180_000,
+      env: { ...process.env, PYTHONPATH: join(ROOT, "python"), GRIDGYM_NODE_ENTRY: join(ROOT, "training", "pipe-server.ts"), PYTHONDONTWRITEBYTECODE: "1" },
+    });
+    return { status: r.status, out: `${r.stdout}\n${r.stderr}` };
+  }
+
+  it("the README's Python example runs as printed", () => {
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    const code = /## Python\n[\s\S]*?```python\n([\s\S]*?)```/.exec(readme)![1]!;
+    const file = join(dir, "readme_example.py");
+    writeFileSync(file, code);
+    const r = runPython([file]);
+    assert.equal(r.status, 0, r.out);
+    assert.match(r.out, /obs \(57,\) reward -?\d+\.\d+/);
+    assert.match(r.out, /KPI {2,}myopic\n/);
+    assert.match(r.out, /total cost \(EUR\) +\d+\.\d ± \d+\.\d/);
+  });
+
+  it("examples/python/sb3_ppo.py runs (a short PPO run with SB3, else it says SB3 is missing)", () => {
+    const r = runPython([join(ROOT, "examples", "python", "sb3_ppo.py"), "--steps", "256"]);
+    assert.equal(r.status, 0, r.out);
+    assert.match(r.out, /stable-baselines3 is not installed|KPI {2,}PPO/);
+  });
 });
