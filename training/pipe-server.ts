@@ -27,8 +27,7 @@
  * next episode's first one where env i ended, and row i of the final observations its last one.
  * Nothing but frames is written to stdout: console output goes to stderr.
  */
-import { readSync, writeSync } from "node:fs";
-import { realpathSync } from "node:fs";
+import { readSync, realpathSync, writeSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import "../envs/index.js";
 import type { Env, Info, JointPolicy, ParallelEnv, Policy } from "../src/core/env.js";

@@ -18,6 +18,7 @@ Where the server is found, first match wins:
 """
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import select
@@ -287,6 +288,13 @@ def default_client() -> Client:
                 _default.close()
             _default = Client()
         return _default
+
+
+@atexit.register
+def _close_default() -> None:
+    # ends the server with the interpreter, so no Node process outlives its Python one
+    if _default is not None and _default.pid == os.getpid():
+        _default.close()
 
 
 def json_bytes(value: Any) -> bytes:
