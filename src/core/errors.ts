@@ -397,16 +397,17 @@ export function describeContent(text: string): string {
 }
 
 /**
- * A URL fit for a message or a log: its password replaced by `***`. Text that does not parse
- * as a URL keeps only what comes before a `user:password@` part, so a typo never prints a secret.
+ * A URL fit for a message or a log: its password left out (`redis://user@host:6379`). Text that
+ * does not parse as a URL loses whatever sits between `//` (or the start) and an `@`, so a typo
+ * never prints a secret either.
  */
 export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
-    if (parsed.password !== "") parsed.password = "***";
+    if (parsed.password !== "") parsed.password = "";
     return parsed.href.replace(/\/$/, "");
   } catch {
-    return url.replace(/^([^/]*\/\/)?[^@/]*@/, (_m, scheme: string | undefined) => `${scheme ?? ""}***@`);
+    return url.replace(/^([^/@]*\/\/)?[^@]*@/, (_m, scheme: string | undefined) => `${scheme ?? ""}***@`);
   }
 }
 

@@ -22,6 +22,7 @@ export const sweepOptionsSchema = z.strictObject({
   workers: intArg(1).optional().meta({ description: "worker threads (default: available cores, at most one per trial)", value: "n" }),
   csv: z.string().optional().meta({ description: "also write every result of the sweep as CSV", value: "file" }),
   redis: z.string().optional().meta({ description: "enqueue the trials in this Redis for `gridgym worker` processes instead of running them here", value: "url" }),
+  redisTimeout: intArg(1).optional().meta({ description: "with --redis: seconds Redis may stay unreachable or keep failing before the sweep gives up (default 60)", value: "s" }),
 });
 
 /** Options of the sweep command. */
@@ -30,6 +31,8 @@ export interface SweepCommandOptions {
   csv?: string;
   /** Run the trials on `gridgym worker` processes through this Redis instead of local threads. */
   redis?: string;
+  /** Seconds Redis may stay unreachable or keep failing before the sweep gives up (default 60). */
+  redisTimeout?: number;
   /** Replaces the Piscina pool, for tests. */
   executor?: TrialExecutor;
   /** Shows the progress bar (default: when stderr is a terminal). */
@@ -67,7 +70,7 @@ export async function sweepCommand(specFile: string, opts: SweepCommandOptions =
   const t0 = performance.now();
   let started = false;
   let retries = 0;
-  const queueExecutor = opts.executor === undefined && opts.redis !== undefined ? new BullMQExecutor({ redis: opts.redis }) : undefined;
+  const queueExecutor = opts.executor === undefined && opts.redis !== undefined ? new BullMQExecutor({ redis: opts.redis, ...(opts.redisTimeout === undefined ? {} : { redisRetryMs: opts.redisTimeout * 1000 }) }) : undefined;
   const executor = opts.executor ?? queueExecutor;
   const summary = await runSweep(spec, {
     ...(opts.workers === undefined ? {} : { workers: opts.workers }),
