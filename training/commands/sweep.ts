@@ -4,9 +4,12 @@
  * and optionally all of the sweep's results exported as CSV.
  *
  * Trials that fail after their retries do not stop the sweep; the command then exits 2 naming
- * them, and running it again retries only those (finished trials are skipped).
+ * them, and running it again retries only those (finished trials are skipped). A second sweep
+ * into the same folder is refused while the first runs (a lock file); SIGINT prints what is
+ * kept and exits 130, and running the same command again resumes.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { z } from "zod";
@@ -14,7 +17,7 @@ import { ConfigError, WorkerError } from "../../src/core/errors.js";
 import { BullMQExecutor } from "../bullmq-executor.js";
 import type { TrialExecutor } from "../executor.js";
 import { ResultsStore, toCSV } from "../results-store.js";
-import { type SweepSummary, runSweep } from "../sweep.js";
+import { LOCK_FILE, type SweepSummary, runSweep } from "../sweep.js";
 import { addSchemaOptions, intArg, parseOptions, writeFile } from "./common.js";
 
 /** The command-line options of `gridgym sweep`. */
@@ -39,6 +42,8 @@ export interface SweepCommandOptions {
   progress?: boolean;
   /** Where the summary line goes (default: stdout). */
   out?: NodeJS.WritableStream;
+  /** Stop with a message on SIGINT (default true; tests calling in-process pass false). */
+  handleSigint?: boolean;
 }
 
 function readSpecFile(file: string): unknown {
@@ -70,6 +75,16 @@ export async function sweepCommand(specFile: string, opts: SweepCommandOptions =
   const t0 = performance.now();
   let started = false;
   let retries = 0;
+  // SIGINT: every recorded trial is already on disk (one fsync'd line each), so stopping here
+  // loses nothing; running trials are abandoned and run again when the sweep is resumed
+  let recorded = 0;
+  const onSigint = (): void => {
+    const outDir = (spec as { outDir?: unknown }).outDir;
+    if (typeof outDir === "string") rmSync(join(resolve(outDir), LOCK_FILE), { force: true });
+    process.stderr.write(`\nsweep: SIGINT: stopping; ${recorded} trials recorded by this run are kept, running trials are abandoned; run the same command again to resume\n`);
+    process.exit(130);
+  };
+  if (opts.handleSigint !== false) process.once("SIGINT", onSigint);
   const queueExecutor = opts.executor === undefined && opts.redis !== undefined ? new BullMQExecutor({ redis: opts.redis, ...(opts.redisTimeout === undefined ? {} : { redisRetryMs: opts.redisTimeout * 1000 }) }) : undefined;
   const executor = opts.executor ?? queueExecutor;
   const summary = await runSweep(spec, {
@@ -78,6 +93,7 @@ export async function sweepCommand(specFile: string, opts: SweepCommandOptions =
     // the workers run the real learners, so check hyperparameters here as a local sweep does
     ...(queueExecutor === undefined ? {} : { checkHyperparameters: true }),
     onProgress: (p) => {
+      recorded = p.done;
       if (p.event.kind === "retry") retries++;
       const minutes = (performance.now() - t0) / 60_000;
       // the rate counts this run's trials only; skipped ones cost nothing
@@ -91,7 +107,10 @@ export async function sweepCommand(specFile: string, opts: SweepCommandOptions =
         bar.update(value, payload);
       }
     },
-  }).finally(() => queueExecutor?.close());
+  }).finally(async () => {
+    process.off("SIGINT", onSigint);
+    await queueExecutor?.close();
+  });
   if (started) bar.stop();
   (opts.out ?? process.stdout).write(
     `sweep: ${summary.total} trials: ${summary.done} done, ${summary.skipped} already recorded, ${summary.failed} failed; results in ${summary.resultsFile}\n`,
