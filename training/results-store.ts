@@ -20,7 +20,7 @@
  */
 import { appendFileSync, closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { GymError, parseConfig } from "../src/core/errors.js";
+import { GymError, jsonErrorWhere, parseConfig } from "../src/core/errors.js";
 import { type TrialResult, TrialResultSchema, canonicalJson, trialId } from "./trial.js";
 
 /** File name of the results store inside a sweep's output directory. */
@@ -46,7 +46,7 @@ function parseLine(file: string, lineNo: number, line: string): TrialResult {
   try {
     json = JSON.parse(line);
   } catch (err) {
-    throw new ResultsFileError(file, lineNo, `not valid JSON (${(err as Error).message})`);
+    throw new ResultsFileError(file, lineNo, `not valid JSON (${jsonErrorWhere(err)})`);
   }
   const parsed = TrialResultSchema.safeParse(json);
   if (!parsed.success) throw new ResultsFileError(file, lineNo, "not a trial result");

@@ -417,3 +417,13 @@ export class PathError extends ConfigError {
     super("path", [{ path: field, expected: `a path inside ${root}`, received: `${describeValue(path)} (${why})` }]);
   }
 }
+
+/**
+ * Where JSON.parse failed, without the text around it that its own message quotes: "invalid
+ * JSON at position 12", or "invalid JSON" when the position is not known.
+ */
+export function jsonErrorWhere(err: unknown): string {
+  const m = /position (\d+)/.exec(err instanceof Error ? err.message : "");
+  if (m !== null) return `invalid JSON at position ${m[1]}`;
+  return err instanceof Error && /Unexpected end of JSON input/.test(err.message) ? "invalid JSON (the text ends early)" : "invalid JSON";
+}

@@ -13,7 +13,7 @@ import { join, resolve } from "node:path";
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { z } from "zod";
-import { ConfigError, WorkerError } from "../../src/core/errors.js";
+import { ConfigError, WorkerError, jsonErrorWhere } from "../../src/core/errors.js";
 import { BullMQExecutor } from "../bullmq-executor.js";
 import type { TrialExecutor } from "../executor.js";
 import { ResultsStore, toCSV } from "../results-store.js";
@@ -51,12 +51,12 @@ function readSpecFile(file: string): unknown {
   try {
     text = readFileSync(file, "utf8");
   } catch (err) {
-    throw new ConfigError("sweep spec", [{ path: file, expected: "a readable JSON file", received: (err as NodeJS.ErrnoException).code ?? (err as Error).message }]);
+    throw new ConfigError("sweep spec", [{ path: file, expected: "a readable JSON file", received: (err as NodeJS.ErrnoException).code ?? "an unreadable file" }]);
   }
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new ConfigError("sweep spec", [{ path: file, expected: "valid JSON", received: (err as Error).message }]);
+    throw new ConfigError("sweep spec", [{ path: file, expected: "valid JSON", received: jsonErrorWhere(err) }]);
   }
 }
 
