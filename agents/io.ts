@@ -293,9 +293,6 @@ export function loadArrays(dir: string): { meta: ModelFileMeta; arrays: Map<stri
       if (!isCount(value)) throw bad(`${modelPath}.learner.progress.${key}`, "an integer >= 0", describeValue(value));
     }
   }
-  if (json["hyperparameters"] === null || typeof json["hyperparameters"] !== "object" || Array.isArray(json["hyperparameters"])) {
-    throw bad(`${modelPath}.hyperparameters`, "an object", describeValue(json["hyperparameters"]));
-  }
   let buf: Buffer;
   try {
     buf = readFileSync(join(folder, WEIGHTS_FILE));
@@ -313,8 +310,9 @@ export function loadArrays(dir: string): { meta: ModelFileMeta; arrays: Map<stri
  * take today's default instead of the value the weights were trained with.
  * @throws ConfigError naming the missing fields
  */
-export function requireSavedFields(dir: string, what: string, saved: Record<string, unknown>, parsed: Record<string, unknown>): void {
-  const missing = Object.keys(parsed).filter((k) => !(k in saved));
+export function requireSavedFields(dir: string, what: string, saved: unknown, parsed: Record<string, unknown>): void {
+  const fields = saved !== null && typeof saved === "object" && !Array.isArray(saved) ? saved : {};
+  const missing = Object.keys(parsed).filter((k) => !(k in fields));
   if (missing.length > 0) throw bad(`${join(resolve(dir), MODEL_FILE)}.${what}`, "every field the model was trained with", `missing ${boundedList(missing)}`);
 }
 
