@@ -9,10 +9,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import "../envs/index.js";
 import { make } from "../src/core/registry.js";
+import { setDataRoot } from "../src/data/paths.js";
 
 const targetMb = Number(process.argv[2] ?? 100);
 const dir = mkdtempSync(join(tmpdir(), "gridgym-bench-csv-"));
-
+setDataRoot(dir);
 const file = join(dir, "big.csv");
 const extra = ["temp_c", "wind_ms", "irr_wm2", "humidity", "cloud", "pressure", "dew_c", "gust_ms"];
 // written in batches, so the generator's own memory does not count against the load measured below

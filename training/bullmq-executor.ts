@@ -25,8 +25,10 @@
 import "../envs/index.js";
 import { Job, Queue, UnrecoverableError, Worker } from "bullmq";
 import { Redis } from "ioredis";
+import { resolve } from "node:path";
 import { resolveConfig } from "../src/core/registry.js";
-import { ConfigError, WorkerError, describeValue } from "../src/core/errors.js";
+import { confinePath, dataPath, setDataRoot } from "../src/data/paths.js";
+import { ConfigError, WorkerError, describeValue, redactUrl } from "../src/core/errors.js";
 import type { ExecutorReport, FailureHandler, ResultHandler, TrialExecutor, TrialFailure, TrialTask } from "./executor.js";
 import { PiscinaExecutor } from "./pool.js";
 import { type TrialResult, TrialResultSchema, parseTrialSpec, trialId } from "./trial.js";
@@ -41,26 +43,46 @@ export function connectRedis(url: string): Redis {
   try {
     parsed = new URL(url);
   } catch {
-    throw new ConfigError("--redis", [{ path: "redis", expected: "a redis:// URL", received: describeValue(url) }]);
+    throw new ConfigError("--redis", [{ path: "redis", expected: "a redis:// URL", received: describeValue(redactUrl(url)) }]);
   }
   if (parsed.protocol !== "redis:" && parsed.protocol !== "rediss:") {
-    throw new ConfigError("--redis", [{ path: "redis", expected: "a redis:// or rediss:// URL", received: describeValue(url) }]);
+    throw new ConfigError("--redis", [{ path: "redis", expected: "a redis:// or rediss:// URL", received: describeValue(redactUrl(url)) }]);
   }
   const client = new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(times * 100, 1000) });
-  // while Redis is down ioredis emits 'error' on every reconnect attempt; commands wait it out
-  client.on("error", () => {});
+  let refused: (err: Error) => void = () => {};
+  loginRefusals.set(client, new Promise<Error>((resolve) => { refused = resolve; }));
+  // while Redis is down ioredis emits 'error' on every reconnect attempt; commands wait it out.
+  // A refused login is emitted the same way, and BullMQ then waits for 'ready' forever: note it
+  client.on("error", (err: Error) => { if (isAuthError(err)) refused(err); });
   return client;
+}
+
+const loginRefusals = new WeakMap<Redis, Promise<Error>>();
+
+/** Resolves with the error once Redis refuses `client`'s login (WRONGPASS, NOAUTH); pending otherwise. */
+export function loginRefused(client: Redis): Promise<Error> {
+  return loginRefusals.get(client) ?? new Promise<Error>(() => {});
 }
 
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** The URL without its password, fit for a message. */
-function redactedUrl(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.password !== "") parsed.password = "";
-  return parsed.href.replace(/\/$/, "");
+/** Whether a Redis error is a refusal of our credentials: retrying cannot help. */
+export function isAuthError(err: unknown): boolean {
+  return /^(WRONGPASS|NOAUTH)\b/.test(messageOf(err));
+}
+
+/** The error a refused login becomes, naming the URL without its password. */
+function authError(who: string, url: string, err: unknown): WorkerError {
+  return new WorkerError(`${who}: Redis at ${url} refused the login (${messageOf(err).split(" ")[0]}): check the user and password in --redis`);
+}
+
+/** Resolves with `promise`, or rejects with `onTimeout()` after `ms`. */
+function withDeadline<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(onTimeout()), ms); });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
 /** The longest wait between two tries of a failing Redis command. */
@@ -110,7 +132,7 @@ export class BullMQExecutor implements TrialExecutor {
     this.#redisRetryMs = options.redisRetryMs ?? 60_000;
     this.#log = options.log ?? (() => {});
     this.#connection = connectRedis(options.redis);
-    this.#url = redactedUrl(options.redis);
+    this.#url = redactUrl(options.redis);
     this.#queue = new Queue(options.queue ?? DEFAULT_QUEUE, { connection: this.#connection });
     this.#queue.on("error", () => {});
   }
@@ -207,13 +229,18 @@ export class BullMQExecutor implements TrialExecutor {
     while (pending.size > 0) {
       if (this.#closed) throw new WorkerError("BullMQExecutor: closed while trials were running");
       try {
-        await round();
+        // while Redis is unreachable its commands wait for a reconnection instead of failing:
+        // the deadline turns that wait into a failure the give-up clock below counts
+        const budgetMs = Math.max(this.#redisRetryMs - (failingSince === null ? 0 : Date.now() - failingSince), 1);
+        await withDeadline(Promise.race([round(), loginRefused(this.#connection).then((e) => { throw e; })]), budgetMs,
+          () => new WorkerError(`no answer within ${(budgetMs / 1000).toFixed(1)} s`));
         failingSince = null;
         delayMs = this.#pollMs;
       } catch (err) {
         if (fatal !== null) throw (fatal as { error: unknown }).error;
         if (this.#closed) throw new WorkerError("BullMQExecutor: closed while trials were running");
-        failingSince ??= Date.now();
+        if (isAuthError(err)) throw authError("BullMQExecutor", this.#url, err);
+        failingSince ??= Date.now() - (err instanceof WorkerError && err.message.startsWith("no answer") ? this.#redisRetryMs : 0);
         const failingMs = Date.now() - failingSince;
         if (failingMs >= this.#redisRetryMs) {
           throw new WorkerError(
@@ -232,7 +259,8 @@ export class BullMQExecutor implements TrialExecutor {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#queue.close();
+    // closing waits for Redis; an unreachable one must not hold the process
+    await withDeadline(this.#queue.close(), 2000, () => new Error("close timed out")).catch(() => {});
     this.#connection.disconnect();
   }
 }
@@ -255,18 +283,40 @@ export interface TrialWorkerOptions {
   stuckGraceMs?: number;
   /** Called with each event worth a line of log. */
   log?: (line: string) => void;
+  /**
+   * The folder every file a job's config names must lie in (set as this process's data root
+   * before the worker threads start). Default: the process's data root (`--data-root`, else its working directory).
+   */
+  dataRoot?: string;
+  /** The folder a job's `outDir` must lie in (relative ones resolve against it). Default: the working directory. */
+  outRoot?: string;
+}
+
+/**
+ * Every config field named `file` (at any depth) through the data root's confinement, so a job
+ * naming /etc/passwd is refused here, by its field, before any thread could open it.
+ */
+function checkNamedFiles(value: unknown, path: string): void {
+  if (value === null || typeof value !== "object") return;
+  for (const [key, inner] of Object.entries(value)) {
+    const at = `${path}.${key}`;
+    if (key === "file" && typeof inner === "string") dataPath(inner, at);
+    else checkNamedFiles(inner, at);
+  }
 }
 
 /**
  * Checks in the main thread what can be checked cheaply before a trial starts, so an invalid
  * trial fails without retries (thrown inside the pool it would look like any failed attempt).
  */
-function checkTask(data: unknown): TrialTask {
+function checkTask(data: unknown, outRoot: string): TrialTask {
   try {
     const task = data as TrialTask;
     const spec = parseTrialSpec(task.spec);
-    resolveConfig(spec.envId, spec.envConfig);
-    return { spec, outDir: task.outDir ?? null };
+    checkNamedFiles(resolveConfig(spec.envId, spec.envConfig), "envConfig");
+    // a job may write only under this worker's output root (files it reads: see src/data/paths.ts)
+    const outDir = typeof task.outDir === "string" ? confinePath(task.outDir, outRoot, "outDir") : null;
+    return { spec, outDir };
   } catch (err) {
     if (err instanceof ConfigError) throw new UnrecoverableError(err.message);
     throw err;
@@ -367,13 +417,17 @@ export class WorkerWatchdog {
 
 /** A worker process's side: takes trial jobs and runs them on its own threads. */
 export class TrialWorker {
-  readonly #options: Required<Omit<TrialWorkerOptions, "taskModule">>;
+  readonly #options: Required<Omit<TrialWorkerOptions, "taskModule" | "dataRoot" | "outRoot">>;
+  readonly #outRoot: string;
   readonly #pool: PiscinaExecutor;
   readonly #probe: Redis;
   #connection: Redis;
   #worker: Worker;
   readonly #watchdog: WorkerWatchdog;
   #closing: Promise<void> | null = null;
+  #fatal: WorkerError | null = null;
+  #onFatal: (error: WorkerError) => void = () => {};
+  readonly #fatalPromise = new Promise<WorkerError>((resolve) => { this.#onFatal = resolve; });
   /** How many times the watchdog replaced the BullMQ worker. */
   restarts = 0;
 
@@ -388,6 +442,9 @@ export class TrialWorker {
       stuckGraceMs: options.stuckGraceMs ?? 30_000,
       log: options.log ?? (() => {}),
     };
+    // before the pool: its threads take the data root from the environment they start with
+    if (options.dataRoot !== undefined) setDataRoot(options.dataRoot);
+    this.#outRoot = resolve(options.outRoot ?? process.cwd());
     this.#pool = new PiscinaExecutor({
       workers: this.#options.concurrency,
       // BullMQ owns retries (with backoff, across machines); the pool runs each job once
@@ -405,6 +462,9 @@ export class TrialWorker {
     });
     this.#worker = this.#createWorker();
     this.#watchdog.start();
+    for (const client of [this.#probe, this.#connection]) {
+      void loginRefused(client).then((err) => this.#giveUp(authError("worker", redactUrl(this.#options.redis), err)));
+    }
   }
 
   #createWorker(): Worker {
@@ -417,6 +477,11 @@ export class TrialWorker {
       maxStalledCount: 10,
     });
     worker.on("error", (err) => {
+      // a refused login does not heal by retrying: stop, and say why
+      if (isAuthError(err)) {
+        this.#giveUp(authError("worker", redactUrl(this.#options.redis), err));
+        return;
+      }
       // a replaced worker may still report errors while it closes; they say nothing of the new one
       if (worker === this.#worker) this.#watchdog.noteError();
       this.#options.log(`worker: redis error: ${messageOf(err)}`);
@@ -427,7 +492,7 @@ export class TrialWorker {
   }
 
   async #process(job: Job): Promise<TrialResult> {
-    const task = checkTask(job.data);
+    const task = checkTask(job.data, this.#outRoot);
     let result: TrialResult | null = null;
     let failure: TrialFailure | null = null;
     await this.#pool.run([task], (r) => { result = r; }, (f) => { failure = f; });
@@ -464,16 +529,36 @@ export class TrialWorker {
     oldConnection.disconnect();
   }
 
-  /** Resolves when the worker is taking jobs. */
+  #giveUp(error: WorkerError): void {
+    if (this.#fatal !== null) return;
+    this.#fatal = error;
+    this.#options.log(error.message);
+    this.#onFatal(error);
+  }
+
+  /** Resolves when the worker is taking jobs; rejects with a WorkerError when Redis refuses its login. */
   async ready(): Promise<void> {
-    await this.#worker.waitUntilReady();
+    try {
+      await Promise.race([this.#worker.waitUntilReady(), this.fatal().then((e) => { throw e; })]);
+    } catch (err) {
+      if (err instanceof WorkerError) throw err;
+      if (isAuthError(err)) throw authError("worker", redactUrl(this.#options.redis), err);
+      throw new WorkerError(`worker: Redis at ${redactUrl(this.#options.redis)}: ${messageOf(err)}`);
+    }
+  }
+
+  /** Resolves with the error that made this worker stop for good (a refused login); pending otherwise. */
+  fatal(): Promise<WorkerError> {
+    return this.#fatalPromise;
   }
 
   /** Stops taking jobs, lets running trials finish, then closes the pool and connections. Safe to call twice. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
       this.#watchdog.stop();
-      await this.#worker.close();
+      // a worker Redis refused never got going: closing it would wait for a connection forever
+      if (this.#fatal !== null) await withDeadline(this.#worker.close(true), 2000, () => new Error("close timed out")).catch(() => {});
+      else await this.#worker.close();
       await this.#pool.close();
       this.#connection.disconnect();
       this.#probe.disconnect();

@@ -18,9 +18,9 @@
  * A malformed line that is not the last one cannot come from a crash of ours, so it is an
  * error that names the file and line rather than data silently dropped.
  */
-import { appendFileSync, closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync } from "node:fs";
+import { appendFileSync, closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { GymError, parseConfig } from "../src/core/errors.js";
+import { GymError, jsonErrorWhere, parseConfig } from "../src/core/errors.js";
 import { type TrialResult, TrialResultSchema, canonicalJson, trialId } from "./trial.js";
 
 /** File name of the results store inside a sweep's output directory. */
@@ -46,7 +46,7 @@ function parseLine(file: string, lineNo: number, line: string): TrialResult {
   try {
     json = JSON.parse(line);
   } catch (err) {
-    throw new ResultsFileError(file, lineNo, `not valid JSON (${(err as Error).message})`);
+    throw new ResultsFileError(file, lineNo, `not valid JSON (${jsonErrorWhere(err)})`);
   }
   const parsed = TrialResultSchema.safeParse(json);
   if (!parsed.success) throw new ResultsFileError(file, lineNo, "not a trial result");
@@ -59,6 +59,9 @@ function parseLine(file: string, lineNo: number, line: string): TrialResult {
 /** Reads a results file without modifying it; a missing file holds no results. */
 export function readResults(file: string): LoadedResults {
   if (!existsSync(file)) return { results: [], tornBytes: 0 };
+  if (!statSync(file).isFile()) {
+    throw new GymError("RESULTS_NOT_A_FILE", `${file}: expected the sweep's results file (JSON lines), found a folder or other non-file; move it away, then run again`);
+  }
   const text = readFileSync(file, "utf8");
   const end = text.lastIndexOf("\n") + 1;
   const results: TrialResult[] = [];

@@ -9,13 +9,14 @@
  * - random: `samples` points drawn from `values` (choice), `uniform`, `logUniform` or
  *   `intUniform` ranges, from a seeded stream, so the same spec always gives the same trials.
  *
- * Each point runs once per algorithm and seed. Expansion order is fixed (algorithm as listed,
+ * Each point runs once per algorithm and seed; a trial whose env config names a data file
+ * carries the file's content digest (`withDataHashes`), so changed data is a new trial. Expansion order is fixed (algorithm as listed,
  * then search point, then seed as listed) so progress and CSV rows read the same on every run.
  */
 import { z } from "zod";
 import { ConfigError, describeValue, parseConfig } from "../src/core/errors.js";
 import { Rng } from "../src/core/rng.js";
-import { ALGOS, type TrialSpec, parseTrialSpec, trialId } from "./trial.js";
+import { ALGOS, type TrialSpec, parseTrialSpec, trialId, withDataHashes } from "./trial.js";
 
 const PARAM_PATH = /^(envConfig|hyperparameters)(\.[A-Za-z_$][A-Za-z0-9_$]*)+$/;
 const DISTRIBUTIONS = ["values", "uniform", "logUniform", "intUniform"] as const;
@@ -93,6 +94,28 @@ export function parseSweepSpec(input: unknown): SweepSpec {
   return parseConfig("sweep spec", SweepSpecSchema, input);
 }
 
+/**
+ * The most trials one sweep may expand to. Expansion builds every trial spec in memory (and the
+ * results store holds one line each), so a grid of 1e8 points is refused up front, not run out of memory.
+ */
+export const MAX_SWEEP_TRIALS = 100_000;
+
+/** Refuses a sweep whose expansion would exceed MAX_SWEEP_TRIALS, before expanding anything. */
+function checkSweepSize(spec: SweepSpec): void {
+  const { search } = spec;
+  const points = search.method === "grid"
+    ? Object.values(search.params).reduce((n, p) => n * p.values!.length, 1)
+    : search.samples!;
+  const trials = points * spec.algos.length * spec.seeds.length;
+  if (trials > MAX_SWEEP_TRIALS) {
+    throw new ConfigError("sweep spec", [{
+      path: search.method === "grid" ? "search.params" : "search.samples",
+      expected: `a sweep of at most ${MAX_SWEEP_TRIALS} trials (points x algos x seeds); split it into several sweeps`,
+      received: `${points} ${search.method === "grid" ? "grid points" : "samples"} x ${spec.algos.length} algos x ${spec.seeds.length} seeds = ${trials} trials`,
+    }]);
+  }
+}
+
 type Point = ReadonlyArray<readonly [path: string, value: unknown]>;
 
 /** Grid points: an odometer over the parameters in sorted path order, the first slowest. */
@@ -148,10 +171,12 @@ function withField(base: Record<string, unknown>, fields: readonly string[], val
 /**
  * Expands a sweep spec into trial specs in a deterministic order (algorithm, search point,
  * seed). Trials that come out identical (a random search drawing the same choice twice)
- * appear once, at their first position. Throws a ConfigError for an invalid spec.
+ * appear once, at their first position. Throws a ConfigError for an invalid spec, or one that
+ * would expand to more than MAX_SWEEP_TRIALS trials.
  */
 export function expandSweep(input: unknown): TrialSpec[] {
   const spec = parseSweepSpec(input);
+  checkSweepSize(spec);
   const { search } = spec;
   const points = search.method === "grid"
     ? gridPoints(search.params)
@@ -168,7 +193,7 @@ export function expandSweep(input: unknown): TrialSpec[] {
         else hyperparameters = withField(hyperparameters, fields, value, path);
       }
       for (const seed of spec.seeds) {
-        const trial = parseTrialSpec({ envId: spec.envId, envConfig, algo, hyperparameters, seed, steps: spec.steps });
+        const trial = withDataHashes(parseTrialSpec({ envId: spec.envId, envConfig, algo, hyperparameters, seed, steps: spec.steps }));
         const id = trialId(trial);
         if (seen.has(id)) continue;
         seen.add(id);

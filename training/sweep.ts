@@ -8,14 +8,77 @@
  * again; the store never holds a trial twice.
  */
 import "../envs/index.js";
-import { availableParallelism } from "node:os";
-import { resolve } from "node:path";
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { availableParallelism, hostname } from "node:os";
+import { join, resolve } from "node:path";
+import { WorkerError } from "../src/core/errors.js";
 import { resolveConfig } from "../src/core/registry.js";
 import type { TrialExecutor, TrialFailure, TrialTask } from "./executor.js";
 import { PiscinaExecutor } from "./pool.js";
 import { ResultsStore } from "./results-store.js";
 import { type SweepSpec, expandSweep, parseSweepSpec } from "./sweep-spec.js";
 import { type TrialResult, type TrialSpec, trialId } from "./trial.js";
+
+/** File name of the lock a running sweep holds in its output folder. */
+export const LOCK_FILE = ".sweep.lock";
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * The lock of a sweep folder: a file created exclusively (O_EXCL) holding the owner's pid and
+ * host, so two sweeps into one folder do not both run every trial. A lock whose process is gone
+ * (same host, pid not alive: a sweep killed by SIGKILL) is taken over.
+ */
+export class SweepLock {
+  private constructor(readonly file: string) {}
+
+  /**
+   * Takes the lock of `outDir`.
+   * @throws WorkerError naming the pid of the sweep that holds it
+   */
+  static acquire(outDir: string): SweepLock {
+    mkdirSync(outDir, { recursive: true });
+    const file = join(outDir, LOCK_FILE);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const fd = openSync(file, "wx");
+        writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname() }));
+        closeSync(fd);
+        return new SweepLock(file);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      }
+      let owner: { pid?: unknown; host?: unknown } = {};
+      try {
+        owner = JSON.parse(readFileSync(file, "utf8"));
+      } catch {
+        // a lock being written this instant, or damaged: treated as held
+      }
+      const pid = typeof owner.pid === "number" ? owner.pid : null;
+      if (pid !== null && owner.host === hostname() && !processAlive(pid)) {
+        rmSync(file, { force: true });
+        continue;
+      }
+      throw new WorkerError(
+        `another sweep (pid ${pid ?? "?"} on ${typeof owner.host === "string" ? owner.host : "?"}) is running into ${outDir}; ` +
+        `wait for it to finish, or remove ${file} if no sweep is running`,
+      );
+    }
+    throw new WorkerError(`could not take the lock ${file}`);
+  }
+
+  /** Releases the lock; safe to call twice. */
+  release(): void {
+    rmSync(this.file, { force: true });
+  }
+}
 
 /** Where a sweep stands; passed to `onProgress` after every change. */
 export interface SweepProgress {
@@ -116,6 +179,15 @@ export async function runSweep(input: unknown, opts: RunSweepOptions = {}): Prom
   const trials = expandSweep(spec);
   await checkTrialConfigs(trials, opts.checkHyperparameters ?? opts.executor === undefined);
   const outDir = resolve(spec.outDir);
+  const lock = SweepLock.acquire(outDir);
+  try {
+    return await runLocked(trials, outDir, opts);
+  } finally {
+    lock.release();
+  }
+}
+
+async function runLocked(trials: TrialSpec[], outDir: string, opts: RunSweepOptions): Promise<SweepSummary> {
   const store = ResultsStore.inDir(outDir);
   const finished = store.load();
   const ids = trials.map((t) => trialId(t));

@@ -17,21 +17,19 @@
  * trains `steps` more env steps; the learning curve's steps continue from the saved count.
  * DQN's replay buffer is not saved: it refills `learningStarts` transitions before updating.
  */
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import "../envs/index.js";
 import { A2cLearner } from "../agents/a2c.js";
 import { initBackend } from "../agents/backend.js";
 import { DqnLearner, parseDqnConfig } from "../agents/dqn.js";
-import { loadArrays, saveArrays } from "../agents/io.js";
+import { loadArrays, requireSavedFields, saveArrays, type NamedArray } from "../agents/io.js";
 import type { Algo, Learner, LearnerInit } from "../agents/learner.js";
 import { PpoLearner } from "../agents/ppo.js";
 import type { Info, Policy } from "../src/core/env.js";
 import { AsyncVectorEnv } from "../src/core/async-vector.js";
 import { SyncVectorEnv, type VectorEnv } from "../src/core/vector.js";
-import { ConfigError, parseConfig } from "../src/core/errors.js";
+import { ConfigError, GymError, describeValue, parseConfig } from "../src/core/errors.js";
 import { make, makeParallel, resolveConfig, spec } from "../src/core/registry.js";
 import { AgentSharing, AgentVectorEnv, sharedJointPolicy, type AgentFeatures, type AgentVectorEnvOptions } from "../src/core/agent-vector.js";
 import type { JointPolicy, ParallelEnv } from "../src/core/env.js";
@@ -357,7 +355,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       // DQN's epsilon keeps the schedule of its first run; the actor-critics anneal through the new end
       scheduleSteps: o.algo === "dqn" && savedMeta ? savedMeta.scheduleSteps : scheduleSteps,
     });
-    if (saved) await learner.restore(savedMeta!.learner, saved.arrays);
+    if (saved) await restoreSaved(learner, o.resumeFrom!, savedMeta!, saved.arrays);
   } catch (err) {
     vec.close();
     throw err;
@@ -433,8 +431,11 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     const chosen = best ?? { ...lastEval!, snap: null };
     const trainSeconds = (performance.now() - started - evalMs) / 1000;
     let modelDir: string | undefined;
+    let savedModelMeta: Record<string, unknown> | undefined;
+    let savedModelArrays: NamedArray[] | undefined;
     if (o.outDir !== undefined) {
       const snap = chosen.snap ?? await learner.snapshot();
+      savedModelArrays = snap.arrays;
       const meta: RunMeta = {
         algo: o.algo,
         envId: o.envId,
@@ -450,7 +451,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         backend,
         learner: snap.state,
       };
-      await saveArrays(o.outDir, meta as unknown as Record<string, unknown>, snap.arrays);
+      savedModelMeta = meta as unknown as Record<string, unknown>;
       modelDir = o.outDir;
     }
     const result: TrainResult = {
@@ -466,12 +467,28 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     };
     if (modelDir !== undefined) {
       result.modelDir = modelDir;
-      writeFileSync(join(modelDir, "train-result.json"), JSON.stringify(result, null, 2));
+      // the result is saved in the same atomic step as the weights it describes
+      await saveArrays(modelDir, savedModelMeta!, savedModelArrays!, { "train-result.json": JSON.stringify(result, null, 2) });
     }
     return result;
   } finally {
     learner.dispose();
     vec.close();
+  }
+}
+
+/**
+ * Restores a learner from a loaded model folder, after checking that the file names every
+ * hyperparameter the learner fills in; arrays that do not fit the learner's networks are a
+ * ConfigError naming the folder, not a raw tfjs error.
+ */
+async function restoreSaved(learner: Learner<unknown>, dir: string, meta: RunMeta, arrays: Map<string, NamedArray>): Promise<void> {
+  requireSavedFields(dir, "hyperparameters", meta.hyperparameters as Record<string, unknown>, learner.config as Record<string, unknown>);
+  try {
+    await learner.restore(meta.learner, arrays);
+  } catch (err) {
+    if (err instanceof GymError) throw err;
+    throw new ConfigError("saved model", [{ path: dir, expected: "weights that fit the learner's networks", received: `arrays that do not (${describeValue(err instanceof Error ? err.message : String(err))})` }]);
   }
 }
 
@@ -511,7 +528,7 @@ export async function loadModel(modelDir: string): Promise<LoadedModel> {
     seed: m.seed,
     scheduleSteps: m.scheduleSteps,
   });
-  await learner.restore(m.learner, arrays);
+  await restoreSaved(learner, modelDir, m, arrays);
   const policy = envPolicy(learner, m.actionMap);
   const model: LoadedModel = { policy, algo: m.algo, envId: m.envId, policyConfig: m.policyConfig ?? {} };
   const sharing = m.sharing;

@@ -9,9 +9,11 @@
  * cross a thread or process boundary and be written as one JSON line.
  */
 import { createHash } from "node:crypto";
+import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { parseConfig } from "../src/core/errors.js";
+import { dataPath } from "../src/data/paths.js";
 import type { Algo, TrainHooks, TrainOptions, TrainResult } from "./train.js";
 
 /** The learners a trial can train, in the order sweeps list them. */
@@ -46,6 +48,12 @@ export const TrialSpecSchema = z.strictObject({
     every: z.number().int().min(0).optional(),
     keepBest: z.boolean().optional(),
   }).optional(),
+  /**
+   * SHA-256 (first 16 hex digits) of each data file the env config names, by the field that
+   * names it (`envConfig.data.file`): the file's contents are part of what the trial is, so
+   * changed data gives a new trial id. Filled by `withDataHashes`; absent when no file is named.
+   */
+  dataHashes: z.record(z.string(), z.string().regex(/^[0-9a-f]{16}$/)).optional(),
 });
 
 /** A validated trial description with defaults filled in. */
@@ -99,6 +107,56 @@ export function canonicalJson(value: unknown): string {
 export function trialId(spec: unknown): string {
   const parsed = parseTrialSpec(spec);
   return createHash("sha256").update(canonicalJson(parsed)).digest("hex").slice(0, 16);
+}
+
+const digestCache = new Map<string, string>();
+
+/**
+ * The first 16 hex digits of the SHA-256 of a file's contents, cached by path, size and
+ * modification time, so a sweep of many trials on one large CSV reads it once.
+ */
+export function fileDigest(path: string): string {
+  const st = statSync(path);
+  const key = `${path}\0${st.size}\0${st.mtimeMs}`;
+  const cached = digestCache.get(key);
+  if (cached !== undefined) return cached;
+  const hash = createHash("sha256");
+  const fd = openSync(path, "r");
+  try {
+    const chunk = Buffer.alloc(1 << 20);
+    for (let n; (n = readSync(fd, chunk, 0, chunk.length, null)) > 0;) hash.update(chunk.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  const digest = hash.digest("hex").slice(0, 16);
+  digestCache.set(key, digest);
+  return digest;
+}
+
+function collectFiles(value: unknown, path: string, out: Record<string, string>): void {
+  if (value === null || typeof value !== "object") return;
+  for (const [key, inner] of Object.entries(value)) {
+    const at = `${path}.${key}`;
+    if (key === "file" && typeof inner === "string") {
+      try {
+        out[at] = fileDigest(dataPath(inner, at));
+      } catch {
+        // refused or unreadable: the env's own check says so, by field, when the trial is checked
+      }
+    } else collectFiles(inner, at, out);
+  }
+}
+
+/**
+ * The trial with `dataHashes` set to the digest of every file its env config names (fields
+ * named `file`), so its id changes when a file's contents do. A trial naming no file is returned
+ * as it is (its id unchanged).
+ */
+export function withDataHashes(spec: TrialSpec): TrialSpec {
+  const hashes: Record<string, string> = {};
+  collectFiles(spec.envConfig, "envConfig", hashes);
+  const { dataHashes: _old, ...rest } = spec;
+  return Object.keys(hashes).length === 0 ? rest : { ...rest, dataHashes: hashes };
 }
 
 /** How far a trial has trained. */

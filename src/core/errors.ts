@@ -397,16 +397,17 @@ export function describeContent(text: string): string {
 }
 
 /**
- * A URL fit for a message or a log: its password replaced by `***`. Text that does not parse
- * as a URL keeps only what comes before a `user:password@` part, so a typo never prints a secret.
+ * A URL fit for a message or a log: its password left out (`redis://user@host:6379`). Text that
+ * does not parse as a URL loses whatever sits between `//` (or the start) and an `@`, so a typo
+ * never prints a secret either.
  */
 export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
-    if (parsed.password !== "") parsed.password = "***";
+    if (parsed.password !== "") parsed.password = "";
     return parsed.href.replace(/\/$/, "");
   } catch {
-    return url.replace(/^([^/]*\/\/)?[^@/]*@/, (_m, scheme: string | undefined) => `${scheme ?? ""}***@`);
+    return url.replace(/^([^/@]*\/\/)?[^@]*@/, (_m, scheme: string | undefined) => `${scheme ?? ""}***@`);
   }
 }
 
@@ -415,4 +416,14 @@ export class PathError extends ConfigError {
   constructor(readonly field: string, readonly root: string, readonly path: string, why: string) {
     super("path", [{ path: field, expected: `a path inside ${root}`, received: `${describeValue(path)} (${why})` }]);
   }
+}
+
+/**
+ * Where JSON.parse failed, without the text around it that its own message quotes: "invalid
+ * JSON at position 12", or "invalid JSON" when the position is not known.
+ */
+export function jsonErrorWhere(err: unknown): string {
+  const m = /position (\d+)/.exec(err instanceof Error ? err.message : "");
+  if (m !== null) return `invalid JSON at position ${m[1]}`;
+  return err instanceof Error && /Unexpected end of JSON input/.test(err.message) ? "invalid JSON (the text ends early)" : "invalid JSON";
 }

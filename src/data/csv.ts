@@ -138,8 +138,14 @@ function splitRecords(text: string, issues: IssueList, onRecord: (record: string
       recordLine = line;
     } else {
       if (c === '"') issues.add(`row ${line}`, "a double quote only at the start of a field", "a double quote inside a field");
-      field += c;
-      i++;
+      // the plain run up to the next delimiter, quote or CR in one slice (a 100 MB file is mostly these)
+      let j = i + 1;
+      for (; j < n; j++) {
+        const code = text.charCodeAt(j);
+        if (code === 44 || code === 10 || code === 13 || code === 34) break;
+      }
+      field += text.slice(i, j);
+      i = j;
     }
   }
   if (field !== "" || record.length > 0) endRecord();

@@ -6,7 +6,9 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Redis } from "ioredis";
 import { WorkerError } from "../../src/core/errors.js";
-import { BullMQExecutor, WorkerWatchdog, jobIdOf } from "../../training/bullmq-executor.js";
+import { DATA_ROOT_ENV } from "../../src/data/paths.js";
+import { Job, Queue } from "bullmq";
+import { BullMQExecutor, TrialWorker, WorkerWatchdog, jobIdOf } from "../../training/bullmq-executor.js";
 import type { TrialFailure } from "../../training/executor.js";
 import { PiscinaExecutor } from "../../training/pool.js";
 import { RESULTS_FILE, ResultsStore } from "../../training/results-store.js";
@@ -110,7 +112,7 @@ describe("BullMQ sweeps across worker processes (real redis-server on loopback)"
   async function startWorker(dir: string, name: string, concurrency: number, timing = WORKER_TIMING): Promise<Child> {
     const child = spawnScript(dir, name, [
       `import { workerCommand } from ${JSON.stringify(pathToFileURL(join(ROOT, "training", "commands", "worker.ts")).href)};`,
-      `await workerCommand(${JSON.stringify({ redis: redis!.url, queue, concurrency, taskModule: FAKE_TASK, ...timing })});`,
+      `await workerCommand(${JSON.stringify({ redis: redis!.url, queue, concurrency, taskModule: FAKE_TASK, outRoot: tmpdir(), ...timing })});`,
     ]);
     children.push(child);
     await until(`worker ${name} to start`, () => {
@@ -318,6 +320,66 @@ describe("BullMQ sweeps across worker processes (real redis-server on loopback)"
     assert.equal(jobIdOf(id), `trial-${id}`);
     assert.ok(!/^\d+$/.test(jobIdOf(id)));
   });
+
+  it("a worker refuses jobs naming /etc/passwd, a file outside its data root, or an outDir outside its output root, without quoting the file (issue 15, findings 1, 2)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gridgym-bullmq-"));
+    const previousRoot = process.env[DATA_ROOT_ENV];
+    const worker = new TrialWorker({ redis: redis!.url, queue, taskModule: FAKE_TASK, outRoot: dir, dataRoot: dir, ...WORKER_TIMING });
+    const client = new Redis(redis!.url, { maxRetriesPerRequest: null });
+    const q = new Queue(queue, { connection: client });
+    try {
+      await worker.ready();
+      const columns = { loadKw: "load", pvKw: "pv", priceEurPerKwh: "price" };
+      const spec = (file?: string) => ({ envId: "CommunityBattery-v0", envConfig: file === undefined ? {} : { data: { source: "csv", file, columns } }, algo: "dqn", hyperparameters: {}, seed: 1, steps: 10 });
+      const jobs = [
+        ["passwd", { spec: spec("/etc/passwd"), outDir: null }, /envConfig\.data\.file: expected a path inside .*, got "\/etc\/passwd" \(outside the root\)/],
+        ["dotdot", { spec: spec("../secret.csv"), outDir: null }, /envConfig\.data\.file: expected a path inside .*, got "\.\.\/secret\.csv" \(a '\.\.' segment\)/],
+        ["outdir", { spec: spec(), outDir: "/etc/cron.d" }, /outDir: expected a path inside .*, got "\/etc\/cron\.d" \(outside the root\)/],
+      ] as const;
+      for (const [name, data] of jobs) await q.add("trial", data, { jobId: `bad-${name}`, attempts: 3 });
+      for (const [name, , pattern] of jobs) {
+        let job: Job | undefined;
+        await until(`job ${name} to fail`, async () => {
+          job = await Job.fromId(q, `bad-${name}`);
+          return job !== undefined && (await job.getState()) === "failed";
+        });
+        assert.match(job!.failedReason, pattern);
+        assert.equal(job!.attemptsMade, 1, "refused at once, not retried");
+        assert.doesNotMatch(job!.failedReason, /root:x|\/bin\/(ba)?sh/);
+      }
+    } finally {
+      await q.close();
+      client.disconnect();
+      await worker.close();
+      if (previousRoot === undefined) delete process.env[DATA_ROOT_ENV];
+      else process.env[DATA_ROOT_ENV] = previousRoot;
+    }
+  });
+
+  it("a worker with a wrong password stops with a message naming the URL without the password (issue 15, findings 3, 5)", async () => {
+    await redisUser("wrong-pass");
+    const url = `redis://wrong-pass:not-the-secret@127.0.0.1:${redis!.port}`;
+    const lines: string[] = [];
+    const worker = new TrialWorker({ redis: url, queue, taskModule: FAKE_TASK, ...WORKER_TIMING, log: (l) => lines.push(l) });
+    try {
+      await assert.rejects(worker.ready(), (e: unknown) => e instanceof WorkerError &&
+        e.message === `worker: Redis at redis://wrong-pass@127.0.0.1:${redis!.port} refused the login (WRONGPASS): check the user and password in --redis`);
+    } finally {
+      await worker.close();
+    }
+    assert.ok(lines.every((l) => !l.includes("not-the-secret")), lines.join("\n"));
+  });
+
+  it("the driver gives up on a wrong password at once, naming the URL without the password (issue 15, finding 5)", async () => {
+    await redisUser("wrong-driver");
+    const driver = new BullMQExecutor({ redis: `redis://wrong-driver:nope@127.0.0.1:${redis!.port}`, queue, ...DRIVER_TIMING });
+    const spec = parseTrialSpec({ envId: "CommunityBattery-v0", algo: "dqn", seed: 1, steps: 10 });
+    const t0 = Date.now();
+    await assert.rejects(driver.run([{ spec, outDir: null }], () => {}, () => {}).finally(() => driver.close()), (e: unknown) => e instanceof WorkerError &&
+      e.message === `BullMQExecutor: Redis at redis://wrong-driver@127.0.0.1:${redis!.port} refused the login (WRONGPASS): check the user and password in --redis`);
+    assert.ok(Date.now() - t0 < 5000);
+  });
+
 });
 
 describe("TrialWorker's watchdog (WorkerWatchdog, on a simulated clock)", () => {

@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { z } from "zod";
-import { ConfigError, parseConfig } from "../../src/core/errors.js";
+import { ConfigError, jsonErrorWhere, parseConfig } from "../../src/core/errors.js";
 
 export const DEFAULT_ENV = "CommunityBattery-v0";
 
@@ -97,7 +97,7 @@ export function readConfigFile(file: string | undefined): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new ConfigError("--config", [{ path: file, expected: "valid JSON", received: (err as Error).message }]);
+    throw new ConfigError("--config", [{ path: file, expected: "valid JSON", received: jsonErrorWhere(err) }]);
   }
 }
 

@@ -4,17 +4,20 @@
  * and optionally all of the sweep's results exported as CSV.
  *
  * Trials that fail after their retries do not stop the sweep; the command then exits 2 naming
- * them, and running it again retries only those (finished trials are skipped).
+ * them, and running it again retries only those (finished trials are skipped). A second sweep
+ * into the same folder is refused while the first runs (a lock file); SIGINT prints what is
+ * kept and exits 130, and running the same command again resumes.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { z } from "zod";
-import { ConfigError, WorkerError } from "../../src/core/errors.js";
+import { ConfigError, WorkerError, jsonErrorWhere } from "../../src/core/errors.js";
 import { BullMQExecutor } from "../bullmq-executor.js";
 import type { TrialExecutor } from "../executor.js";
 import { ResultsStore, toCSV } from "../results-store.js";
-import { type SweepSummary, runSweep } from "../sweep.js";
+import { LOCK_FILE, type SweepSummary, runSweep } from "../sweep.js";
 import { addSchemaOptions, intArg, parseOptions, writeFile } from "./common.js";
 
 /** The command-line options of `gridgym sweep`. */
@@ -22,6 +25,7 @@ export const sweepOptionsSchema = z.strictObject({
   workers: intArg(1).optional().meta({ description: "worker threads (default: available cores, at most one per trial)", value: "n" }),
   csv: z.string().optional().meta({ description: "also write every result of the sweep as CSV", value: "file" }),
   redis: z.string().optional().meta({ description: "enqueue the trials in this Redis for `gridgym worker` processes instead of running them here", value: "url" }),
+  redisTimeout: intArg(1).optional().meta({ description: "with --redis: seconds Redis may stay unreachable or keep failing before the sweep gives up (default 60)", value: "s" }),
 });
 
 /** Options of the sweep command. */
@@ -30,12 +34,16 @@ export interface SweepCommandOptions {
   csv?: string;
   /** Run the trials on `gridgym worker` processes through this Redis instead of local threads. */
   redis?: string;
+  /** Seconds Redis may stay unreachable or keep failing before the sweep gives up (default 60). */
+  redisTimeout?: number;
   /** Replaces the Piscina pool, for tests. */
   executor?: TrialExecutor;
   /** Shows the progress bar (default: when stderr is a terminal). */
   progress?: boolean;
   /** Where the summary line goes (default: stdout). */
   out?: NodeJS.WritableStream;
+  /** Stop with a message on SIGINT (default true; tests calling in-process pass false). */
+  handleSigint?: boolean;
 }
 
 function readSpecFile(file: string): unknown {
@@ -43,12 +51,12 @@ function readSpecFile(file: string): unknown {
   try {
     text = readFileSync(file, "utf8");
   } catch (err) {
-    throw new ConfigError("sweep spec", [{ path: file, expected: "a readable JSON file", received: (err as NodeJS.ErrnoException).code ?? (err as Error).message }]);
+    throw new ConfigError("sweep spec", [{ path: file, expected: "a readable JSON file", received: (err as NodeJS.ErrnoException).code ?? "an unreadable file" }]);
   }
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new ConfigError("sweep spec", [{ path: file, expected: "valid JSON", received: (err as Error).message }]);
+    throw new ConfigError("sweep spec", [{ path: file, expected: "valid JSON", received: jsonErrorWhere(err) }]);
   }
 }
 
@@ -67,7 +75,17 @@ export async function sweepCommand(specFile: string, opts: SweepCommandOptions =
   const t0 = performance.now();
   let started = false;
   let retries = 0;
-  const queueExecutor = opts.executor === undefined && opts.redis !== undefined ? new BullMQExecutor({ redis: opts.redis }) : undefined;
+  // SIGINT: every recorded trial is already on disk (one fsync'd line each), so stopping here
+  // loses nothing; running trials are abandoned and run again when the sweep is resumed
+  let recorded = 0;
+  const onSigint = (): void => {
+    const outDir = (spec as { outDir?: unknown }).outDir;
+    if (typeof outDir === "string") rmSync(join(resolve(outDir), LOCK_FILE), { force: true });
+    process.stderr.write(`\nsweep: SIGINT: stopping; ${recorded} trials recorded by this run are kept, running trials are abandoned; run the same command again to resume\n`);
+    process.exit(130);
+  };
+  if (opts.handleSigint !== false) process.once("SIGINT", onSigint);
+  const queueExecutor = opts.executor === undefined && opts.redis !== undefined ? new BullMQExecutor({ redis: opts.redis, ...(opts.redisTimeout === undefined ? {} : { redisRetryMs: opts.redisTimeout * 1000 }) }) : undefined;
   const executor = opts.executor ?? queueExecutor;
   const summary = await runSweep(spec, {
     ...(opts.workers === undefined ? {} : { workers: opts.workers }),
@@ -75,6 +93,7 @@ export async function sweepCommand(specFile: string, opts: SweepCommandOptions =
     // the workers run the real learners, so check hyperparameters here as a local sweep does
     ...(queueExecutor === undefined ? {} : { checkHyperparameters: true }),
     onProgress: (p) => {
+      recorded = p.done;
       if (p.event.kind === "retry") retries++;
       const minutes = (performance.now() - t0) / 60_000;
       // the rate counts this run's trials only; skipped ones cost nothing
@@ -88,7 +107,10 @@ export async function sweepCommand(specFile: string, opts: SweepCommandOptions =
         bar.update(value, payload);
       }
     },
-  }).finally(() => queueExecutor?.close());
+  }).finally(async () => {
+    process.off("SIGINT", onSigint);
+    await queueExecutor?.close();
+  });
   if (started) bar.stop();
   (opts.out ?? process.stdout).write(
     `sweep: ${summary.total} trials: ${summary.done} done, ${summary.skipped} already recorded, ${summary.failed} failed; results in ${summary.resultsFile}\n`,
