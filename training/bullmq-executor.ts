@@ -261,6 +261,7 @@ export class BullMQExecutor implements TrialExecutor {
     this.#closed = true;
     // closing waits for Redis; an unreachable one must not hold the process
     await withDeadline(this.#queue.close(), 2000, () => new Error("close timed out")).catch(() => {});
+    await withDeadline(this.#queue.disconnect(), 2000, () => new Error("disconnect timed out")).catch(() => {});
     this.#connection.disconnect();
   }
 }
@@ -557,7 +558,11 @@ export class TrialWorker {
     this.#closing ??= (async () => {
       this.#watchdog.stop();
       // a worker Redis refused never got going: closing it would wait for a connection forever
-      if (this.#fatal !== null) await withDeadline(this.#worker.close(true), 2000, () => new Error("close timed out")).catch(() => {});
+      if (this.#fatal !== null) {
+        await withDeadline(this.#worker.close(true), 2000, () => new Error("close timed out")).catch(() => {});
+        // and its own connections (BullMQ duplicates ours for blocking reads), which would reconnect forever
+        await withDeadline(this.#worker.disconnect(), 2000, () => new Error("disconnect timed out")).catch(() => {});
+      }
       else await this.#worker.close();
       await this.#pool.close();
       this.#connection.disconnect();

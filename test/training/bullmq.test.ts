@@ -357,7 +357,7 @@ describe("BullMQ sweeps across worker processes (real redis-server on loopback)"
   });
 
   it("a worker with a wrong password stops with a message naming the URL without the password (issue 15, findings 3, 5)", async () => {
-    await redisUser("wrong-pass");
+    (await redisUser("wrong-pass")).admin.disconnect();
     const url = `redis://wrong-pass:not-the-secret@127.0.0.1:${redis!.port}`;
     const lines: string[] = [];
     const worker = new TrialWorker({ redis: url, queue, taskModule: FAKE_TASK, ...WORKER_TIMING, log: (l) => lines.push(l) });
@@ -371,7 +371,7 @@ describe("BullMQ sweeps across worker processes (real redis-server on loopback)"
   });
 
   it("the driver gives up on a wrong password at once, naming the URL without the password (issue 15, finding 5)", async () => {
-    await redisUser("wrong-driver");
+    (await redisUser("wrong-driver")).admin.disconnect();
     const driver = new BullMQExecutor({ redis: `redis://wrong-driver:nope@127.0.0.1:${redis!.port}`, queue, ...DRIVER_TIMING });
     const spec = parseTrialSpec({ envId: "CommunityBattery-v0", algo: "dqn", seed: 1, steps: 10 });
     const t0 = Date.now();
