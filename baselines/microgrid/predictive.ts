@@ -104,6 +104,16 @@ export const microgridPredictiveConfigSchema = z.strictObject({
   betweenReplans: z.enum(["correct", "as-planned"]).default("correct"),
   /** Penalty per kWh of planned unserved load. */
   unservedPenaltyPerKwh: z.number().min(0).default(1000),
+  /**
+   * Chance-constrained outage reserve, used only where the env publishes an outage hazard
+   * (reset info `outageHazard`, MicrogridResilience-v0): the planner knows the hazard, not the
+   * realisation, and keeps the energy that carries the forecast load through an outage whose
+   * length is exceeded with at most this probability (0, default: no outage reserve). The
+   * reserve's shortfall is priced at hazard x VoLL per kWh and tick. Measured (5 seeds,
+   * MicrogridResilience-v0, env forecast seasonal-naive): 0.1 cuts unserved energy 55.9 -> 14.2
+   * kWh but raises import cost 7,467 -> 10,158, so total cost 10,262 -> 10,869 (myopic 9,704).
+   */
+  outageExceedance: z.number().min(0).max(1).default(0),
 });
 export type MicrogridPredictiveConfig = z.output<typeof microgridPredictiveConfigSchema>;
 export type MicrogridPredictiveConfigInput = z.input<typeof microgridPredictiveConfigSchema>;
@@ -162,6 +172,8 @@ export class MicrogridPredictivePolicy implements Policy<Float32Array, Float32Ar
   /** The median forecasts of every planning instant of the current episode. */
   planningForecasts: PlanningForecast[] = [];
   timings: PlanningTimings = zeroTimings();
+  #outagePenalty = 0;
+  #outage: { hazardPerHour: number; minLengthTicks: number; maxLengthTicks: number; size: number; fromTick: number } | null = null;
 
   constructor(solver: Solver, config: unknown = {}, name?: string) {
     this.config = parseConfig("predictive config", microgridPredictiveConfigSchema, config);
@@ -182,6 +194,11 @@ export class MicrogridPredictivePolicy implements Policy<Float32Array, Float32Ar
 
   reset(info: Info): void {
     const mi = readMicrogridInfo(this.name, info);
+    const hz = info["outageHazard"] as { hazardPerHour: number; minLengthTicks: number; maxLengthTicks: number; size: number; fromTick: number } | undefined;
+    this.#outage = hz !== undefined && hz.hazardPerHour > 0 && this.config.outageExceedance > 0 ? hz : null;
+    // the reserve's worth per kWh short and tick, in kWh of import: the chance an outage starts in that tick times VoLL
+    const voll = (info["reward"] as { valueOfLostLoadPerKwh?: number } | undefined)?.valueOfLostLoadPerKwh ?? 0;
+    this.#outagePenalty = this.#outage !== null && mi.grid.costPerKwh > 0 ? (this.#outage.hazardPerHour * voll) / mi.grid.costPerKwh : 0;
     if (this.config.forecast.source === "env" && mi.horizonTicks < this.config.horizon) {
       throw new ConfigError(`${this.name} policy`, [{ path: "horizon", expected: `at most the env's forecast.horizonTicks (${mi.horizonTicks}) with forecast.source "env"`, received: String(this.config.horizon) }]);
     }
@@ -295,6 +312,32 @@ export class MicrogridPredictivePolicy implements Policy<Float32Array, Float32Ar
     return { load, pv };
   }
 
+  /**
+   * The reserve of this planning instant: the configured one, or where an outage hazard is
+   * published, the state of charge that carries the mean forecast load (no PV counted) through
+   * the outage length exceeded with probability outageExceedance, whichever is higher.
+   */
+  #reserveSoc(loadQ50: ArrayLike<number>, loadNow: number, info: MicrogridInfo): number {
+    const o = this.#outage;
+    if (o === null) return this.config.reserveSoc;
+    let sum = loadNow;
+    for (let k = 0; k < this.config.horizon; k++) sum += Math.max(0, loadQ50[k]!);
+    const meanLoadKw = sum / (this.config.horizon + 1);
+    const L = outageLengthQuantile(o.minLengthTicks, o.maxLengthTicks, this.config.outageExceedance);
+    let capacity = 0, etaD = 0;
+    for (const b of info.batteries) { capacity += b.capacityKwh; etaD += b.dischargeEfficiency * b.capacityKwh; }
+    etaD /= capacity;
+    const needKwh = (meanLoadKw * L * info.dtHours * o.size) / etaD;
+    return Math.max(this.config.reserveSoc, Math.min(0.95, needKwh / capacity));
+  }
+
+  /** The LP's reserve term of this instant: the configured reserve, or the outage reserve valued at hazard x VoLL. */
+  #reserve(loadQ50: ArrayLike<number>, loadNow: number, info: MicrogridInfo): { soc: number; penaltyPerKwh: number } | undefined {
+    if (this.#outage === null) return this.config.reserveSoc > 0 ? { soc: this.config.reserveSoc, penaltyPerKwh: this.config.reservePenaltyPerKwh } : undefined;
+    const soc = this.#reserveSoc(loadQ50, loadNow, info);
+    return soc > 0 ? { soc, penaltyPerKwh: this.config.reserveSoc >= soc ? this.config.reservePenaltyPerKwh : this.#outagePenalty } : undefined;
+  }
+
   #replan(t: number, observation: Float32Array, info: MicrogridInfo): void {
     const idx = info.observationIndex;
     const H = this.config.horizon;
@@ -328,7 +371,7 @@ export class MicrogridPredictivePolicy implements Policy<Float32Array, Float32Ar
       unservedPenaltyPerKwh: this.config.unservedPenaltyPerKwh,
       terminalValuePerKwh: this.config.terminalValuePerKwh,
       holdingValuePerKwhStep: this.config.holdingValuePerKwhStep,
-      reserve: this.config.reserveSoc > 0 ? { soc: this.config.reserveSoc, penaltyPerKwh: this.config.reservePenaltyPerKwh } : undefined,
+      reserve: this.#reserve(load.q50, loadNow, info),
       nonAnticipativeSteps: this.config.nonAnticipativeSteps,
     });
     const t2 = performance.now();
@@ -341,6 +384,16 @@ export class MicrogridPredictivePolicy implements Policy<Float32Array, Float32Ar
     tm.lpBuildMs += t2 - t1;
     tm.lpSolveMs += sol.solveMs;
   }
+}
+
+/**
+ * The outage length exceeded with probability at most `eps` under the uniform length
+ * distribution on [min, max] (integers): the smallest L with P(length > L) <= eps.
+ */
+export function outageLengthQuantile(minTicks: number, maxTicks: number, eps: number): number {
+  const n = maxTicks - minTicks + 1;
+  for (let L = minTicks; L <= maxTicks; L++) if ((maxTicks - L) / n <= eps) return L;
+  return maxTicks;
 }
 
 function zeroTimings(): PlanningTimings {

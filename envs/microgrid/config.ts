@@ -124,6 +124,21 @@ const rewardSchema = z.strictObject({
   valueOfLostLoadPerKwh: z.number().min(0).default(0).meta({ description: "Penalty per kWh of unserved load (0: unserved energy is reported, not priced)." }),
 });
 
+/**
+ * Seeded random grid outages (MicrogridResilience-v0): from `fromTick` on, each hour not already
+ * in an outage starts one with probability `hazardPerHour`; its length is drawn uniformly from
+ * [minLengthTicks, maxLengthTicks]. Drawn from the episode's own `outages` sub-stream, so the
+ * weather and load draws are the same with and without outages. Hazard 0 (default): none.
+ */
+const outagesSchema = z.strictObject({
+  hazardPerHour: z.number().min(0).max(1).default(0).meta({ description: "Probability that an outage starts in a given hour (0: no random outages)." }),
+  minLengthTicks: z.number().int().min(1).default(1).meta({ description: "Shortest outage, ticks (hours)." }),
+  maxLengthTicks: z.number().int().min(1).default(6).meta({ description: "Longest outage, ticks (hours); at least minLengthTicks." }),
+  size: z.number().min(0).max(1).default(1).meta({ description: "Fraction of the grid capacity lost during an outage (1: none left)." }),
+  fromTick: z.number().int().min(0).default(0).meta({ description: "First tick at which an outage may start." }),
+});
+export type OutagesConfig = z.output<typeof outagesSchema>;
+
 export const microgridConfigSchema = z.strictObject({
   episodeTicks: z.number().int().min(1).max(8760).default(336).meta({ description: "Ticks of one hour in an episode (SPEC: 336, two weeks)." }),
   activationTick: z.number().int().min(0).default(168).meta({ description: "Ticks before planning is activated; KPIs marked \"post\" use the ticks after it (SPEC: 168)." }),
@@ -137,6 +152,7 @@ export const microgridConfigSchema = z.strictObject({
   grid: gridSchema.prefault({}).meta({ description: "The grid connection: capacity, import cost, export price and tariff." }),
   scenario: z.enum(SCENARIOS).default("nominal").meta({ description: "A named stress scenario with its SPEC defaults (`nominal`: none)." }),
   events: z.array(stressEventSchema).prefault([]).meta({ description: "Further stress events, each with its own start, length and size (added to the scenario's)." }),
+  outages: outagesSchema.prefault({}).meta({ description: "Seeded random grid outages: an hourly hazard and a uniform length distribution (hazard 0: none)." }),
   forecast: forecastSchema.prefault({}).meta({ description: "Load and PV forecasts in the observation (src/forecast)." }),
   reward: rewardSchema.prefault({}).meta({ description: "Reward terms." }),
   action: z.enum(["power", "balance"]).default("power").meta({ description: "`power` (default): one AC set-point per battery in kW, Box [-P, P]; a set-point the battery cannot follow is applied as far as feasible (shortfall). `balance`: two numbers per battery, [share, grid]: `share` in [0, 1] is the part of this tick's net load (load - PV, split over the batteries by power rating) the battery takes on (1: the myopic rule's own balancing, 0: idle); `grid` in [-1, 1] then moves the set-point toward the battery's feasible charge (> 0) or discharge (< 0) limit by that fraction (charging from the grid, or discharging into it). Every set-point is within what the battery can follow now. Same physics and KPIs; the learners train on it." }),
@@ -159,6 +175,9 @@ export const microgridConfigSchema = z.strictObject({
   }
   if (cfg.load.deltaMax < cfg.load.deltaMin) {
     ctx.addIssue({ code: "custom", path: ["load", "deltaMax"], message: `a number >= deltaMin (${cfg.load.deltaMin})` });
+  }
+  if (cfg.outages.maxLengthTicks < cfg.outages.minLengthTicks) {
+    ctx.addIssue({ code: "custom", path: ["outages", "maxLengthTicks"], message: `an integer >= minLengthTicks (${cfg.outages.minLengthTicks})` });
   }
   if (cfg.load.clampMax < cfg.load.clampMin) {
     ctx.addIssue({ code: "custom", path: ["load", "clampMax"], message: `a number >= clampMin (${cfg.load.clampMin})` });

@@ -264,7 +264,7 @@ export class MicrogridEnv extends BaseEnv<Float32Array, Float32Array | Float64Ar
   readonly #slab: ObservationSlab;
   #t = 0;
 
-  /** `id`: the id named in errors before make() sets the spec (MicrogridDiscrete-v0 builds one inside its wrapper). */
+  /** `id`: the registered id this env runs under (Microgrid-v0, a variant such as MicrogridResilience-v0), named in errors before make() sets the spec (MicrogridDiscrete-v0 builds one inside its wrapper). */
   constructor(config: MicrogridConfig, id: string = MICROGRID_ID) {
     super(id);
     this.config = config;
@@ -314,7 +314,8 @@ export class MicrogridEnv extends BaseEnv<Float32Array, Float32Array | Float64Ar
     const rng = this.rng;
     // an episode draws its own streams from the env generator, so repeated resets differ
     const episode = rng.int(2 ** 31);
-    this.#exo.sample(rng.child(`weather/${episode}`), rng.child(`load/${episode}`));
+    const outageRng = this.config.outages.hazardPerHour > 0 ? rng.child(`outages/${episode}`) : undefined;
+    this.#exo.sample(rng.child(`weather/${episode}`), rng.child(`load/${episode}`), outageRng);
     this.#forecast.resetEpisode(rng.child(`forecast/${episode}`));
     this.#batteries.forEach((b, i) => {
       b.energyKwh = this.batteryInfo[i]!.initialEnergyKwh;
@@ -339,6 +340,8 @@ export class MicrogridEnv extends BaseEnv<Float32Array, Float32Array | Float64Ar
         grid: { ...this.grid, importCostByHourPerKwh: Array.from(this.grid.importCostByHourPerKwh!) },
         reward: { ...this.config.reward },
         events: this.events.map((e) => ({ ...e })),
+        // only where outages are drawn, so Microgrid-v0's default reset info is as before
+        ...(this.config.outages.hazardPerHour > 0 ? { outageHazard: { ...this.config.outages } } : {}),
         batteryEnergyKwh: Float64Array.from(this.#batteries, (b) => b.energyKwh),
       },
     };
@@ -582,6 +585,7 @@ export class MicrogridEnv extends BaseEnv<Float32Array, Float32Array | Float64Ar
       unservedKw: tr.column("unservedKw"),
       soc: tr.column("soc"),
       importCost: tr.column("importCost"),
+      valueOfLostLoadPerKwh: this.config.reward.valueOfLostLoadPerKwh,
     }) as MicrogridKpis & Record<string, number>;
   }
 }

@@ -42,8 +42,11 @@ export class Exogenous {
     this.batteryAvailability = config.batteries.map(() => new Float64Array(n));
   }
 
-  /** Draws a new episode: weather from `weatherRng`, load deltas from `loadRng`. */
-  sample(weatherRng: Rng, loadRng: Rng): void {
+  /** Ticks at which a random outage starts, with its length (this episode; empty without outages). */
+  readonly outages: { startTick: number; lengthTicks: number }[] = [];
+
+  /** Draws a new episode: weather from `weatherRng`, load deltas from `loadRng`, random outages from `outageRng` (when the hazard is above 0). */
+  sample(weatherRng: Rng, loadRng: Rng, outageRng?: Rng): void {
     const cfg = this.config;
     const n = this.length;
     sampleWeather(cfg.weather, weatherRng, cfg.startHour, this.irradianceWPerM2, this.temperatureC);
@@ -70,6 +73,18 @@ export class Exogenous {
             break;
           }
         }
+      }
+    }
+    this.outages.length = 0;
+    const oc = cfg.outages;
+    if (outageRng !== undefined && oc.hazardPerHour > 0) {
+      for (let t = oc.fromTick; t < n; t++) {
+        if (outageRng.next() >= oc.hazardPerHour) continue;
+        const len = oc.minLengthTicks + outageRng.int(oc.maxLengthTicks - oc.minLengthTicks + 1);
+        this.outages.push({ startTick: t, lengthTicks: len });
+        const end = Math.min(n, t + len);
+        for (let k = t; k < end; k++) this.gridAvailability[k] = this.gridAvailability[k]! * (1 - oc.size);
+        t = end - 1;
       }
     }
     this.pvKw.fill(0);

@@ -11,6 +11,42 @@ import { microgridConfigSchema } from "./config.js";
 import { MICROGRID_ID, MicrogridEnv } from "./env.js";
 
 export const MICROGRID_DISCRETE_ID = "MicrogridDiscrete-v0";
+/** The resilience variant of Microgrid-v0 (issue 14): time-of-use tariff, random grid outages, lost load priced. */
+export const MICROGRID_RESILIENCE_ID = "MicrogridResilience-v0";
+
+/**
+ * What MicrogridResilience-v0 sets beside Microgrid-v0's defaults: the time-of-use tariff, grid
+ * outages from the activation tick on (hazard 2 % per hour, 1 to 6 hours each, the grid fully
+ * lost), and unserved energy priced at a value of lost load of 50 per kWh (ten times the
+ * off-peak import cost). The reward is then -(import cost + VoLL x unserved + cycling penalty).
+ */
+export const MICROGRID_RESILIENCE_DEFAULTS = {
+  grid: { tariff: { kind: "tou" } },
+  outages: { hazardPerHour: 0.02, minLengthTicks: 1, maxLengthTicks: 6, size: 1, fromTick: 168 },
+  reward: { valueOfLostLoadPerKwh: 50 },
+} as const;
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** `input` over `base`, objects merged key by key (arrays and scalars of `input` replace). */
+function mergeDefaults(base: Record<string, unknown>, input: unknown): unknown {
+  if (!isPlainObject(input)) return input === undefined ? base : input;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(input)) {
+    const b = base[k];
+    // a tariff of another kind replaces the default one whole
+    out[k] = isPlainObject(b) && isPlainObject(v) && !(k === "tariff" && v["kind"] !== b["kind"]) ? mergeDefaults(b, v) : v;
+  }
+  return out;
+}
+
+/** Microgrid-v0's config schema with the resilience defaults underneath what the caller gives. */
+export const microgridResilienceConfigSchema = z.preprocess(
+  (input) => mergeDefaults(MICROGRID_RESILIENCE_DEFAULTS as unknown as Record<string, unknown>, input),
+  microgridConfigSchema,
+);
 
 const MICROGRID_BASELINES = ["myopic", "mpc", "mpc-reserve", "mpc-stochastic", "oracle", "random"];
 const MICROGRID_BENCHMARK = { costKpi: "importCost", costLabel: "import cost", myopic: "myopic", mpc: "mpc", oracle: "oracle" };
@@ -46,6 +82,24 @@ export function registerMicrogrid(): void {
     },
     defaultEpisodeSteps: 336,
     create: (config) => new MicrogridEnv(config),
+  });
+  register({
+    kind: "env",
+    id: MICROGRID_RESILIENCE_ID,
+    description: "Microgrid-v0 with a time-of-use tariff, seeded random grid outages and unserved energy priced at a value of lost load",
+    configSchema: microgridResilienceConfigSchema,
+    family: "microgrid",
+    baselines: MICROGRID_BASELINES,
+    // judged by import cost plus unserved energy at the value of lost load
+    benchmark: { ...MICROGRID_BENCHMARK, costKpi: "totalCost", costLabel: "total cost (import + VoLL x unserved)" },
+    actionKind: "box",
+    training: {
+      envConfig: { rewardBaseline: "idle" },
+      policyConfig: { action: "balance" },
+      learners: { dqn: { steps: 200_000 }, ppo: { steps: 300_000 }, a2c: { steps: 300_000 } },
+    },
+    defaultEpisodeSteps: 336,
+    create: (config) => new MicrogridEnv(config, MICROGRID_RESILIENCE_ID),
   });
   register({
     kind: "env",

@@ -7,6 +7,7 @@ ENV_IDS = (
     "EnergyHub-v0",
     "Microgrid-v0",
     "MicrogridDiscrete-v0",
+    "MicrogridResilience-v0",
 )
 
 #: Parallel (multi-agent) ids: ``parallel_env`` builds them.

@@ -16,6 +16,8 @@
  *   scarcity proxy: share of post-activation ticks with PV = 0 and SoC < 5 %.
  * - EFC = (1/200) * sum_{t=2..T} |SoC[t] - SoC[t-1]|, SoC in percent (eq. 7), whole run.
  * - Self-sufficiency 1 - import / load, import cost, unserved energy (whole run).
+ * - Total cost = import cost + valueOfLostLoadPerKwh * unserved energy (whole run), reported
+ *   only where lost load is priced (elsewhere it is the import cost).
  */
 
 /** The columns the KPIs read (per tick, in order). */
@@ -36,6 +38,8 @@ export interface MicrogridTrajectory {
   soc: ArrayLike<number>;
   /** Money paid for the grid exchange in the tick (export revenue negative). */
   importCost: ArrayLike<number>;
+  /** Price of a kWh of unserved load in totalCost (default 0: lost load not priced). */
+  valueOfLostLoadPerKwh?: number;
 }
 
 /** The microgrid KPI suite of one episode, defined in the file header (ratios in %, energies in kWh). */
@@ -63,6 +67,8 @@ export interface MicrogridKpis {
   exportKwh: number;
   curtailmentKwh: number;
   unservedKwh: number;
+  /** Import cost plus the value of the lost load (import cost + VoLL x unserved kWh); present only where lost load is priced (VoLL > 0). */
+  totalCost?: number;
   loadKwh: number;
   pvKwh: number;
   /** Post-activation ticks recorded. */
@@ -126,5 +132,6 @@ export function microgridKpis(tr: MicrogridTrajectory): MicrogridKpis {
     pvKwh: pv,
     postTicks: post,
     ticks: n,
+    ...((tr.valueOfLostLoadPerKwh ?? 0) > 0 ? { totalCost: cost + tr.valueOfLostLoadPerKwh! * unserved } : {}),
   };
 }
