@@ -168,6 +168,14 @@ export function configTable(ids: readonly string[]): string {
     if (spec(id).configSchema !== schema) throw new Error(`config-docs: ${id} does not share ${ids[0]!}'s config schema`);
   }
   const lines = ["| field | type | default | description |", "|---|---|---|---|"];
+  // a variant id whose schema fills its own defaults in before another id's schema (a preprocess
+  // pipe): one row naming that schema, with the variant's description of what it changes
+  const def = schema._zod.def as { type: string; out?: Schema };
+  const base = def.type === "pipe" && def.out !== undefined ? registeredSchemas(schema).get(def.out) : undefined;
+  if (base !== undefined) {
+    lines.push(`| (every field) | a ${base} config (its table) | ${escapeCell(descriptionOf(schema as Schema) ?? "")} | every field as ${base}'s, these defaults filled in first |`);
+    return lines.join("\n");
+  }
   for (const r of configRows(schema)) {
     lines.push(`| \`${r.path}\` | ${escapeCell(r.type)} | ${escapeCell(r.default)} | ${escapeCell(r.description)} |`);
   }

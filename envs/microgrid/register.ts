@@ -46,7 +46,7 @@ function mergeDefaults(base: Record<string, unknown>, input: unknown): unknown {
 export const microgridResilienceConfigSchema = z.preprocess(
   (input) => mergeDefaults(MICROGRID_RESILIENCE_DEFAULTS as unknown as Record<string, unknown>, input),
   microgridConfigSchema,
-);
+).meta({ description: "grid.tariff { kind: \"tou\" }; outages { hazardPerHour: 0.02, minLengthTicks: 1, maxLengthTicks: 6, size: 1, fromTick: 168 }; reward.valueOfLostLoadPerKwh 50" });
 
 const MICROGRID_BASELINES = ["myopic", "mpc", "mpc-reserve", "mpc-stochastic", "oracle", "random"];
 const MICROGRID_BENCHMARK = { costKpi: "importCost", costLabel: "import cost", myopic: "myopic", mpc: "mpc", oracle: "oracle" };

@@ -64,7 +64,8 @@ function unwrap(s: Schema): Schema {
   for (;;) {
     const def = cur._zod.def as z.core.$ZodTypeDef & { innerType?: Schema; in?: Schema };
     if (["default", "prefault", "optional", "nullable", "readonly", "catch", "nonoptional"].includes(def.type)) cur = def.innerType!;
-    else if (def.type === "pipe") cur = def.in!;
+    // a preprocess (a transform piped into a schema) is fuzzed through the schema it feeds
+    else if (def.type === "pipe") cur = (def.in!._zod.def.type === "transform" ? (def as unknown as { out: Schema }).out : def.in!);
     else return cur;
   }
 }
