@@ -225,6 +225,9 @@ export class BullMQExecutor implements TrialExecutor {
     };
 
     let failingSince: number | null = null;
+    // the last error Redis itself gave in this run of failures: the cause to report, rather than
+    // the deadline of a round that happened to expire last
+    let redisCause: unknown = null;
     let delayMs = this.#pollMs;
     while (pending.size > 0) {
       if (this.#closed) throw new WorkerError("BullMQExecutor: closed while trials were running");
@@ -235,17 +238,20 @@ export class BullMQExecutor implements TrialExecutor {
         await withDeadline(Promise.race([round(), loginRefused(this.#connection).then((e) => { throw e; })]), budgetMs,
           () => new WorkerError(`no answer within ${(budgetMs / 1000).toFixed(1)} s`));
         failingSince = null;
+        redisCause = null;
         delayMs = this.#pollMs;
       } catch (err) {
         if (fatal !== null) throw (fatal as { error: unknown }).error;
         if (this.#closed) throw new WorkerError("BullMQExecutor: closed while trials were running");
         if (isAuthError(err)) throw authError("BullMQExecutor", this.#url, err);
-        failingSince ??= Date.now() - (err instanceof WorkerError && err.message.startsWith("no answer") ? this.#redisRetryMs : 0);
+        const noAnswer = err instanceof WorkerError && err.message.startsWith("no answer");
+        if (!noAnswer) redisCause = err;
+        failingSince ??= Date.now() - (noAnswer ? this.#redisRetryMs : 0);
         const failingMs = Date.now() - failingSince;
         if (failingMs >= this.#redisRetryMs) {
           throw new WorkerError(
             `BullMQExecutor: Redis at ${this.#url} kept failing for ${(failingMs / 1000).toFixed(1)} s, giving up ` +
-            `(trials unfinished: ${pending.size}; run the sweep again to resume): ${messageOf(err)}`,
+            `(trials unfinished: ${pending.size}; run the sweep again to resume): ${messageOf(noAnswer && redisCause !== null ? redisCause : err)}`,
           );
         }
         delayMs = Math.min(delayMs * 2, MAX_REDIS_BACKOFF_MS, Math.max(this.#redisRetryMs - failingMs, 1));
