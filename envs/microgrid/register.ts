@@ -49,6 +49,17 @@ export const microgridResilienceConfigSchema = z.preprocess(
 ).meta({ description: "grid.tariff { kind: \"tou\" }; outages { hazardPerHour: 0.02, minLengthTicks: 1, maxLengthTicks: 6, size: 1, fromTick: 168 }; reward.valueOfLostLoadPerKwh 50" });
 
 const MICROGRID_BASELINES = ["myopic", "mpc", "mpc-reserve", "mpc-stochastic", "oracle", "random"];
+/**
+ * The learners' settings on the continuous microgrid ids: an idle battery's reward subtracted (the
+ * same optimal policy, far less variance to learn from); actions as [share of the net load, grid]
+ * per battery: every set-point feasible, and the myopic rule one point ([1, 0]) of the space
+ * rather than a needle in +-100 kW.
+ */
+const MICROGRID_TRAINING = {
+  envConfig: { rewardBaseline: "idle" },
+  policyConfig: { action: "balance" },
+  learners: { dqn: { steps: 200_000 }, ppo: { steps: 300_000 }, a2c: { steps: 300_000 } },
+};
 const MICROGRID_BENCHMARK = { costKpi: "importCost", costLabel: "import cost", myopic: "myopic", mpc: "mpc", oracle: "oracle" };
 
 export const microgridDiscreteConfigSchema = z.strictObject({
@@ -72,14 +83,7 @@ export function registerMicrogrid(): void {
     baselines: MICROGRID_BASELINES,
     benchmark: MICROGRID_BENCHMARK,
     actionKind: "box",
-    // an idle battery's reward subtracted (the same optimal policy, far less variance to learn
-    // from); actions as [share of the net load, grid] per battery: every set-point feasible, and
-    // the myopic rule one point ([1, 0]) of the space rather than a needle in +-100 kW
-    training: {
-      envConfig: { rewardBaseline: "idle" },
-      policyConfig: { action: "balance" },
-      learners: { dqn: { steps: 200_000 }, ppo: { steps: 300_000 }, a2c: { steps: 300_000 } },
-    },
+    training: MICROGRID_TRAINING,
     defaultEpisodeSteps: 336,
     create: (config) => new MicrogridEnv(config),
   });
@@ -93,11 +97,7 @@ export function registerMicrogrid(): void {
     // judged by import cost plus unserved energy at the value of lost load
     benchmark: { ...MICROGRID_BENCHMARK, costKpi: "totalCost", costLabel: "total cost (import + VoLL x unserved)" },
     actionKind: "box",
-    training: {
-      envConfig: { rewardBaseline: "idle" },
-      policyConfig: { action: "balance" },
-      learners: { dqn: { steps: 200_000 }, ppo: { steps: 300_000 }, a2c: { steps: 300_000 } },
-    },
+    training: MICROGRID_TRAINING,
     defaultEpisodeSteps: 336,
     create: (config) => new MicrogridEnv(config, MICROGRID_RESILIENCE_ID),
   });
