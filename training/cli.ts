@@ -4,8 +4,7 @@
  * here. Input (options, config files) is validated; errors print one clear message and
  * exit with status 2, never a stack trace.
  */
-import { realpathSync, statSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { statSync } from "node:fs";
 import { Command } from "commander";
 import "../envs/index.js";
 import { ConfigError, GymError, describeValue } from "../src/core/errors.js";
@@ -17,6 +16,7 @@ import { registerReproduceCommand } from "./commands/reproduce.js";
 import { registerSweepCommand } from "./commands/sweep.js";
 import { registerTrainCommand } from "./commands/train.js";
 import { registerWorkerCommand } from "./commands/worker.js";
+import { invokedDirectly } from "./main-module.js";
 
 /** `--data-root`'s folder, which must exist. */
 function checkedDataRoot(dir: string): string {
@@ -69,15 +69,6 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-function invokedDirectly(): boolean {
-  if (process.argv[1] === undefined) return false;
-  try {
-    return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (invokedDirectly()) {
+if (invokedDirectly(import.meta.url)) {
   main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
 }

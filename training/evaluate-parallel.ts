@@ -7,8 +7,7 @@ import type { Info, JointPolicy, ParallelEnv, ParallelPolicy } from "../src/core
 import { ConfigError } from "../src/core/errors.js";
 import { makeParallel } from "../src/core/registry.js";
 import { recordsTrajectory, type RecordsTrajectory } from "../src/core/trajectory.js";
-import { summarize, type Summary } from "../src/kpi/summary.js";
-import type { EpisodeResult, EvaluationResult } from "./evaluate.js";
+import { summarizeEpisodes, type EpisodeResult, type EvaluationResult } from "./evaluate.js";
 
 export type { ParallelPolicy };
 
@@ -76,7 +75,5 @@ export function evaluateParallel(
       env.close();
     }
   }
-  const summary: Record<string, Summary> = { return: summarize(episodes.map((e) => e.return)) };
-  for (const key of Object.keys(episodes[0]!.kpis)) summary[key] = summarize(episodes.map((e) => e.kpis[key]!));
-  return { envId, policy: name, episodes, summary };
+  return { envId, policy: name, episodes, summary: summarizeEpisodes(episodes) };
 }

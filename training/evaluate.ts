@@ -62,6 +62,13 @@ export function runEpisode(env: Env, policy: Policy, seed: number, maxSteps = 1_
   return { seed, return: ret, steps, kpis: inner.kpis(), trajectory: inner.trajectory() };
 }
 
+/** Per KPI (keys of the first episode) and `return`: mean, std and 95 % CI over the episodes. */
+export function summarizeEpisodes(episodes: readonly EpisodeResult[]): Record<string, Summary> {
+  const summary: Record<string, Summary> = { return: summarize(episodes.map((e) => e.return)) };
+  for (const key of Object.keys(episodes[0]!.kpis)) summary[key] = summarize(episodes.map((e) => e.kpis[key]!));
+  return summary;
+}
+
 /**
  * Evaluates `policy` (an instance shared by all episodes, or a factory called per episode)
  * on `envId` with `config`, one fresh env and episode per seed.
@@ -90,9 +97,5 @@ export function evaluate(
       env.close();
     }
   }
-  const summary: Record<string, Summary> = { return: summarize(episodes.map((e) => e.return)) };
-  for (const key of Object.keys(episodes[0]!.kpis)) {
-    summary[key] = summarize(episodes.map((e) => e.kpis[key]!));
-  }
-  return { envId, policy: name, episodes, summary };
+  return { envId, policy: name, episodes, summary: summarizeEpisodes(episodes) };
 }

@@ -27,9 +27,9 @@
  * next episode's first one where env i ended, and row i of the final observations its last one.
  * Nothing but frames is written to stdout: console output goes to stderr.
  */
-import { readSync, realpathSync, writeSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { readSync, writeSync } from "node:fs";
 import "../envs/index.js";
+import { invokedDirectly } from "./main-module.js";
 import type { Env, Info, JointPolicy, ParallelEnv, Policy } from "../src/core/env.js";
 import { ConfigError, GymError, InvalidActionError, describeValue } from "../src/core/errors.js";
 import { make, makeParallel, spec } from "../src/core/registry.js";
@@ -558,16 +558,7 @@ export async function servePipe(inFd = 0, outFd = 1): Promise<void> {
   await new PipeServer(new FrameReader(inFd), new FrameWriter(outFd)).serve();
 }
 
-function invokedDirectly(): boolean {
-  if (process.argv[1] === undefined) return false;
-  try {
-    return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (invokedDirectly()) {
+if (invokedDirectly(import.meta.url)) {
   servePipe().then(() => process.exit(0), (err: unknown) => {
     process.stderr.write(`gridgym pipe-server: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
     process.exit(1);

@@ -29,7 +29,7 @@ import tempfile
 import threading
 from typing import Any, Dict, List, Optional, Tuple
 
-from .errors import ConfigError, NodeProcessError, from_payload
+from .errors import ConfigError, EnvClosedError, NodeProcessError, from_payload
 
 OP_MAKE, OP_RESET, OP_STEP, OP_CLOSE, OP_SPACES, OP_EVALUATE, OP_ACTION, OP_ABORT = 1, 2, 3, 4, 5, 6, 7, 8
 STATUS_OK, STATUS_ERROR, STATUS_ACT, STATUS_EPISODE = 0, 1, 2, 3
@@ -295,6 +295,34 @@ def _close_default() -> None:
     # ends the server with the interpreter, so no Node process outlives its Python one
     if _default is not None and _default.pid == os.getpid():
         _default.close()
+
+
+class RemoteHandle:
+    """Closing, the closed check and clean-up of an env that lives in the Node process.
+
+    Subclasses set ``client``, ``env_id``, ``_handle`` and ``_closed`` (False once made);
+    ``_noun`` names the env in the closed error.
+    """
+
+    _noun = "env"
+
+    def close(self, **_kwargs: Any) -> None:
+        """Releases the env in Node; idempotent (and quiet when the Node process is gone)."""
+        if getattr(self, "_closed", True):
+            return
+        self._closed = True
+        if self.client.alive:
+            self.client.request(struct.pack("<BI", OP_CLOSE, self._handle))
+
+    def _assert_open(self) -> None:
+        if self._closed:
+            raise EnvClosedError(f"{self.env_id}: the {self._noun} is closed; make a new one", code="ENV_CLOSED")
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 - nothing to report to at interpreter exit
+            pass
 
 
 def json_bytes(value: Any) -> bytes:

@@ -22,8 +22,8 @@ from typing import Any, Dict, Optional, Tuple
 import numpy as np
 
 from . import _process
-from ._process import OP_CLOSE, OP_MAKE, OP_RESET, OP_STEP, Client, info_dict, json_bytes
-from .errors import ConfigError, EnvClosedError, InvalidActionError
+from ._process import OP_MAKE, OP_RESET, OP_STEP, Client, RemoteHandle, info_dict, json_bytes
+from .errors import ConfigError, InvalidActionError
 from .spaces import HAS_GYMNASIUM, from_json, is_discrete
 
 if HAS_GYMNASIUM:
@@ -116,7 +116,7 @@ def read_observation(payload: bytes, offset: int) -> Tuple[np.ndarray, int]:
     return obs, start + nbytes
 
 
-class GridgymEnv(_EnvBase):
+class GridgymEnv(RemoteHandle, _EnvBase):
     """A gridgym env stepped in Node (a ``gymnasium.Env`` when gymnasium is importable).
 
     Build it with ``gridgym.make``. Attributes: ``env_id``, ``observation_space``,
@@ -168,23 +168,6 @@ class GridgymEnv(_EnvBase):
         info = info_dict(payload[start + nbytes:]) if self._infos else {}
         return obs, reward, terminated == 1, truncated == 1, info
 
-    def close(self) -> None:
-        """Releases the env in Node; idempotent (and quiet when the Node process is gone)."""
-        if getattr(self, "_closed", True):
-            return
-        self._closed = True
-        if self.client.alive:
-            self.client.request(struct.pack("<BI", OP_CLOSE, self._handle))
-
-    def _assert_open(self) -> None:
-        if self._closed:
-            raise EnvClosedError(f"{self.env_id}: the env is closed; make a new one", code="ENV_CLOSED")
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:  # noqa: BLE001 - nothing to report to at interpreter exit
-            pass
 
 
 def make(env_id: str, *, infos: bool = False, client: Optional[Client] = None, **config: Any) -> GridgymEnv:

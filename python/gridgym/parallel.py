@@ -16,9 +16,9 @@ from typing import Any, Dict, List, Optional, Tuple
 import numpy as np
 
 from . import _process
-from ._process import OP_CLOSE, OP_MAKE, OP_RESET, OP_STEP, Client, json_bytes, parse_json
+from ._process import OP_MAKE, OP_RESET, OP_STEP, Client, RemoteHandle, json_bytes, parse_json
 from .env import FLAG_INFOS, FLAG_OPTIONS, FLAG_SEED, ActionEncoder, check_seed, config_bytes, read_observation
-from .errors import ConfigError, EnvClosedError, InvalidActionError
+from .errors import ConfigError, InvalidActionError
 from .spaces import from_json
 
 try:
@@ -64,7 +64,7 @@ def encode_parallel_actions(actions: Dict[str, Any], encoders: Dict[str, ActionE
     return struct.pack("<I", len(head)) + head + b"".join(parts)
 
 
-class GridgymParallelEnv(_ParallelBase):
+class GridgymParallelEnv(RemoteHandle, _ParallelBase):
     """A gridgym parallel env stepped in Node (see this module's doc)."""
 
     metadata: Dict[str, Any] = {"render_modes": [], "is_parallelizable": True}
@@ -128,23 +128,6 @@ class GridgymParallelEnv(_ParallelBase):
         """Not offered: gridgym's parallel envs have no global state beyond the agents' observations."""
         raise NotImplementedError(f"{self.env_id} offers no global state(); use the agents' observations")
 
-    def close(self) -> None:
-        """Releases the env in Node; idempotent."""
-        if getattr(self, "_closed", True):
-            return
-        self._closed = True
-        if self.client.alive:
-            self.client.request(struct.pack("<BI", OP_CLOSE, self._handle))
-
-    def _assert_open(self) -> None:
-        if self._closed:
-            raise EnvClosedError(f"{self.env_id}: the env is closed; make a new one", code="ENV_CLOSED")
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:  # noqa: BLE001 - nothing to report to at interpreter exit
-            pass
 
 
 def parallel_env(env_id: str = "Community-v0", *, infos: bool = False, client: Optional[Client] = None, **config: Any) -> GridgymParallelEnv:

@@ -24,7 +24,23 @@ except ImportError:
 HAS_GYMNASIUM = _gym is not None
 
 
-class Box:
+class _Seeded:
+    """The generator ``sample`` draws from, and re-seeding it (what every fallback space shares)."""
+
+    _np_random: np.random.Generator
+
+    @property
+    def np_random(self) -> np.random.Generator:
+        """The generator ``sample`` draws from."""
+        return self._np_random
+
+    def seed(self, seed: Optional[int] = None) -> list:
+        """Re-seeds ``sample``'s generator."""
+        self._np_random = np.random.default_rng(seed)
+        return [seed]
+
+
+class Box(_Seeded):
     """A box in R^n with per-element bounds (possibly infinite), like ``gymnasium.spaces.Box``."""
 
     def __init__(self, low: Any, high: Any, shape: Optional[Sequence[int]] = None, dtype: Any = np.float32,
@@ -36,16 +52,6 @@ class Box:
         self.low = np.broadcast_to(np.asarray(low, dtype=self.dtype), self.shape).copy()
         self.high = np.broadcast_to(np.asarray(high, dtype=self.dtype), self.shape).copy()
         self._np_random = np.random.default_rng(seed)
-
-    @property
-    def np_random(self) -> np.random.Generator:
-        """The generator ``sample`` draws from."""
-        return self._np_random
-
-    def seed(self, seed: Optional[int] = None) -> list:
-        """Re-seeds ``sample``'s generator."""
-        self._np_random = np.random.default_rng(seed)
-        return [seed]
 
     def sample(self) -> np.ndarray:
         """A random element: uniform where both bounds are finite, else normal or exponential tails."""
@@ -82,7 +88,7 @@ class Box:
         return f"Box({self.low.min()}, {self.high.max()}, {self.shape}, {self.dtype})"
 
 
-class Discrete:
+class Discrete(_Seeded):
     """The integers ``start .. start + n - 1``, like ``gymnasium.spaces.Discrete``."""
 
     def __init__(self, n: int, start: int = 0, seed: Optional[int] = None) -> None:
@@ -91,16 +97,6 @@ class Discrete:
         self.shape = ()
         self.dtype = np.dtype(np.int64)
         self._np_random = np.random.default_rng(seed)
-
-    @property
-    def np_random(self) -> np.random.Generator:
-        """The generator ``sample`` draws from."""
-        return self._np_random
-
-    def seed(self, seed: Optional[int] = None) -> list:
-        """Re-seeds ``sample``'s generator."""
-        self._np_random = np.random.default_rng(seed)
-        return [seed]
 
     def sample(self) -> np.int64:
         """A uniformly drawn element."""
@@ -126,7 +122,7 @@ class Discrete:
         return f"Discrete({self.n})" if self.start == 0 else f"Discrete({self.n}, start={self.start})"
 
 
-class MultiDiscrete:
+class MultiDiscrete(_Seeded):
     """One Discrete choice per element (what a batch of Discrete actions lies in)."""
 
     def __init__(self, nvec: Sequence[int], seed: Optional[int] = None) -> None:
@@ -134,11 +130,6 @@ class MultiDiscrete:
         self.shape = self.nvec.shape
         self.dtype = np.dtype(np.int64)
         self._np_random = np.random.default_rng(seed)
-
-    def seed(self, seed: Optional[int] = None) -> list:
-        """Re-seeds ``sample``'s generator."""
-        self._np_random = np.random.default_rng(seed)
-        return [seed]
 
     def sample(self) -> np.ndarray:
         """A uniformly drawn element."""

@@ -22,9 +22,9 @@ from typing import Any, Dict, Optional, Tuple
 import numpy as np
 
 from . import _process
-from ._process import OP_CLOSE, OP_MAKE, OP_RESET, OP_STEP, Client, parse_json
+from ._process import OP_MAKE, OP_RESET, OP_STEP, Client, RemoteHandle, parse_json
 from .env import FLAG_OPTIONS, FLAG_SEED, ActionEncoder, check_seed, config_bytes
-from .errors import ConfigError, EnvClosedError
+from .errors import ConfigError
 from .spaces import HAS_GYMNASIUM, batched, from_json
 
 _VectorBase: Any = object
@@ -41,11 +41,12 @@ _RESET = struct.Struct("<BIBd")
 _STEP_HEAD = struct.Struct("<BIB")
 
 
-class GridgymVectorEnv(_VectorBase):
+class GridgymVectorEnv(RemoteHandle, _VectorBase):
     """``num_envs`` copies of a gridgym env stepped in one message (see this module's doc)."""
 
     metadata: Dict[str, Any] = {"render_modes": [], "autoreset_mode": _SAME_STEP}
     render_mode = None
+    _noun = "vector env"
 
     def __init__(self, env_id: str, num_envs: int, config: Optional[Dict[str, Any]] = None, *, infos: bool = False,
                  client: Optional[Client] = None) -> None:
@@ -115,23 +116,6 @@ class GridgymVectorEnv(_VectorBase):
                 infos["_final_info"] = ended
         return obs, rewards, terminations.copy(), truncations.copy(), infos
 
-    def close(self, **_kwargs: Any) -> None:
-        """Releases every env in Node; idempotent."""
-        if getattr(self, "_closed", True):
-            return
-        self._closed = True
-        if self.client.alive:
-            self.client.request(struct.pack("<BI", OP_CLOSE, self._handle))
-
-    def _assert_open(self) -> None:
-        if self._closed:
-            raise EnvClosedError(f"{self.env_id}: the vector env is closed; make a new one", code="ENV_CLOSED")
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:  # noqa: BLE001 - nothing to report to at interpreter exit
-            pass
 
 
 def make_vec(env_id: str, num_envs: int = 1, *, infos: bool = False, client: Optional[Client] = None, **config: Any) -> GridgymVectorEnv:

@@ -17,8 +17,7 @@ import { z } from "zod";
 import { ConfigError } from "../../src/core/errors.js";
 import { makeParallel, resolveConfig, spec } from "../../src/core/registry.js";
 import { recordsTrajectory } from "../../src/core/trajectory.js";
-import { evaluate, type EvaluationResult } from "../evaluate.js";
-import { summarize } from "../../src/kpi/summary.js";
+import { evaluate, summarizeEpisodes, type EvaluationResult } from "../evaluate.js";
 import { PROGRESS_CHANNEL } from "../executor.js";
 import { LEARNER_DEFAULTS, learnerDefaults } from "../learner-defaults.js";
 import { PiscinaExecutor } from "../pool.js";
@@ -156,9 +155,7 @@ export function poolTrainingSeeds(runs: readonly EvaluationResult[]): Evaluation
     const kpis = Object.fromEntries(Object.keys(ep.kpis).map((k) => [k, avg((e) => e.kpis[k]!)]));
     return { ...ep, return: avg((e) => e.return), kpis };
   });
-  const summary: EvaluationResult["summary"] = { return: summarize(episodes.map((e) => e.return)) };
-  for (const key of Object.keys(episodes[0]!.kpis)) summary[key] = summarize(episodes.map((e) => e.kpis[key]!));
-  return { ...first, episodes, summary };
+  return { ...first, episodes, summary: summarizeEpisodes(episodes) };
 }
 
 /** What the learners' returns measure on `envId`, for the report's learning curves. */
