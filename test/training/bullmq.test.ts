@@ -340,8 +340,9 @@ describe("BullMQ sweeps across worker processes (real redis-server on loopback)"
       for (const [name, , pattern] of jobs) {
         let job: Job | undefined;
         await until(`job ${name} to fail`, async () => {
+          // the job as read must carry its failure: a copy read just before it failed has no reason yet
           job = await Job.fromId(q, `bad-${name}`);
-          return job !== undefined && (await job.getState()) === "failed";
+          return job !== undefined && job.failedReason !== undefined && (await job.getState()) === "failed";
         });
         assert.match(job!.failedReason, pattern);
         assert.equal(job!.attemptsMade, 1, "refused at once, not retried");
