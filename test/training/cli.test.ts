@@ -138,8 +138,16 @@ describe("gridgym CLI", () => {
     const model = join(dir, "cli-model");
     const hp = join(dir, "cli-hp.json");
     writeFileSync(hp, JSON.stringify({ learningStarts: 50, hiddenSizes: [16], actionLevels: 3 }));
-    const trained = gridgym("train", "--env", "CommunityBattery-v0", "--algo", "dqn", "--steps", "200", "--num-envs", "2", "--hyperparameters", hp, "--out", model, "--no-progress");
+    const trained = gridgym("train", "--env", "CommunityBattery-v0", "--algo", "dqn", "--steps", "200", "--num-envs", "2", "--hyperparameters", hp, "--out", model, "--json");
     assert.equal(trained.status, 0, trained.stderr);
+    // --json: one object, the run and the held-out evaluation with every episode's values
+    const run = JSON.parse(trained.stdout) as { train: { algo: string; steps: number; modelDir: string }; evaluation: { env: string; episodes: { seed: number; kpis: Record<string, number> }[]; summary: Record<string, { n: number; ci95: number }> } };
+    assert.equal(run.train.algo, "dqn");
+    assert.ok(run.train.steps >= 200);
+    assert.equal(run.train.modelDir, model);
+    assert.equal(run.evaluation.env, "CommunityBattery-v0");
+    assert.ok(run.evaluation.episodes.length >= 2 && run.evaluation.episodes.every((e) => e.seed >= 1000));
+    assert.equal(run.evaluation.summary["totalCostEur"]!.n, run.evaluation.episodes.length);
     const csvConfig = join(dir, "my-site.json");
     const file = join(import.meta.dirname, "..", "..", "examples", "data", "my-site.csv");
     writeFileSync(csvConfig, JSON.stringify({ days: 3, startDay: 0, data: { source: "csv", file, columns: { loadKw: "site_load_kw", pvKw: "pv_kw", priceEurPerKwh: "day_ahead_eur_per_kwh" } } }));

@@ -6,7 +6,7 @@
 import type { Command } from "commander";
 import { z } from "zod";
 import { resolveConfig, spec } from "../../src/core/registry.js";
-import { evaluate } from "../evaluate.js";
+import { evaluate, type EvaluationResult } from "../evaluate.js";
 import { evaluateParallel } from "../evaluate-parallel.js";
 import { BASELINE_NAMES, baselineFactory, parallelBaselineFactory } from "../policies.js";
 import { formatTable } from "../table.js";
@@ -27,6 +27,19 @@ export const evaluateOptionsSchema = z.strictObject({
   if ((o.policy === undefined) === (o.model === undefined)) ctx.addIssue({ code: "custom", path: ["policy"], message: "either --policy NAME (a baseline) or --model DIR (a saved model), not both" });
   if (o.model === undefined && o.env === undefined) ctx.addIssue({ code: "custom", path: ["env"], message: "an environment id (required with --policy)" });
 });
+
+/**
+ * The JSON form of an evaluation (`gridgym evaluate --json`, `gridgym train --json`): the KPIs
+ * (one episode's, or the means over several), each episode's values, and per KPI the mean, std
+ * and 95 % CI.
+ */
+export function evaluationJson(envId: string, result: EvaluationResult, seeds: readonly number[]) {
+  const kpis = result.episodes.length === 1
+    ? { ...result.episodes[0]!.kpis, return: result.episodes[0]!.return }
+    : Object.fromEntries(Object.entries(result.summary).map(([k, s]) => [k, s.mean]));
+  const episodes = result.episodes.map((e) => ({ seed: e.seed, return: e.return, steps: e.steps, kpis: e.kpis }));
+  return { env: envId, policy: result.policy, seeds, kpis, episodes, summary: result.summary };
+}
 
 export function registerEvaluateCommand(program: Command): void {
   addSchemaOptions(program.command("evaluate").description("run a baseline policy on an environment and print its KPIs"), evaluateOptionsSchema)
@@ -52,12 +65,8 @@ export function registerEvaluateCommand(program: Command): void {
           : evaluate(envId, config, await baselineFactory(policy, { solver, envId }), seeds, { keepTrajectories });
       }
       if (o.trajectory !== undefined) writeFile(o.trajectory, result.episodes[0]!.trajectory!.toCSV());
-      const kpis = o.episodes === 1
-        ? { ...result.episodes[0]!.kpis, return: result.episodes[0]!.return }
-        : Object.fromEntries(Object.entries(result.summary).map(([k, s]) => [k, s.mean]));
       if (o.json) {
-        const episodes = result.episodes.map((e) => ({ seed: e.seed, return: e.return, steps: e.steps, kpis: e.kpis }));
-        process.stdout.write(JSON.stringify({ env: envId, policy: result.policy, seeds, kpis, episodes, summary: result.summary }) + "\n");
+        process.stdout.write(JSON.stringify(evaluationJson(envId, result, seeds)) + "\n");
         return;
       }
       process.stdout.write(formatTable([result]) + "\n");

@@ -2,7 +2,8 @@
  * `gridgym train --env ID --algo dqn|ppo|a2c [--steps N] [--num-envs N] [--seed S] [--out DIR]
  * [--config FILE.json] [--hyperparameters FILE.json]`: trains one learner on N envs stepped
  * together with a progress bar (steps/s, last episode return, loss or epsilon), prints the
- * backend that runs it and the final evaluation on held-out seeds, and saves the model. The
+ * backend that runs it and the final evaluation on held-out seeds (`--json`: one JSON object with
+ * each held-out episode's values and the CIs), and saves the model. The
  * learner starts from its training defaults for the env (training/learner-defaults.ts); a
  * hyperparameter file's fields replace those they name.
  */
@@ -13,6 +14,7 @@ import { formatTable } from "../table.js";
 // tfjs loads with the learners: import them only when a command trains (keeps `gridgym envs` fast)
 import type { Algo, TrainResult, TrainOptions } from "../train.js";
 import { learnerDefaults } from "../learner-defaults.js";
+import { evaluationJson } from "./evaluate.js";
 import { addSchemaOptions, intArg, parseOptions, readConfigFile } from "./common.js";
 
 const ALGOS = ["dqn", "ppo", "a2c"] as const satisfies readonly Algo[];
@@ -33,6 +35,7 @@ export const trainOptionsSchema = z.strictObject({
   backend: z.enum(BACKENDS).default("auto").meta({ description: "tfjs backend", value: "name" }),
   resume: z.string().optional().meta({ description: "continue training a saved model", value: "dir" }),
   progress: z.boolean().default(true).meta({ description: "skip the progress bar (shown by default: steps/s, episode return, loss)" }),
+  json: z.boolean().default(false).meta({ description: "print one JSON object instead of text (no progress bar): the training run (steps, steps/s, wall time, model directory) and the held-out evaluation as `gridgym evaluate --json` gives it (each episode's values; per KPI mean, std and 95 % CI)" }),
 });
 
 /** Runs the command's work on raw options (validated here); exported so tests can call it without a subprocess. */
@@ -41,7 +44,7 @@ export async function runTrain(raw: unknown, write: (line: string) => void = (l)
   const algo: Algo = o.algo;
   const out = o.out ?? `runs/train/${o.env}-${algo}-seed${o.seed}`;
   const defaults = learnerDefaults(o.env, algo);
-  const bar = o.progress
+  const bar = o.progress && !o.json
     ? new SingleBar({
       format: "{bar} {value}/{total} steps | {sps} steps/s | episode return {ret} | {metric}",
       hideCursor: true,
@@ -99,15 +102,20 @@ export async function runTrain(raw: unknown, write: (line: string) => void = (l)
   } finally {
     bar?.stop();
   }
+  const { evaluateModel } = await import("../evaluate-model.js");
+  const { DEFAULT_EVAL_SEEDS } = await import("../train.js");
+  const scored = await evaluateModel(result.modelDir!, opts.envConfig ?? {}, DEFAULT_EVAL_SEEDS);
+  if (o.json) {
+    const run = { algo, backend: result.backend, steps: result.steps, stepsPerSecond: result.stepsPerSecond, wallSeconds: result.wallSeconds, modelDir: result.modelDir };
+    write(JSON.stringify({ train: run, evaluation: evaluationJson(o.env, scored.result, DEFAULT_EVAL_SEEDS) }) + "\n");
+    return result;
+  }
   write(`backend: ${result.backend}\n`);
   write(`${algo} on ${o.env}: ${result.steps} steps, ${Math.round(result.stepsPerSecond)} steps/s, ${result.wallSeconds.toFixed(1)} s\n`);
   const k = result.kpis;
   const cost = k["totalCostEur"] !== undefined ? `, mean total cost ${k["totalCostEur"].toFixed(2)} EUR` : "";
   write(`held-out evaluation: mean return ${k["return"]?.toFixed(2)}${cost}\n`);
   // the saved model on the held-out seeds, in the same KPI table as `gridgym evaluate` and the benchmark
-  const { evaluateModel } = await import("../evaluate-model.js");
-  const { DEFAULT_EVAL_SEEDS } = await import("../train.js");
-  const scored = await evaluateModel(result.modelDir!, opts.envConfig ?? {}, DEFAULT_EVAL_SEEDS);
   write(`\n${o.env}, held-out seeds ${DEFAULT_EVAL_SEEDS.join(", ")} (mean ± 95 % CI)\n\n${formatTable([scored.result])}\n\n`);
   write(`model: ${result.modelDir}\n`);
   return result;
