@@ -34,6 +34,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import "../envs/index.js";
+import { SEED_DEFECTS, type SeedDefectName } from "../envs/microgrid/index.js";
 import type { Policy } from "../src/core/env.js";
 import { ConfigError } from "../src/core/errors.js";
 import { make } from "../src/core/registry.js";
@@ -52,6 +53,8 @@ export interface ReproductionRun {
   short: string;
   scenario: "nominal" | "pv-outage" | "load-spike";
   policy: "myopic" | "oracle" | PredictiveVariant;
+  /** Seed defects the run's env emulates (config `emulateSeedDefects`); none: our physics. */
+  defects?: readonly SeedDefectName[];
 }
 
 export const REPRODUCTION_RUNS: readonly ReproductionRun[] = [
@@ -64,6 +67,24 @@ export const REPRODUCTION_RUNS: readonly ReproductionRun[] = [
   { name: "load-spike-reserve", short: "spike-resv", scenario: "load-spike", policy: "mpc-reserve" },
   { name: "load-spike-stochastic", short: "spike-stoch", scenario: "load-spike", policy: "mpc-stochastic" },
   { name: "oracle", short: "oracle", scenario: "nominal", policy: "oracle" },
+];
+
+/**
+ * The seed-defect row set (`emulateSeedDefects` option): the seed's four columns with every
+ * defect on, then the baseline and the predictive planner with each defect alone, to tell
+ * which defect moves which row.
+ */
+export const DEFECT_RUNS: readonly ReproductionRun[] = [
+  { name: "baseline+defects", short: "base+all", scenario: "nominal", policy: "myopic", defects: SEED_DEFECTS },
+  { name: "predictive+defects", short: "pred+all", scenario: "nominal", policy: "mpc", defects: SEED_DEFECTS },
+  { name: "pv-outage+defects", short: "pv-out+all", scenario: "pv-outage", policy: "mpc", defects: SEED_DEFECTS },
+  { name: "load-spike+defects", short: "spike+all", scenario: "load-spike", policy: "mpc", defects: SEED_DEFECTS },
+  { name: "baseline+doubleSubtractedDischarge", short: "base+double", scenario: "nominal", policy: "myopic", defects: ["doubleSubtractedDischarge"] },
+  { name: "predictive+doubleSubtractedDischarge", short: "pred+double", scenario: "nominal", policy: "mpc", defects: ["doubleSubtractedDischarge"] },
+  { name: "baseline+uncappedDischargeOffer", short: "base+uncap", scenario: "nominal", policy: "myopic", defects: ["uncappedDischargeOffer"] },
+  { name: "predictive+uncappedDischargeOffer", short: "pred+uncap", scenario: "nominal", policy: "mpc", defects: ["uncappedDischargeOffer"] },
+  { name: "baseline+socReadInKwh", short: "base+kwh", scenario: "nominal", policy: "myopic", defects: ["socReadInKwh"] },
+  { name: "predictive+socReadInKwh", short: "pred+kwh", scenario: "nominal", policy: "mpc", defects: ["socReadInKwh"] },
 ];
 
 /** The seed's four Table 1 columns. */
@@ -174,6 +195,36 @@ export interface ReproduceOptions {
   runs?: readonly string[];
   /** Called after each seed of each run and after each run. */
   onProgress?: (p: ReproductionProgress) => void;
+  /** Add the seed-defect row set (DEFECT_RUNS) and its finding (ReproductionResult.seedDefects). */
+  emulateSeedDefects?: boolean;
+}
+
+/** One of the seed's figures with the defects on and off. */
+export interface SeedFigure {
+  key: string;
+  label: string;
+  column: SeedColumn;
+  seed: number;
+  /** Our mean with correct physics, and with every defect on. */
+  correct: number;
+  emulated: number;
+  /** Emulated minus correct, per seed. */
+  paired: PairedDifference;
+  /** Our correct mean is already within 10 % of the seed's value (relative). */
+  matchesWithout: boolean;
+  /** The emulated mean is within 10 % of the seed's value and the correct one is not: the defects bring the figure back. */
+  reappears: boolean;
+}
+
+/** Do the seed's figures reappear with its code's defects emulated? */
+export interface SeedDefectFinding {
+  defects: readonly SeedDefectName[];
+  figures: SeedFigure[];
+  /** Table 1's directions (predictive beats baseline, ...) on the runs with every defect on. */
+  directions: DirectionCheck[];
+  /** Per defect alone, per row: its run's mean minus the correct run's, for baseline and predictive. */
+  byDefect: Record<string, Record<string, { baseline: number; predictive: number }>>;
+  summary: string;
 }
 
 /** Predictive minus baseline on one row, per seed: mean and the Student-t 95 % half-width over seeds. */
@@ -226,6 +277,8 @@ export interface ReproductionResult {
   paired: Record<string, Record<string, PairedDifference>>;
   directions: DirectionCheck[];
   oracleImport: OracleImportCheck | null;
+  /** With the `emulateSeedDefects` option: the seed-defect finding; null otherwise. */
+  seedDefects: SeedDefectFinding | null;
   files: string[];
 }
 
@@ -276,7 +329,10 @@ export async function reproduceMicrogrid(opts: ReproduceOptions): Promise<Reprod
   if (setting === undefined) {
     throw new ConfigError("reproduce microgrid", [{ path: "setting", expected: `one of ${Object.keys(REPRODUCTION_SETTINGS).join(", ")}`, received: JSON.stringify(settingName) }]);
   }
-  const selected = opts.runs === undefined ? REPRODUCTION_RUNS : REPRODUCTION_RUNS.filter((r) => opts.runs!.includes(r.name));
+  const selected = [
+    ...(opts.runs === undefined ? REPRODUCTION_RUNS : REPRODUCTION_RUNS.filter((r) => opts.runs!.includes(r.name))),
+    ...(opts.emulateSeedDefects === true ? DEFECT_RUNS : []),
+  ];
   const unknown = (opts.runs ?? []).filter((n) => !REPRODUCTION_RUNS.some((r) => r.name === n));
   if (unknown.length > 0 || selected.length === 0) {
     throw new ConfigError("reproduce microgrid", [{ path: "runs", expected: `names among ${REPRODUCTION_RUNS.map((r) => r.name).join(", ")}`, received: JSON.stringify(unknown.length > 0 ? unknown : opts.runs) }]);
@@ -296,7 +352,8 @@ export async function reproduceMicrogrid(opts: ReproduceOptions): Promise<Reprod
   for (const [ri, run] of selected.entries()) {
     const perSeed: Record<string, number>[] = [];
     for (const seed of seeds) {
-      const env = make(setting.envId, merged(merged(envBase, opts.envConfig ?? {}), { scenario: run.scenario }));
+      const defects = Object.fromEntries((run.defects ?? []).map((d) => [d, true]));
+      const env = make(setting.envId, merged(merged(envBase, opts.envConfig ?? {}), { scenario: run.scenario, ...(run.defects === undefined ? {} : { emulateSeedDefects: defects }) }));
       try {
         const policy = policyFor(run, env, solver, seed, forecaster, setting.planner);
         const ep = runEpisode(env, policy, seed);
@@ -339,7 +396,8 @@ export async function reproduceMicrogrid(opts: ReproduceOptions): Promise<Reprod
   const oracleImport = oracleImportCheck(perSeedByRun);
   const result: ReproductionResult = {
     experiment: "microgrid", setting: settingName, env: setting.envId, description: setting.description, seeds, runs, paired,
-    directions: checkDirections(runs, paired, oracleImport), oracleImport, files,
+    directions: checkDirections(runs.filter((x) => !x.name.includes("+")), paired, oracleImport), oracleImport,
+    seedDefects: opts.emulateSeedDefects === true ? seedDefectFinding(runs, perSeedByRun) : null, files,
   };
   if (opts.outDir !== undefined) {
     const json = join(opts.outDir, "reproduce-microgrid.json");
@@ -349,6 +407,51 @@ export async function reproduceMicrogrid(opts: ReproduceOptions): Promise<Reprod
     writeFileSync(json, JSON.stringify(result, null, 2));
   }
   return result;
+}
+
+/** The seed's figures that the defects might explain: Table 1's rows where the seed's value is far from ours. */
+const DEFECT_FIGURE_KEYS = ["cebrSeedPct", "iebrSeedPostMeanPct", "avgSocPostPct", "bri50PostPct", "scarcityPostPct", "efc"];
+
+/** The seed-defect finding from the correct runs and their `+defects` twins (SeedDefectFinding). */
+export function seedDefectFinding(runs: ReproductionResult["runs"], perSeedByRun: ReadonlyMap<string, readonly Record<string, number>[]>): SeedDefectFinding {
+  const mean = (run: string, key: string): number => runs.find((r) => r.name === run)?.kpis[key]?.mean ?? NaN;
+  const figures: SeedFigure[] = [];
+  for (const row of TABLE_ROWS.filter((r) => DEFECT_FIGURE_KEYS.includes(r.key))) {
+    for (const column of SEED_COLUMNS) {
+      const seed = row.seed[column];
+      const on = perSeedByRun.get(`${column}+defects`);
+      const off = perSeedByRun.get(column);
+      if (seed === null || on === undefined || off === undefined) continue;
+      const emulated = mean(`${column}+defects`, row.key);
+      figures.push({
+        key: row.key, label: row.label, column, seed, correct: mean(column, row.key), emulated,
+        paired: pairedOf(on.map((x, i) => x[row.key]! - off[i]![row.key]!)),
+        matchesWithout: Math.abs(mean(column, row.key) - seed) <= 0.1 * Math.abs(seed),
+        reappears: Math.abs(emulated - seed) <= 0.1 * Math.abs(seed) && Math.abs(mean(column, row.key) - seed) > 0.1 * Math.abs(seed),
+      });
+    }
+  }
+  // the seed's directions on the emulated runs: the same checks, the "+defects" runs in their twins' places
+  const twins = runs.filter((r) => r.name.endsWith("+defects")).map((r) => ({ ...r, name: r.name.slice(0, -"+defects".length) }));
+  const directions = checkDirections(twins).filter((d) => d.name.startsWith("predictive beats baseline:") || d.name.startsWith("PV outage") || d.name.startsWith("load spike"));
+  const byDefect: SeedDefectFinding["byDefect"] = {};
+  for (const d of SEED_DEFECTS) {
+    const rows: Record<string, { baseline: number; predictive: number }> = {};
+    for (const key of [...DEFECT_FIGURE_KEYS, "importKwh"]) {
+      rows[key] = { baseline: mean(`baseline+${d}`, key) - mean("baseline", key), predictive: mean(`predictive+${d}`, key) - mean("predictive", key) };
+    }
+    byDefect[d] = rows;
+  }
+  const back = figures.filter((f) => f.reappears);
+  const pick = (key: string, column: SeedColumn) => figures.find((f) => f.key === key && f.column === column);
+  const say = (f: SeedFigure | undefined) => (f === undefined ? "" : `${f.label} ${f.column}: seed ${f.seed.toFixed(2)}, ours ${f.correct.toFixed(2)} correct, ${f.emulated.toFixed(2)} with the defects`);
+  const held = directions.filter((d) => d.name.startsWith("predictive beats baseline:") && d.holds).length;
+  const of = directions.filter((d) => d.name.startsWith("predictive beats baseline:")).length;
+  const already = figures.filter((f) => f.matchesWithout);
+  const summary = `${back.length === 0 ? "None" : back.length} of the seed's ${figures.length} Table 1 figures reappear${back.length === 0 ? "" : ` (${back.map((f) => `${f.label} ${f.column}`).join(", ")})`} with the three defects emulated (within 10 % of the seed's value, and not within it without them; ${already.length} already are without them${already.length === 0 ? "" : `: ${already.map((f) => `${f.label} ${f.column}`).join(", ")}`}). `
+    + `${[say(pick("cebrSeedPct", "predictive")), say(pick("efc", "predictive"))].filter((x) => x !== "").join("; ")}. `
+    + `With the defects, predictive beats baseline on ${held} of ${of} Table 1 rows.`;
+  return { defects: SEED_DEFECTS, figures, directions, byDefect, summary };
 }
 
 /** The oracle-imports-what-myopic-imports check (OracleImportCheck); null without both runs. */
@@ -551,7 +654,7 @@ export function formatReproduction(r: ReproductionResult): string {
     }
   }
   for (const n of names) {
-    if (!(SEED_COLUMNS as readonly string[]).includes(n)) columns.push({ header: short(n), cells: rows.map((row) => meanCell(r, n, row, false)) });
+    if (!(SEED_COLUMNS as readonly string[]).includes(n) && !n.includes("+")) columns.push({ header: short(n), cells: rows.map((row) => meanCell(r, n, row, false)) });
   }
   const lines = [
     `${r.env}, seed 001 Table 1 reproduction, setting ${r.setting}`,
@@ -564,7 +667,30 @@ export function formatReproduction(r: ReproductionResult): string {
     ...r.directions.flatMap((d) => wrap(`[${d.holds ? "holds" : "FAILS"}] ${d.name}: ${d.detail}`, "  ", "      ")),
   ];
   if (r.oracleImport !== null) lines.push("", ...wrap(`Oracle-import check [${r.oracleImport.holds ? "holds" : "does not hold"}]: ${r.oracleImport.explanation}`, "", "  "));
+  if (r.seedDefects !== null) lines.push("", formatSeedDefects(r));
   return lines.join("\n");
+}
+
+/** The seed-defect rows for the console: each seed column's value, ours correct and ours with every defect on, then the finding. */
+function formatSeedDefects(r: ReproductionResult): string {
+  const f = r.seedDefects!;
+  const rows = TABLE_ROWS.filter((row) => DEFECT_FIGURE_KEYS.includes(row.key) || row.key === "importKwh");
+  const columns: Column[] = [];
+  for (const c of SEED_COLUMNS) {
+    if (!r.runs.some((x) => x.name === `${c}+defects`)) continue;
+    const head = c === "pv-outage" ? "pv-out" : c === "load-spike" ? "spike" : c === "predictive" ? "pred" : "base";
+    columns.push({ header: `${head} seed`, cells: rows.map((row) => seedCell(row, c)) });
+    columns.push({ header: head, cells: rows.map((row) => meanCell(r, c, row, false)) });
+    columns.push({ header: `${head}+defects`, cells: rows.map((row) => meanCell(r, `${c}+defects`, row, false)) });
+  }
+  return [
+    ...wrap(`Seed defects emulated (${f.defects.join(", ")}): the seed's value, ours correct, ours with every defect on`, "", "  "),
+    "",
+    layoutTable("metric", rows.map((row) => row.short), columns),
+    "",
+    ...wrap(f.summary, "", "  "),
+    ...f.directions.flatMap((d) => wrap(`[${d.holds ? "holds" : "FAILS"}] with defects: ${d.name}: ${d.detail}`, "  ", "      ")),
+  ].join("\n");
 }
 
 /** `text` broken at spaces into lines of at most CONSOLE_WIDTH characters, the first indented by `first`, the rest by `rest`. */
@@ -606,5 +732,15 @@ export function formatReproductionMarkdown(r: ReproductionResult): string {
   }
   out.push("", "## Directions", "", ...r.directions.map((d) => `- **${d.holds ? "holds" : "fails"}**: ${d.name}: ${d.detail}${d.why === undefined ? "" : ` Why: see the oracle-import check.`}`));
   if (r.oracleImport !== null) out.push("", "## Oracle-import check", "", r.oracleImport.explanation);
+  if (r.seedDefects !== null) {
+    const f = r.seedDefects;
+    out.push("", "## Seed defects emulated", "", f.summary, "", md(["figure", "column", "seed", "ours (correct)", "ours (defects)", "defects - correct (per seed, 95 % CI)", "reappears"]), md(Array(7).fill("---")));
+    for (const x of f.figures) {
+      out.push(md([x.label, x.column, x.seed.toFixed(2), x.correct.toFixed(2), x.emulated.toFixed(2), `${x.paired.mean.toFixed(2)} ± ${x.paired.ci95.toFixed(2)}`, x.reappears ? "yes" : "no"]));
+    }
+    out.push("", "Each defect alone, its run's mean minus the correct run's (baseline / predictive):", "", md(["defect", ...DEFECT_FIGURE_KEYS, "importKwh"]), md(Array(DEFECT_FIGURE_KEYS.length + 2).fill("---")));
+    for (const [d, rows] of Object.entries(f.byDefect)) out.push(md([d, ...Object.values(rows).map((v) => `${v.baseline.toFixed(2)} / ${v.predictive.toFixed(2)}`)]));
+    out.push("", "With the defects:", "", ...f.directions.map((d) => `- **${d.holds ? "holds" : "fails"}**: ${d.name}: ${d.detail}`));
+  }
   return out.join("\n") + "\n";
 }

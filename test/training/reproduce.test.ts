@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { microgridOutDir } from "../../training/commands/reproduce.js";
-import { checkDirections, formatReproduction, REPRODUCTION_RUNS, reproduceMicrogrid } from "../../training/reproduce-microgrid.js";
+import { checkDirections, DEFECT_RUNS, formatReproduction, REPRODUCTION_RUNS, reproduceMicrogrid } from "../../training/reproduce-microgrid.js";
 
 const CLI = join(import.meta.dirname, "..", "..", "training", "cli.ts");
 
@@ -15,20 +15,21 @@ describe("gridgym reproduce microgrid", function () {
   const SHORT = { episodeTicks: 96, activationTick: 48 };
 
   // one seed checks the command end to end; the full reproduction is bench/reproduce-microgrid.ts
-  it("--setting resilience --seeds 1 --json prints the runs, the KPI summaries and the direction checks, writes trajectories and tables, and reports progress on stderr", () => {
+  it("--setting resilience --seeds 1 --emulate-seed-defects --json prints the runs, the KPI summaries and the direction checks, writes trajectories and tables, and reports progress on stderr", () => {
     const out = mkdtempSync(join(tmpdir(), "gridgym-reproduce-"));
-    const r = spawnSync(process.execPath, ["--import", "tsx", CLI, "reproduce", "microgrid", "--setting", "resilience", "--seeds", "1", "--json", "--out", out], { encoding: "utf8", timeout: 110_000 });
+    const r = spawnSync(process.execPath, ["--import", "tsx", CLI, "reproduce", "microgrid", "--setting", "resilience", "--seeds", "1", "--emulate-seed-defects", "--json", "--out", out], { encoding: "utf8", timeout: 110_000 });
     assert.equal(r.status, 0, r.stderr);
     const result = JSON.parse(r.stdout) as {
       experiment: string; env: string; setting: string; seeds: number[]; files: string[];
       runs: { name: string; kpis: Record<string, { mean: number; std: number; n: number }> }[];
       directions: { name: string; holds: boolean; detail: string }[];
     };
-    assert.deepEqual(Object.keys(result).sort(), ["description", "directions", "env", "experiment", "files", "oracleImport", "paired", "runs", "seeds", "setting"]);
+    assert.deepEqual(Object.keys(result).sort(), ["description", "directions", "env", "experiment", "files", "oracleImport", "paired", "runs", "seedDefects", "seeds", "setting"]);
     assert.equal(result.experiment, "microgrid");
     assert.equal(result.env, "MicrogridResilience-v0");
     assert.deepEqual(result.seeds, [0]);
-    assert.deepEqual(result.runs.map((x) => x.name), REPRODUCTION_RUNS.map((x) => x.name));
+    assert.deepEqual(result.runs.map((x) => x.name), [...REPRODUCTION_RUNS, ...DEFECT_RUNS].map((x) => x.name));
+    assert.equal((result as unknown as { seedDefects: { figures: unknown[] } }).seedDefects.figures.length, 21);
     for (const run of result.runs) {
       for (const key of ["cebrSeedPct", "cebrLocalPct", "iebrSeedPostMeanPct", "avgSocPostPct", "bri50PostPct", "scarcityPostPct", "efc", "importCost", "unservedKwh", "totalCost"]) {
         assert.equal(run.kpis[key]!.n, 1, `${run.name}.${key}`);
@@ -42,13 +43,13 @@ describe("gridgym reproduce microgrid", function () {
     assert.ok(predictive.kpis["forecastMaeLoadKw"]!.mean > 0 && predictive.kpis["forecastMaeLoadKw"]!.mean < 25);
     assert.ok(result.directions.some((d) => d.name.startsWith("predictive beats baseline (ours): total cost")));
     assert.ok(result.directions.some((d) => d.name.startsWith("stochastic planner has less unserved energy")));
-    assert.equal(result.files.length, REPRODUCTION_RUNS.length + 2);
+    assert.equal(result.files.length, REPRODUCTION_RUNS.length + DEFECT_RUNS.length + 2);
     assert.ok(result.files.every((f) => existsSync(f)));
     assert.match(readFileSync(join(out, "reproduce-microgrid.md"), "utf8"), /\| total cost \(import \+ VoLL x unserved\) \|/);
     // not a terminal: one progress line per run, none per seed
     const progress = r.stderr.trim().split("\n");
-    assert.equal(progress.length, REPRODUCTION_RUNS.length, r.stderr);
-    assert.match(progress[0]!, /^run 1\/9 baseline: 1 seeds done, \d+ s elapsed$/);
+    assert.equal(progress.length, REPRODUCTION_RUNS.length + DEFECT_RUNS.length, r.stderr);
+    assert.match(progress[0]!, /^run 1\/19 baseline: 1 seeds done, \d+ s elapsed$/);
   });
 
   it("one folder per setting unless --out is given", () => {
@@ -109,6 +110,35 @@ describe("gridgym reproduce microgrid", function () {
     assert.ok(r.oracleImport!.oracleImportCost < r.oracleImport!.myopicImportCost);
     await assert.rejects(reproduceMicrogrid({ seeds: 1, setting: "cheap" as never }), /setting: expected one of seed, tou-hold, resilience, got "cheap"/);
     await assert.rejects(reproduceMicrogrid({ seeds: 1, runs: ["baseline", "nope"] }), /runs: expected names among baseline, predictive/);
+  });
+
+  it("--emulate-seed-defects adds the defect row set: every defect on the seed's columns, each alone on baseline and predictive, and whether the seed's figures reappear", async () => {
+    const r = await reproduceMicrogrid({ seeds: 2, setting: "seed", envConfig: SHORT, forecaster: { kind: "seasonal-naive" }, runs: ["baseline", "predictive", "pv-outage", "load-spike"], emulateSeedDefects: true });
+    assert.deepEqual(r.runs.map((x) => x.name), ["baseline", "predictive", "pv-outage", "load-spike", ...DEFECT_RUNS.map((x) => x.name)]);
+    const mean = (run: string, key: string) => r.runs.find((x) => x.name === run)!.kpis[key]!.mean;
+    // the double subtraction empties the myopic battery sooner: it imports more
+    assert.ok(mean("baseline+doubleSubtractedDischarge", "importKwh") > mean("baseline", "importKwh"));
+    // at the default 100 kWh battery the SoC read in kWh is the same energy: the same run
+    assert.equal(mean("baseline+socReadInKwh", "importKwh"), mean("baseline", "importKwh"));
+    const f = r.seedDefects!;
+    assert.deepEqual(f.defects, ["doubleSubtractedDischarge", "uncappedDischargeOffer", "socReadInKwh"]);
+    // every seed figure of the four columns: CEBR 3, IEBR 4, SoC 4, BRI 4, scarcity 4, EFC 2
+    assert.equal(f.figures.length, 21);
+    const efc = f.figures.find((x) => x.key === "efc" && x.column === "predictive")!;
+    assert.equal(efc.seed, 20.75);
+    assert.equal(efc.emulated, mean("predictive+defects", "efc"));
+    assert.equal(efc.correct, mean("predictive", "efc"));
+    for (const x of f.figures) assert.equal(x.reappears, Math.abs(x.emulated - x.seed) <= 0.1 * x.seed && !x.matchesWithout, `${x.key} ${x.column}`);
+    assert.match(f.summary, /Table 1 figures reappear/);
+    assert.ok(f.directions.some((d) => d.name === "predictive beats baseline: EFC"));
+    assert.deepEqual(Object.keys(f.byDefect), ["doubleSubtractedDischarge", "uncappedDischargeOffer", "socReadInKwh"]);
+    // the main directions are the correct runs' alone
+    assert.equal(r.directions.filter((d) => d.name === "predictive beats baseline: EFC").length, 1);
+    const text = formatReproduction(r);
+    assert.match(text, /Seed defects emulated/);
+    for (const line of text.split("\n")) assert.ok(line.length <= 100, `${line.length}: ${line}`);
+    // without the option: no defect rows
+    assert.equal((await reproduceMicrogrid({ seeds: 1, setting: "seed", envConfig: SHORT, forecaster: { kind: "seasonal-naive" }, runs: ["baseline"] })).seedDefects, null);
   });
 
   it("direction checks compare the means in the seed's direction", () => {

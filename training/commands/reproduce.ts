@@ -36,6 +36,7 @@ export const reproduceOptionsSchema = z.strictObject({
     description: "microgrid: the seed's tariff and planner (seed), a time-of-use tariff with hourly re-planning and a holding value on stored energy (tou-hold), or MicrogridResilience-v0 with its outages and lost load priced (resilience)",
     value: "name",
   }),
+  emulateSeedDefects: z.boolean().default(false).meta({ description: "microgrid: add runs with the seed code's defects emulated (env emulateSeedDefects: all three on the seed's four columns, each alone on baseline and predictive) and say whether the seed's figures reappear" }),
   json: z.boolean().default(false).meta({ description: "print the summary as one JSON object" }),
 });
 
@@ -112,6 +113,7 @@ export function registerReproduceCommand(program: Command): void {
       const outDir = microgridOutDir(o.out, o.setting);
       const result = await reproduceMicrogrid({
         seeds: o.seeds, firstSeed: o.firstSeed, solver: o.solver, outDir, setting: o.setting, onProgress: microgridProgress(process.stderr),
+        emulateSeedDefects: o.emulateSeedDefects,
       });
       if (o.json) {
         process.stdout.write(JSON.stringify(result) + "\n");
