@@ -1,5 +1,5 @@
 /**
- * The full microgrid reproduction (seed 001, Table 1) in every setting, with the default seed
+ * The full microgrid reproduction (seed 001, Table 1) in every setting (seed, tou-hold, resilience), with the default seed
  * count, timed: the run the unit suite used to make (it now checks one seed through the CLI).
  *
  *   npx tsx bench/reproduce-microgrid.ts [seeds]
@@ -9,7 +9,7 @@
 import { formatReproduction, reproduceMicrogrid } from "../training/reproduce-microgrid.js";
 
 const seeds = Number(process.argv[2] ?? 10);
-for (const setting of ["seed", "tou-hold"] as const) {
+for (const setting of ["seed", "tou-hold", "resilience"] as const) {
   const t0 = performance.now();
   const result = await reproduceMicrogrid({ seeds, setting });
   const seconds = (performance.now() - t0) / 1000;

@@ -227,9 +227,18 @@ export class BatteryAgent {
   #availability = 1;
   #pendingKind: CfpKind = "charge";
 
-  constructor(readonly bus: MessageBus, readonly exo: Exogenous, readonly index: number, readonly params: StorageParams, readonly dtHours: number) {
+  readonly #doubleDischarge: boolean;
+  readonly #uncappedDischarge: boolean;
+
+  /** `defects`: the seed defects this battery emulates (config `emulateSeedDefects`; none by default). */
+  constructor(
+    readonly bus: MessageBus, readonly exo: Exogenous, readonly index: number, readonly params: StorageParams, readonly dtHours: number,
+    defects: { doubleSubtractedDischarge: boolean; uncappedDischargeOffer: boolean } = { doubleSubtractedDischarge: false, uncappedDischargeOffer: false },
+  ) {
     this.state = stateRecord("battery", index);
     this.name = AGENT.battery(index);
+    this.#doubleDischarge = defects.doubleSubtractedDischarge;
+    this.#uncappedDischarge = defects.uncappedDischargeOffer;
   }
 
   /** Charge limit now, kW (C-rate, SoC bound, availability). */
@@ -237,8 +246,14 @@ export class BatteryAgent {
     return storageMaxChargeKw(this.params, this.energyKwh, this.dtHours) * this.#availability;
   }
 
-  /** Discharge limit now, kW. */
+  /** Discharge limit now, kW (under the seed's uncapped offer: every kWh above minSoc, no C-rate cap). */
   maxDischargeKw(): number {
+    if (this.#uncappedDischarge) {
+      const p = this.params;
+      const afterSelfKwh = this.energyKwh - selfDischargeKwh(p, this.energyKwh, this.dtHours);
+      const kw = ((afterSelfKwh - p.minSoc * p.capacityKwh) * p.dischargeEfficiency) / this.dtHours;
+      return kw > 0 ? kw * this.#availability : 0;
+    }
     return storageMaxDischargeKw(this.params, this.energyKwh, this.dtHours) * this.#availability;
   }
 
@@ -282,7 +297,16 @@ export class BatteryAgent {
     const e0 = this.energyKwh;
     this.selfDischargeKwh = selfDischargeKwh(p, e0, this.dtHours);
     this.conversionLossKwh = storageConversionLossKwh(p, this.chargeKw, this.dischargeKw, this.dtHours);
-    this.energyKwh = nextStorageEnergyKwh(p, e0, this.chargeKw, this.dischargeKw, this.dtHours);
+    let next = nextStorageEnergyKwh(p, e0, this.chargeKw, this.dischargeKw, this.dtHours);
+    if (this.#doubleDischarge && this.dischargeKw > 0) {
+      // the seed's defect: the discharge leaves the battery a second time; counted as a loss so the ledger closes
+      const minKwh = p.minSoc * p.capacityKwh;
+      const again = next - (this.dischargeKw * this.dtHours) / p.dischargeEfficiency;
+      const after = again > minKwh ? again : minKwh < next ? minKwh : next;
+      this.conversionLossKwh += next - after;
+      next = after;
+    }
+    this.energyKwh = next;
   }
 }
 

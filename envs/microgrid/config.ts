@@ -139,6 +139,28 @@ const outagesSchema = z.strictObject({
 });
 export type OutagesConfig = z.output<typeof outagesSchema>;
 
+/**
+ * Defects of the seed's public code, reproduced on request to test whether they explain the seed's
+ * figures (SPEC section 4); all off by default, and off our physics is exact. Each is named:
+ * - `doubleSubtractedDischarge`: an accepted discharge leaves the battery twice (the seed's
+ *   responder subtracts discharge / eta_d from the stored energy two times, clamped at empty),
+ *   while the bus still receives it once;
+ * - `uncappedDischargeOffer`: a battery offers all the energy it holds (times eta_d) in one tick,
+ *   with no C-rate power cap (the seed caps only the charge offer);
+ * - `socReadInKwh`: the initial state of charge, a share of capacity, is read as a number of kWh
+ *   equal to its percentage (the seed's config gives percent, its battery reads kWh), clamped to
+ *   the SoC bounds. With a 100 kWh battery this is the same energy.
+ */
+const seedDefectsSchema = z.strictObject({
+  doubleSubtractedDischarge: z.boolean().default(false).meta({ description: "An accepted discharge is subtracted from the stored energy twice (discharge / eta_d, clamped at empty), as in the seed's battery responder; the bus receives it once." }),
+  uncappedDischargeOffer: z.boolean().default(false).meta({ description: "A battery's discharge limit is all its stored energy above minSoc times eta_d per tick, with no C-rate power cap (the seed's discharge offer)." }),
+  socReadInKwh: z.boolean().default(false).meta({ description: "The initial energy is 100 x initialSoc kWh (the percentage read as kWh, as the seed's battery reads its config), clamped to [minSoc, maxSoc]; at 100 kWh capacity the same energy." }),
+});
+export type SeedDefects = z.output<typeof seedDefectsSchema>;
+/** The names of the emulated seed defects (keys of `emulateSeedDefects`). */
+export const SEED_DEFECTS = ["doubleSubtractedDischarge", "uncappedDischargeOffer", "socReadInKwh"] as const satisfies readonly (keyof SeedDefects)[];
+export type SeedDefectName = (typeof SEED_DEFECTS)[number];
+
 export const microgridConfigSchema = z.strictObject({
   episodeTicks: z.number().int().min(1).max(8760).default(336).meta({ description: "Ticks of one hour in an episode (SPEC: 336, two weeks)." }),
   activationTick: z.number().int().min(0).default(168).meta({ description: "Ticks before planning is activated; KPIs marked \"post\" use the ticks after it (SPEC: 168)." }),
@@ -157,6 +179,7 @@ export const microgridConfigSchema = z.strictObject({
   reward: rewardSchema.prefault({}).meta({ description: "Reward terms." }),
   action: z.enum(["power", "balance"]).default("power").meta({ description: "`power` (default): one AC set-point per battery in kW, Box [-P, P]; a set-point the battery cannot follow is applied as far as feasible (shortfall). `balance`: two numbers per battery, [share, grid]: `share` in [0, 1] is the part of this tick's net load (load - PV, split over the batteries by power rating) the battery takes on (1: the myopic rule's own balancing, 0: idle); `grid` in [-1, 1] then moves the set-point toward the battery's feasible charge (> 0) or discharge (< 0) limit by that fraction (charging from the grid, or discharging into it). Every set-point is within what the battery can follow now. Same physics and KPIs; the learners train on it." }),
   rewardBaseline: z.enum(["none", "idle"]).default("none").meta({ description: "`idle` subtracts from each reward what the tick would have earned with every battery idle (its grid cost, export revenue and lost load from this tick's load, PV and grid availability; the reserve term is not subtracted). The subtracted term does not depend on actions, so the optimal policy is the same, but the reward's variance (mostly from the load, which no action changes) drops: learners train faster. KPIs are unaffected. `none` (default) keeps the plain reward." }),
+  emulateSeedDefects: seedDefectsSchema.prefault({}).meta({ description: "Defects of the seed's code, each named and off by default, reproduced to test whether they explain the seed's figures (`doubleSubtractedDischarge`, `uncappedDischargeOffer`, `socReadInKwh`)." }),
   transcript: z.boolean().default(false).meta({ description: "Put the negotiation transcript of each tick in the step info (slower)." }),
   record: z.boolean().default(true).meta({ description: "Record the per-tick trajectory (needed for KPIs and CSV export)." }),
 }).superRefine((cfg, ctx) => {

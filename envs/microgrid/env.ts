@@ -128,7 +128,11 @@ function batteryInfoOf(config: MicrogridConfig): MicrogridBatteryInfo[] {
       capacityKwh: b.capacityKwh, chargeEfficiency: b.chargeEfficiency, dischargeEfficiency: b.dischargeEfficiency,
       cRatePerHour: b.cRatePerHour, selfDischargePerHour: b.selfDischargePerHour, minSoc: b.minSoc, maxSoc: b.maxSoc,
     };
-    return Object.freeze({ ...params, maxPowerKw: storagePowerLimitKw(params), initialEnergyKwh: b.initialSoc * b.capacityKwh });
+    // the seed's defect: the percentage read as kWh, kept inside the SoC bounds
+    const initialEnergyKwh = config.emulateSeedDefects.socReadInKwh
+      ? Math.min(b.maxSoc * b.capacityKwh, Math.max(b.minSoc * b.capacityKwh, 100 * b.initialSoc))
+      : b.initialSoc * b.capacityKwh;
+    return Object.freeze({ ...params, maxPowerKw: storagePowerLimitKw(params), initialEnergyKwh });
   });
 }
 
@@ -178,7 +182,7 @@ function wireAgents(config: MicrogridConfig, exo: Exogenous, grid: ExternalSuppl
   const pvs = config.pvArrays.map((_, j) => new PvAgent(bus, exo, j));
   const load = new LoadAgent(bus, exo);
   const supply = new SupplyAgent(bus, exo, grid, config.startHour);
-  const batteries = batteryInfo.map((b, i) => new BatteryAgent(bus, exo, i, b, DT_HOURS));
+  const batteries = batteryInfo.map((b, i) => new BatteryAgent(bus, exo, i, b, DT_HOURS, config.emulateSeedDefects));
   const forecast = new ForecastAgent(bus, registry, exo, config);
   const aggregator = new AggregatorAgent(bus, registry, batteryInfo.length);
   bus.register(AGENT.orchestrator, orchestrator);
@@ -342,6 +346,8 @@ export class MicrogridEnv extends BaseEnv<Float32Array, Float32Array | Float64Ar
         events: this.events.map((e) => ({ ...e })),
         // only where outages are drawn, so Microgrid-v0's default reset info is as before
         ...(this.config.outages.hazardPerHour > 0 ? { outageHazard: { ...this.config.outages } } : {}),
+        // only where some seed defect is emulated, likewise
+        ...(Object.values(this.config.emulateSeedDefects).some((on) => on) ? { emulateSeedDefects: { ...this.config.emulateSeedDefects } } : {}),
         batteryEnergyKwh: Float64Array.from(this.#batteries, (b) => b.energyKwh),
       },
     };

@@ -4,6 +4,9 @@ import { MicrogridEnv } from "../../envs/microgrid/index.js";
 import { MicrogridMyopicPolicy } from "../../baselines/microgrid/myopic.js";
 import { ConfigError } from "../../src/core/errors.js";
 import { make } from "../../src/core/registry.js";
+import { createSolver } from "../../src/solvers/index.js";
+import { MicrogridOraclePolicy } from "../../baselines/microgrid/oracle.js";
+import { runEpisode } from "../../training/evaluate.js";
 
 const ID = "MicrogridResilience-v0";
 
@@ -86,6 +89,40 @@ describe("MicrogridResilience-v0", () => {
   it("rejects an outage length range that is empty, naming the field", () => {
     assert.throws(() => makeEnv(ID, { outages: { minLengthTicks: 5, maxLengthTicks: 2 } }),
       (e: unknown) => e instanceof ConfigError && /outages\.maxLengthTicks/.test(e.message));
+  });
+
+  it("the oracle knows the outages: foresight's grid availability is 0 in exactly the outage ticks, and the oracle leaves less load unserved than myopic", async function () {
+    this.timeout(30_000);
+    // four days, outages from day 2 at 5 % per hour: several per episode
+    const config = { episodeTicks: 96, activationTick: 24, outages: { fromTick: 24, hazardPerHour: 0.05 } };
+    const solver = await createSolver({ backend: "auto" });
+    let myopicUnserved = 0, oracleUnserved = 0, outageTicks = 0;
+    for (const seed of [0, 1, 2, 3]) {
+      const myopicEnv = makeEnv(ID, config);
+      const gridKw = myopicEpisode(myopicEnv, seed).gridKw;
+      myopicUnserved += myopicEnv.kpis().unservedKwh;
+      const env = make(ID, config);
+      const oracle = new MicrogridOraclePolicy(env, solver);
+      const ep = runEpisode(env, oracle, seed);
+      const inner = env.unwrapped as unknown as MicrogridEnv;
+      // foresight after the episode's reset: the outages drawn for it, tick by tick
+      const seen = inner.foresight().gridAvailableKw;
+      for (let t = 0; t < gridKw.length; t++) {
+        assert.equal(seen[t], gridKw[t], `seed ${seed} tick ${t}: foresight ${seen[t]} kW, the env's grid ${gridKw[t]} kW`);
+        if (gridKw[t] === 0) {
+          outageTicks++;
+          assert.equal(ep.trajectory!.column("importKw")[t], 0, `seed ${seed} tick ${t}: no import in an outage`);
+        }
+      }
+      oracleUnserved += ep.kpis["unservedKwh"]!;
+      // the oracle's own plan saw every outage: it plans no import where the grid is out
+      const plan = oracle.plan!.scenarios[0]!;
+      for (let t = 0; t < gridKw.length; t++) if (gridKw[t] === 0) assert.ok(Math.abs(plan.importKw[t]!) < 1e-6, `seed ${seed} tick ${t}: planned import ${plan.importKw[t]}`);
+    }
+    assert.ok(outageTicks > 0, "the seeds draw outages");
+    assert.ok(myopicUnserved > 0, "myopic leaves load unserved in some outage");
+    // charged ahead of each outage it knows of, the oracle leaves (almost) nothing unserved
+    assert.ok(oracleUnserved < 0.25 * myopicUnserved, `oracle ${oracleUnserved} kWh vs myopic ${myopicUnserved} kWh unserved`);
   });
 
   it("Microgrid-v0 has no random outages by default", () => {

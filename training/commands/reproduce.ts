@@ -20,28 +20,50 @@ import { formatFlexibilityReproduction, reproduceFlexibility, writeFlexibilityRe
 import {
   formatHubDefaultScenario, formatHubDeviationStudy, formatTable4Gap, reproduceHubReport, writeHubReport, type HubReproduction,
 } from "../reproduce-hub.js";
-import { formatReproduction, reproduceMicrogrid, type ReproductionSetting } from "../reproduce-microgrid.js";
+import { formatReproduction, reproduceMicrogrid, type ReproductionProgress, type ReproductionSetting } from "../reproduce-microgrid.js";
 import { SOLVERS, addSchemaOptions, intArg, parseOptions } from "./common.js";
 
 const EXPERIMENTS = ["microgrid", "hub", "community", "flexibility"] as const;
-const SETTINGS = ["seed", "tou-hold"] as const satisfies readonly ReproductionSetting[];
+const SETTINGS = ["seed", "tou-hold", "resilience"] as const satisfies readonly ReproductionSetting[];
 
 /** The options of `gridgym reproduce`. */
 export const reproduceOptionsSchema = z.strictObject({
   seeds: intArg(1).default(10).meta({ description: "number of seeds", value: "n" }),
   firstSeed: intArg(0).default(0).meta({ description: "first seed", value: "n" }),
   solver: z.enum(SOLVERS).default("auto").meta({ description: "LP backend", value: "backend" }),
-  out: z.string().min(1).default("runs/reproduce-microgrid").meta({ description: "directory for the trajectories and the JSON summary", value: "dir" }),
+  out: z.string().min(1).default("runs/reproduce-microgrid").meta({ description: "directory for the trajectories and the JSON summary (microgrid: runs/reproduce-microgrid/<setting> by default)", value: "dir" }),
   setting: z.enum(SETTINGS).default("seed").meta({
-    description: "microgrid: the seed's tariff and planner (seed), or a time-of-use tariff with hourly re-planning and a holding value on stored energy (tou-hold)",
+    description: "microgrid: the seed's tariff and planner (seed), a time-of-use tariff with hourly re-planning and a holding value on stored energy (tou-hold), or MicrogridResilience-v0 with its outages and lost load priced (resilience)",
     value: "name",
   }),
+  emulateSeedDefects: z.boolean().default(false).meta({ description: "microgrid: add runs with the seed code's defects emulated (env emulateSeedDefects: all three on the seed's four columns, each alone on baseline and predictive) and say whether the seed's figures reappear" }),
   json: z.boolean().default(false).meta({ description: "print the summary as one JSON object" }),
 });
 
 /** The output folder of `experiment`: --out when given, else runs/reproduce-<experiment>. */
 function outDirFor(experiment: string, out: string): string {
   return out === reproduceOptionsSchema.shape.out.parse(undefined) ? `runs/reproduce-${experiment}` : out;
+}
+
+/** The microgrid reproduction's folder: --out when given, else one folder per setting, runs/reproduce-microgrid/<setting>. */
+export function microgridOutDir(out: string, setting: string): string {
+  return out === reproduceOptionsSchema.shape.out.parse(undefined) ? `runs/reproduce-microgrid/${setting}` : out;
+}
+
+/**
+ * The microgrid progress display on stderr: on a terminal one line rewritten after every seed
+ * (run i/N, seed, elapsed); elsewhere (CI logs) one line per finished run.
+ */
+export function microgridProgress(stream: NodeJS.WriteStream): (p: ReproductionProgress) => void {
+  const tty = stream.isTTY === true;
+  return (p) => {
+    const head = `run ${p.runIndex}/${p.runs} ${p.run}`;
+    if (p.seed !== null) {
+      if (tty) stream.write(`\r${head}: seed ${p.seed} (${p.seedsDone}/${p.seedsTotal}), ${p.elapsedS.toFixed(0)} s elapsed\x1b[K`);
+      return;
+    }
+    stream.write(`${tty ? "\r" : ""}${head}: ${p.seedsTotal} seeds done, ${p.elapsedS.toFixed(0)} s elapsed${tty ? "\x1b[K" : ""}\n`);
+  };
 }
 
 function formatHub(r: HubReproduction): string {
@@ -88,12 +110,16 @@ export function registerReproduceCommand(program: Command): void {
         process.stdout.write((o.json ? JSON.stringify(r) : `${text}\n\nsummary: ${files.join(", ")}`) + "\n");
         return;
       }
-      const result = await reproduceMicrogrid({ seeds: o.seeds, firstSeed: o.firstSeed, solver: o.solver, outDir: o.out, setting: o.setting });
+      const outDir = microgridOutDir(o.out, o.setting);
+      const result = await reproduceMicrogrid({
+        seeds: o.seeds, firstSeed: o.firstSeed, solver: o.solver, outDir, setting: o.setting, onProgress: microgridProgress(process.stderr),
+        emulateSeedDefects: o.emulateSeedDefects,
+      });
       if (o.json) {
         process.stdout.write(JSON.stringify(result) + "\n");
         return;
       }
       process.stdout.write(formatReproduction(result) + "\n\n");
-      process.stdout.write(`trajectories and summary: ${o.out}\n`);
+      process.stdout.write(`trajectories, summary (reproduce-microgrid.json) and wide tables (reproduce-microgrid.md): ${outDir}\n`);
     });
 }
