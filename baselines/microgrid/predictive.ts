@@ -102,6 +102,14 @@ export const microgridPredictiveConfigSchema = z.strictObject({
    * the grid (a charge planned on forecast surplus is then bought).
    */
   betweenReplans: z.enum(["correct", "as-planned"]).default("correct"),
+  /**
+   * Extra cost per kWh charged or discharged and tick of lead time, in kWh of import (see
+   * microgrid-lp.ts): among plans equal on the forecast, the one that moves the energy at hand
+   * now. 0.005 is above what self-discharge saves by storing a tick later (0.1 %/h of a kWh
+   * worth 0.9) and far below any tariff's price step. Without it (0) a plan whose forecast
+   * fills the battery later exports the surplus observed now.
+   */
+  leadTimePenaltyPerKwhStep: z.number().min(0).default(0.005),
   /** Penalty per kWh of planned unserved load. */
   unservedPenaltyPerKwh: z.number().min(0).default(1000),
   /**
@@ -248,7 +256,7 @@ export class MicrogridPredictivePolicy implements Policy<Float32Array, Float32Ar
     if (k > 0 && this.config.betweenReplans === "correct") {
       const sc = plan.scenarios[median]!;
       const missedKw = (observation[idx.loadKw]! - observation[idx.pvKw]!) - (sc.loadKw[k]! - sc.pvKw[k]!);
-      this.#absorb(info, observation, setPoints, missedKw);
+      this.#absorb(info, observation, setPoints, batteryShareOfMissKw(missedKw, sc.importKw[k]!, sc.exportKw[k]! + sc.curtailmentKw[k]!));
     }
     const out = new Float32Array(B);
     for (let i = 0; i < B; i++) {
@@ -261,6 +269,7 @@ export class MicrogridPredictivePolicy implements Policy<Float32Array, Float32Ar
   /** Shifts the set-points by -missedKw in battery order, each within what its state (and reserve) allows. */
   #absorb(info: MicrogridInfo, observation: Float32Array, setPoints: Float64Array, missedKw: number): void {
     let left = -missedKw;
+    if (left === 0) return;
     for (let i = 0; i < setPoints.length && Math.abs(left) > 1e-9; i++) {
       const b = info.batteries[i]!;
       const available = observation[info.observationIndex.batteryAvailableStart + i]!;
@@ -373,6 +382,7 @@ export class MicrogridPredictivePolicy implements Policy<Float32Array, Float32Ar
       holdingValuePerKwhStep: this.config.holdingValuePerKwhStep,
       reserve: this.#reserve(load.q50, loadNow, info),
       nonAnticipativeSteps: this.config.nonAnticipativeSteps,
+      leadTimePenaltyPerKwhStep: this.config.leadTimePenaltyPerKwhStep,
     });
     const t2 = performance.now();
     const sol = this.#solver.solve(model, { warmStart: this.#warmStart });
@@ -384,6 +394,20 @@ export class MicrogridPredictivePolicy implements Policy<Float32Array, Float32Ar
     tm.lpBuildMs += t2 - t1;
     tm.lpSolveMs += sol.solveMs;
   }
+}
+
+/**
+ * The part of a missed net load (observed minus planned load - PV, kW) that the batteries take
+ * between re-plans, the rest left to the grid: the plan's marginal source at that tick takes the
+ * miss. More net load than planned first eats into the surplus the plan let go (export,
+ * curtailment); the rest is served by the batteries unless the plan imports at that tick (the
+ * plan chose the grid there, e.g. to hold charge for a dearer hour or a reserve), then by the
+ * grid. Less net load than planned first cuts the plan's import, and only the surplus beyond
+ * it is stored: a load below its forecast never makes the battery charge from the grid.
+ */
+export function batteryShareOfMissKw(missedKw: number, plannedImportKw: number, plannedSpillKw: number): number {
+  if (missedKw > 0) return plannedImportKw > 1e-9 ? 0 : Math.max(0, missedKw - plannedSpillKw);
+  return -Math.max(0, -missedKw - plannedImportKw);
 }
 
 /**

@@ -33,6 +33,14 @@
  * - `holdingValuePerKwhStep`: each kWh held after every step is worth this many kWh of import
  *   (objective - h sum_k E[k]); a small value breaks a flat tariff's ties toward keeping charge
  *   (resilience), at the price of the surplus a full battery can no longer take.
+ * - `leadTimePenaltyPerKwhStep`: each kWh charged or discharged at step k costs this times k
+ *   more (objective + l sum_k k (ch[k] + dis[k])). Step 0 is the observed tick, later steps are
+ *   forecasts: among plans that cost the same on the forecast, this prefers the one that moves
+ *   the energy at hand now (stores the surplus observed now rather than a forecast one, serves
+ *   the deficit observed now rather than a forecast one). Without it self-discharge breaks
+ *   the tie the other way for a surplus (a kWh stored later decays less), so a plan whose
+ *   forecast fills the battery later exports the surplus at hand, and loses it when the
+ *   forecast surplus does not come.
  * - several scenarios with `nonAnticipativeSteps` (default 1): the battery decisions of the
  *   first steps are shared by every scenario (one decision, taken before the outcome is known).
  */
@@ -82,6 +90,8 @@ export interface MicrogridLpInput {
   holdingValuePerKwhStep?: number;
   /** Steps whose battery decisions every scenario shares; default 1. */
   nonAnticipativeSteps?: number;
+  /** Extra cost per kWh charged or discharged and step of lead time (step k costs k times this); default 0 (see the header). */
+  leadTimePenaltyPerKwhStep?: number;
 }
 
 /** The flows of one scenario; battery arrays are indexed [battery][step]. */
@@ -119,6 +129,7 @@ export const MICROGRID_LP_DEFAULTS = Object.freeze({
   terminalValuePerKwh: 0,
   holdingValuePerKwhStep: 0,
   nonAnticipativeSteps: 1,
+  leadTimePenaltyPerKwhStep: 0,
 });
 
 const OWNER = "microgrid LP input";
@@ -198,6 +209,7 @@ function checkInput(input: MicrogridLpInput): FieldIssue[] {
   nonNegative(issues, "curtailmentPenaltyPerKwh", input.curtailmentPenaltyPerKwh);
   nonNegative(issues, "terminalValuePerKwh", input.terminalValuePerKwh);
   nonNegative(issues, "holdingValuePerKwhStep", input.holdingValuePerKwhStep);
+  nonNegative(issues, "leadTimePenaltyPerKwhStep", input.leadTimePenaltyPerKwhStep);
   if (input.importWeights !== undefined) {
     finiteSeries(issues, "importWeights", input.importWeights, H);
     for (let k = 0; k < H && k < (input.importWeights?.length ?? 0); k++) {
@@ -229,6 +241,7 @@ export function buildMicrogridLp(input: MicrogridLpInput): { model: LpModel; dec
   const terminalValue = input.terminalValuePerKwh ?? d.terminalValuePerKwh;
   const holdingValue = input.holdingValuePerKwhStep ?? d.holdingValuePerKwhStep;
   const nonAnticipative = input.nonAnticipativeSteps ?? d.nonAnticipativeSteps;
+  const leadTime = input.leadTimePenaltyPerKwhStep ?? d.leadTimePenaltyPerKwhStep;
   const reserve = input.reserve;
 
   const dt = input.dtHours;
@@ -254,8 +267,9 @@ export function buildMicrogridLp(input: MicrogridLpInput): { model: LpModel; dec
       for (let k = 0; k < H; k++) {
         drift *= retain;
         const powerKw = maxKw * (b.availability?.[k] ?? 1);
-        chI[k] = model.addVar(`ch_${s}_${i}_${k}`, 0, powerKw, p * cycling * dt);
-        disI[k] = model.addVar(`dis_${s}_${i}_${k}`, 0, powerKw, p * cycling * dt);
+        const moveCost = p * (cycling + leadTime * k) * dt;
+        chI[k] = model.addVar(`ch_${s}_${i}_${k}`, 0, powerKw, moveCost);
+        disI[k] = model.addVar(`dis_${s}_${i}_${k}`, 0, powerKw, moveCost);
         // an idle battery drifts by self-discharge: never force it above or below where it drifts to
         const lb = Math.min(b.minSoc * b.capacityKwh, drift);
         const ub = Math.max(b.maxSoc * b.capacityKwh, drift);
