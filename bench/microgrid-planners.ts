@@ -117,6 +117,8 @@ async function runColumns(title: string, columns: Column[], keys: string[], digi
 }
 
 const SEED_ENV = "Microgrid-v0";
+/** Persistence for the next tick, the daily pattern by the last lead. */
+const BLEND_LEAD = { kind: "blend", weights: [0.3, 0.7], farWeights: [1, 0] };
 const ownForecaster = (forecaster: object) => ({ forecast: { source: "forecaster", forecaster } });
 
 if (which === "seed" || which === "all") {
@@ -128,6 +130,7 @@ if (which === "seed" || which === "all") {
     mpc("mpc-seasonal", SEED_ENV, {}, ownForecaster({ kind: "seasonal-naive" })),
     mpc("mpc-forest", SEED_ENV, {}, ownForecaster({ kind: "quantile-forest", refitEvery: 12 })),
     mpc("mpc-blend", SEED_ENV, {}, ownForecaster({ kind: "blend" })),
+    mpc("mpc-blend-lead", SEED_ENV, {}, ownForecaster(BLEND_LEAD)),
     mpc("mpc-persistence-nolead", SEED_ENV, {}, { ...ownForecaster({ kind: "persistence" }), leadTimePenaltyPerKwhStep: 0 }),
     mpc("mpc-seasonal-nolead", SEED_ENV, {}, { ...ownForecaster({ kind: "seasonal-naive" }), leadTimePenaltyPerKwhStep: 0 }),
     mpc("mpc-perfect", SEED_ENV, { forecast: { model: "perfect" } }, { forecast: { source: "env" } }),
@@ -145,6 +148,17 @@ function resilienceColumns(envConfig: object): Column[] {
   return [
     { name: "myopic", env, envConfig, make: () => new MicrogridMyopicPolicy() },
     mpc("mpc", env, envConfig, { ...PREDICTIVE_VARIANTS.mpc }),
+    mpc("mpc-env", env, envConfig, { forecast: { source: "env" } }),
+    mpc("mpc-seasonal", env, envConfig, ownForecaster({ kind: "seasonal-naive" })),
+    mpc("mpc-forest", env, envConfig, ownForecaster({ kind: "quantile-forest", refitEvery: 12 })),
+    mpc("mpc-blend", env, envConfig, ownForecaster({ kind: "blend" })),
+    mpc("mpc-blend-lead", env, envConfig, ownForecaster(BLEND_LEAD)),
+    mpc("mpc-perfect", env, { ...envConfig, forecast: { model: "perfect" } }, { forecast: { source: "env" } }),
+    ...[8, 12, 24].flatMap((h) => [
+      mpc(`mpc-seasonal-h${h}`, env, envConfig, { ...ownForecaster({ kind: "seasonal-naive" }), horizon: h }),
+      mpc(`mpc-forest-h${h}`, env, envConfig, { ...ownForecaster({ kind: "quantile-forest", refitEvery: 12 }), horizon: h }),
+      mpc(`mpc-perfect-h${h}`, env, { ...envConfig, forecast: { model: "perfect", horizonTicks: h } }, { forecast: { source: "env" }, horizon: h }),
+    ]),
     mpc("mpc-reserve", env, envConfig, { ...PREDICTIVE_VARIANTS["mpc-reserve"] }),
     mpc("mpc-stochastic", env, envConfig, { ...PREDICTIVE_VARIANTS["mpc-stochastic"] }),
     { name: "oracle", env, envConfig, make: (e, solver) => new MicrogridOraclePolicy(e, solver) },
