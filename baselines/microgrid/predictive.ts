@@ -32,7 +32,7 @@ import { createForecaster, scenarioTree, scenarioTreeOptionsSchema, type Forecas
 import { storageMaxChargeKw, storageMaxDischargeKw } from "../../src/physics/battery.js";
 import { createWarmStart, type Solver } from "../../src/solvers/index.js";
 import { MicrogridMyopicPolicy } from "./myopic.js";
-import { buildMicrogridLp, planSetPointKw, type MicrogridLpScenario, type MicrogridPlan } from "../../src/planning/microgrid-lp.js";
+import { buildMicrogridLp, planSetPointKw, type MicrogridLpScenario, type MicrogridOutageRisk, type MicrogridPlan } from "../../src/planning/microgrid-lp.js";
 import { batteryEnergiesKwh, float32SetPointKw, importWeights, lpBattery, readMicrogridInfo, requireMicrogridInfo, type MicrogridInfo } from "./planner-contract.js";
 
 const forecastSourceSchema = z.discriminatedUnion("source", [
@@ -102,6 +102,14 @@ export const microgridPredictiveConfigSchema = z.strictObject({
    * the grid (a charge planned on forecast surplus is then bought).
    */
   betweenReplans: z.enum(["correct", "as-planned"]).default("correct"),
+  /**
+   * Extra cost per kWh charged or discharged and tick of lead time, in kWh of import (see
+   * microgrid-lp.ts): among plans equal on the forecast, the one that moves the energy at hand
+   * now. 0.005 is above what self-discharge saves by storing a tick later (0.1 %/h of a kWh
+   * worth 0.9) and far below any tariff's price step. Without it (0) a plan whose forecast
+   * fills the battery later exports the surplus observed now.
+   */
+  leadTimePenaltyPerKwhStep: z.number().min(0).default(0.005),
   /** Penalty per kWh of planned unserved load. */
   unservedPenaltyPerKwh: z.number().min(0).default(1000),
   /**
@@ -114,6 +122,16 @@ export const microgridPredictiveConfigSchema = z.strictObject({
    * kWh but raises import cost 7,467 -> 10,158, so total cost 10,262 -> 10,869 (myopic 9,704).
    */
   outageExceedance: z.number().min(0).max(1).default(0),
+  /**
+   * How the planner values charge against a published outage hazard (reset info
+   * `outageHazard`, MicrogridResilience-v0; the hazard, never the realised outages).
+   * `expected-unserved` (default): the LP prices the expected unserved energy of every outage
+   * scenario (start after each planned tick at the hazard, each length at its probability,
+   * the batteries serving the deficit) at VoLL (microgrid-lp.ts, `outageRisk`), over each
+   * branch of the tree for the stochastic planner; the fixed `reserveSoc` is then replaced by
+   * this valuation. `off`: none. Without a hazard (Microgrid-v0) neither applies.
+   */
+  outageRisk: z.enum(["expected-unserved", "off"]).default("expected-unserved"),
 });
 export type MicrogridPredictiveConfig = z.output<typeof microgridPredictiveConfigSchema>;
 export type MicrogridPredictiveConfigInput = z.input<typeof microgridPredictiveConfigSchema>;
@@ -149,6 +167,15 @@ export interface PlanningTimings {
 
 const TWO_PI = 2 * Math.PI;
 
+/** The outage hazard an env publishes in its reset info (`outageHazard`, MicrogridResilience-v0). */
+interface OutageHazard {
+  hazardPerHour: number;
+  minLengthTicks: number;
+  maxLengthTicks: number;
+  size: number;
+  fromTick: number;
+}
+
 export class MicrogridPredictivePolicy implements Policy<Float32Array, Float32Array> {
   readonly name: string;
   readonly config: MicrogridPredictiveConfig;
@@ -163,6 +190,8 @@ export class MicrogridPredictivePolicy implements Policy<Float32Array, Float32Ar
   #energyKwh = new Float64Array(0);
   #plan: MicrogridPlan | null = null;
   #planStart = 0;
+  /** Grid status, then each battery's availability, at the last planning tick. */
+  #planAvailability = new Float64Array(0);
   #forecaster: Forecaster | null = null;
   #startHour = 0;
   #startWeekday = 0;
@@ -173,7 +202,11 @@ export class MicrogridPredictivePolicy implements Policy<Float32Array, Float32Ar
   planningForecasts: PlanningForecast[] = [];
   timings: PlanningTimings = zeroTimings();
   #outagePenalty = 0;
-  #outage: { hazardPerHour: number; minLengthTicks: number; maxLengthTicks: number; size: number; fromTick: number } | null = null;
+  #outage: OutageHazard | null = null;
+  /** The published hazard the expected-unserved term prices (null: none published, or `outageRisk: off`). */
+  #hazard: OutageHazard | null = null;
+  /** VoLL in kWh of import at the base price (0: lost load not priced). */
+  #vollUnits = 0;
 
   constructor(solver: Solver, config: unknown = {}, name?: string) {
     this.config = parseConfig("predictive config", microgridPredictiveConfigSchema, config);
@@ -194,10 +227,12 @@ export class MicrogridPredictivePolicy implements Policy<Float32Array, Float32Ar
 
   reset(info: Info): void {
     const mi = readMicrogridInfo(this.name, info);
-    const hz = info["outageHazard"] as { hazardPerHour: number; minLengthTicks: number; maxLengthTicks: number; size: number; fromTick: number } | undefined;
+    const hz = info["outageHazard"] as OutageHazard | undefined;
     this.#outage = hz !== undefined && hz.hazardPerHour > 0 && this.config.outageExceedance > 0 ? hz : null;
     // the reserve's worth per kWh short and tick, in kWh of import: the chance an outage starts in that tick times VoLL
     const voll = (info["reward"] as { valueOfLostLoadPerKwh?: number } | undefined)?.valueOfLostLoadPerKwh ?? 0;
+    this.#vollUnits = voll > 0 && mi.grid.costPerKwh > 0 ? voll / mi.grid.costPerKwh : 0;
+    this.#hazard = hz !== undefined && hz.hazardPerHour > 0 && this.#vollUnits > 0 && this.config.outageRisk === "expected-unserved" ? hz : null;
     this.#outagePenalty = this.#outage !== null && mi.grid.costPerKwh > 0 ? (this.#outage.hazardPerHour * voll) / mi.grid.costPerKwh : 0;
     if (this.config.forecast.source === "env" && mi.horizonTicks < this.config.horizon) {
       throw new ConfigError(`${this.name} policy`, [{ path: "horizon", expected: `at most the env's forecast.horizonTicks (${mi.horizonTicks}) with forecast.source "env"`, received: String(this.config.horizon) }]);
@@ -236,7 +271,7 @@ export class MicrogridPredictivePolicy implements Policy<Float32Array, Float32Ar
       this.#startWeekday = angleIndex(observation[2]!, observation[3]!, 7);
     }
     if (t < this.#activation) return this.#myopic.act(observation, stepInfo);
-    if (this.#plan === null || (t - this.#activation) % this.config.replanEvery === 0 || t - this.#planStart >= this.#plan.steps) {
+    if (this.#plan === null || (t - this.#activation) % this.config.replanEvery === 0 || t - this.#planStart >= this.#plan.steps || this.#eventSincePlan(observation, info)) {
       this.#replan(t, observation, info);
     }
     const plan = this.#plan!;
@@ -248,7 +283,7 @@ export class MicrogridPredictivePolicy implements Policy<Float32Array, Float32Ar
     if (k > 0 && this.config.betweenReplans === "correct") {
       const sc = plan.scenarios[median]!;
       const missedKw = (observation[idx.loadKw]! - observation[idx.pvKw]!) - (sc.loadKw[k]! - sc.pvKw[k]!);
-      this.#absorb(info, observation, setPoints, missedKw);
+      this.#absorb(info, observation, setPoints, batteryShareOfMissKw(missedKw, sc.importKw[k]!, sc.exportKw[k]! + sc.curtailmentKw[k]!));
     }
     const out = new Float32Array(B);
     for (let i = 0; i < B; i++) {
@@ -258,14 +293,29 @@ export class MicrogridPredictivePolicy implements Policy<Float32Array, Float32Ar
     return out;
   }
 
+  /**
+   * Whether the grid or a battery's availability differs from what the plan assumed (it plans
+   * on the availability of its planning tick lasting over the horizon): an outage that begins or
+   * ends between re-plans makes the policy re-plan at once rather than apply set-points made
+   * for a grid it no longer has.
+   */
+  #eventSincePlan(observation: Float32Array, info: MicrogridInfo): boolean {
+    const a = this.#planAvailability;
+    const idx = info.observationIndex;
+    if (observation[idx.gridStatus]! !== a[0]) return true;
+    for (let i = 0; i < info.batteries.length; i++) if (observation[idx.batteryAvailableStart + i]! !== a[i + 1]) return true;
+    return false;
+  }
+
   /** Shifts the set-points by -missedKw in battery order, each within what its state (and reserve) allows. */
   #absorb(info: MicrogridInfo, observation: Float32Array, setPoints: Float64Array, missedKw: number): void {
     let left = -missedKw;
+    if (left === 0) return;
     for (let i = 0; i < setPoints.length && Math.abs(left) > 1e-9; i++) {
       const b = info.batteries[i]!;
       const available = observation[info.observationIndex.batteryAvailableStart + i]!;
       // the correction never spends the reserve while the grid can cover the miss instead
-      const keepSoc = this.config.reserveSoc > 0 && observation[info.observationIndex.gridStatus]! > 0 ? this.config.reserveSoc : b.minSoc;
+      const keepSoc = this.#fixedReserveSoc() > 0 && observation[info.observationIndex.gridStatus]! > 0 ? this.config.reserveSoc : b.minSoc;
       const lo = -storageMaxDischargeKw({ ...b, minSoc: Math.max(b.minSoc, keepSoc) }, this.#energyKwh[i]!, info.dtHours) * available;
       const hi = storageMaxChargeKw(b, this.#energyKwh[i]!, info.dtHours) * available;
       const want = setPoints[i]! + left;
@@ -319,7 +369,7 @@ export class MicrogridPredictivePolicy implements Policy<Float32Array, Float32Ar
    */
   #reserveSoc(loadQ50: ArrayLike<number>, loadNow: number, info: MicrogridInfo): number {
     const o = this.#outage;
-    if (o === null) return this.config.reserveSoc;
+    if (o === null) return this.#fixedReserveSoc();
     let sum = loadNow;
     for (let k = 0; k < this.config.horizon; k++) sum += Math.max(0, loadQ50[k]!);
     const meanLoadKw = sum / (this.config.horizon + 1);
@@ -328,14 +378,59 @@ export class MicrogridPredictivePolicy implements Policy<Float32Array, Float32Ar
     for (const b of info.batteries) { capacity += b.capacityKwh; etaD += b.dischargeEfficiency * b.capacityKwh; }
     etaD /= capacity;
     const needKwh = (meanLoadKw * L * info.dtHours * o.size) / etaD;
-    return Math.max(this.config.reserveSoc, Math.min(0.95, needKwh / capacity));
+    return Math.max(this.#fixedReserveSoc(), Math.min(0.95, needKwh / capacity));
+  }
+
+  /** The fixed reserve in force: `reserveSoc`, unless a published hazard prices the reserve instead. */
+  #fixedReserveSoc(): number {
+    return this.#hazard !== null ? 0 : this.config.reserveSoc;
+  }
+
+  /**
+   * The expected-unserved term of this instant (null: no hazard, or the grid is down now, when
+   * the plan already has no grid): per scenario and step, the deficit of the 1 .. maxLength
+   * ticks after it, from the scenario's load and PV inside the horizon and beyond it the load
+   * and PV observed the same hour a day earlier (the last planned value before a day is seen).
+   */
+  #outageRisk(t: number, scenarios: readonly MicrogridLpScenario[], gridUp: boolean, info: MicrogridInfo): MicrogridOutageRisk | undefined {
+    const o = this.#hazard;
+    if (o === null || !gridUp) return undefined;
+    const H = this.config.horizon;
+    const M = o.maxLengthTicks;
+    const hazardPerStep = new Float64Array(H + 1);
+    for (let k = 0; k <= H; k++) hazardPerStep[k] = t + k + 1 >= o.fromTick ? o.hazardPerHour : 0;
+    const lengthProbabilities = new Float64Array(M);
+    for (let L = o.minLengthTicks; L <= M; L++) lengthProbabilities[L - 1] = 1 / (M - o.minLengthTicks + 1);
+    const keptKw = (1 - o.size) * info.grid.capacityKw;
+    const dt = info.dtHours;
+    const deficitKwh = scenarios.map((sc) => {
+      // net deficit of ticks t + 1 .. t + H + M
+      const deficit = new Float64Array(H + M);
+      for (let j = 1; j <= H + M; j++) {
+        let load: number, pv: number;
+        if (j <= H) { load = sc.loadKw[j]!; pv = sc.pvKw[j]!; }
+        else if (t + j - 24 >= 0 && t + j - 24 <= t) { load = this.#loadHistory[t + j - 24]!; pv = this.#pvHistory[t + j - 24]!; }
+        else { load = sc.loadKw[H]!; pv = sc.pvKw[H]!; }
+        deficit[j - 1] = Math.max(0, load - pv - keptKw) * dt;
+      }
+      const perStep: Float64Array[] = [];
+      for (let k = 0; k <= H; k++) {
+        const d = new Float64Array(M);
+        let sum = 0;
+        for (let L = 1; L <= M; L++) { sum += deficit[k + L - 1]!; d[L - 1] = sum; }
+        perStep.push(d);
+      }
+      return perStep;
+    });
+    return { hazardPerStep, lengthProbabilities, valueOfLostLoadPerKwh: this.#vollUnits, deficitKwh };
   }
 
   /** The LP's reserve term of this instant: the configured reserve, or the outage reserve valued at hazard x VoLL. */
   #reserve(loadQ50: ArrayLike<number>, loadNow: number, info: MicrogridInfo): { soc: number; penaltyPerKwh: number } | undefined {
-    if (this.#outage === null) return this.config.reserveSoc > 0 ? { soc: this.config.reserveSoc, penaltyPerKwh: this.config.reservePenaltyPerKwh } : undefined;
+    const fixed = this.#fixedReserveSoc();
+    if (this.#outage === null) return fixed > 0 ? { soc: fixed, penaltyPerKwh: this.config.reservePenaltyPerKwh } : undefined;
     const soc = this.#reserveSoc(loadQ50, loadNow, info);
-    return soc > 0 ? { soc, penaltyPerKwh: this.config.reserveSoc >= soc ? this.config.reservePenaltyPerKwh : this.#outagePenalty } : undefined;
+    return soc > 0 ? { soc, penaltyPerKwh: fixed >= soc ? this.config.reservePenaltyPerKwh : this.#outagePenalty } : undefined;
   }
 
   #replan(t: number, observation: Float32Array, info: MicrogridInfo): void {
@@ -369,21 +464,38 @@ export class MicrogridPredictivePolicy implements Policy<Float32Array, Float32Ar
       exportCreditPerKwh: info.grid.costPerKwh > 0 ? info.grid.exportPricePerKwh / info.grid.costPerKwh : 0,
       importWeights: importWeights(info, t, H + 1),
       unservedPenaltyPerKwh: this.config.unservedPenaltyPerKwh,
+      outageRisk: this.#outageRisk(t, scenarios, observation[idx.gridStatus]! > 0, info),
       terminalValuePerKwh: this.config.terminalValuePerKwh,
       holdingValuePerKwhStep: this.config.holdingValuePerKwhStep,
       reserve: this.#reserve(load.q50, loadNow, info),
       nonAnticipativeSteps: this.config.nonAnticipativeSteps,
+      leadTimePenaltyPerKwhStep: this.config.leadTimePenaltyPerKwhStep,
     });
     const t2 = performance.now();
     const sol = this.#solver.solve(model, { warmStart: this.#warmStart });
     this.#plan = decode(sol.x);
     this.#planStart = t;
+    this.#planAvailability = Float64Array.from({ length: info.batteries.length + 1 }, (_, j) => observation[j === 0 ? idx.gridStatus : idx.batteryAvailableStart + j - 1]!);
     const tm = this.timings;
     tm.instants++;
     tm.forecastMs += t1 - t0;
     tm.lpBuildMs += t2 - t1;
     tm.lpSolveMs += sol.solveMs;
   }
+}
+
+/**
+ * The part of a missed net load (observed minus planned load - PV, kW) that the batteries take
+ * between re-plans, the rest left to the grid: the plan's marginal source at that tick takes the
+ * miss. More net load than planned first eats into the surplus the plan let go (export,
+ * curtailment); the rest is served by the batteries unless the plan imports at that tick (the
+ * plan chose the grid there, e.g. to hold charge for a dearer hour or a reserve), then by the
+ * grid. Less net load than planned first cuts the plan's import, and only the surplus beyond
+ * it is stored: a load below its forecast never makes the battery charge from the grid.
+ */
+export function batteryShareOfMissKw(missedKw: number, plannedImportKw: number, plannedSpillKw: number): number {
+  if (missedKw > 0) return plannedImportKw > 1e-9 ? 0 : Math.max(0, missedKw - plannedSpillKw);
+  return -Math.max(0, -missedKw - plannedImportKw);
 }
 
 /**

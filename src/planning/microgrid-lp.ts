@@ -33,6 +33,25 @@
  * - `holdingValuePerKwhStep`: each kWh held after every step is worth this many kWh of import
  *   (objective - h sum_k E[k]); a small value breaks a flat tariff's ties toward keeping charge
  *   (resilience), at the price of the surplus a full battery can no longer take.
+ * - `leadTimePenaltyPerKwhStep`: each kWh charged or discharged at step k costs this times k
+ *   more (objective + l sum_k k (ch[k] + dis[k])). Step 0 is the observed tick, later steps are
+ *   forecasts: among plans that cost the same on the forecast, this prefers the one that moves
+ *   the energy at hand now (stores the surplus observed now rather than a forecast one, serves
+ *   the deficit observed now rather than a forecast one). Without it self-discharge breaks
+ *   the tie the other way for a surplus (a kWh stored later decays less), so a plan whose
+ *   forecast fills the battery later exports the surplus at hand, and loses it when the
+ *   forecast surplus does not come.
+ * - `outageRisk`: the expected cost of the load an outage would leave unserved, from a published
+ *   hazard (never a realised outage). Each (step k, length L) is an outage scenario: the grid
+ *   goes after step k with probability hazard[k], for L ticks with probability P(L); its
+ *   recourse is the batteries serving the deficit (load - PV) of those L ticks from what they
+ *   hold above their floors, at eta_d. Per scenario s, step k and length L a column z >= 0:
+ *     z[s,k,L] + sum_i eta_d,i E[s,i,k] >= D[s,k,L] + sum_i eta_d,i minSoc_i capacity_i
+ *   costing p_s hazard[k] P(L) VoLL per kWh, D[s,k,L] the deficit of those L ticks (kWh). So a
+ *   kWh kept at step k is worth hazard x VoLL x P(the outage outlasts what the energy below it
+ *   covers): the first kWh of reserve is worth the most, the kWh past the longest outage's
+ *   deficit nothing. (Recharging from a PV surplus inside an outage and the power limit are
+ *   not counted: a cautious recourse.)
  * - several scenarios with `nonAnticipativeSteps` (default 1): the battery decisions of the
  *   first steps are shared by every scenario (one decision, taken before the outcome is known).
  */
@@ -82,6 +101,25 @@ export interface MicrogridLpInput {
   holdingValuePerKwhStep?: number;
   /** Steps whose battery decisions every scenario shares; default 1. */
   nonAnticipativeSteps?: number;
+  /** Extra cost per kWh charged or discharged and step of lead time (step k costs k times this); default 0 (see the header). */
+  leadTimePenaltyPerKwhStep?: number;
+  /** Expected unserved energy of an outage starting after each step, priced (see the header); absent: none. */
+  outageRisk?: MicrogridOutageRisk;
+}
+
+/** The outage scenarios of the `outageRisk` term: a hazard per step, a length distribution and the deficits. */
+export interface MicrogridOutageRisk {
+  /** Probability that an outage starts right after step k (the grid is lost from step k + 1), per step. */
+  hazardPerStep: ArrayLike<number>;
+  /** P(length = L) for L = 1 .. lengthProbabilities.length ticks; sums to 1. */
+  lengthProbabilities: ArrayLike<number>;
+  /** Cost of a kWh unserved, in kWh of import at the base price (VoLL / base price). */
+  valueOfLostLoadPerKwh: number;
+  /**
+   * deficitKwh[s][k][L - 1]: the energy (load - PV, what the remaining grid cannot carry) of the
+   * L ticks after step k in scenario s, kWh, for L = 1 .. lengthProbabilities.length.
+   */
+  deficitKwh: readonly (readonly ArrayLike<number>[])[];
 }
 
 /** The flows of one scenario; battery arrays are indexed [battery][step]. */
@@ -119,6 +157,7 @@ export const MICROGRID_LP_DEFAULTS = Object.freeze({
   terminalValuePerKwh: 0,
   holdingValuePerKwhStep: 0,
   nonAnticipativeSteps: 1,
+  leadTimePenaltyPerKwhStep: 0,
 });
 
 const OWNER = "microgrid LP input";
@@ -198,6 +237,7 @@ function checkInput(input: MicrogridLpInput): FieldIssue[] {
   nonNegative(issues, "curtailmentPenaltyPerKwh", input.curtailmentPenaltyPerKwh);
   nonNegative(issues, "terminalValuePerKwh", input.terminalValuePerKwh);
   nonNegative(issues, "holdingValuePerKwhStep", input.holdingValuePerKwhStep);
+  nonNegative(issues, "leadTimePenaltyPerKwhStep", input.leadTimePenaltyPerKwhStep);
   if (input.importWeights !== undefined) {
     finiteSeries(issues, "importWeights", input.importWeights, H);
     for (let k = 0; k < H && k < (input.importWeights?.length ?? 0); k++) {
@@ -210,6 +250,32 @@ function checkInput(input: MicrogridLpInput): FieldIssue[] {
   if (input.reserve !== undefined) {
     if (!(input.reserve.soc >= 0 && input.reserve.soc <= 1)) issues.push({ path: "reserve.soc", expected: "a number in [0, 1]", received: describeValue(input.reserve.soc) });
     nonNegative(issues, "reserve.penaltyPerKwh", input.reserve.penaltyPerKwh);
+  }
+  const risk = input.outageRisk;
+  if (risk !== undefined) {
+    const M = risk.lengthProbabilities?.length ?? 0;
+    finiteSeries(issues, "outageRisk.hazardPerStep", risk.hazardPerStep, H);
+    for (let k = 0; k < H && k < (risk.hazardPerStep?.length ?? 0); k++) {
+      if (!(risk.hazardPerStep[k]! >= 0 && risk.hazardPerStep[k]! <= 1)) {
+        issues.push({ path: `outageRisk.hazardPerStep[${k}]`, expected: "a probability in [0, 1]", received: describeValue(risk.hazardPerStep[k]) });
+        break;
+      }
+    }
+    if (M < 1) issues.push({ path: "outageRisk.lengthProbabilities", expected: "at least one length", received: describeValue(risk.lengthProbabilities) });
+    else {
+      let sum = 0;
+      for (let L = 0; L < M; L++) sum += risk.lengthProbabilities[L]!;
+      if (!(Math.abs(sum - 1) <= 1e-9)) issues.push({ path: "outageRisk.lengthProbabilities", expected: "probabilities summing to 1", received: `sum ${sum}` });
+    }
+    nonNegative(issues, "outageRisk.valueOfLostLoadPerKwh", risk.valueOfLostLoadPerKwh);
+    if (!Array.isArray(risk.deficitKwh) || risk.deficitKwh.length !== scenarios.length) {
+      issues.push({ path: "outageRisk.deficitKwh", expected: `one entry per scenario (${scenarios.length})`, received: describeValue(risk.deficitKwh) });
+    } else {
+      risk.deficitKwh.forEach((perStep, j) => {
+        if (!Array.isArray(perStep) || perStep.length < H) issues.push({ path: `outageRisk.deficitKwh[${j}]`, expected: `one entry per step (${H})`, received: describeValue(perStep) });
+        else for (let k = 0; k < H; k++) finiteSeries(issues, `outageRisk.deficitKwh[${j}][${k}]`, perStep[k], M);
+      });
+    }
   }
   const na = input.nonAnticipativeSteps;
   if (na !== undefined && !(Number.isInteger(na) && na >= 0)) issues.push({ path: "nonAnticipativeSteps", expected: "an integer >= 0", received: describeValue(na) });
@@ -229,6 +295,7 @@ export function buildMicrogridLp(input: MicrogridLpInput): { model: LpModel; dec
   const terminalValue = input.terminalValuePerKwh ?? d.terminalValuePerKwh;
   const holdingValue = input.holdingValuePerKwhStep ?? d.holdingValuePerKwhStep;
   const nonAnticipative = input.nonAnticipativeSteps ?? d.nonAnticipativeSteps;
+  const leadTime = input.leadTimePenaltyPerKwhStep ?? d.leadTimePenaltyPerKwhStep;
   const reserve = input.reserve;
 
   const dt = input.dtHours;
@@ -254,8 +321,9 @@ export function buildMicrogridLp(input: MicrogridLpInput): { model: LpModel; dec
       for (let k = 0; k < H; k++) {
         drift *= retain;
         const powerKw = maxKw * (b.availability?.[k] ?? 1);
-        chI[k] = model.addVar(`ch_${s}_${i}_${k}`, 0, powerKw, p * cycling * dt);
-        disI[k] = model.addVar(`dis_${s}_${i}_${k}`, 0, powerKw, p * cycling * dt);
+        const moveCost = p * (cycling + leadTime * k) * dt;
+        chI[k] = model.addVar(`ch_${s}_${i}_${k}`, 0, powerKw, moveCost);
+        disI[k] = model.addVar(`dis_${s}_${i}_${k}`, 0, powerKw, moveCost);
         // an idle battery drifts by self-discharge: never force it above or below where it drifts to
         const lb = Math.min(b.minSoc * b.capacityKwh, drift);
         const ub = Math.max(b.maxSoc * b.capacityKwh, drift);
@@ -301,6 +369,33 @@ export function buildMicrogridLp(input: MicrogridLpInput): { model: LpModel; dec
         }
         if (reserve) {
           model.addRow(`reserve_${s}_${i}_${k}`, [eK, below[s]![i]![k]!], [1, 1], reserve.soc * b.capacityKwh, Infinity);
+        }
+      }
+    }
+  }
+
+  // expected unserved energy of the outage scenarios (see the header)
+  const risk = input.outageRisk;
+  if (risk !== undefined && risk.valueOfLostLoadPerKwh > 0) {
+    const M = risk.lengthProbabilities.length;
+    let floorKwh = 0;
+    for (const b of input.batteries) floorKwh += b.dischargeEfficiency * b.minSoc * b.capacityKwh;
+    for (let s = 0; s < S; s++) {
+      const p = input.scenarios[s]!.probability;
+      for (let k = 0; k < H; k++) {
+        const hz = risk.hazardPerStep[k]!;
+        if (!(hz > 0)) continue;
+        for (let L = 1; L <= M; L++) {
+          const pL = risk.lengthProbabilities[L - 1]!;
+          const need = risk.deficitKwh[s]![k]![L - 1]!;
+          if (!(pL > 0) || !(need > 0)) continue;
+          const z = model.addVar(`short_${s}_${k}_${L}`, 0, Infinity, p * hz * pL * risk.valueOfLostLoadPerKwh);
+          const vars = [z], coefs = [1];
+          for (let i = 0; i < B; i++) {
+            vars.push(e[s]![i]![k]!);
+            coefs.push(input.batteries[i]!.dischargeEfficiency);
+          }
+          model.addRow(`outage_${s}_${k}_${L}`, vars, coefs, need + floorKwh, Infinity);
         }
       }
     }
