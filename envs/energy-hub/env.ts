@@ -38,7 +38,10 @@
  * ## Reward
  * -(objective) - unmetLoadPerKwh * unmet kWh - shedLoadPerKwh * shed kWh - balancedDeviationPerKwh
  * * kWh settled on the balancing market, with the objective (config) the hub's cost (contract +
- * balancing + auction payments, GBP), emissions (kgCO2) or primary input (kWh).
+ * balancing + auction payments, GBP), emissions (kgCO2) or primary input (kWh). With
+ * `rewardBaseline: "myopic"`, minus that reward had the hub played the heat-led rule on the same
+ * step (HubSystem.counterfactualRewards: exact, since nothing couples the half hours), so 0 is
+ * the myopic baseline's reward; the trajectory's `reward` column keeps the plain reward.
  *
  * ## Info
  * Per step: inputs and outputs per carrier, device inputs, dispatch factors, the coupling matrix
@@ -105,6 +108,9 @@ export class EnergyHubEnv extends BaseEnv<Float32Array, ArrayLike<number>> imple
   /** `action: "residual"`: actions correct the heat-led rule's set-points. */
   readonly #residual: boolean;
   readonly #ruleSetPoints: Float64Array;
+  /** `rewardBaseline: "myopic"`: the commands of the myopic baseline's replay of each step. */
+  readonly #ruleCommands: HubCommand[] | null;
+  readonly #ruleRewards: Float64Array;
 
   /** `solver` defaults to a synchronous javascript-lp-solver (make() cannot await HiGHS). */
   constructor(config: EnergyHubConfig, solver?: Solver) {
@@ -127,6 +133,10 @@ export class EnergyHubEnv extends BaseEnv<Float32Array, ArrayLike<number>> imple
       response: h === this.#controlled ? config.response : config.otherHubs.response,
       bidFor: otherBid,
     }));
+    this.#ruleCommands = config.rewardBaseline === "myopic"
+      ? this.#commands.map((c, h) => ({ ...c, setPoints: h === this.#controlled ? this.#ruleSetPoints : null }))
+      : null;
+    this.#ruleRewards = new Float64Array(config.hubs);
   }
 
   get episodeSteps(): number {
@@ -154,18 +164,22 @@ export class EnergyHubEnv extends BaseEnv<Float32Array, ArrayLike<number>> imple
   protected stepEpisode(action: ArrayLike<number>): StepResult<Float32Array> {
     this.#actionCheck.read(this.id, action, this.#setPoints);
     const sys = this.system;
-    if (this.#residual) {
+    const rule = this.#ruleCommands;
+    if (this.#residual || rule !== null) {
       const step = sys.stepOf(this.#controlled);
       hubSetPoints(sys.hub, step, heatLedInputsKw(sys.hub, step), sys.controllable, this.#ruleSetPoints);
+    }
+    if (this.#residual) {
       const x = this.#setPoints;
       for (let j = 0; j < x.length; j++) x[j] = Math.min(1, Math.max(0, this.#ruleSetPoints[j]! + x[j]!));
     }
+    const baseline = rule === null ? 0 : sys.counterfactualRewards(rule, this.#ruleRewards)[this.#controlled]!;
     const mine = sys.step(this.#commands, this.#controlled)[this.#controlled]!;
     const terminated = sys.t >= sys.episodeSteps;
     const info: Info = mine.info!;
     sys.addPlanningInfo(this.#controlled, info);
     if (this.config.transcript) info["transcript"] = sys.takeTranscript();
-    return { observation: sys.observe(this.#controlled, new Float32Array(this.observationSpace.size)), reward: mine.reward, terminated, truncated: false, info };
+    return { observation: sys.observe(this.#controlled, new Float32Array(this.observationSpace.size)), reward: mine.reward - baseline, terminated, truncated: false, info };
   }
 
   trajectory(): Trajectory<HubColumn> {

@@ -32,6 +32,8 @@ if (!list().some((s) => s.id === ENERGY_HUB_ID)) {
     // the env steps at about 2.5k/s with a learner (the other hubs solve an LP each half hour):
     // 150k steps each keep the benchmark within a few minutes on 2 cores
     training: {
+      // rewards relative to the heat-led rule on the same step (an exact replay: no coupling between half hours)
+      envConfig: { rewardBaseline: "myopic" },
       policyConfig: { action: "residual" },
       learners: {
         dqn: { steps: 150_000 },
@@ -51,7 +53,11 @@ if (!list().some((s) => s.id === ENERGY_HUB_ID)) {
     baselines: ["fit-and-forget", "lp", "mpc", "myopic", "oracle", "random"],
     benchmark: { costKpi: "costGbp", costLabel: "cost (GBP)", myopic: "myopic", mpc: "mpc", oracle: "oracle" },
     actionKind: "box",
-    training: { learners: { dqn: { numEnvs: 4, steps: 150_000 }, ppo: { numEnvs: 4, steps: 150_000 }, a2c: { numEnvs: 4, steps: 150_000 } } },
+    training: {
+      envConfig: { rewardBaseline: "myopic" },
+      policyConfig: { action: "residual" },
+      learners: { dqn: { numEnvs: 4, steps: 150_000 }, ppo: { numEnvs: 4, steps: 150_000 }, a2c: { numEnvs: 4, steps: 150_000 } },
+    },
     defaultEpisodeSteps: HUB_STEPS_PER_DAY,
     create: (config) => new EnergyHubParallelEnv(config),
   });

@@ -16,9 +16,15 @@
  * throw InvalidActionError naming the index and bound; so does an action for an agent that does
  * not exist.
  *
+ * With `action: "residual"` an agent's action is Box([-1]^k, [1]^k): corrections to the heat-led
+ * rule's set-points (src/planning/hub-rules.ts), the sums clipped to [0, 1]; the hub answers by
+ * the cascade and places no bid, as the myopic baseline does here, so zero is that baseline.
+ *
  * ## Observation, reward, info
  * Per agent as in EnergyHub-v0 (same index map, published in each reset info); each agent's
- * reward charges its own hub. Every agent acts every half hour; all terminate together after
+ * reward charges its own hub. With `rewardBaseline: "myopic"` it is that reward minus what the
+ * hub would have earned had every hub played the myopic baseline on the same step (an exact
+ * replay, HubSystem.counterfactualRewards; it does not depend on any agent's action). Every agent acts every half hour; all terminate together after
  * days * 48 half hours, and `agents` is then empty. With `transcript` on, the step's bus
  * transcript (every agent's messages) rides in hub0's info only.
  *
@@ -31,6 +37,7 @@ import type { Info, ParallelResetResult, ParallelStepResult } from "../../src/co
 import { Box } from "../../src/core/spaces.js";
 import type { Trajectory } from "../../src/core/trajectory.js";
 import { hubKpis, type HubKpis } from "../../src/kpi/hub.js";
+import { heatLedInputsKw, hubSetPoints } from "../../src/planning/hub-rules.js";
 import type { Solver } from "../../src/solvers/index.js";
 import { RESPONSES, type EnergyHubConfig } from "./config.js";
 import type { HubPlannerResetInfo } from "./contract.js";
@@ -50,6 +57,15 @@ export class EnergyHubParallelEnv extends BaseParallelEnv<Float32Array, ArrayLik
   readonly #bids: Float64Array;
   /** Per hub, its action of this step as checked (the caller keeps its action). */
   readonly #actions: Float64Array[];
+  /** `action: "residual"`: actions are k corrections to the heat-led rule's set-points. */
+  readonly #residual: boolean;
+  /** Per hub, the heat-led rule's set-points of this step (residual action or rewardBaseline). */
+  readonly #ruleSetPoints: Float64Array[];
+  /** Per hub, the set-points its command applies (the action's, or the corrected rule's). */
+  readonly #setPoints: Float64Array[];
+  /** `rewardBaseline: "myopic"`: every hub's command in the myopic baseline's replay of each step. */
+  readonly #ruleCommands: HubCommand[] | null;
+  readonly #ruleRewards: Float64Array;
 
   constructor(config: EnergyHubConfig, solver?: Solver) {
     super(ENERGY_HUB_PARALLEL_ID);
@@ -58,17 +74,29 @@ export class EnergyHubParallelEnv extends BaseParallelEnv<Float32Array, ArrayLik
     this.possibleAgents = this.system.hubs.map((h) => h.name);
     const k = this.system.controllable.length;
     this.#obsSpace = hubObservationSpace(k);
-    const low = new Float64Array(k + 2);
-    const high = new Float64Array(k + 2).fill(1);
-    high[k] = RESPONSES.length - 1;
-    high[k + 1] = config.maxBidGbpPerKwh;
-    this.#actSpace = new Box<Float64Array>({ low, high, dtype: "float64", integers: [k] });
+    this.#residual = config.action === "residual";
+    if (this.#residual) {
+      this.#actSpace = new Box<Float64Array>({ low: -1, high: 1, shape: [k], dtype: "float64" });
+    } else {
+      const low = new Float64Array(k + 2);
+      const high = new Float64Array(k + 2).fill(1);
+      high[k] = RESPONSES.length - 1;
+      high[k + 1] = config.maxBidGbpPerKwh;
+      this.#actSpace = new Box<Float64Array>({ low, high, dtype: "float64", integers: [k] });
+    }
     this.#actionCheck = new BoxActionCheck(this.#actSpace);
     this.#bids = new Float64Array(config.hubs);
-    this.#actions = this.system.hubs.map(() => new Float64Array(k + 2));
+    this.#actions = this.system.hubs.map(() => new Float64Array(this.#actSpace.size));
+    this.#ruleSetPoints = this.system.hubs.map(() => new Float64Array(k));
+    this.#setPoints = this.system.hubs.map((_, h) => (this.#residual ? new Float64Array(k) : this.#actions[h]!.subarray(0, k)));
     this.#commands = this.system.hubs.map((_, h) => ({
-      setPoints: this.#actions[h]!.subarray(0, k), response: "cascade", bidFor: () => this.#bids[h]!,
+      setPoints: this.#setPoints[h]!, response: "cascade", bidFor: () => this.#bids[h]!,
     }));
+    // the myopic baseline on this env: the rule's set-points, answer 4 (the cascade), no bid (baselines/hub)
+    this.#ruleCommands = config.rewardBaseline === "myopic"
+      ? this.system.hubs.map((_, h) => ({ setPoints: this.#ruleSetPoints[h]!, response: "cascade", bidFor: () => 0 }))
+      : null;
+    this.#ruleRewards = new Float64Array(config.hubs);
   }
 
   observationSpace(_agent: string): Box<Float32Array> {
@@ -81,6 +109,7 @@ export class EnergyHubParallelEnv extends BaseParallelEnv<Float32Array, ArrayLik
 
   /** The answer to a deviation request (element k) is a choice among RESPONSES. */
   integerActionElements(_agent: string): readonly number[] {
+    // (a residual action has no answer element: its box has no integers)
     return this.#actSpace.integers;
   }
 
@@ -94,7 +123,7 @@ export class EnergyHubParallelEnv extends BaseParallelEnv<Float32Array, ArrayLik
       observations[a] = sys.observe(h, new Float32Array(this.#obsSpace.size));
       const planner: HubPlannerResetInfo & Info = {
         observationIndex: hubObservationIndex(ids),
-        actionIndex: { setPoints: ids, response: ids.length, bidGbpPerKwh: ids.length + 1, responses: [...RESPONSES] },
+        actionIndex: this.#residual ? { corrections: ids } : { setPoints: ids, response: ids.length, bidGbpPerKwh: ids.length + 1, responses: [...RESPONSES] },
         controllableDeviceIndices: [...sys.controllable],
         hub: sys.hub,
         objective: this.config.objective,
@@ -108,8 +137,15 @@ export class EnergyHubParallelEnv extends BaseParallelEnv<Float32Array, ArrayLik
   }
 
   protected stepEpisode(actions: Record<string, ArrayLike<number>>): ParallelStepResult<Float32Array> {
-    this.possibleAgents.forEach((agent, h) => this.#command(h, agent, this.actionOf(actions, agent)));
     const sys = this.system;
+    if (this.#residual || this.#ruleCommands !== null) {
+      for (let h = 0; h < this.possibleAgents.length; h++) {
+        const step = sys.stepOf(h);
+        hubSetPoints(sys.hub, step, heatLedInputsKw(sys.hub, step), sys.controllable, this.#ruleSetPoints[h]);
+      }
+    }
+    this.possibleAgents.forEach((agent, h) => this.#command(h, agent, this.actionOf(actions, agent)));
+    const baselines = this.#ruleCommands === null ? null : sys.counterfactualRewards(this.#ruleCommands, this.#ruleRewards);
     const outcomes = sys.step(this.#commands);
     const done = sys.t >= sys.episodeSteps;
     const observations: Record<string, Float32Array> = {};
@@ -120,7 +156,7 @@ export class EnergyHubParallelEnv extends BaseParallelEnv<Float32Array, ArrayLik
     const transcript = this.config.transcript ? sys.takeTranscript() : null;
     this.possibleAgents.forEach((agent, h) => {
       observations[agent] = sys.observe(h, new Float32Array(this.#obsSpace.size));
-      rewards[agent] = outcomes[h]!.reward;
+      rewards[agent] = outcomes[h]!.reward - (baselines === null ? 0 : baselines[h]!);
       terminations[agent] = done;
       truncations[agent] = false;
       const info: Info = outcomes[h]!.info!;
@@ -136,6 +172,14 @@ export class EnergyHubParallelEnv extends BaseParallelEnv<Float32Array, ArrayLik
     const owner = `${this.id} agent ${agent}`;
     const a = this.#actions[h]!;
     this.#actionCheck.read(owner, action, a);
+    if (this.#residual) {
+      const rule = this.#ruleSetPoints[h]!;
+      const x = this.#setPoints[h]!;
+      for (let j = 0; j < x.length; j++) x[j] = Math.min(1, Math.max(0, rule[j]! + a[j]!));
+      this.#commands[h]!.response = "cascade";
+      this.#bids[h] = 0;
+      return;
+    }
     const k = a.length - 2;
     // the check has made element k an integer in [0, RESPONSES.length - 1]
     this.#commands[h]!.response = RESPONSES[a[k]!]!;

@@ -48,6 +48,9 @@ import {
 import { deviationAmountsKw, type EnergyHubConfig, type HubResponse } from "./config.js";
 import type { HubPlanningInfo } from "./contract.js";
 
+/** `HubSystem.step`'s infoHub that builds no hub's info (the counterfactual replay). */
+const NO_INFO = -2;
+
 /** Half hours of each day in the seed's "peak" window (Table 4 note: time steps 10-43). */
 export const PEAK_FIRST_STEP = 10;
 export const PEAK_LAST_STEP = 43;
@@ -300,7 +303,7 @@ export class HubSystem {
 
   /**
    * Runs one half hour for every hub (see the header); returns each hub's outcome, with the info
-   * of hub `infoHub` only (the others' info null), or of every hub when it is -1.
+   * of hub `infoHub` only (the others' info null), or of every hub when it is -1 (of none at -2).
    */
   step(commands: readonly HubCommand[], infoHub = -1): HubOutcome[] {
     const t = this.#t;
@@ -318,12 +321,44 @@ export class HubSystem {
       this.#lastRequested[h]![0] = a.s.requestedKw[0]!;
       this.#lastRequested[h]![1] = a.s.requestedKw[1]!;
       this.#lastBalancingGbp[h] = settled.balancingCostGbp;
-      const info = infoHub >= 0 && h !== infoHub ? null : this.#info(a, settled, residualKwh, orders);
+      const info = infoHub === NO_INFO || (infoHub >= 0 && h !== infoHub) ? null : this.#info(a, settled, residualKwh, orders);
       outcomes.push({ reward: settled.reward, info });
     }
     this.#t = t + 1;
     return outcomes;
   }
+
+  /**
+   * Each hub's reward had every hub played `commands` on the current step (not yet taken), from
+   * the same state and exogenous inputs: the step replayed on a shadow system (its own bus and
+   * agents, this episode's loads, forecast errors, contracts and optima), this system untouched.
+   * Exact, methods, network orders, auctions and balancing included: a step's outcome depends on
+   * the commands and on this episode's inputs of that step only (the loads and contracts are drawn
+   * at reset; what a step leaves behind, the last request and balancing cost, only enters the
+   * observation), and the shadow's agents solve the same LPs as this system's.
+   */
+  counterfactualRewards(commands: readonly HubCommand[], out: Float64Array = new Float64Array(this.hubs.length)): Float64Array {
+    const t = this.#t;
+    if (t >= this.episodeSteps) throw new ConfigError("HubSystem.counterfactualRewards", [{ path: "t", expected: `a step of the running episode (< ${this.episodeSteps})`, received: String(t) }]);
+    // this system solves the step's optima and contracts (the shadow then reads them)
+    for (let h = 0; h < this.hubs.length; h++) this.#solved(h, t);
+    let s = this.#shadow;
+    if (s === null) {
+      s = this.#shadow = new HubSystem({ ...this.cfg, record: false, transcript: false }, this.solver);
+      s.#lastRequested = this.hubs.map(() => new Float64Array(2));
+    }
+    s.#steps = this.#steps;
+    s.#optimum = this.#optimum;
+    s.#contract = this.#contract;
+    s.#deltaKw = this.#deltaKw;
+    s.#t = t;
+    const outcomes = s.step(commands, NO_INFO);
+    for (let h = 0; h < outcomes.length; h++) out[h] = outcomes[h]!.reward;
+    return out;
+  }
+
+  /** The shadow system of counterfactualRewards, made on first use. */
+  #shadow: HubSystem | null = null;
 
   /**
    * Stages 1-3 of a step: each hub starts its half hour, hears its element agents' reports,

@@ -438,3 +438,76 @@ describe("EnergyHub-v0 action: residual", () => {
     assert.throws(() => full.step(Float64Array.of(-1.5, 0, 0, 0)), InvalidActionError);
   });
 });
+
+describe("EnergyHub ids rewardBaseline: myopic", () => {
+  /** Residual corrections from `rng`, sometimes zero so the rule itself is played on some steps. */
+  const corrections = (rng: Rng): Float64Array => (rng.next() < 0.2 ? new Float64Array(4) : Float64Array.from({ length: 4 }, () => 2 * rng.next() - 1));
+
+  it("EnergyHub-v0: 0 at a zero correction every step; else the plain reward minus the rule's on the same step; KPIs unchanged", () => {
+    for (const [seed, extra] of [[3, {}], [4, { deviation: { magnitude: "large" }, hubs: 3 }], [5, { response: "cascade", objective: "emissions" }]] as const) {
+      const shaped = makeEnv({ action: "residual", rewardBaseline: "myopic", ...extra });
+      const plain = makeEnv({ action: "residual", ...extra });
+      const rule = makeEnv({ action: "residual", ...extra });
+      const zero = makeEnv({ action: "residual", rewardBaseline: "myopic", ...extra });
+      for (const e of [shaped, plain, rule, zero]) e.reset({ seed });
+      const rng = new Rng(seed);
+      for (let t = 0; ; t++) {
+        const a = corrections(rng);
+        const s = shaped.step(a);
+        const p = plain.step(a);
+        const r = rule.step(new Float64Array(4));
+        assert.equal(zero.step(new Float64Array(4)).reward, 0, `seed ${seed} step ${t}`);
+        assert.ok(Math.abs(s.reward - (p.reward - r.reward)) <= 1e-9 * Math.max(1, Math.abs(p.reward)), `seed ${seed} step ${t}: ${s.reward} vs ${p.reward} - ${r.reward}`);
+        assert.deepEqual(s.observation, p.observation);
+        if (s.terminated) break;
+      }
+      assert.deepEqual(shaped.kpis(), plain.kpis());
+      assert.deepEqual(zero.kpis(), rule.kpis());
+      assert.deepEqual(shaped.trajectory().column("reward"), plain.trajectory().column("reward"));
+    }
+  });
+
+  it("EnergyHubParallel-v0: a residual of 0 is the myopic baseline (cascade, no bid) and earns 0; the replay is every hub on the rule", () => {
+    const seed = 6;
+    const shaped = makePar({ action: "residual", rewardBaseline: "myopic" });
+    const plain = makePar({ action: "residual" });
+    const rule = makePar({ action: "residual" });
+    const myopic = makePar({});
+    assert.deepEqual([...shaped.actionSpace("hub0").low], [-1, -1, -1, -1]);
+    assert.deepEqual(shaped.integerActionElements("hub0"), []);
+    const infos = myopic.reset({ seed }).infos;
+    for (const e of [shaped, plain, rule]) e.reset({ seed });
+    const policies = Object.fromEntries(myopic.possibleAgents.map((a) => {
+      const p = new HubMyopicPolicy();
+      p.reset(infos[a]!);
+      return [a, p];
+    }));
+    let myopicInfos = infos;
+    const rng = new Rng(seed);
+    for (let t = 0; ; t++) {
+      const acts = Object.fromEntries(shaped.possibleAgents.map((a) => [a, corrections(rng)]));
+      const zeros = Object.fromEntries(shaped.possibleAgents.map((a) => [a, new Float64Array(4)]));
+      const s = shaped.step(acts);
+      const p = plain.step(acts);
+      const r = rule.step(zeros);
+      const m = myopic.step(Object.fromEntries(myopic.possibleAgents.map((a) => {
+        const out = new Float64Array(6);
+        out.set(policies[a]!.act(new Float32Array(0), myopicInfos[a]!));
+        out[4] = 4;
+        return [a, out];
+      })));
+      myopicInfos = m.infos;
+      for (const a of shaped.possibleAgents) {
+        assert.equal(r.rewards[a], m.rewards[a], `step ${t} ${a}: residual 0 is the myopic baseline`);
+        assert.ok(Math.abs(s.rewards[a]! - (p.rewards[a]! - r.rewards[a]!)) <= 1e-9 * Math.max(1, Math.abs(p.rewards[a]!)), `step ${t} ${a}`);
+      }
+      if (s.terminations["hub0"]) break;
+    }
+    assert.deepEqual(shaped.kpis(), plain.kpis());
+    assert.deepEqual(rule.kpis(), myopic.kpis());
+  });
+
+  it("rejects an unknown rewardBaseline by path", () => {
+    assert.throws(() => makeEnv({ rewardBaseline: "idle" }), (e: unknown) => e instanceof ConfigError && /rewardBaseline/.test(e.message));
+  });
+});
