@@ -188,6 +188,9 @@ describe("gridgym reproduce microgrid", function () {
     assert.equal(held.holds, false);
     assert.match(held.name, /beats baseline on 5 of 6 Table 1 rows/);
     assert.match(held.detail, /EFC 5\.00 vs 10\.00 \(not\)/);
+    // no lost load anywhere (rounding aside): no unserved-energy comparison at all
+    for (const r of runs) r.kpis.unservedKwh = s(1e-12);
+    assert.equal(checkDirections(runs).some((x) => /unserved/.test(x.name)), false);
     // a check needing a run that was not run is left out
     assert.equal(checkDirections(runs.filter((x) => x.name !== "pv-outage")).some((x) => x.name.startsWith("PV outage")), false);
   });
