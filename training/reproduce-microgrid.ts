@@ -508,7 +508,7 @@ export function checkDirections(
       const p = mean("predictive", row.key);
       if (!Number.isFinite(b) || !Number.isFinite(p)) continue;
       // our rows where neither run has any (no lost load without outages): nothing to compare
-      if (!row.table1 && b === 0 && p === 0) continue;
+      if (!row.table1 && Math.abs(b) < 1e-6 && Math.abs(p) < 1e-6) continue;
       const holds = row.better === "higher" ? p > b : p < b;
       const pd = paired["predictive"]?.[row.key];
       const check: DirectionCheck = {
@@ -556,7 +556,8 @@ export function checkDirections(
   if (has("stochastic") && has("predictive")) {
     const uT = mean("stochastic", "unservedKwh");
     const uP = mean("predictive", "unservedKwh");
-    checks.push({
+    // without outages neither leaves load unserved: nothing to compare
+    if (!(Math.abs(uT) < 1e-6 && Math.abs(uP) < 1e-6)) checks.push({
       name: "stochastic planner has less unserved energy than the deterministic one (nominal week)",
       holds: uT < uP,
       detail: `unserved ${fmt(uT)} vs ${fmt(uP)} kWh`,

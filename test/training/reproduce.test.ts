@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { microgridOutDir } from "../../training/commands/reproduce.js";
+import { microgridOutDir, microgridProgress } from "../../training/commands/reproduce.js";
 import { checkDirections, DEFECT_RUNS, formatReproduction, REPRODUCTION_RUNS, reproduceMicrogrid } from "../../training/reproduce-microgrid.js";
 
 const CLI = join(import.meta.dirname, "..", "..", "training", "cli.ts");
@@ -50,6 +50,22 @@ describe("gridgym reproduce microgrid", function () {
     const progress = r.stderr.trim().split("\n");
     assert.equal(progress.length, REPRODUCTION_RUNS.length + DEFECT_RUNS.length, r.stderr);
     assert.match(progress[0]!, /^run 1\/19 baseline: 1 seeds done, \d+ s elapsed$/);
+  });
+
+  it("progress: on a terminal one line rewritten per seed, elsewhere one line per finished run", () => {
+    const lines = (tty: boolean) => {
+      let text = "";
+      const stream = { isTTY: tty, write: (x: string) => { text += x; return true; } } as unknown as NodeJS.WriteStream;
+      const show = microgridProgress(stream);
+      show({ run: "baseline", runIndex: 1, runs: 9, seed: 0, seedsDone: 1, seedsTotal: 2, elapsedS: 1.2 });
+      show({ run: "baseline", runIndex: 1, runs: 9, seed: 1, seedsDone: 2, seedsTotal: 2, elapsedS: 2.6 });
+      show({ run: "baseline", runIndex: 1, runs: 9, seed: null, seedsDone: 2, seedsTotal: 2, elapsedS: 2.6 });
+      return text;
+    };
+    assert.equal(lines(false), "run 1/9 baseline: 2 seeds done, 3 s elapsed\n");
+    const tty = lines(true);
+    assert.match(tty, /^\rrun 1\/9 baseline: seed 0 \(1\/2\), 1 s elapsed\x1b\[K\rrun 1\/9 baseline: seed 1 \(2\/2\), 3 s elapsed/);
+    assert.equal(tty.split("\n").length, 2, "one finished line");
   });
 
   it("one folder per setting unless --out is given", () => {
@@ -172,6 +188,9 @@ describe("gridgym reproduce microgrid", function () {
     assert.equal(held.holds, false);
     assert.match(held.name, /beats baseline on 5 of 6 Table 1 rows/);
     assert.match(held.detail, /EFC 5\.00 vs 10\.00 \(not\)/);
+    // no lost load anywhere (rounding aside): no unserved-energy comparison at all
+    for (const r of runs) r.kpis.unservedKwh = s(1e-12);
+    assert.equal(checkDirections(runs).some((x) => /unserved/.test(x.name)), false);
     // a check needing a run that was not run is left out
     assert.equal(checkDirections(runs.filter((x) => x.name !== "pv-outage")).some((x) => x.name.startsWith("PV outage")), false);
   });
