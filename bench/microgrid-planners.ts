@@ -9,7 +9,7 @@
  *   (import + VoLL x unserved), unserved energy and the Table 1 rows, for myopic, mpc,
  *   mpc-stochastic and the oracle, nominal and under the load spike.
  *
- *   npx tsx bench/microgrid-planners.ts [seed|resilience|spike|all] [seeds=10] [only=name,...]
+ *   npx tsx bench/microgrid-planners.ts [seed|seed-spike|resilience|spike|all] [seeds=10] [only=name,...]
  *
  * Prints, per policy, the mean of each KPI and its paired difference to myopic with a 95 % CI
  * (Student t over seeds), and diagnostics of where import comes from: grid energy that went
@@ -161,8 +161,21 @@ function resilienceColumns(envConfig: object): Column[] {
     ]),
     mpc("mpc-reserve", env, envConfig, { ...PREDICTIVE_VARIANTS["mpc-reserve"] }),
     mpc("mpc-stochastic", env, envConfig, { ...PREDICTIVE_VARIANTS["mpc-stochastic"] }),
+    mpc("mpc-stochastic-na2", env, envConfig, { ...PREDICTIVE_VARIANTS["mpc-stochastic"], nonAnticipativeSteps: 2 }),
+    mpc("mpc-stochastic-na5", env, envConfig, { ...PREDICTIVE_VARIANTS["mpc-stochastic"], nonAnticipativeSteps: 5 }),
     { name: "oracle", env, envConfig, make: (e, solver) => new MicrogridOraclePolicy(e, solver) },
   ];
+}
+
+if (which === "seed-spike" || which === "all") {
+  const cfg = { scenario: "load-spike" };
+  const columns: Column[] = [
+    { name: "myopic", env: SEED_ENV, envConfig: cfg, make: () => new MicrogridMyopicPolicy() },
+    mpc("mpc", SEED_ENV, cfg, { ...PREDICTIVE_VARIANTS.mpc }),
+    mpc("mpc-reserve", SEED_ENV, cfg, { ...PREDICTIVE_VARIANTS["mpc-reserve"] }),
+    mpc("mpc-stochastic", SEED_ENV, cfg, { ...PREDICTIVE_VARIANTS["mpc-stochastic"] }),
+  ];
+  await runColumns("seed setting under the load spike (Microgrid-v0)", columns, ["importCost", "unservedKwh", "avgSocPostPct", "scarcityPostPct", "efc"], { importCost: 0, efc: 2 });
 }
 
 if (which === "resilience" || which === "all") {
