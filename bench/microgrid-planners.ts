@@ -161,6 +161,8 @@ function resilienceColumns(envConfig: object): Column[] {
     ]),
     mpc("mpc-reserve", env, envConfig, { ...PREDICTIVE_VARIANTS["mpc-reserve"] }),
     mpc("mpc-stochastic", env, envConfig, { ...PREDICTIVE_VARIANTS["mpc-stochastic"] }),
+    ...[0.25, 0.5, 1].flatMap((w) => [0.5, 0.9].map((alpha) =>
+      mpc(`mpc-stochastic-cvar${alpha}-${w}`, env, envConfig, { ...PREDICTIVE_VARIANTS["mpc-stochastic"], outageCvar: { alpha, weight: w } }))),
     mpc("mpc-stochastic-na2", env, envConfig, { ...PREDICTIVE_VARIANTS["mpc-stochastic"], nonAnticipativeSteps: 2 }),
     mpc("mpc-stochastic-na5", env, envConfig, { ...PREDICTIVE_VARIANTS["mpc-stochastic"], nonAnticipativeSteps: 5 }),
     { name: "oracle", env, envConfig, make: (e, solver) => new MicrogridOraclePolicy(e, solver) },

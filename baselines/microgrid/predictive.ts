@@ -140,6 +140,8 @@ export const microgridPredictiveConfigSchema = z.strictObject({
    * this valuation. `off`: none. Without a hazard (Microgrid-v0) neither applies.
    */
   outageRisk: z.enum(["expected-unserved", "off"]).default("expected-unserved"),
+  /** Risk aversion over the outage scenarios (microgrid-lp.ts `outageRisk.cvar`): weight x CVaR_alpha of the lost-load cost; weight 0: risk-neutral. */
+  outageCvar: z.strictObject({ alpha: z.number().min(0).lt(1).default(0.9), weight: z.number().min(0).default(0) }).prefault({}),
 });
 export type MicrogridPredictiveConfig = z.output<typeof microgridPredictiveConfigSchema>;
 export type MicrogridPredictiveConfigInput = z.input<typeof microgridPredictiveConfigSchema>;
@@ -150,11 +152,21 @@ export const MPC_FORECASTER = Object.freeze({ kind: "quantile-forest", refitEver
 /** The reserve-aware planner's default minimum state of charge (see `reserveSoc`). */
 export const RESERVE_AWARE_SOC = 0.35;
 
+/**
+ * The stochastic planner's risk aversion where an outage hazard is published: 0.25 x CVaR_0.9
+ * of the lost-load cost on top of its expectation, so the planner that exists for robustness
+ * guards against the worst tenth of its outage scenarios. Measured (bench/microgrid-planners.ts,
+ * MicrogridResilience-v0, 10 seeds): unserved 10.9 kWh risk-neutral -> 7.0 (the deterministic
+ * planner 9.7), total cost 8,585 -> 9,344 (myopic 10,030); weight 0.5: 4.3 kWh, 9,627; 1: 0.4 kWh,
+ * 10,096. Without a hazard it changes nothing.
+ */
+export const STOCHASTIC_OUTAGE_CVAR = Object.freeze({ alpha: 0.9, weight: 0.25 });
+
 /** The named planners: the seed's, the reserve-aware and the stochastic one. */
 export const PREDICTIVE_VARIANTS = {
   mpc: {},
   "mpc-reserve": { reserveSoc: RESERVE_AWARE_SOC },
-  "mpc-stochastic": { scenarios: "tree" },
+  "mpc-stochastic": { scenarios: "tree", outageCvar: STOCHASTIC_OUTAGE_CVAR },
 } as const satisfies Record<string, MicrogridPredictiveConfigInput>;
 export type PredictiveVariant = keyof typeof PREDICTIVE_VARIANTS;
 
@@ -441,7 +453,7 @@ export class MicrogridPredictivePolicy implements Policy<Float32Array, Float32Ar
       }
       return perStep;
     });
-    return { hazardPerStep, lengthProbabilities, valueOfLostLoadPerKwh: this.#vollUnits, deficitKwh };
+    return { hazardPerStep, lengthProbabilities, valueOfLostLoadPerKwh: this.#vollUnits, deficitKwh, cvar: this.config.outageCvar };
   }
 
   /** The LP's reserve term of this instant: the configured reserve, or the outage reserve valued at hazard x VoLL. */

@@ -3,7 +3,7 @@ import "../../envs/index.js";
 import { buildMicrogridLp, planSetPointKw, type MicrogridLpBattery, type MicrogridLpInput } from "../../src/planning/microgrid-lp.js";
 import { MicrogridMyopicPolicy } from "../../baselines/microgrid/myopic.js";
 import { MicrogridOraclePolicy } from "../../baselines/microgrid/oracle.js";
-import { MicrogridPredictivePolicy, batteryShareOfMissKw } from "../../baselines/microgrid/predictive.js";
+import { MicrogridPredictivePolicy, STOCHASTIC_OUTAGE_CVAR, batteryShareOfMissKw } from "../../baselines/microgrid/predictive.js";
 import type { Info, Policy } from "../../src/core/env.js";
 import { ConfigError } from "../../src/core/errors.js";
 import { make } from "../../src/core/registry.js";
@@ -230,6 +230,10 @@ describe("microgrid predictive planners: forecast misses, outage hazard, events"
     const priced = soc(resilience, {});
     const off = soc(resilience, { outageRisk: "off" });
     assert.ok(priced > off + 5, `avg SoC ${priced} % with the hazard priced vs ${off} % without`);
+    // the stochastic planner's risk aversion keeps more still than its risk-neutral tree
+    const averse = soc(resilience, { scenarios: "tree", outageCvar: STOCHASTIC_OUTAGE_CVAR });
+    const neutral = soc(resilience, { scenarios: "tree" });
+    assert.ok(averse > neutral + 1, `avg SoC ${averse} % risk-averse vs ${neutral} % risk-neutral`);
     const noHazard = { ...resilience, outages: { hazardPerHour: 0 } };
     const env1 = make("MicrogridResilience-v0", noHazard), env2 = make("MicrogridResilience-v0", noHazard);
     assert.deepEqual(recordActions(new MicrogridPredictivePolicy(solver, {}), env1, seed), recordActions(new MicrogridPredictivePolicy(solver, { outageRisk: "off" }), env2, seed));

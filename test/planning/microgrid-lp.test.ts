@@ -105,6 +105,18 @@ describe("microgrid planner LP: lead time and outage risk", function () {
     assert.ok(withRisk.energyKwh[0]![2]! > without.energyKwh[0]![2]! + 5, `kept ${withRisk.energyKwh[0]![2]} vs ${without.energyKwh[0]![2]}`);
   });
 
+  it("a CVaR weight on the lost-load cost keeps more charge than the expectation alone", () => {
+    // lengths 1..4, 5 kWh a tick: risk-neutral keeps 10 kWh (see above); the tail's weight keeps more
+    const b = battery(0, { chargeEfficiency: 1, dischargeEfficiency: 1, selfDischargePerHour: 0 });
+    const input: MicrogridLpInput = { dtHours: 1, batteries: [b], scenarios: [{ probability: 1, loadKw: [0], pvKw: [0] }], gridCapacityKw: 100, cyclingPenaltyPerKwh: 0 };
+    const neutral = solvePlan(solver, { ...input, outageRisk: risk(1, 0.1, 16, 5, 4) });
+    const averse = solvePlan(solver, { ...input, outageRisk: { ...risk(1, 0.1, 16, 5, 4), cvar: { alpha: 0.9, weight: 0.5 } } });
+    assert.ok(Math.abs(neutral.energyKwh[0]![0]! - 10) < 1e-6);
+    assert.ok(averse.energyKwh[0]![0]! > 10 + 1, `kept ${averse.energyKwh[0]![0]} kWh`);
+    const zero = solvePlan(solver, { ...input, outageRisk: { ...risk(1, 0.1, 16, 5, 4), cvar: { alpha: 0.9, weight: 0 } } });
+    assert.ok(Math.abs(zero.energyKwh[0]![0]! - 10) < 1e-6);
+  });
+
   it("rejects a bad outage term naming the field", () => {
     const input: MicrogridLpInput = { dtHours: 1, batteries: [battery(10)], scenarios: [{ probability: 1, loadKw: [1], pvKw: [0] }], gridCapacityKw: 10 };
     const bad = (r: Partial<MicrogridOutageRisk>, field: RegExp) =>
@@ -113,6 +125,7 @@ describe("microgrid planner LP: lead time and outage risk", function () {
     bad({ lengthProbabilities: [0.5, 0.2] }, /outageRisk\.lengthProbabilities: expected probabilities summing to 1/);
     bad({ deficitKwh: [] }, /outageRisk\.deficitKwh: expected one entry per scenario/);
     bad({ valueOfLostLoadPerKwh: -1 }, /outageRisk\.valueOfLostLoadPerKwh/);
+    bad({ cvar: { alpha: 1, weight: 1 } }, /outageRisk\.cvar\.alpha: expected a number in \[0, 1\)/);
     assert.throws(() => buildMicrogridLp({ ...input, leadTimePenaltyPerKwhStep: -1 }), /leadTimePenaltyPerKwhStep: expected a finite number >= 0/);
   });
 });
