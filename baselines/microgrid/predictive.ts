@@ -225,7 +225,6 @@ export class MicrogridPredictivePolicy implements Policy<Float32Array, Float32Ar
   #info: MicrogridInfo | null = null;
   #activation = 0;
   #t = 0;
-  #episodes = 0;
   #energyKwh = new Float64Array(0);
   #plan: MicrogridPlan | null = null;
   #planStart = 0;
@@ -291,8 +290,8 @@ export class MicrogridPredictivePolicy implements Policy<Float32Array, Float32Ar
     this.planningForecasts = [];
     this.timings = zeroTimings();
     const f = this.config.forecast;
-    this.#forecaster = f.source === "forecaster" ? createForecaster(f.forecaster, new Rng(f.seed, "predictive-forecast").child(`episode/${this.#episodes}`)) : null;
-    this.#episodes++;
+    // a fresh forecaster on the same stream every episode: an episode's actions never depend on the episodes this instance ran before
+    this.#forecaster = f.source === "forecaster" ? createForecaster(f.forecaster, new Rng(f.seed, "predictive-forecast").child("episode")) : null;
   }
 
   act(observation: Float32Array, stepInfo: Info): Float32Array {

@@ -248,3 +248,16 @@ describe("microgrid predictive planners: forecast misses, outage hazard, events"
     assert.ok(ticks.includes(31) && ticks.includes(33), `planned at ${ticks.join(", ")}`);
   });
 });
+
+describe("microgrid predictive planners: determinism", function () {
+  this.timeout(60_000);
+  it("an episode's actions are a function of the episode alone: seed 2 after seed 1 on one instance equals seed 2 on a fresh one", async () => {
+    const solver = await createSolver({ backend: "auto" });
+    const cfg = { episodeTicks: 60, activationTick: 30 };
+    const shared = new MicrogridPredictivePolicy(solver, { scenarios: "tree" });
+    recordActions(shared, make("Microgrid-v0", cfg), 1);
+    const again = recordActions(shared, make("Microgrid-v0", cfg), 2);
+    const fresh = recordActions(new MicrogridPredictivePolicy(solver, { scenarios: "tree" }), make("Microgrid-v0", cfg), 2);
+    assert.deepEqual(again, fresh);
+  });
+});
