@@ -12,7 +12,7 @@ import { MicrogridPredictivePolicy, PREDICTIVE_VARIANTS, type PredictiveVariant 
 
 export { MicrogridMyopicPolicy } from "./myopic.js";
 export {
-  MicrogridPredictivePolicy, microgridPredictiveConfigSchema, PREDICTIVE_VARIANTS, RESERVE_AWARE_SOC,
+  MicrogridPredictivePolicy, microgridPredictiveConfigSchema, MPC_FORECASTER, PREDICTIVE_VARIANTS, RESERVE_AWARE_SOC, STOCHASTIC_OUTAGE_CVAR, batteryShareOfMissKw,
   type MicrogridPredictiveConfig, type MicrogridPredictiveConfigInput, type PredictiveVariant, type PlanningForecast, type PlanningTimings,
 } from "./predictive.js";
 export { MicrogridOraclePolicy, microgridOracleConfigSchema, type MicrogridOracleConfig } from "./oracle.js";

@@ -120,6 +120,13 @@ export interface MicrogridOutageRisk {
    * L ticks after step k in scenario s, kWh, for L = 1 .. lengthProbabilities.length.
    */
   deficitKwh: readonly (readonly ArrayLike<number>[])[];
+  /**
+   * Risk aversion over the outage scenarios: the objective adds `weight` x CVaR_alpha of the
+   * lost-load cost (the mean of its worst 1 - alpha tail over the joint load/PV x outage
+   * scenarios, the no-outage remainder costing 0), so a plan guards against the bad outcomes,
+   * not only their mean. Absent or weight 0: risk-neutral (expected cost only).
+   */
+  cvar?: { alpha: number; weight: number };
 }
 
 /** The flows of one scenario; battery arrays are indexed [battery][step]. */
@@ -268,6 +275,10 @@ function checkInput(input: MicrogridLpInput): FieldIssue[] {
       if (!(Math.abs(sum - 1) <= 1e-9)) issues.push({ path: "outageRisk.lengthProbabilities", expected: "probabilities summing to 1", received: `sum ${sum}` });
     }
     nonNegative(issues, "outageRisk.valueOfLostLoadPerKwh", risk.valueOfLostLoadPerKwh);
+    if (risk.cvar !== undefined) {
+      if (!(risk.cvar.alpha >= 0 && risk.cvar.alpha < 1)) issues.push({ path: "outageRisk.cvar.alpha", expected: "a number in [0, 1)", received: describeValue(risk.cvar.alpha) });
+      nonNegative(issues, "outageRisk.cvar.weight", risk.cvar.weight);
+    }
     if (!Array.isArray(risk.deficitKwh) || risk.deficitKwh.length !== scenarios.length) {
       issues.push({ path: "outageRisk.deficitKwh", expected: `one entry per scenario (${scenarios.length})`, received: describeValue(risk.deficitKwh) });
     } else {
@@ -380,6 +391,9 @@ export function buildMicrogridLp(input: MicrogridLpInput): { model: LpModel; dec
     const M = risk.lengthProbabilities.length;
     let floorKwh = 0;
     for (const b of input.batteries) floorKwh += b.dischargeEfficiency * b.minSoc * b.capacityKwh;
+    const cvar = risk.cvar !== undefined && risk.cvar.weight > 0 ? risk.cvar : null;
+    // CVaR_alpha = min_eta eta + sum_w pi_w max(0, loss_w - eta) / (1 - alpha); eta >= 0 since every loss is
+    const eta = cvar === null ? -1 : model.addVar("cvar_eta", 0, Infinity, cvar.weight);
     for (let s = 0; s < S; s++) {
       const p = input.scenarios[s]!.probability;
       for (let k = 0; k < H; k++) {
@@ -396,6 +410,11 @@ export function buildMicrogridLp(input: MicrogridLpInput): { model: LpModel; dec
             coefs.push(input.batteries[i]!.dischargeEfficiency);
           }
           model.addRow(`outage_${s}_${k}_${L}`, vars, coefs, need + floorKwh, Infinity);
+          if (cvar !== null) {
+            // excess over eta of this scenario's loss: u >= VoLL z - eta
+            const u = model.addVar(`cvar_u_${s}_${k}_${L}`, 0, Infinity, (cvar.weight * p * hz * pL) / (1 - cvar.alpha));
+            model.addRow(`cvar_${s}_${k}_${L}`, [u, z, eta], [1, -risk.valueOfLostLoadPerKwh, 1], 0, Infinity);
+          }
         }
       }
     }

@@ -3,7 +3,7 @@ import "../../envs/index.js";
 import { buildMicrogridLp, planSetPointKw, type MicrogridLpBattery, type MicrogridLpInput } from "../../src/planning/microgrid-lp.js";
 import { MicrogridMyopicPolicy } from "../../baselines/microgrid/myopic.js";
 import { MicrogridOraclePolicy } from "../../baselines/microgrid/oracle.js";
-import { MicrogridPredictivePolicy } from "../../baselines/microgrid/predictive.js";
+import { MicrogridPredictivePolicy, STOCHASTIC_OUTAGE_CVAR, batteryShareOfMissKw } from "../../baselines/microgrid/predictive.js";
 import type { Info, Policy } from "../../src/core/env.js";
 import { ConfigError } from "../../src/core/errors.js";
 import { make } from "../../src/core/registry.js";
@@ -187,5 +187,77 @@ describe("microgrid predictive and oracle policies", function () {
     const soc = r.trajectory!.column("soc");
     // two ticks after activation the grid has had time to restore the reserve
     for (let t = 34; t < 120; t++) assert.ok(soc[t]! >= 0.35 - 0.02, `tick ${t}: soc ${soc[t]}`);
+  });
+});
+
+describe("microgrid predictive planners: forecast misses, outage hazard, events", function () {
+  this.timeout(60_000);
+  let solver: Solver;
+  before(async () => {
+    solver = await createSolver({ backend: "auto" });
+  });
+
+  it("a forecast miss goes to the plan's marginal source: less load than planned cuts import before any charging", () => {
+    // planned import 5 kW, load 3 kW under forecast: the grid takes it all, the battery nothing
+    assert.equal(batteryShareOfMissKw(-3, 5, 0), -0);
+    // 8 kW under: 5 off the import, 3 stored
+    assert.equal(batteryShareOfMissKw(-8, 5, 0), -3);
+    // more load than planned while the plan imports: the grid serves it (the plan chose the grid there)
+    assert.equal(batteryShareOfMissKw(4, 5, 0), 0);
+    // more load than planned while the plan exports 3 kW: the export shrinks first, the battery serves the rest
+    assert.equal(batteryShareOfMissKw(4, 0, 3), 1);
+  });
+
+  it("under Microgrid-v0's flat tariff the MPC never charges from the grid and imports what myopic imports (persistence and the default forecaster)", () => {
+    const cfg = { episodeTicks: 96, activationTick: 24 };
+    for (const forecast of [{ source: "forecaster", forecaster: { kind: "persistence" } }, undefined]) {
+      const seed = 4;
+      const mpc = runEpisode(make("Microgrid-v0", cfg), new MicrogridPredictivePolicy(solver, forecast === undefined ? {} : { forecast }), seed);
+      const myopic = runEpisode(make("Microgrid-v0", cfg), new MicrogridMyopicPolicy(), seed);
+      const imp = mpc.trajectory!.column("importKw"), ch = mpc.trajectory!.column("chargeKw");
+      // 1e-3 kW: float32 set-points leave a few micro-kW on the grid now and then, the myopic rule too
+      for (let t = 0; t < imp.length; t++) assert.ok(Math.min(imp[t]!, ch[t]!) < 1e-3, `tick ${t}: import ${imp[t]} while charging ${ch[t]}`);
+      const a = mpc.kpis["importCost"]!, b = myopic.kpis["importCost"]!;
+      assert.ok(Math.abs(a - b) <= 0.005 * b, `${forecast?.forecaster.kind ?? "default"}: mpc ${a} vs myopic ${b}`);
+    }
+  });
+
+  const resilience = { episodeTicks: 96, activationTick: 24, outages: { fromTick: 24, hazardPerHour: 0.05 } };
+
+  it("with a published hazard the MPC keeps more charge than with the outage term off; with hazard 0 the term is off", () => {
+    const seed = 2;
+    const soc = (envConfig: object, planner: object) => runEpisode(make("MicrogridResilience-v0", envConfig), new MicrogridPredictivePolicy(solver, planner), seed).kpis["avgSocPostPct"]!;
+    const priced = soc(resilience, {});
+    const off = soc(resilience, { outageRisk: "off" });
+    assert.ok(priced > off + 5, `avg SoC ${priced} % with the hazard priced vs ${off} % without`);
+    // the stochastic planner's risk aversion keeps more still than its risk-neutral tree
+    const averse = soc(resilience, { scenarios: "tree", outageCvar: STOCHASTIC_OUTAGE_CVAR });
+    const neutral = soc(resilience, { scenarios: "tree" });
+    assert.ok(averse > neutral + 1, `avg SoC ${averse} % risk-averse vs ${neutral} % risk-neutral`);
+    const noHazard = { ...resilience, outages: { hazardPerHour: 0 } };
+    const env1 = make("MicrogridResilience-v0", noHazard), env2 = make("MicrogridResilience-v0", noHazard);
+    assert.deepEqual(recordActions(new MicrogridPredictivePolicy(solver, {}), env1, seed), recordActions(new MicrogridPredictivePolicy(solver, { outageRisk: "off" }), env2, seed));
+  });
+
+  it("re-plans at once when the grid goes down between re-plans", () => {
+    // a blackout from tick 31, a tick between two re-plans (30, 32, ...)
+    const env = make("Microgrid-v0", { episodeTicks: 40, activationTick: 30, events: [{ kind: "blackout", startTick: 31, lengthTicks: 2 }] });
+    const mpc = new MicrogridPredictivePolicy(solver, {});
+    runEpisode(env, mpc, 1);
+    const ticks = mpc.planningForecasts.map((f) => f.tick);
+    assert.ok(ticks.includes(31) && ticks.includes(33), `planned at ${ticks.join(", ")}`);
+  });
+});
+
+describe("microgrid predictive planners: determinism", function () {
+  this.timeout(60_000);
+  it("an episode's actions are a function of the episode alone: seed 2 after seed 1 on one instance equals seed 2 on a fresh one", async () => {
+    const solver = await createSolver({ backend: "auto" });
+    const cfg = { episodeTicks: 60, activationTick: 30 };
+    const shared = new MicrogridPredictivePolicy(solver, { scenarios: "tree" });
+    recordActions(shared, make("Microgrid-v0", cfg), 1);
+    const again = recordActions(shared, make("Microgrid-v0", cfg), 2);
+    const fresh = recordActions(new MicrogridPredictivePolicy(solver, { scenarios: "tree" }), make("Microgrid-v0", cfg), 2);
+    assert.deepEqual(again, fresh);
   });
 });

@@ -43,7 +43,7 @@ describe("createForecaster", () => {
 
   it("says which kinds exist when kind is wrong or missing", () => {
     assert.throws(() => createForecaster({ kind: "arima" }), {
-      message: 'invalid forecaster config:\n  kind: expected one of "persistence", "seasonal-naive", "quantile-forest", got "arima"',
+      message: 'invalid forecaster config:\n  kind: expected one of "persistence", "seasonal-naive", "quantile-forest", "blend", got "arima"',
     });
     assert.throws(() => createForecaster({}), /kind: expected one of .*, got undefined/);
   });
