@@ -49,7 +49,7 @@ describe("gridgym reproduce microgrid", function () {
     // not a terminal: one progress line per run, none per seed
     const progress = r.stderr.trim().split("\n");
     assert.equal(progress.length, REPRODUCTION_RUNS.length + DEFECT_RUNS.length, r.stderr);
-    assert.match(progress[0]!, /^run 1\/19 baseline: 1 seeds done, \d+ s elapsed$/);
+    assert.match(progress[0]!, new RegExp(`^run 1/${REPRODUCTION_RUNS.length + DEFECT_RUNS.length} baseline: 1 seeds done, \\d+ s elapsed$`));
   });
 
   it("progress: on a terminal one line rewritten per seed, elsewhere one line per finished run", () => {
@@ -172,6 +172,7 @@ describe("gridgym reproduce microgrid", function () {
       { name: "load-spike-reserve", scenario: "load-spike", policy: "mpc-reserve", kpis: kpis(40, 5) },
       { name: "load-spike-stochastic", scenario: "load-spike", policy: "mpc-stochastic", kpis: kpis(12, 52) },
       { name: "reserve", scenario: "nominal", policy: "mpc-reserve", kpis: kpis(50, 3) },
+      { name: "baseline-load-spike", scenario: "load-spike", policy: "myopic", kpis: kpis(15, 55) },
     ];
     const d = checkDirections(runs);
     assert.ok(d.filter((x) => !x.name.startsWith("stochastic planner lowers")).every((x) => x.holds), JSON.stringify(d.filter((x) => !x.holds)));
@@ -180,7 +181,21 @@ describe("gridgym reproduce microgrid", function () {
     runs[4]!.kpis.unservedKwh = s(6);
     assert.equal(checkDirections(runs).find((x) => x.name.startsWith("stochastic planner has less unserved"))!.holds, false);
     runs[3]!.kpis.scarcityPostPct = s(45);
-    assert.equal(checkDirections(runs).find((x) => x.name.includes("nominal scarcity or worse"))!.holds, false);
+    const seedReading = (c: ReturnType<typeof checkDirections>) => c.find((x) => x.name.startsWith("load spike drains the predictive planner to the baseline's nominal scarcity"))!;
+    assert.equal(seedReading(checkDirections(runs)).holds, false);
+    assert.equal(seedReading(checkDirections(runs)).why, undefined);
+    // where a hazard is priced, the seed's reading says why it fails, and the reserve check is not applicable
+    const priced = checkDirections(runs, {}, null, { hazardPriced: true });
+    assert.match(seedReading(priced).why!, /outage hazard is priced/);
+    const reserveSpike = priced.find((x) => x.name === "reserve-aware planner lowers the load-spike scarcity")!;
+    assert.equal(reserveSpike.notApplicable, true);
+    assert.equal(checkDirections(runs).find((x) => x.name === "reserve-aware planner lowers the load-spike scarcity")!.notApplicable, undefined);
+    // the baseline's own drain under the spike
+    const drain = (c: ReturnType<typeof checkDirections>) => c.find((x) => x.name === "load spike drains the baseline to its nominal scarcity or worse")!;
+    assert.equal(drain(checkDirections(runs)).holds, true);
+    runs[8]!.kpis.scarcityPostPct = s(49);
+    assert.equal(drain(checkDirections(runs)).holds, false);
+    assert.equal(checkDirections(runs.filter((x) => x.name !== "baseline-load-spike")).some((x) => x.name.includes("drains the baseline")), false);
     runs[1]!.kpis.scarcityPostPct = s(55);
     assert.equal(checkDirections(runs).find((x) => x.name.includes("scarcity % of ticks"))!.holds, false);
     runs[7]!.kpis.efc = s(5);
@@ -191,6 +206,11 @@ describe("gridgym reproduce microgrid", function () {
     // no lost load anywhere (rounding aside): no unserved-energy comparison at all
     for (const r of runs) r.kpis.unservedKwh = s(1e-12);
     assert.equal(checkDirections(runs).some((x) => /unserved/.test(x.name)), false);
+    // equal means (floating-point noise aside) are a tie, which beats nothing
+    runs[1]!.kpis.avgSocPostPct = s(20 + 1e-12);
+    const tie = checkDirections(runs).find((x) => x.name === "predictive beats baseline: avg SoC post %")!;
+    assert.equal(tie.holds, false);
+    assert.match(tie.detail, /a tie/);
     // a check needing a run that was not run is left out
     assert.equal(checkDirections(runs.filter((x) => x.name !== "pv-outage")).some((x) => x.name.startsWith("PV outage")), false);
   });
