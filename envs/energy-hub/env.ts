@@ -57,7 +57,7 @@
  *   "trade-first" (issue 14: the default scenario held no auction; the trajectory changed).
  */
 import { BaseEnv } from "../../src/core/base-env.js";
-import { heatLedInputsKw, hubSetPoints } from "../../src/planning/hub-rules.js";
+import { correctedHeatLedInputsKw, heatLedInputsKw, hubSetPoints } from "../../src/planning/hub-rules.js";
 import { BoxActionCheck } from "../../src/core/action-check.js";
 import type { Info, ResetResult, StepResult } from "../../src/core/env.js";
 import { Box } from "../../src/core/spaces.js";
@@ -107,6 +107,8 @@ export class EnergyHubEnv extends BaseEnv<Float32Array, ArrayLike<number>> imple
   readonly #setPoints: Float64Array;
   /** `action: "residual"`: actions correct the heat-led rule's set-points. */
   readonly #residual: boolean;
+  /** `action: "residual-sequential"`: the corrections are applied in the rule's own order. */
+  readonly #sequential: boolean;
   readonly #ruleSetPoints: Float64Array;
   /** `rewardBaseline: "myopic"`: the commands of the myopic baseline's replay of each step. */
   readonly #ruleCommands: HubCommand[] | null;
@@ -120,7 +122,8 @@ export class EnergyHubEnv extends BaseEnv<Float32Array, ArrayLike<number>> imple
     this.#controlled = config.controlledHub;
     const k = this.system.controllable.length;
     this.observationSpace = hubObservationSpace(k);
-    this.#residual = config.action === "residual";
+    this.#residual = config.action !== "set-points";
+    this.#sequential = config.action === "residual-sequential";
     this.actionSpace = new Box<Float64Array>({ low: this.#residual ? -1 : 0, high: 1, shape: [k], dtype: "float64" });
     this.#actionCheck = new BoxActionCheck(this.actionSpace);
     this.#setPoints = new Float64Array(k);
@@ -169,9 +172,12 @@ export class EnergyHubEnv extends BaseEnv<Float32Array, ArrayLike<number>> imple
       const step = sys.stepOf(this.#controlled);
       hubSetPoints(sys.hub, step, heatLedInputsKw(sys.hub, step), sys.controllable, this.#ruleSetPoints);
     }
-    if (this.#residual) {
+    if (this.#sequential) {
+      const step = sys.stepOf(this.#controlled);
+      hubSetPoints(sys.hub, step, correctedHeatLedInputsKw(sys.hub, step, this.#setPoints, sys.controllable, this.config.residualScale), sys.controllable, this.#setPoints);
+    } else if (this.#residual) {
       const x = this.#setPoints;
-      for (let j = 0; j < x.length; j++) x[j] = Math.min(1, Math.max(0, this.#ruleSetPoints[j]! + x[j]!));
+      for (let j = 0; j < x.length; j++) x[j] = Math.min(1, Math.max(0, this.#ruleSetPoints[j]! + this.config.residualScale * x[j]!));
     }
     const baseline = rule === null ? 0 : sys.counterfactualRewards(rule, this.#ruleRewards)[this.#controlled]!;
     const mine = sys.step(this.#commands, this.#controlled)[this.#controlled]!;

@@ -37,7 +37,7 @@ import type { Info, ParallelResetResult, ParallelStepResult } from "../../src/co
 import { Box } from "../../src/core/spaces.js";
 import type { Trajectory } from "../../src/core/trajectory.js";
 import { hubKpis, type HubKpis } from "../../src/kpi/hub.js";
-import { heatLedInputsKw, hubSetPoints } from "../../src/planning/hub-rules.js";
+import { correctedHeatLedInputsKw, heatLedInputsKw, hubSetPoints } from "../../src/planning/hub-rules.js";
 import type { Solver } from "../../src/solvers/index.js";
 import { RESPONSES, type EnergyHubConfig } from "./config.js";
 import type { HubPlannerResetInfo } from "./contract.js";
@@ -59,6 +59,8 @@ export class EnergyHubParallelEnv extends BaseParallelEnv<Float32Array, ArrayLik
   readonly #actions: Float64Array[];
   /** `action: "residual"`: actions are k corrections to the heat-led rule's set-points. */
   readonly #residual: boolean;
+  /** `action: "residual-sequential"`: the corrections are applied in the rule's own order. */
+  readonly #sequential: boolean;
   /** Per hub, the heat-led rule's set-points of this step (residual action or rewardBaseline). */
   readonly #ruleSetPoints: Float64Array[];
   /** Per hub, the set-points its command applies (the action's, or the corrected rule's). */
@@ -74,7 +76,8 @@ export class EnergyHubParallelEnv extends BaseParallelEnv<Float32Array, ArrayLik
     this.possibleAgents = this.system.hubs.map((h) => h.name);
     const k = this.system.controllable.length;
     this.#obsSpace = hubObservationSpace(k);
-    this.#residual = config.action === "residual";
+    this.#residual = config.action !== "set-points";
+    this.#sequential = config.action === "residual-sequential";
     if (this.#residual) {
       this.#actSpace = new Box<Float64Array>({ low: -1, high: 1, shape: [k], dtype: "float64" });
     } else {
@@ -173,9 +176,14 @@ export class EnergyHubParallelEnv extends BaseParallelEnv<Float32Array, ArrayLik
     const a = this.#actions[h]!;
     this.#actionCheck.read(owner, action, a);
     if (this.#residual) {
-      const rule = this.#ruleSetPoints[h]!;
       const x = this.#setPoints[h]!;
-      for (let j = 0; j < x.length; j++) x[j] = Math.min(1, Math.max(0, rule[j]! + a[j]!));
+      if (this.#sequential) {
+        const step = this.system.stepOf(h);
+        hubSetPoints(this.system.hub, step, correctedHeatLedInputsKw(this.system.hub, step, a, this.system.controllable, this.config.residualScale), this.system.controllable, x);
+      } else {
+        const rule = this.#ruleSetPoints[h]!;
+        for (let j = 0; j < x.length; j++) x[j] = Math.min(1, Math.max(0, rule[j]! + this.config.residualScale * a[j]!));
+      }
       this.#commands[h]!.response = "cascade";
       this.#bids[h] = 0;
       return;

@@ -12,6 +12,7 @@ import { INPUT_CARRIERS } from "../../src/physics/converters.js";
 import { dispatchFactorSums, hubInputsKw, limitViolations, type Hub, type HubStep } from "../../src/physics/energy-hub.js";
 import { settleImbalance } from "../../src/market/balancing.js";
 import { hubStepLp, trySolveHubStep } from "../../src/planning/hub-lp.js";
+import { correctedHeatLedInputsKw, heatLedInputsKw } from "../../src/planning/hub-rules.js";
 import { LpModel, syncSolver } from "../../src/solvers/index.js";
 
 const ID = "EnergyHub-v0";
@@ -436,6 +437,61 @@ describe("EnergyHub-v0 action: residual", () => {
     ones.reset({ seed: 2 });
     for (let t = 0; t < 5; t++) assert.equal(full.step(Float64Array.of(1, 1, 1, 1)).reward, ones.step(Float64Array.of(1, 1, 1, 1)).reward);
     assert.throws(() => full.step(Float64Array.of(-1.5, 0, 0, 0)), InvalidActionError);
+  });
+});
+
+describe("EnergyHub-v0 action: residual-sequential", () => {
+  it("a zero correction is the heat-led rule step for step, on both ids; +1 everywhere is set-points of 1", () => {
+    const seq = make<Float32Array, ArrayLike<number>>("EnergyHub-v0", { action: "residual-sequential" });
+    const res = make<Float32Array, ArrayLike<number>>("EnergyHub-v0", { action: "residual" });
+    seq.reset({ seed: 12 });
+    res.reset({ seed: 12 });
+    for (let t = 0; t < 48; t++) {
+      const a = seq.step(new Float64Array(4));
+      const b = res.step(new Float64Array(4));
+      assert.equal(a.reward, b.reward, `step ${t}`);
+      assert.deepEqual(a.observation, b.observation);
+    }
+    const full = make<Float32Array, ArrayLike<number>>("EnergyHub-v0", { action: "residual-sequential" });
+    const ones = make<Float32Array, ArrayLike<number>>("EnergyHub-v0", {});
+    full.reset({ seed: 2 });
+    ones.reset({ seed: 2 });
+    for (let t = 0; t < 5; t++) assert.equal(full.step(Float64Array.of(1, 1, 1, 1)).reward, ones.step(Float64Array.of(1, 1, 1, 1)).reward);
+    const par = makeParallel<Float32Array, ArrayLike<number>>("EnergyHubParallel-v0", { action: "residual-sequential", rewardBaseline: "myopic" });
+    par.reset({ seed: 3 });
+    for (let t = 0; t < 48; t++) {
+      const r = par.step(Object.fromEntries(par.agents.map((a) => [a, new Float64Array(4)])));
+      for (const a of par.possibleAgents) assert.equal(r.rewards[a], 0, `step ${t} ${a}`);
+    }
+  });
+
+  it("turning the first CHP down leaves its heat to the next, which the rule re-sizes; the scale multiplies corrections", () => {
+    const env = make<Float32Array, ArrayLike<number>>("EnergyHub-v0", { action: "residual-sequential" }).unwrapped as unknown as EnergyHubEnv;
+    env.reset({ seed: 5 });
+    const { hub, controllable } = { hub: env.system.hub, controllable: env.system.controllable };
+    const chps = hub.devices.flatMap((c, i) => (c.electricEfficiency > 0 && c.thermalEfficiency > 0 ? [i] : []))
+      .sort((a, b) => hub.devices[b]!.thermalEfficiency - hub.devices[a]!.thermalEfficiency || a - b);
+    assert.ok(chps.length >= 2 && chps.every((i) => controllable.includes(i)), "the Table 3 hub has two controllable CHP units");
+    const [first, second] = [chps[0]!, chps[1]!];
+    let checked = 0;
+    fc.assert(fc.property(fc.integer({ min: 0, max: 47 }), fc.double({ min: -1, max: -0.01, noNaN: true }), (t, c) => {
+      const step = env.system.stepOf(0, t);
+      const rule = heatLedInputsKw(hub, step);
+      const corr = new Float64Array(controllable.length);
+      corr[controllable.indexOf(first)] = c;
+      const x = correctedHeatLedInputsKw(hub, step, corr, controllable);
+      const th = (i: number) => hub.devices[i]!.thermalEfficiency;
+      assert.ok(x[first]! <= rule[first]! + 1e-9, "the corrected unit goes down");
+      // the second unit takes up the heat the first left, as far as its size and the electric room allow
+      assert.ok(x[second]! >= rule[second]! - 1e-9, `step ${t}: the next unit does not go down`);
+      const heatLeft = step.heatLoadKw - th(first) * x[first]!;
+      assert.ok(x[second]! <= Math.max(0, heatLeft / th(second)) + 1e-9, "never beyond the heat left");
+      if (x[first]! < rule[first]! - 1e-6 && rule[second]! + 1e-6 < x[second]!) checked++;
+      // the scale multiplies the correction
+      const half = correctedHeatLedInputsKw(hub, step, corr.map((v) => v / 2), controllable);
+      assert.deepEqual(correctedHeatLedInputsKw(hub, step, corr, controllable, 0.5), half);
+    }), { numRuns: 200, seed: 7 });
+    assert.ok(checked > 20, `the next unit took up heat in only ${checked} of 200 cases`);
   });
 });
 
