@@ -46,8 +46,9 @@
  *    community: base load + uncontrolled EV + uncontrolled flex - PV at the tariff.
  *    Rewards: household: -cost - (grid penalty / N) - w |saving - mean saving| with the grid
  *    penalty `rewards.gridViolationEurPerHour` charged in hours with a voltage outside the limits
- *    or the transformer above 100 % and w = `rewards.fairnessWeight`; community battery: minus
- *    the community cost minus the whole grid penalty (the manager's objective).
+ *    or the transformer above 100 % and w = `rewards.fairnessWeight`, plus the household's
+ *    reference cost with `rewardBaseline: "reference"` (no action changes it); community battery:
+ *    minus the community cost minus the whole grid penalty (the manager's objective).
  * 7. Record (`#record`, with `record`): the hour's row of COMMUNITY_COLUMNS and each household's
  *    cost and reference cost (KPIs).
  *
@@ -914,13 +915,14 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
     const meanSaving = savingSum / n;
     const w = cfg.rewards.fairnessWeight;
     const evRate = cfg.rewards.evUnmetEurPerKwh;
+    const byReference = cfg.rewardBaseline === "reference";
     const evUnmet = this.#evUnmet;
     const rewards = this.#rewards;
     let evPenalty = 0;
     for (let i = 0; i < n; i++) {
       const ev = evRate * evUnmet[i]!;
       evPenalty += ev;
-      rewards[i] = -hhCost[i]! - ev - gridPenalty / n - (w > 0 ? w * Math.abs(refCost[i]! - hhCost[i]! - meanSaving) : 0);
+      rewards[i] = (byReference ? refCost[i]! : 0) - hhCost[i]! - ev - gridPenalty / n - (w > 0 ? w * Math.abs(refCost[i]! - hhCost[i]! - meanSaving) : 0);
     }
     hour.dsoImportKwh = dsoImport;
     hour.dsoExportKwh = dsoExport;

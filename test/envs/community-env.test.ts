@@ -414,6 +414,41 @@ describe("Community-v0 EV penalty", () => {
   });
 });
 
+describe("Community-v0 rewardBaseline: reference", () => {
+  it("adds each household's reference cost, the same whatever anyone does; the community battery's reward and the KPIs are unchanged", () => {
+    const cfg: CommunityEnvConfigInput = { days: 2, community: { households: 6, mix: RICH_MIX, communityBattery: SMALL_CB }, communityBatteryAgent: true };
+    const plain = makeEnv(cfg);
+    const shaped = makeEnv({ ...cfg, rewardBaseline: "reference" });
+    const other = makeEnv({ ...cfg, rewardBaseline: "reference" });
+    const otherPlain = makeEnv(cfg);
+    for (const e of [plain, shaped, other, otherPlain]) e.reset({ seed: 8 });
+    const rng = new Rng(8);
+    const rng2 = new Rng(99);
+    let t = 0;
+    while (plain.agents.length > 0) {
+      const acts = randomActions(plain, rng);
+      const acts2 = randomActions(other, rng2);
+      const p = plain.step(acts);
+      const s = shaped.step(acts);
+      const o = other.step(acts2);
+      const op = otherPlain.step(acts2);
+      const ref = plain.trajectory().column("referenceCostEur")[t]!;
+      let sum = 0;
+      for (const a of plain.possibleAgents) {
+        const d = s.rewards[a]! - p.rewards[a]!;
+        if (a === COMMUNITY_BATTERY_AGENT) { assert.equal(d, 0); continue; }
+        // the same addition under other actions: it depends on no action
+        assert.ok(Math.abs(d - (o.rewards[a]! - op.rewards[a]!)) < 1e-9, `hour ${t} ${a}`);
+        sum += d;
+      }
+      assert.ok(Math.abs(sum - ref) < 1e-9 * Math.max(1, Math.abs(ref)), `hour ${t}: ${sum} vs reference ${ref}`);
+      t++;
+    }
+    assert.ok(t === 48);
+    assert.deepEqual(shaped.kpis(), plain.kpis());
+  });
+});
+
 describe("Community-v0 residualElements", () => {
   it("elements left out have a Box of width 0 (they follow the rule); the listed ones span the full correction", () => {
     const cfg = { community: { households: [{ battery: {}, ev: {} }] }, householdAction: "residual" as const };
