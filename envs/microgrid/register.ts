@@ -60,6 +60,24 @@ const MICROGRID_TRAINING = {
   policyConfig: { action: "balance" },
   learners: { dqn: { steps: 200_000 }, ppo: { steps: 300_000 }, a2c: { steps: 300_000 } },
 };
+/**
+ * MicrogridResilience-v0's learner settings: Microgrid-v0's interface plus the tariff in the
+ * observation (the import cost now and over the forecast horizon: the peak is a price the policy
+ * sees coming, not a band of the hour's sine it must carve out), and PPO and A2C starting AT the
+ * myopic rule ([1, 0] of the balance action, initActionMean) with a narrow Gaussian (log-std
+ * -2.5, about 0.08 of the Box half-width), so exploration starts from the rule rather than from
+ * half of it ([0.5, 0], where an untrained policy used to sit: 16,400 at 30k steps against
+ * myopic's 9,119 on the validation seeds).
+ */
+const MICROGRID_RESILIENCE_TRAINING = {
+  envConfig: { rewardBaseline: "idle" },
+  policyConfig: { action: "balance", observeTariff: true },
+  learners: {
+    dqn: { steps: 200_000 },
+    ppo: { steps: 300_000, hyperparameters: { initActionMean: [1, 0], initLogStd: -2.5 } },
+    a2c: { steps: 300_000, hyperparameters: { initActionMean: [1, 0], initLogStd: -2.5 } },
+  },
+};
 const MICROGRID_BENCHMARK = { costKpi: "importCost", costLabel: "import cost", myopic: "myopic", mpc: "mpc", oracle: "oracle" };
 
 export const microgridDiscreteConfigSchema = z.strictObject({
@@ -97,7 +115,7 @@ export function registerMicrogrid(): void {
     // judged by import cost plus unserved energy at the value of lost load
     benchmark: { ...MICROGRID_BENCHMARK, costKpi: "totalCost", costLabel: "total cost (import + VoLL x unserved)" },
     actionKind: "box",
-    training: MICROGRID_TRAINING,
+    training: MICROGRID_RESILIENCE_TRAINING,
     defaultEpisodeSteps: 336,
     create: (config) => new MicrogridEnv(config, MICROGRID_RESILIENCE_ID),
   });
