@@ -47,11 +47,12 @@ export class ActorCritic {
   readonly #raw: Float32Array;
 
   /**
+   * @param initLogStd the Gaussian's initial log standard deviation: one for every dimension, or one per dimension
    * @param initActionMean the Gaussian's initial mean in Box units, one number per dimension (null: the middle of the Box)
    * @throws ConfigError when the space is not Discrete or a Box with finite bounds, or `initActionMean`
    *   is given for a Discrete space, has the wrong length or lies outside the Box
    */
-  constructor(observationSize: number, actionSpace: Space<unknown>, hiddenSizes: readonly number[], initLogStd: number, rng: Rng, initActionMean: readonly number[] | null = null) {
+  constructor(observationSize: number, actionSpace: Space<unknown>, hiddenSizes: readonly number[], initLogStd: number | readonly number[], rng: Rng, initActionMean: readonly number[] | null = null) {
     if (actionSpace instanceof Box) {
       const finite = Array.from(actionSpace.low).every(Number.isFinite) && Array.from(actionSpace.high).every(Number.isFinite);
       if (!finite) {
@@ -74,7 +75,11 @@ export class ActorCritic {
     this.actor = new Mlp({ sizes: [observationSize, ...hiddenSizes, outputs], activation: "tanh", outputGain: 0.01 }, rng.child("actor"));
     this.critic = new Mlp({ sizes: [observationSize, ...hiddenSizes, 1], activation: "tanh", outputGain: 1 }, rng.child("critic"));
     if (initActionMean !== null) this.#setInitialMean(initActionMean);
-    this.#logStdHost = new Float32Array(this.#box ? outputs : 0).fill(initLogStd);
+    this.#logStdHost = new Float32Array(this.#box ? outputs : 0);
+    if (typeof initLogStd === "number") this.#logStdHost.fill(initLogStd);
+    else if (this.#box && initLogStd.length !== outputs) {
+      throw new ConfigError("actor-critic", [{ path: "hyperparameters.initLogStd", expected: `a number or ${outputs} numbers, one per action dimension`, received: JSON.stringify(initLogStd) }]);
+    } else if (this.#box) this.#logStdHost.set(initLogStd);
     this.logStd = this.#box ? tf.variable(tf.tensor2d(this.#logStdHost, [1, outputs]), true) : null;
     this.#raw = new Float32Array(this.actionDim);
   }

@@ -24,7 +24,7 @@ export type OnPolicyConfigCommon = {
   gamma: number;
   gaeLambda: number;
   hiddenSizes: number[];
-  initLogStd: number;
+  initLogStd: number | number[];
   initActionMean: number[] | null;
   rewardScale: number;
   normalizeObservations: boolean;

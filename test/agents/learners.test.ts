@@ -154,4 +154,13 @@ describe("learners", () => {
     assert.throws(() => new PpoLearner(init(box, [1])), /initActionMean: expected 2 numbers, one per action dimension, got \[1\]/);
     assert.throws(() => new A2cLearner(init(box, [1.5, 0])), /initActionMean: expected numbers within the action Box \[0, -1\] \.\. \[1, 1\], got \[1.5,0\]/);
   });
+
+  it("initLogStd takes one number per action dimension as well as one for all", () => {
+    const space = new Box({ low: [0, -1], high: [1, 1] });
+    const init = (initLogStd: unknown) => ({ observationSize: OBS, actionSpace: space, hyperparameters: { initLogStd }, seed: 0, scheduleSteps: 10 });
+    const logStd = (l: PpoLearner | A2cLearner) => Array.from(l.policy.arrays().find((a) => a.name === "logStd")!.data);
+    assert.deepEqual(logStd(new PpoLearner(init([-3, -1]))), [-3, -1]);
+    assert.deepEqual(logStd(new A2cLearner(init(-0.5))), [-0.5, -0.5]);
+    assert.throws(() => new PpoLearner(init([-3, -1, 0])), /initLogStd: expected a number or 2 numbers, one per action dimension, got \[-3,-1,0\]/);
+  });
 });
