@@ -31,7 +31,8 @@ export const a2cConfigSchema = z.strictObject({
   rmsPropDecay: z.number().gt(0).lt(1).default(0.99).meta({ description: "RMSprop decay (SB3: alpha 0.99)." }),
   rmsPropEpsilon: z.number().positive().default(1e-5).meta({ description: "RMSprop epsilon (SB3: 1e-5)." }),
   hiddenSizes: z.array(z.number().int().positive()).min(1).default([64, 64]).meta({ description: "Hidden layer widths of actor and critic (SB3: two layers of 64)." }),
-  initLogStd: z.number().default(0).meta({ description: "Initial log standard deviation of the Gaussian, in normalised action units ([-1, 1] spans the Box)." }),
+  initLogStd: z.union([z.number(), z.array(z.number()).min(1)]).default(0).meta({ description: "Initial log standard deviation of the Gaussian, in normalised action units ([-1, 1] spans the Box): one number for every dimension, or one per dimension." }),
+  initActionMean: z.array(z.number()).min(1).nullable().default(null).meta({ description: "Initial mean of the Gaussian in the action Box's own units, one number per dimension (null: the middle of the Box); the actor head's bias starts there, so the untrained policy acts near it (e.g. [1, 0] on Microgrid's balance action, the myopic rule). Box actions only." }),
   rewardScale: z.number().positive().default(0.01).meta({ description: "Multiplies every reward before it is stored (CommunityBattery rewards are tens of EUR a step)." }),
   normalizeObservations: z.boolean().default(true).meta({ description: "Standardise observations with running statistics." }),
 });

@@ -9,6 +9,13 @@
  * those of the unclipped u, as in CleanRL and SB3 (clipping rather than tanh squashing:
  * bang-bang battery dispatch sits on the bounds, where a tanh-squashed Gaussian needs
  * ever larger pre-activations). The deterministic action is the clipped mean.
+ *
+ * `initActionMean` (Box only, in the Box's own units) starts the Gaussian's mean there rather
+ * than at the middle of the Box: the actor head's bias is set to its normalised value, so with
+ * the small initial head the untrained policy acts at that point (exactly where the hidden
+ * activations are 0, e.g. at a zero normalised observation) and explores around it. Used where
+ * a known rule is one point of the action space (Microgrid's `balance` action: [1, 0] is the
+ * myopic rule), so training starts from the rule instead of half of it.
  */
 import * as tf from "@tensorflow/tfjs";
 import { ConfigError } from "../src/core/errors.js";
@@ -40,9 +47,12 @@ export class ActorCritic {
   readonly #raw: Float32Array;
 
   /**
-   * @throws ConfigError when the space is not Discrete or a Box with finite bounds
+   * @param initLogStd the Gaussian's initial log standard deviation: one for every dimension, or one per dimension
+   * @param initActionMean the Gaussian's initial mean in Box units, one number per dimension (null: the middle of the Box)
+   * @throws ConfigError when the space is not Discrete or a Box with finite bounds, or `initActionMean`
+   *   is given for a Discrete space, has the wrong length or lies outside the Box
    */
-  constructor(observationSize: number, actionSpace: Space<unknown>, hiddenSizes: readonly number[], initLogStd: number, rng: Rng) {
+  constructor(observationSize: number, actionSpace: Space<unknown>, hiddenSizes: readonly number[], initLogStd: number | readonly number[], rng: Rng, initActionMean: readonly number[] | null = null) {
     if (actionSpace instanceof Box) {
       const finite = Array.from(actionSpace.low).every(Number.isFinite) && Array.from(actionSpace.high).every(Number.isFinite);
       if (!finite) {
@@ -64,9 +74,34 @@ export class ActorCritic {
     // CleanRL: actor head initialised small (0.01) so early actions sit near the middle; critic head gain 1
     this.actor = new Mlp({ sizes: [observationSize, ...hiddenSizes, outputs], activation: "tanh", outputGain: 0.01 }, rng.child("actor"));
     this.critic = new Mlp({ sizes: [observationSize, ...hiddenSizes, 1], activation: "tanh", outputGain: 1 }, rng.child("critic"));
-    this.#logStdHost = new Float32Array(this.#box ? outputs : 0).fill(initLogStd);
+    if (initActionMean !== null) this.#setInitialMean(initActionMean);
+    this.#logStdHost = new Float32Array(this.#box ? outputs : 0);
+    if (typeof initLogStd === "number") this.#logStdHost.fill(initLogStd);
+    else if (this.#box && initLogStd.length !== outputs) {
+      throw new ConfigError("actor-critic", [{ path: "hyperparameters.initLogStd", expected: `a number or ${outputs} numbers, one per action dimension`, received: JSON.stringify(initLogStd) }]);
+    } else if (this.#box) this.#logStdHost.set(initLogStd);
     this.logStd = this.#box ? tf.variable(tf.tensor2d(this.#logStdHost, [1, outputs]), true) : null;
     this.#raw = new Float32Array(this.actionDim);
+  }
+
+  /** Sets the actor head's bias to `mean` (Box units) in the normalised space; see the file header. */
+  #setInitialMean(mean: readonly number[]): void {
+    const box = this.#box;
+    const fail = (expected: string) => new ConfigError("actor-critic", [{ path: "hyperparameters.initActionMean", expected, received: JSON.stringify(mean) }]);
+    if (box === null) throw fail("no initActionMean: it applies to Box actions only");
+    if (mean.length !== box.size) throw fail(`${box.size} numbers, one per action dimension`);
+    const u = mean.map((a, i) => {
+      const lo = box.low[i]!;
+      const hi = box.high[i]!;
+      if (!(a >= lo && a <= hi)) throw fail(`numbers within the action Box [${Array.from(box.low).join(", ")}] .. [${Array.from(box.high).join(", ")}]`);
+      return hi > lo ? (2 * (a - lo)) / (hi - lo) - 1 : 0;
+    });
+    const last = this.actor.variables.length - 1;
+    const bias = this.actor.host[last]!;
+    bias.set(u);
+    const t = tf.tensor1d(bias);
+    this.actor.variables[last]!.assign(t);
+    t.dispose();
   }
 
   /** Every trainable variable, in a fixed order (the optimizer pairs its slots by position). */

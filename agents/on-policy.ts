@@ -24,7 +24,8 @@ export type OnPolicyConfigCommon = {
   gamma: number;
   gaeLambda: number;
   hiddenSizes: number[];
-  initLogStd: number;
+  initLogStd: number | number[];
+  initActionMean: number[] | null;
   rewardScale: number;
   normalizeObservations: boolean;
 };
@@ -89,7 +90,7 @@ export abstract class OnPolicyLearner<C extends OnPolicyConfigCommon> implements
     this.config = config;
     this.obsSize = init.observationSize;
     this.root = new Rng(init.seed, stream);
-    this.policy = new ActorCritic(init.observationSize, init.actionSpace, config.hiddenSizes, config.initLogStd, this.root.child("init"));
+    this.policy = new ActorCritic(init.observationSize, init.actionSpace, config.hiddenSizes, config.initLogStd, this.root.child("init"), config.initActionMean);
     this.grads = this.policy.hostArrays.map((a) => new Float32Array(a.length));
     this.numEnvs = init.numEnvs ?? 1;
     this.actionSize = this.policy.actionDim;

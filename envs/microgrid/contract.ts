@@ -27,6 +27,8 @@ export interface MicrogridObservationIndex {
   pvQ05Start: number;
   pvQ50Start: number;
   pvQ95Start: number;
+  /** With `observeTariff`: the import cost per kWh of this tick, then of ticks t+1..t+H. */
+  importCostStart?: number;
   batteries: number;
   horizon: number;
   size: number;

@@ -23,7 +23,7 @@
  * same rule as CommunityBattery-v0. For a Discrete action, wrap one-battery configs in
  * DiscretizeAction (or use MicrogridDiscrete-v0).
  *
- * ## Observation space (Float32Array, length 10 + 2B + 6H; B batteries, H = forecast.horizonTicks)
+ * ## Observation space (Float32Array, length 10 + 2B + 6H, + H + 1 with observeTariff; B batteries, H = forecast.horizonTicks)
  * | index                | meaning                                              | unit  |
  * |----------------------|------------------------------------------------------|-------|
  * | 0, 1                 | sin, cos of hour of day (2 pi h / 24)                | -     |
@@ -37,6 +37,7 @@
  * | 10 .. 10+B-1         | state of charge per battery                          | -     |
  * | 10+B .. 10+2B-1      | availability per battery (0: broken)                 | -     |
  * | then 6 blocks of H   | load q05, q50, q95; PV q05, q50, q95 for t+1..t+H    | kW    |
+ * | then H + 1 (observeTariff only) | import cost of tick t, t+1..t+H         | /kWh  |
  * `OBSERVATION_INDEX`-style offsets for the configured B and H are in `env.observationIndex`
  * and in the reset info (`observationIndex`). The tick being dispatched is observed (its load,
  * PV and weather are known when its set-points are chosen). Observations are carved from
@@ -90,16 +91,18 @@ export const MICROGRID_ID = "Microgrid-v0";
 /** Hours per tick (the SPEC's run: ticks of 1 h). */
 export const DT_HOURS = 1;
 
-/** The observation index map for `batteries` batteries and a forecast horizon of `horizon` ticks. */
-export function microgridObservationIndex(batteries: number, horizon: number): Readonly<MicrogridObservationIndex> {
+/** The observation index map for `batteries` batteries and a forecast horizon of `horizon` ticks (with `tariff`: the import costs after the forecasts). */
+export function microgridObservationIndex(batteries: number, horizon: number, tariff = false): Readonly<MicrogridObservationIndex> {
   const f = 10 + 2 * batteries;
+  const end = f + 6 * horizon;
   return Object.freeze({
     hourSin: 0, hourCos: 1, weekdaySin: 2, weekdayCos: 3, progress: 4, gridStatus: 5,
     loadKw: 6, pvKw: 7, temperatureC: 8, irradianceWPerM2: 9,
     socStart: 10, batteryAvailableStart: 10 + batteries,
     loadQ05Start: f, loadQ50Start: f + horizon, loadQ95Start: f + 2 * horizon,
     pvQ05Start: f + 3 * horizon, pvQ50Start: f + 4 * horizon, pvQ95Start: f + 5 * horizon,
-    batteries, horizon, size: f + 6 * horizon,
+    ...(tariff ? { importCostStart: end } : {}),
+    batteries, horizon, size: tariff ? end + horizon + 1 : end,
   });
 }
 
@@ -160,6 +163,7 @@ function observationBox(idx: Readonly<MicrogridObservationIndex>): Box<Float32Ar
   low[idx.loadKw] = 0;
   low[idx.pvKw] = 0;
   low[idx.irradianceWPerM2] = 0;
+  if (idx.importCostStart !== undefined) for (let k = idx.importCostStart; k < idx.size; k++) low[k] = 0;
   return new Box<Float32Array>({ low, high, dtype: "float32" });
 }
 
@@ -280,7 +284,7 @@ export class MicrogridEnv extends BaseEnv<Float32Array, Float32Array | Float64Ar
       }
     }
     const B = config.batteries.length;
-    this.observationIndex = microgridObservationIndex(B, config.forecast.horizonTicks);
+    this.observationIndex = microgridObservationIndex(B, config.forecast.horizonTicks, config.observeTariff);
     this.batteryInfo = batteryInfoOf(config);
     this.grid = gridOf(config);
     this.#requestedKw = new Float64Array(B);
@@ -553,6 +557,10 @@ export class MicrogridEnv extends BaseEnv<Float32Array, Float32Array | Float64Ar
       obs[o + 3 * H] = p05[k]!;
       obs[o + 4 * H] = p50[k]!;
       obs[o + 5 * H] = p95[k]!;
+    }
+    if (idx.importCostStart !== undefined) {
+      const byHour = this.grid.importCostByHourPerKwh!;
+      for (let k = 0; k <= H; k++) obs[idx.importCostStart + k] = byHour[(startHour + t + k) % 24]!;
     }
     return obs;
   }

@@ -123,4 +123,44 @@ describe("learners", () => {
     assert.ok(actions.filter((a) => a === 0).length > 20 && actions.filter((a) => a === 1).length > 20);
     learner.dispose();
   });
+
+  for (const [algo, make] of [["ppo", (i: LearnerInit) => new PpoLearner(i)], ["a2c", (i: LearnerInit) => new A2cLearner(i)]] as const) {
+    it(`${algo}: the untrained policy's deterministic action is initActionMean`, () => {
+      // the microgrid's balance action: [share in [0, 1], grid in [-1, 1]]; one point on a bound, one inside
+      const space = new Box({ low: [0, -1], high: [1, 1] });
+      for (const mean of [[1, 0], [0.3, -0.4]]) {
+        const learner = make({ observationSize: OBS, actionSpace: space, hyperparameters: { initActionMean: mean, hiddenSizes: [16] }, seed: 2, scheduleSteps: 10 });
+        // a zero observation leaves every hidden unit at 0, so the mean is the head's bias alone: exactly the given point
+        const atZero = learner.act(new Float32Array(OBS)) as Float32Array;
+        assert.deepEqual(Array.from(atZero), mean.map(Math.fround));
+        // elsewhere the small initial head (gain 0.01) moves it by little
+        for (const obs of observations(20, 5)) {
+          const a = learner.act(obs) as Float32Array;
+          assert.ok(Math.abs(a[0]! - mean[0]!) < 0.02 && Math.abs(a[1]! - mean[1]!) < 0.04, `${Array.from(a)} far from ${mean}`);
+        }
+        learner.dispose();
+      }
+      // without it the mean starts at the middle of the Box
+      const plain = make({ observationSize: OBS, actionSpace: space, hyperparameters: { hiddenSizes: [16] }, seed: 2, scheduleSteps: 10 });
+      assert.deepEqual(Array.from(plain.act(new Float32Array(OBS)) as Float32Array), [0.5, 0]);
+      plain.dispose();
+    });
+  }
+
+  it("initActionMean is refused off a Box, at the wrong length or outside the Box", () => {
+    const init = (actionSpace: Box | Discrete, initActionMean: number[]) => ({ observationSize: OBS, actionSpace, hyperparameters: { initActionMean }, seed: 0, scheduleSteps: 10 });
+    const box = new Box({ low: [0, -1], high: [1, 1] });
+    assert.throws(() => new PpoLearner(init(new Discrete(3), [1])), /initActionMean: expected no initActionMean: it applies to Box actions only/);
+    assert.throws(() => new PpoLearner(init(box, [1])), /initActionMean: expected 2 numbers, one per action dimension, got \[1\]/);
+    assert.throws(() => new A2cLearner(init(box, [1.5, 0])), /initActionMean: expected numbers within the action Box \[0, -1\] \.\. \[1, 1\], got \[1.5,0\]/);
+  });
+
+  it("initLogStd takes one number per action dimension as well as one for all", () => {
+    const space = new Box({ low: [0, -1], high: [1, 1] });
+    const init = (initLogStd: unknown) => ({ observationSize: OBS, actionSpace: space, hyperparameters: { initLogStd }, seed: 0, scheduleSteps: 10 });
+    const logStd = (l: PpoLearner | A2cLearner) => Array.from(l.policy.arrays().find((a) => a.name === "logStd")!.data);
+    assert.deepEqual(logStd(new PpoLearner(init([-3, -1]))), [-3, -1]);
+    assert.deepEqual(logStd(new A2cLearner(init(-0.5))), [-0.5, -0.5]);
+    assert.throws(() => new PpoLearner(init([-3, -1, 0])), /initLogStd: expected a number or 2 numbers, one per action dimension, got \[-3,-1,0\]/);
+  });
 });

@@ -6,6 +6,7 @@ import { MicrogridOraclePolicy } from "../../baselines/microgrid/oracle.js";
 import type { MicrogridEnv } from "../../envs/microgrid/index.js";
 import { ConfigError } from "../../src/core/errors.js";
 import { make } from "../../src/core/registry.js";
+import { Box } from "../../src/core/spaces.js";
 import { createSolver, type Solver } from "../../src/solvers/index.js";
 import { runEpisode } from "../../training/evaluate.js";
 
@@ -39,6 +40,28 @@ describe("Microgrid-v0 time-of-use tariff", () => {
     const grid = info["grid"] as { importCostByHourPerKwh: number[] };
     assert.deepEqual(grid.importCostByHourPerKwh, Array.from({ length: 24 }, (_, h) => (h >= 16 && h < 21 ? 11.9 : 5.0)));
     assert.equal(info["startHour"], 7);
+  });
+
+  it("observeTariff appends this tick's and the next H ticks' import costs after the forecasts; off, the observation is unchanged", () => {
+    const cfg = { ...TOU, startHour: 13, episodeTicks: 30, forecast: { model: "off" as const, horizonTicks: 4 } };
+    const plain = make("Microgrid-v0", cfg);
+    const priced = make("Microgrid-v0", { ...cfg, observeTariff: true });
+    const idx = (priced.unwrapped as unknown as MicrogridEnv).observationIndex;
+    const base = (plain.unwrapped as unknown as MicrogridEnv).observationIndex;
+    assert.equal(base.importCostStart, undefined);
+    assert.equal(idx.importCostStart, base.size);
+    assert.equal(idx.size, base.size + 5);
+    assert.equal((priced.observationSpace as Box).size, idx.size);
+    const price = (h: number) => (h >= 16 && h < 21 ? 11.9 : 5.0);
+    let a = plain.reset({ seed: 3 }).observation as Float32Array;
+    let b = priced.reset({ seed: 3 }).observation as Float32Array;
+    const idle = new Float32Array(1);
+    for (let t = 0; t < 30; t++) {
+      assert.deepEqual(Array.from(b.subarray(0, base.size)), Array.from(a), `tick ${t}: the rest of the observation as without it`);
+      assert.deepEqual(Array.from(b.subarray(idx.importCostStart!)), [0, 1, 2, 3, 4].map((k) => Math.fround(price((13 + t + k) % 24))), `tick ${t}`);
+      a = plain.step(idle).observation as Float32Array;
+      b = priced.step(idle).observation as Float32Array;
+    }
   });
 
   it("rejects a peak window that ends before it starts, naming the field", () => {
