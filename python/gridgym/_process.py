@@ -24,6 +24,8 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import time
+import weakref
 from typing import Any, Dict, List, Optional, Tuple
 
 from ._framing import (  # noqa: F401 - the ops and statuses are re-exported for the modules that speak them
@@ -150,6 +152,12 @@ class Client:
         self._started = False
         self._broken: Optional[str] = None
         self.lock = threading.RLock()
+        # request()'s timeout without a poll() per frame: the watchdog thread kills a process that
+        # has kept a request waiting longer than its limit, which ends the blocked read at once
+        self._wait_since = 0.0
+        self._wait_limit = 0.0
+        self._timed_out: Optional[float] = None
+        self._watchdog: Optional[threading.Thread] = None
 
     # -- process state -------------------------------------------------------------------------
 
@@ -167,14 +175,20 @@ class Client:
         except (OSError, ValueError):
             return ""
 
+    def _start_watchdog(self) -> None:
+        self._watchdog = threading.Thread(target=_watch, args=(weakref.ref(self),), name=f"gridgym-watchdog-{self.proc.pid}", daemon=True)
+        self._watchdog.start()
+
     def _fail(self, why: str) -> NodeProcessError:
         """Marks the client unusable and builds the error that says why."""
         if self._broken is None:
+            if self._timed_out is not None:
+                why = f"no answer from Node within {self._timed_out:g} s"
             try:
                 code = self.proc.wait(timeout=2)
             except subprocess.TimeoutExpired:
                 code = None
-            if code is None:
+            if code is None or self._timed_out is not None:
                 self.proc.kill()
                 self.proc.wait()
                 detail = f"{why}; the Node process (pid {self.proc.pid}) was killed"
@@ -239,9 +253,25 @@ class Client:
             GridgymError: the error Node answered with, as its Python class.
             NodeProcessError: the process died or did not answer in time.
         """
+        # send() and receive() in one, as every step comes through here
         with self.lock:
-            self.send(body)
-            status, payload = self.receive(timeout)
+            if self._broken is not None:
+                raise NodeProcessError(self._broken + "; make a new env to start a fresh process")
+            if timeout == "default":
+                timeout = self.timeout if self._started else max(self.timeout, START_TIMEOUT_S)
+            if timeout is not None:
+                if self._watchdog is None:
+                    self._start_watchdog()
+                self._wait_limit = timeout
+                self._wait_since = time.monotonic()
+            try:
+                self._channel.send(body)
+                status, payload = self._channel.receive(None)
+            except ChannelClosed as why:
+                raise self._fail(why.args[0]) from None
+            finally:
+                self._wait_since = 0.0
+            self._started = True
         if status == STATUS_OK:
             return payload
         if status == STATUS_ERROR:
@@ -269,6 +299,22 @@ def config_bytes(owner: str, value: Any) -> bytes:
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"invalid {owner}: expected plain data (numbers, strings, lists, dicts; no NaN), {exc}",
                           code="CONFIG_INVALID", field=owner) from None
+
+
+def _watch(ref: "weakref.ReferenceType[Client]") -> None:
+    """The watchdog of one client: kills its process once a request has waited past its limit."""
+    while True:
+        client = ref()
+        if client is None or client._broken is not None or client.proc.poll() is not None:
+            return
+        since, limit = client._wait_since, client._wait_limit
+        if since and time.monotonic() - since > limit:
+            client._timed_out = limit
+            client.proc.kill()
+            return
+        tick = min(0.1, max(limit / 10, 0.01))
+        del client
+        time.sleep(tick)
 
 
 _default: Optional[Client] = None

@@ -34,6 +34,7 @@ else:
     _EnvBase = object
 
 _MAX_SEED = 2 ** 53 - 1
+_STEP_OBS_AT = STEP_REPLY.size
 
 
 def check_seed(owner: str, seed: Any, span: int = 1) -> Optional[int]:
@@ -130,9 +131,8 @@ class GridgymEnv(RemoteHandle, _EnvBase):
         payload = self.client.request(self._step_head + self._encoder.encode(action))
         reward, terminated, truncated, code, nbytes = STEP_REPLY.unpack_from(payload, 0)
         dtype = DTYPES[code]
-        start = STEP_REPLY.size
-        obs = np.frombuffer(payload, dtype=dtype, count=nbytes // dtype.itemsize, offset=start).copy()
-        info = info_dict(payload[start + nbytes:]) if self._infos else {}
+        obs = np.ndarray((nbytes // dtype.itemsize,), dtype, payload, _STEP_OBS_AT).copy()
+        info = info_dict(payload[_STEP_OBS_AT + nbytes:]) if self._infos else {}
         return obs, reward, terminated == 1, truncated == 1, info
 
 
