@@ -1,9 +1,8 @@
-"""The Node process behind the client, and the framing spoken with it.
+"""The Node process behind the client.
 
-Every frame is a little-endian u32 body length and the body. A request body starts with an op
-byte, a reply body with a status byte (training/pipe-server.ts documents both). One process
-serves every env of one Python process (each env is a handle in it); a forked child starts its
-own, because a pipe shared by two processes would mix their frames.
+It speaks the framing of _framing.py (training/pipe-server.ts documents the other side). One
+process serves every env of one Python process (each env is a handle in it); a forked child
+starts its own, because a pipe shared by two processes would mix their frames.
 
 Where the server is found, first match wins:
 
@@ -21,20 +20,19 @@ from __future__ import annotations
 import atexit
 import json
 import os
-import select
 import shutil
-import struct
 import subprocess
 import tempfile
 import threading
+import time
+import weakref
 from typing import Any, Dict, List, Optional, Tuple
 
+from ._framing import (  # noqa: F401 - the ops and statuses are re-exported for the modules that speak them
+    OP_ABORT, OP_ACTION, OP_CLOSE, OP_EVALUATE, OP_MAKE, OP_RESET, OP_SPACES, OP_STEP, STATUS_ACT, STATUS_EPISODE,
+    STATUS_ERROR, STATUS_OK, U32, ChannelClosed, FrameChannel, close_body, info_dict, json_bytes, parse_json,
+)
 from .errors import ConfigError, EnvClosedError, NodeProcessError, from_payload
-
-OP_MAKE, OP_RESET, OP_STEP, OP_CLOSE, OP_SPACES, OP_EVALUATE, OP_ACTION, OP_ABORT = 1, 2, 3, 4, 5, 6, 7, 8
-STATUS_OK, STATUS_ERROR, STATUS_ACT, STATUS_EPISODE = 0, 1, 2, 3
-
-_U32 = struct.Struct("<I")
 
 #: Seconds to wait for the server's first answer (it loads gridgym; with tsx it compiles it too).
 START_TIMEOUT_S = 180.0
@@ -150,14 +148,16 @@ class Client:
         except OSError as exc:
             raise NodeProcessError(f"could not start node on {entry}: {exc}") from exc
         self.pid = os.getpid()
-        self._in = self.proc.stdin.fileno()
-        self._out = self.proc.stdout.fileno()
-        self._poll = select.poll()
-        self._poll.register(self._out, select.POLLIN | select.POLLHUP | select.POLLERR)
-        self._buf = b""
+        self._channel = FrameChannel(self.proc.stdin.fileno(), self.proc.stdout.fileno())
         self._started = False
         self._broken: Optional[str] = None
         self.lock = threading.RLock()
+        # request()'s timeout without a poll() per frame: the watchdog thread kills a process that
+        # has kept a request waiting longer than its limit, which ends the blocked read at once
+        self._wait_since = 0.0
+        self._wait_limit = 0.0
+        self._timed_out: Optional[float] = None
+        self._watchdog: Optional[threading.Thread] = None
 
     # -- process state -------------------------------------------------------------------------
 
@@ -175,14 +175,20 @@ class Client:
         except (OSError, ValueError):
             return ""
 
+    def _start_watchdog(self) -> None:
+        self._watchdog = threading.Thread(target=_watch, args=(weakref.ref(self),), name=f"gridgym-watchdog-{self.proc.pid}", daemon=True)
+        self._watchdog.start()
+
     def _fail(self, why: str) -> NodeProcessError:
         """Marks the client unusable and builds the error that says why."""
         if self._broken is None:
+            if self._timed_out is not None:
+                why = f"no answer from Node within {self._timed_out:g} s"
             try:
                 code = self.proc.wait(timeout=2)
             except subprocess.TimeoutExpired:
                 code = None
-            if code is None:
+            if code is None or self._timed_out is not None:
                 self.proc.kill()
                 self.proc.wait()
                 detail = f"{why}; the Node process (pid {self.proc.pid}) was killed"
@@ -222,57 +228,93 @@ class Client:
         """Writes one frame."""
         if self._broken is not None:
             raise NodeProcessError(self._broken + "; make a new env to start a fresh process")
-        data = _U32.pack(len(body)) + body
         try:
-            while data:
-                n = os.write(self._in, data)
-                data = data[n:]
-        except (BrokenPipeError, OSError):
-            raise self._fail("the pipe to Node closed") from None
+            self._channel.send(body)
+        except ChannelClosed as why:
+            raise self._fail(why.args[0]) from None
 
-    def _read_some(self, timeout: Optional[float]) -> bytes:
-        if timeout is not None:
-            if not self._poll.poll(timeout * 1000.0):
-                raise self._fail(f"no answer from Node within {timeout:g} s")
-        try:
-            data = os.read(self._out, 1 << 20)
-        except OSError:
-            data = b""
-        if not data:
-            raise self._fail("the Node process ended")
-        return data
-
-    def receive(self, timeout: Any = "default") -> Tuple[int, bytes]:
-        """Reads one frame: its status byte and the rest of its body."""
+    def receive(self, timeout: Any = "default") -> Tuple[int, memoryview]:
+        """Reads one frame: its status byte and the rest of its body (a view valid until the next receive)."""
         if self._broken is not None:
             raise NodeProcessError(self._broken + "; make a new env to start a fresh process")
         if timeout == "default":
             timeout = self.timeout if self._started else max(self.timeout, START_TIMEOUT_S)
-        buf = self._buf
-        while len(buf) < 4:
-            buf += self._read_some(timeout)
-        n = _U32.unpack_from(buf, 0)[0]
-        while len(buf) < 4 + n:
-            buf += self._read_some(timeout)
-        self._buf = buf[4 + n:]
+        try:
+            frame = self._channel.receive(timeout)
+        except ChannelClosed as why:
+            raise self._fail(why.args[0]) from None
         self._started = True
-        return buf[4], buf[5:4 + n]
+        return frame
 
-    def request(self, body: bytes, timeout: Any = "default") -> bytes:
-        """Sends one request and returns the ok reply's payload.
+    def request(self, body: bytes, timeout: Any = "default") -> memoryview:
+        """Sends one request and returns the ok reply's payload (a view valid until the next request).
 
         Raises:
             GridgymError: the error Node answered with, as its Python class.
             NodeProcessError: the process died or did not answer in time.
         """
+        # send() and receive() in one, as every step comes through here
         with self.lock:
-            self.send(body)
-            status, payload = self.receive(timeout)
+            if self._broken is not None:
+                raise NodeProcessError(self._broken + "; make a new env to start a fresh process")
+            if timeout == "default":
+                timeout = self.timeout if self._started else max(self.timeout, START_TIMEOUT_S)
+            if timeout is not None:
+                if self._watchdog is None:
+                    self._start_watchdog()
+                self._wait_limit = timeout
+                self._wait_since = time.monotonic()
+            try:
+                self._channel.send(body)
+                status, payload = self._channel.receive(None)
+            except ChannelClosed as why:
+                raise self._fail(why.args[0]) from None
+            finally:
+                self._wait_since = 0.0
+            self._started = True
         if status == STATUS_OK:
             return payload
         if status == STATUS_ERROR:
-            raise from_payload(json.loads(payload.decode("utf-8")))
+            raise from_payload(parse_json(payload))
         raise self._fail(f"unexpected reply status {status} from Node")
+
+    def make(self, request: Dict[str, Any], owner: str) -> Tuple[int, Dict[str, Any]]:
+        """Builds an env in Node from a make request; returns its handle and description.
+
+        Raises:
+            ConfigError: when the request holds what JSON cannot carry, or Node refuses the config.
+        """
+        payload = self.request(bytes([OP_MAKE]) + config_bytes(owner, request))
+        return U32.unpack_from(payload, 0)[0], parse_json(payload[4:])
+
+
+def config_bytes(owner: str, value: Any) -> bytes:
+    """The JSON of a config or options dict.
+
+    Raises:
+        ConfigError: when it holds something JSON cannot carry (NaN, an object).
+    """
+    try:
+        return json_bytes(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"invalid {owner}: expected plain data (numbers, strings, lists, dicts; no NaN), {exc}",
+                          code="CONFIG_INVALID", field=owner) from None
+
+
+def _watch(ref: "weakref.ReferenceType[Client]") -> None:
+    """The watchdog of one client: kills its process once a request has waited past its limit."""
+    while True:
+        client = ref()
+        if client is None or client._broken is not None or client.proc.poll() is not None:
+            return
+        since, limit = client._wait_since, client._wait_limit
+        if since and time.monotonic() - since > limit:
+            client._timed_out = limit
+            client.proc.kill()
+            return
+        tick = min(0.1, max(limit / 10, 0.01))
+        del client
+        time.sleep(tick)
 
 
 _default: Optional[Client] = None
@@ -312,7 +354,7 @@ class RemoteHandle:
             return
         self._closed = True
         if self.client.alive:
-            self.client.request(struct.pack("<BI", OP_CLOSE, self._handle))
+            self.client.request(close_body(self._handle))
 
     def _assert_open(self) -> None:
         if self._closed:
@@ -323,26 +365,3 @@ class RemoteHandle:
             self.close()
         except Exception:  # noqa: BLE001 - nothing to report to at interpreter exit
             pass
-
-
-def json_bytes(value: Any) -> bytes:
-    """Compact JSON as UTF-8; numpy scalars and arrays become numbers and lists."""
-    return json.dumps(value, separators=(",", ":"), default=_json_default, allow_nan=False).encode("utf-8")
-
-
-def _json_default(value: Any) -> Any:
-    tolist = getattr(value, "tolist", None)
-    if callable(tolist):
-        return tolist()
-    raise TypeError(f"{type(value).__name__} is not JSON-serialisable (configs and options must be plain data)")
-
-
-def parse_json(data: bytes) -> Any:
-    """The JSON value of a reply part (None when empty)."""
-    return json.loads(data.decode("utf-8")) if data else None
-
-
-def info_dict(data: bytes) -> Dict[str, Any]:
-    """An info from a reply part: a dict (empty when infos were not asked for)."""
-    value = parse_json(data)
-    return value if isinstance(value, dict) else {}

@@ -16,13 +16,13 @@ What a caller may rely on (Gymnasium's contract, and gridgym's):
 """
 from __future__ import annotations
 
-import struct
 from typing import Any, Dict, Optional, Tuple
 
 import numpy as np
 
 from . import _process
-from ._process import OP_MAKE, OP_RESET, OP_STEP, Client, RemoteHandle, info_dict, json_bytes
+from ._framing import DTYPES, STEP_REPLY, info_dict, read_observation, reset_body, step_head
+from ._process import Client, RemoteHandle, config_bytes
 from .errors import ConfigError, InvalidActionError
 from .spaces import HAS_GYMNASIUM, from_json, is_discrete
 
@@ -33,13 +33,8 @@ if HAS_GYMNASIUM:
 else:
     _EnvBase = object
 
-FLAG_SEED, FLAG_OPTIONS, FLAG_INFOS = 1, 2, 4
-_DTYPES = {1: np.dtype(np.float32), 2: np.dtype(np.float64)}
-_RESET = struct.Struct("<BIBd")
-_STEP_HEAD = struct.Struct("<BIB")
-_STEP_REPLY = struct.Struct("<dBBBI")
-_OBS_HEAD = struct.Struct("<BI")
 _MAX_SEED = 2 ** 53 - 1
+_STEP_OBS_AT = STEP_REPLY.size
 
 
 def check_seed(owner: str, seed: Any, span: int = 1) -> Optional[int]:
@@ -55,19 +50,6 @@ def check_seed(owner: str, seed: Any, span: int = 1) -> Optional[int]:
                           code="CONFIG_INVALID", field="seed",
                           issues=[{"path": "seed", "expected": f"an integer in [0, {_MAX_SEED - span + 1}]", "received": repr(seed)}])
     return int(seed)
-
-
-def config_bytes(owner: str, value: Any) -> bytes:
-    """The JSON of a config or options dict.
-
-    Raises:
-        ConfigError: when it holds something JSON cannot carry (NaN, an object).
-    """
-    try:
-        return json_bytes(value)
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(f"invalid {owner}: expected plain data (numbers, strings, lists, dicts; no NaN), {exc}",
-                          code="CONFIG_INVALID", field=owner) from None
 
 
 class ActionEncoder:
@@ -108,14 +90,6 @@ class ActionEncoder:
         return "an integer" if self.discrete else f"{self.size} x {self.dtype.name}"
 
 
-def read_observation(payload: bytes, offset: int) -> Tuple[np.ndarray, int]:
-    """One typed observation (dtype code, byte length, bytes) at ``offset``, and the offset after it."""
-    code, nbytes = _OBS_HEAD.unpack_from(payload, offset)
-    start = offset + _OBS_HEAD.size
-    obs = np.frombuffer(payload, dtype=_DTYPES[code], count=nbytes // _DTYPES[code].itemsize, offset=start).copy()
-    return obs, start + nbytes
-
-
 class GridgymEnv(RemoteHandle, _EnvBase):
     """A gridgym env stepped in Node (a ``gymnasium.Env`` when gymnasium is importable).
 
@@ -132,14 +106,11 @@ class GridgymEnv(RemoteHandle, _EnvBase):
         self.config = dict(config or {})
         self.client = client if client is not None else _process.default_client()
         self._infos = bool(infos)
-        request = {"id": env_id, "config": self.config, "kind": "env"}
-        payload = self.client.request(bytes([OP_MAKE]) + config_bytes(f"{env_id} config", request))
-        self._handle = struct.unpack_from("<I", payload, 0)[0]
-        desc = _process.parse_json(payload[4:])
+        self._handle, desc = self.client.make({"id": env_id, "config": self.config, "kind": "env"}, f"{env_id} config")
         self.observation_space = from_json(desc["observationSpace"])
         self.action_space = from_json(desc["actionSpace"])
         self._encoder = ActionEncoder(env_id, self.action_space)
-        self._step_head = _STEP_HEAD.pack(OP_STEP, self._handle, FLAG_INFOS if self._infos else 0)
+        self._step_head = step_head(self._handle, self._infos)
         self._closed = False
 
     def reset(self, *, seed: Optional[int] = None, options: Optional[Dict[str, Any]] = None) -> Tuple[np.ndarray, Dict[str, Any]]:
@@ -148,11 +119,8 @@ class GridgymEnv(RemoteHandle, _EnvBase):
         if HAS_GYMNASIUM:
             super().reset(seed=seed)
         self._assert_open()
-        flags = (FLAG_INFOS if self._infos else 0) | (0 if seed is None else FLAG_SEED) | (0 if options is None else FLAG_OPTIONS)
-        body = _RESET.pack(OP_RESET, self._handle, flags, 0.0 if seed is None else float(seed))
-        if options is not None:
-            body += config_bytes("reset options", options)
-        payload = self.client.request(body)
+        options_bytes = None if options is None else config_bytes("reset options", options)
+        payload = self.client.request(reset_body(self._handle, self._infos, seed, options_bytes))
         obs, end = read_observation(payload, 0)
         return obs, info_dict(payload[end:]) if self._infos else {}
 
@@ -161,11 +129,10 @@ class GridgymEnv(RemoteHandle, _EnvBase):
         if self._closed:
             self._assert_open()
         payload = self.client.request(self._step_head + self._encoder.encode(action))
-        reward, terminated, truncated, code, nbytes = _STEP_REPLY.unpack_from(payload, 0)
-        dtype = _DTYPES[code]
-        start = _STEP_REPLY.size
-        obs = np.frombuffer(payload, dtype=dtype, count=nbytes // dtype.itemsize, offset=start).copy()
-        info = info_dict(payload[start + nbytes:]) if self._infos else {}
+        reward, terminated, truncated, code, nbytes = STEP_REPLY.unpack_from(payload, 0)
+        dtype = DTYPES[code]
+        obs = np.ndarray((nbytes // dtype.itemsize,), dtype, payload, _STEP_OBS_AT).copy()
+        info = info_dict(payload[_STEP_OBS_AT + nbytes:]) if self._infos else {}
         return obs, reward, terminated == 1, truncated == 1, info
 
 

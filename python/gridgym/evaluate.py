@@ -15,13 +15,13 @@ stops the evaluation and is raised as it is.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from . import _process
-from ._process import OP_ABORT, OP_ACTION, OP_EVALUATE, STATUS_ACT, STATUS_EPISODE, STATUS_ERROR, STATUS_OK, Client, info_dict
-from .env import ActionEncoder, config_bytes, read_observation
+from ._framing import OP_ABORT, OP_ACTION, OP_EVALUATE, STATUS_ACT, STATUS_EPISODE, STATUS_ERROR, STATUS_OK, info_dict, parse_json, read_observation
+from ._process import Client, config_bytes
+from .env import ActionEncoder
 from .errors import ConfigError, NodeProcessError, from_payload
 from .parallel import encode_parallel_actions, read_parallel
 from .spaces import from_json
@@ -103,7 +103,7 @@ def evaluate(env_id: str, policy: Any, seeds: Sequence[int] = (0,), config: Opti
     with client.lock:
         client.send(bytes([OP_EVALUATE]) + config_bytes(f"{env_id} config", request))
         payload = _drive(client, env_id, policy, choose)
-    reply = json.loads(payload.decode("utf-8"))
+    reply = parse_json(payload)
     result = reply["result"]
     return EvaluationResult(env_id=result["envId"], policy=result["policy"], table=reply["table"], kpis=reply["kpis"],
                             episodes=result["episodes"], summary=result["summary"])
@@ -116,7 +116,7 @@ def _all_ints(seeds: Any) -> bool:
         return False
 
 
-def _drive(client: Client, env_id: str, policy: Any, choose: Optional[Callable[[Any, Dict[str, Any]], Any]]) -> bytes:
+def _drive(client: Client, env_id: str, policy: Any, choose: Optional[Callable[[Any, Dict[str, Any]], Any]]) -> memoryview:
     """Answers the server's act frames until it sends the result."""
     encoder: Optional[ActionEncoder] = None
     encoders: Dict[str, ActionEncoder] = {}
@@ -129,9 +129,9 @@ def _drive(client: Client, env_id: str, policy: Any, choose: Optional[Callable[[
         if status == STATUS_ERROR:
             if failure is not None:
                 raise failure
-            raise from_payload(json.loads(payload.decode("utf-8")))
+            raise from_payload(parse_json(payload))
         if status == STATUS_EPISODE:
-            head = json.loads(payload.decode("utf-8"))
+            head = parse_json(payload)
             if "actionSpace" in head:
                 encoder = ActionEncoder(env_id, from_json(head["actionSpace"]))
             else:

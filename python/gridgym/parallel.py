@@ -10,14 +10,14 @@ agent unless the env was built with ``infos=True``.
 """
 from __future__ import annotations
 
-import struct
 from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
 from . import _process
-from ._process import OP_MAKE, OP_RESET, OP_STEP, Client, RemoteHandle, json_bytes, parse_json
-from .env import FLAG_INFOS, FLAG_OPTIONS, FLAG_SEED, ActionEncoder, check_seed, config_bytes, read_observation
+from ._framing import U32, json_bytes, parse_json, read_observation, reset_body, step_head
+from ._process import Client, RemoteHandle, config_bytes
+from .env import ActionEncoder, check_seed
 from .errors import ConfigError, InvalidActionError
 from .spaces import from_json
 
@@ -26,13 +26,10 @@ try:
 except ImportError:
     _ParallelBase = object
 
-_RESET = struct.Struct("<BIBd")
-_STEP_HEAD = struct.Struct("<BIB")
-
 
 def read_parallel(payload: bytes) -> Tuple[Dict[str, Any], Dict[str, np.ndarray]]:
     """A parallel reply: its JSON head and each agent's observation."""
-    n = struct.unpack_from("<I", payload, 0)[0]
+    n = U32.unpack_from(payload, 0)[0]
     head = parse_json(payload[4:4 + n])
     offset = 4 + n
     observations: Dict[str, np.ndarray] = {}
@@ -61,7 +58,7 @@ def encode_parallel_actions(actions: Dict[str, Any], encoders: Dict[str, ActionE
         names.append(agent)
         parts.append(data)
     head = json_bytes(names)
-    return struct.pack("<I", len(head)) + head + b"".join(parts)
+    return U32.pack(len(head)) + head + b"".join(parts)
 
 
 class GridgymParallelEnv(RemoteHandle, _ParallelBase):
@@ -77,10 +74,7 @@ class GridgymParallelEnv(RemoteHandle, _ParallelBase):
         self.config = dict(config or {})
         self.client = client if client is not None else _process.default_client()
         self._infos = bool(infos)
-        request = {"id": env_id, "config": self.config, "kind": "parallel"}
-        payload = self.client.request(bytes([OP_MAKE]) + config_bytes(f"{env_id} config", request))
-        self._handle = struct.unpack_from("<I", payload, 0)[0]
-        desc = parse_json(payload[4:])
+        self._handle, desc = self.client.make({"id": env_id, "config": self.config, "kind": "parallel"}, f"{env_id} config")
         self.possible_agents: List[str] = list(desc["possibleAgents"])
         self.agents: List[str] = []
         self.observation_spaces = {a: from_json(desc["observationSpaces"][a]) for a in self.possible_agents}
@@ -100,19 +94,16 @@ class GridgymParallelEnv(RemoteHandle, _ParallelBase):
         """Starts an episode for every agent; with ``seed``, re-seeds every random stream."""
         seed = check_seed(self.env_id, seed)
         self._assert_open()
-        flags = (FLAG_INFOS if self._infos else 0) | (0 if seed is None else FLAG_SEED) | (0 if options is None else FLAG_OPTIONS)
-        body = _RESET.pack(OP_RESET, self._handle, flags, 0.0 if seed is None else float(seed))
-        if options is not None:
-            body += config_bytes("reset options", options)
-        head, observations = read_parallel(self.client.request(body))
+        options_bytes = None if options is None else config_bytes("reset options", options)
+        head, observations = read_parallel(self.client.request(reset_body(self._handle, self._infos, seed, options_bytes)))
         self.agents = list(head["agents"])
         return observations, self._agent_infos(head.get("infos"), observations)
 
     def step(self, actions: Dict[str, Any]) -> Tuple[Dict[str, np.ndarray], Dict[str, float], Dict[str, bool], Dict[str, bool], Dict[str, Dict[str, Any]]]:
         """Applies one action per live agent; returns five dicts keyed by agent."""
         self._assert_open()
-        body = _STEP_HEAD.pack(OP_STEP, self._handle, FLAG_INFOS if self._infos else 0)
-        head, observations = read_parallel(self.client.request(body + encode_parallel_actions(actions, self._encoders, self.env_id)))
+        body = step_head(self._handle, self._infos) + encode_parallel_actions(actions, self._encoders, self.env_id)
+        head, observations = read_parallel(self.client.request(body))
         self.agents = list(head["agents"])
         rewards = {a: float(r) for a, r in head["rewards"].items()}
         terminations = {a: bool(t) for a, t in head["terminations"].items()}

@@ -16,14 +16,14 @@ It keeps Node's VectorEnv contract (src/core/vector.ts), in Gymnasium 1.x's vect
 """
 from __future__ import annotations
 
-import struct
 from typing import Any, Dict, Optional, Tuple
 
 import numpy as np
 
 from . import _process
-from ._process import OP_MAKE, OP_RESET, OP_STEP, Client, RemoteHandle, parse_json
-from .env import FLAG_OPTIONS, FLAG_SEED, ActionEncoder, check_seed, config_bytes
+from ._framing import parse_json, reset_body, step_head
+from ._process import Client, RemoteHandle, config_bytes
+from .env import ActionEncoder, check_seed
 from .errors import ConfigError
 from .spaces import HAS_GYMNASIUM, batched, from_json
 
@@ -36,9 +36,6 @@ if HAS_GYMNASIUM:
         _VectorBase = gymnasium.vector.VectorEnv
         _SAME_STEP = getattr(gymnasium.vector, "AutoresetMode", None)
         _SAME_STEP = _SAME_STEP.SAME_STEP if _SAME_STEP is not None else "same-step"
-
-_RESET = struct.Struct("<BIBd")
-_STEP_HEAD = struct.Struct("<BIB")
 
 
 class GridgymVectorEnv(RemoteHandle, _VectorBase):
@@ -59,16 +56,16 @@ class GridgymVectorEnv(RemoteHandle, _VectorBase):
         self.client = client if client is not None else _process.default_client()
         self._infos = bool(infos)
         request = {"id": env_id, "config": self.config, "kind": "vec", "numEnvs": self.num_envs, "infos": self._infos}
-        payload = self.client.request(bytes([OP_MAKE]) + config_bytes(f"{env_id} config", request))
-        self._handle = struct.unpack_from("<I", payload, 0)[0]
-        desc = parse_json(payload[4:])
+        self._handle, desc = self.client.make(request, f"{env_id} config")
         self.single_observation_space = from_json(desc["observationSpace"])
         self.single_action_space = from_json(desc["actionSpace"])
         self.observation_space = batched(self.single_observation_space, self.num_envs)
         self.action_space = batched(self.single_action_space, self.num_envs)
         self.obs_size = int(np.prod(self.single_observation_space.shape))
         self._encoder = ActionEncoder(env_id, self.single_action_space)
-        self._step_head = _STEP_HEAD.pack(OP_STEP, self._handle, 0)
+        self._no_flags = bytes(2 * self.num_envs)
+        # the vector env's infos were chosen at make (Node collects them only then): no per-step flag
+        self._step_head = step_head(self._handle, False)
         self._closed = False
 
     def reset(self, *, seed: Optional[int] = None, options: Optional[Dict[str, Any]] = None) -> Tuple[np.ndarray, Dict[str, Any]]:
@@ -78,11 +75,8 @@ class GridgymVectorEnv(RemoteHandle, _VectorBase):
                               code="CONFIG_INVALID", field="seed")
         seed = check_seed(f"{self.env_id} vector", seed, self.num_envs)
         self._assert_open()
-        flags = (0 if seed is None else FLAG_SEED) | (0 if options is None else FLAG_OPTIONS)
-        body = _RESET.pack(OP_RESET, self._handle, flags, 0.0 if seed is None else float(seed))
-        if options is not None:
-            body += config_bytes("reset options", options)
-        payload = self.client.request(body)
+        options_bytes = None if options is None else config_bytes("reset options", options)
+        payload = self.client.request(reset_body(self._handle, False, seed, options_bytes))
         n, d = self.num_envs, self.obs_size
         obs = np.frombuffer(payload, dtype=np.float32, count=n * d).reshape(n, d).copy()
         infos: Dict[str, Any] = {}
@@ -96,25 +90,28 @@ class GridgymVectorEnv(RemoteHandle, _VectorBase):
             self._assert_open()
         payload = self.client.request(self._step_head + self._encoder.encode_batch(actions, self.num_envs))
         n, d = self.num_envs, self.obs_size
+        # one fresh array per part (the caller's own); the flags are 0/1 bytes, read as bools
         rewards = np.frombuffer(payload, dtype=np.float64, count=n).copy()
-        flags = np.frombuffer(payload, dtype=np.uint8, count=2 * n, offset=8 * n).astype(bool)
+        flags = np.frombuffer(payload, dtype=np.bool_, count=2 * n, offset=8 * n).copy()
         terminations, truncations = flags[:n], flags[n:]
         obs_at = 10 * n
-        obs = np.frombuffer(payload, dtype=np.float32, count=n * d, offset=obs_at).reshape(n, d).copy()
+        obs = np.ndarray((n, d), np.float32, payload, obs_at).copy()
         infos: Dict[str, Any] = {}
-        ended = terminations | truncations
-        if ended.any():
-            final = np.frombuffer(payload, dtype=np.float32, count=n * d, offset=obs_at + 4 * n * d).reshape(n, d).copy()
+        # comparing the flag bytes with zeros is a fraction of what a numpy any() costs
+        any_ended = payload[8 * n:obs_at] != self._no_flags
+        if any_ended:
+            ended = terminations | truncations
+            final = np.ndarray((n, d), np.float32, payload, obs_at + 4 * n * d).copy()
             final[~ended] = 0.0
             infos["final_obs"] = final
             infos["_final_obs"] = ended
         if self._infos:
             extra = parse_json(payload[obs_at + 8 * n * d:]) or {}
             infos["env_infos"] = extra.get("infos")
-            if ended.any():
+            if any_ended:
                 infos["final_info"] = extra.get("finalInfos")
                 infos["_final_info"] = ended
-        return obs, rewards, terminations.copy(), truncations.copy(), infos
+        return obs, rewards, terminations, truncations, infos
 
 
 

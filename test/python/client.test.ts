@@ -195,6 +195,10 @@ describe("the Python client (python/gridgym)", function () {
     modulePasses("test_errors", 4);
   });
 
+  it("frames: split, batched and large frames over a bare pipe, the end of input and a timeout", () => {
+    modulePasses("test_framing", 7);
+  });
+
   it("reports a killed, crashed or stuck Node process at once instead of hanging", () => {
     modulePasses("test_process", 3);
   });
