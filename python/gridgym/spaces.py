@@ -149,6 +149,46 @@ def _bound(values: Sequence[Any]) -> np.ndarray:
     return np.array([np.inf if v == "inf" else -np.inf if v == "-inf" else float(v) for v in values], dtype=np.float64)
 
 
+_INTEGER_BOXES: Dict[type, type] = {}
+
+
+def _integer_box_class(base: type) -> type:
+    """``base`` (gymnasium's Box or ours) with some flat elements restricted to integers.
+
+    Some gridgym Boxes hold a choice among options in an element (EnergyHubParallel-v0's answer to
+    a deviation request): ``sample`` rounds those elements and ``contains`` requires integers
+    there, as the Node side does, so a sampled action is always a valid one.
+    """
+    if base in _INTEGER_BOXES:
+        return _INTEGER_BOXES[base]
+
+    class IntegerElementsBox(base):  # type: ignore[misc, valid-type]
+        def __init__(self, low: Any, high: Any, shape: Any, dtype: Any, integers: Sequence[int]) -> None:
+            super().__init__(low=low, high=high, shape=shape, dtype=dtype)
+            #: flat indices of the elements that take integer values only
+            self.integers = np.asarray(sorted(set(integers)), dtype=np.int64)
+
+        def sample(self, *args: Any, **kwargs: Any) -> np.ndarray:
+            x = super().sample(*args, **kwargs)
+            flat = x.reshape(-1)
+            flat[self.integers] = np.clip(np.round(flat[self.integers]), self.low.reshape(-1)[self.integers],
+                                          self.high.reshape(-1)[self.integers])
+            return x
+
+        def contains(self, x: Any) -> bool:
+            if not super().contains(x):
+                return False
+            flat = np.asarray(x, dtype=np.float64).reshape(-1)[self.integers]
+            return bool(np.all(flat == np.round(flat)))
+
+        def __repr__(self) -> str:
+            return f"{super().__repr__()[:-1]}, integers={self.integers.tolist()})"
+
+    IntegerElementsBox.__name__ = "Box"
+    _INTEGER_BOXES[base] = IntegerElementsBox
+    return IntegerElementsBox
+
+
 def from_json(spec: Dict[str, Any]) -> Any:
     """The space of a gridgym space's JSON form (``Box`` or ``Discrete``), gymnasium's class when available."""
     kind = spec.get("type")
@@ -157,9 +197,11 @@ def from_json(spec: Dict[str, Any]) -> Any:
         dtype = np.float32 if spec.get("dtype", "float32") == "float32" else np.float64
         low = _bound(spec["low"]).reshape(shape).astype(dtype)
         high = _bound(spec["high"]).reshape(shape).astype(dtype)
-        if _gym_spaces is not None:
-            return _gym_spaces.Box(low=low, high=high, shape=shape, dtype=dtype)
-        return Box(low, high, shape, dtype)
+        integers = [int(k) for k in spec.get("integers", [])]
+        base = _gym_spaces.Box if _gym_spaces is not None else Box
+        if integers:
+            return _integer_box_class(base)(low=low, high=high, shape=shape, dtype=dtype, integers=integers)
+        return base(low=low, high=high, shape=shape, dtype=dtype)
     if kind == "Discrete":
         if _gym_spaces is not None:
             return _gym_spaces.Discrete(int(spec["n"]), start=int(spec.get("start", 0)))

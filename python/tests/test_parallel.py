@@ -38,6 +38,24 @@ class Parallel(unittest.TestCase):
             env.step({"hub7": np.zeros(6)})
         env.close()
 
+    def test_an_answer_element_samples_and_checks_as_an_integer(self):
+        # element 4 of a hub's action is its answer to a deviation request: one of six choices
+        env = gridgym.parallel_env("EnergyHubParallel-v0")
+        space = env.action_space("hub0")
+        self.assertEqual(list(space.integers), [4])
+        space.seed(3)
+        env.reset(seed=0)
+        for _ in range(20):
+            actions = {a: env.action_space(a).sample() for a in env.agents}
+            for a, act in actions.items():
+                self.assertEqual(act[4], round(act[4]))
+                self.assertTrue(env.action_space(a).contains(act))
+            env.step(actions)
+        x = space.sample()
+        x[4] = 1.5
+        self.assertFalse(space.contains(x))
+        env.close()
+
     def test_community_offers_one_agent_per_household(self):
         env = gridgym.parallel_env("Community-v0", infos=True)
         self.assertEqual(len(env.possible_agents), 20)
