@@ -48,7 +48,9 @@
  *    penalty `rewards.gridViolationEurPerHour` charged in hours with a voltage outside the limits
  *    or the transformer above 100 % and w = `rewards.fairnessWeight`, plus the household's
  *    reference cost with `rewardBaseline: "reference"` (no action changes it); community battery:
- *    minus the community cost minus the whole grid penalty (the manager's objective).
+ *    minus the community cost minus the whole grid penalty (the manager's objective), with
+ *    `rewardBaseline: "reference"` relative to an idle battery: the PCC bill of the households'
+ *    net alone minus the PCC bill, minus the grid penalty.
  * 7. Record (`#record`, with `record`): the hour's row of COMMUNITY_COLUMNS and each household's
  *    cost and reference cost (KPIs).
  *
@@ -932,7 +934,11 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
     hour.gridPenaltyEur = gridPenalty;
     hour.householdResidualKwh = maxResidual;
     hour.pccResidualKwh = Math.abs(hour.pccPowerKw * DT - (dsoImport - dsoExport + hour.cbPowerKw * DT));
-    hour.communityReward = -hour.communityCostEur - gridPenalty - evPenalty;
+    // rewardBaseline "reference": the community battery's reference is an idle battery, the PCC
+    // bill of the households' net alone (no action of the battery changes it)
+    const idleNet = hour.householdsNetKw;
+    const idleReward = byReference ? -((idleNet > 0 ? idleNet * imp : idleNet * exp) * DT - hour.flexSettlementEur) - evPenalty : 0;
+    hour.communityReward = -hour.communityCostEur - gridPenalty - evPenalty - idleReward;
   }
 
   /** Stage 7: the hour's trajectory row, by column, and each household's cost and reference cost. */

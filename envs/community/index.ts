@@ -59,6 +59,9 @@ register({
   baselines: ["myopic", "mpc", "oracle", "random"],
   benchmark: { costKpi: "costWithPenaltiesEur", costLabel: "community cost with penalties (EUR)", myopic: "myopic", mpc: "mpc", oracle: "oracle" },
   actionKind: "box",
+  // rewards relative to an idle battery: the battery's own saving on the PCC bill (the households'
+  // load, which no action changes, drops out of the reward's variance)
+  training: { envConfig: { rewardBaseline: "reference" } },
   defaultEpisodeSteps: 7 * 24,
   create: (config) => new CommunityBatteryGridEnv(config),
 });

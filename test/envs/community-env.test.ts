@@ -415,28 +415,47 @@ describe("Community-v0 EV penalty", () => {
 });
 
 describe("Community-v0 rewardBaseline: reference", () => {
-  it("adds each household's reference cost, the same whatever anyone does; the community battery's reward and the KPIs are unchanged", () => {
+  it("adds each household's reference cost whatever anyone does, and judges the community battery against an idle one; KPIs unchanged", () => {
     const cfg: CommunityEnvConfigInput = { days: 2, community: { households: 6, mix: RICH_MIX, communityBattery: SMALL_CB }, communityBatteryAgent: true };
     const plain = makeEnv(cfg);
     const shaped = makeEnv({ ...cfg, rewardBaseline: "reference" });
+    // other household actions, same battery action; and the same household actions, another battery action
     const other = makeEnv({ ...cfg, rewardBaseline: "reference" });
     const otherPlain = makeEnv(cfg);
-    for (const e of [plain, shaped, other, otherPlain]) e.reset({ seed: 8 });
+    const otherBattery = makeEnv({ ...cfg, rewardBaseline: "reference" });
+    const otherBatteryPlain = makeEnv(cfg);
+    for (const e of [plain, shaped, other, otherPlain, otherBattery, otherBatteryPlain]) e.reset({ seed: 8 });
     const rng = new Rng(8);
     const rng2 = new Rng(99);
     let t = 0;
+    let batteryMoved = 0;
     while (plain.agents.length > 0) {
       const acts = randomActions(plain, rng);
-      const acts2 = randomActions(other, rng2);
+      const acts2 = { ...randomActions(other, rng2), [COMMUNITY_BATTERY_AGENT]: acts[COMMUNITY_BATTERY_AGENT]! };
+      const acts3 = { ...acts, [COMMUNITY_BATTERY_AGENT]: Float32Array.of(-acts[COMMUNITY_BATTERY_AGENT]![0]!) };
       const p = plain.step(acts);
       const s = shaped.step(acts);
       const o = other.step(acts2);
       const op = otherPlain.step(acts2);
+      const b = otherBattery.step(acts3);
+      const bp = otherBatteryPlain.step(acts3);
       const ref = plain.trajectory().column("referenceCostEur")[t]!;
       let sum = 0;
       for (const a of plain.possibleAgents) {
         const d = s.rewards[a]! - p.rewards[a]!;
-        if (a === COMMUNITY_BATTERY_AGENT) { assert.equal(d, 0); continue; }
+        if (a === COMMUNITY_BATTERY_AGENT) {
+          // the idle battery's reward: the households' net at the PCC prices, whatever the battery does
+          assert.ok(Math.abs(d - (b.rewards[a]! - bp.rewards[a]!)) < 1e-9, `hour ${t}: ${d} vs ${b.rewards[a]! - bp.rewards[a]!}`);
+          const cb = plain.trajectory().column("cbPowerKw")[t]!;
+          const pcc = plain.trajectory().column("pccPowerKw")[t]!;
+          const imp = plain.trajectory().column("importPriceEurPerKwh")[t]!;
+          const exp = plain.trajectory().column("exportPriceEurPerKwh")[t]!;
+          const bill = (x: number) => (x > 0 ? x * imp : x * exp);
+          const penalty = -p.rewards[a]! - plain.trajectory().column("communityCostEur")[t]! - plain.trajectory().column("evUnmetKwh")[t]!;
+          assert.ok(Math.abs(s.rewards[a]! - (bill(pcc - cb) - bill(pcc) - penalty)) < 1e-9, `hour ${t}: the battery's own contribution`);
+          if (Math.abs(cb) > 1e-6) batteryMoved++;
+          continue;
+        }
         // the same addition under other actions: it depends on no action
         assert.ok(Math.abs(d - (o.rewards[a]! - op.rewards[a]!)) < 1e-9, `hour ${t} ${a}`);
         sum += d;
@@ -444,7 +463,7 @@ describe("Community-v0 rewardBaseline: reference", () => {
       assert.ok(Math.abs(sum - ref) < 1e-9 * Math.max(1, Math.abs(ref)), `hour ${t}: ${sum} vs reference ${ref}`);
       t++;
     }
-    assert.ok(t === 48);
+    assert.ok(t === 48 && batteryMoved > 10, `${t} hours, the battery moved in ${batteryMoved}`);
     assert.deepEqual(shaped.kpis(), plain.kpis());
   });
 });
