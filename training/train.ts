@@ -605,7 +605,7 @@ export async function loadPolicy(modelDir: string): Promise<Policy<Float32Array,
 export interface LoadedModel {
   /** The policy over the env's observations (for a parallel env: over AgentSharing's layout; use `joint`). */
   policy: Policy<Float32Array, unknown>;
-  /** A parameter-shared model of a parallel env: its joint policy for one env instance. */
+  /** A model of a parallel env (shared or independent learners): its joint policy for one env instance. */
   joint?: (env: ParallelEnv<unknown, unknown>) => JointPolicy;
   algo: Algo;
   envId: string;
