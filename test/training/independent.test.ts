@@ -225,4 +225,26 @@ describe("independent learners (one network per agent)", () => {
     assert.notEqual(bad.status, 0);
     assert.match(bad.stderr, /sharing\.mode/);
   });
+
+  it("gridgym benchmark --multi-agent both trains shared and independent learners side by side and pairs both with the baselines", function () {
+    this.timeout(240_000);
+    const out = mkdtempSync(join(tmpdir(), "gridgym-indep-bench-"));
+    const run = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", CLI, ...args], { encoding: "utf8", timeout: 200_000 });
+    const b = run("benchmark", "--env", "EnergyHubParallel-v0", "--algos", "ppo", "--multi-agent", "both", "--steps", "400", "--baselines", "myopic", "--seeds", "2", "--out", out, "--json");
+    assert.equal(b.status, 0, b.stderr);
+    const summary = JSON.parse(b.stdout) as { results: { policy: string }[]; paired: { rows: { policy: string }[] }; training: { policy: string; modelDir: string }[] };
+    assert.deepEqual(summary.results.map((r) => r.policy), ["ppo", "ppo-independent", "myopic"]);
+    assert.deepEqual(summary.paired.rows.map((r) => r.policy), ["ppo", "ppo-independent", "myopic"]);
+    assert.deepEqual(summary.training.map((t) => t.policy), ["ppo", "ppo-independent"]);
+    // the independent row's model is one learner per hub
+    const meta = loadArrays(summary.training[1]!.modelDir).meta as unknown as { sharing: { mode?: string }; independent?: { agents: { agent: string }[] } };
+    assert.equal(meta.sharing.mode, "independent");
+    assert.deepEqual(meta.independent!.agents.map((a) => a.agent), ["hub0", "hub1"]);
+    const shared = loadArrays(summary.training[0]!.modelDir).meta as unknown as { sharing: { mode?: string }; independent?: unknown };
+    assert.equal(shared.sharing.mode, undefined);
+    assert.equal(shared.independent, undefined);
+    const bad = run("benchmark", "--env", "CommunityBattery-v0", "--algos", "ppo", "--multi-agent", "independent", "--steps", "10", "--seeds", "1", "--out", join(out, "bad"));
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr, /--multi-agent/);
+  });
 });
