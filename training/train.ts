@@ -12,6 +12,10 @@
  * finished training episode, `onEval` after every evaluation; any of them returning false
  * stops training, after which the final evaluation and the save still happen.
  *
+ * Parallel envs: the agents of `numEnvs` env copies are the vector env's slots (AgentVectorEnv);
+ * one learner acts for all of them (parameter sharing, default) or, with `sharing.mode`
+ * `independent`, one learner per agent, each fed its own agent's slots (training/independent.ts).
+ *
  * Resume: `resumeFrom` a saved directory restores the learner (weights, target network,
  * optimizer slots, observation statistics, step counter) with its saved hyperparameters, and
  * trains `steps` more env steps; the learning curve's steps continue from the saved count.
@@ -311,7 +315,7 @@ function buildEnv(envId: string, envConfig: unknown, algo: Algo, actionLevels: n
     throw err;
   }
   const space = vec.singleActionSpace;
-  // independent learners discretise each agent's own action (buildIndependent)
+  // independent learners discretise each agent's own action (independentMetas)
   if (algo === "dqn" && space instanceof Box && !independent) {
     // null: 11 levels for one element, else as many as keep the joint grid within MAX_JOINT_ACTIONS
     const n = actionLevels ?? Math.min(11, maxLevelsFor(space.size));
