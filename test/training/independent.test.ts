@@ -144,6 +144,10 @@ describe("independent learners (one network per agent)", () => {
       hyperparameters: { nSteps: 64, numMinibatches: 4, hiddenSizes: [32], rewardScale: 1, learningRate: 3e-3 } });
     // 3 agents x 8 steps: 24 at the targets; a random policy scores about 13-15
     assert.ok(r.kpis["return"]! > 21, `return ${r.kpis["return"]}`);
+    // one network for all without an id in its input cannot tell the agents apart (about 20)
+    const blind = await train({ envId: "AgentIdentity-v0", algo: "ppo", seed: 1, steps: 24_000, numEnvs: 4, evalSeeds: [1000, 1001], evalEvery: 0, sharing: { agentFeatures: "none" },
+      hyperparameters: { nSteps: 64, numMinibatches: 4, hiddenSizes: [32], rewardScale: 1, learningRate: 3e-3 } });
+    assert.ok(blind.kpis["return"]! < r.kpis["return"]! - 1, `shared without id ${blind.kpis["return"]}, independent ${r.kpis["return"]}`);
   });
 
   it("on EnergyHubParallel-v0: each hub trains its own network, the model saves, loads and scores through the evaluate path, and the same seed gives the same run", async function () {
