@@ -1,8 +1,8 @@
 /**
  * Scores a saved model with the evaluation harness: on any config of its env (held-out seeds,
  * a user CSV, another year), through the interface it was trained on (its policyConfig), with
- * the same KPI table the baselines get. A parameter-shared model of a parallel env acts for
- * every agent through its joint policy.
+ * the same KPI table the baselines get. A model of a parallel env (one network shared by every
+ * agent, or one per agent) acts for every agent through its joint policy.
  */
 import type { ParallelEnv } from "../src/core/env.js";
 import { ConfigError } from "../src/core/errors.js";
@@ -33,7 +33,7 @@ export async function evaluateModel(modelDir: string, config: unknown, seeds: re
   let result: EvaluationResult;
   if (spec(envId).kind === "parallel") {
     const joint = model.joint;
-    if (joint === undefined) throw new ConfigError("evaluate", [{ path: "model", expected: `a parameter-shared model of ${envId}`, received: modelDir }]);
+    if (joint === undefined) throw new ConfigError("evaluate", [{ path: "model", expected: `a multi-agent model of ${envId} (shared or independent learners)`, received: modelDir }]);
     result = evaluateParallel(envId, onModel, (env: ParallelEnv<unknown, unknown>) => joint(env), seeds, keep);
   } else {
     result = evaluate(envId, onModel, model.policy, seeds, keep);

@@ -12,6 +12,10 @@
  * finished training episode, `onEval` after every evaluation; any of them returning false
  * stops training, after which the final evaluation and the save still happen.
  *
+ * Parallel envs: the agents of `numEnvs` env copies are the vector env's slots (AgentVectorEnv);
+ * one learner acts for all of them (parameter sharing, default) or, with `sharing.mode`
+ * `independent`, one learner per agent, each fed its own agent's slots (training/independent.ts).
+ *
  * Resume: `resumeFrom` a saved directory restores the learner (weights, target network,
  * optimizer slots, observation statistics, step counter) with its saved hyperparameters, and
  * trains `steps` more env steps; the learning curve's steps continue from the saved count.
@@ -39,6 +43,7 @@ import { Box, spaceFromJSON, type BoxDtype, type Space, type SpaceJSON } from ".
 import { recordsTrajectory } from "../src/core/trajectory.js";
 import { levelGrid, maxLevelsFor, writeLevels } from "../src/core/wrappers/discretize-action.js";
 import { evaluate } from "./evaluate.js";
+import { IndependentLearners, movingElements, type AgentLearner, type SlotLayout } from "./independent.js";
 
 export type { Algo } from "../agents/learner.js";
 
@@ -75,12 +80,17 @@ export interface TrainOptions {
    */
   vectorization?: "sync" | "async";
   /**
-   * Parallel (multi-agent) envs only: how one shared network acts for every agent
-   * (AgentVectorEnv: agent features in the observation, own or mean reward). Default
-   * `{ agentFeatures: "one-hot", reward: "own" }`.
+   * Parallel (multi-agent) envs only. `mode`: `shared` (default), one network acts for every
+   * agent (AgentVectorEnv: agent features in the observation); `independent`, one network per
+   * agent, each trained on its own agent's transitions (training/independent.ts; its agent
+   * features are always the one-hot id, which only picks the network). `reward`: each agent's
+   * own (default) or the copy's mean. Default `{ mode: "shared", agentFeatures: "one-hot", reward: "own" }`.
    */
-  sharing?: AgentVectorEnvOptions;
+  sharing?: AgentVectorEnvOptions & { mode?: MultiAgentMode };
 }
+
+/** How a parallel env's agents are trained: one shared network, or one network per agent. */
+export type MultiAgentMode = "shared" | "independent";
 
 export interface TrainResult {
   algo: Algo;
@@ -124,6 +134,7 @@ const trainOptionsSchema = z.strictObject({
   numEnvs: z.number().int().min(1).max(MAX_NUM_ENVS).optional(),
   vectorization: z.enum(["sync", "async"]).optional(),
   sharing: z.strictObject({
+    mode: z.enum(["shared", "independent"]).optional(),
     agentFeatures: z.enum(["one-hot", "action-flags", "none"]).optional(),
     reward: z.enum(["own", "mean"]).optional(),
   }).optional(),
@@ -150,8 +161,25 @@ interface RunMeta {
   scheduleSteps: number;
   backend: string;
   learner: Record<string, unknown>;
-  /** A parameter-shared learner of a parallel env: the layout it acts through, and its agents. */
-  sharing?: { agentFeatures: AgentFeatures; reward: "own" | "mean"; agents: string[] };
+  /**
+   * A learner of a parallel env: the layout it acts through, and its agents; `mode` independent
+   * (absent: shared): one learner per agent, described in `independent`.
+   */
+  sharing?: { agentFeatures: AgentFeatures; reward: "own" | "mean"; agents: string[]; mode?: "independent" };
+  /** Independent learners: per agent, what rebuilds its learner (its state and arrays are in `learner.agents` and under `<agent>/`). */
+  independent?: { agents: IndependentAgentMeta[] };
+}
+
+/** One agent's learner in a saved independent-learner model. */
+interface IndependentAgentMeta {
+  agent: string;
+  seed: number;
+  observationSize: number;
+  actionSpace: SpaceJSON;
+  actionMap: ActionMap;
+  /** The agent's action elements the learner moves. */
+  moving: number[];
+  scheduleSteps: number;
 }
 
 function createLearner(algo: Algo, init: LearnerInit): Learner<unknown> {
@@ -162,6 +190,63 @@ function createLearner(algo: Algo, init: LearnerInit): Learner<unknown> {
       return new PpoLearner(init) as Learner<unknown>;
     case "a2c":
       return new A2cLearner(init) as Learner<unknown>;
+  }
+}
+
+/** What a fresh independent-learner run builds per agent of `sharing` (seeds drawn from the run seed, one stream per agent). */
+function independentMetas(sharing: AgentSharing, algo: Algo, actionLevels: number | null, seed: number, scheduleSteps: number): IndependentAgentMeta[] {
+  return sharing.agents.map((agent, k) => {
+    const moving = movingElements(sharing, k);
+    if (moving.length === 0) {
+      throw new ConfigError("train", [{ path: `sharing.mode`, expected: `"independent" on agents that can act (${agent}'s action Box has no element of non-zero width)`, received: "\"independent\"" }]);
+    }
+    const box = new Box<Float32Array>({ low: new Float64Array(moving.length).fill(-1), high: new Float64Array(moving.length).fill(1), dtype: "float32" });
+    let actionSpace: Space<unknown> = box;
+    let actionMap: ActionMap = { kind: "identity" };
+    if (algo === "dqn") {
+      try {
+        const grid = levelGrid(box, actionLevels ?? Math.min(11, maxLevelsFor(box.size)));
+        actionSpace = grid.space;
+        actionMap = { kind: "levels", levels: grid.levelsPerElement, dtype: "float32" };
+      } catch (err) {
+        if (err instanceof ConfigError && err.issues.some((i) => i.path === "n")) throw new ConfigError("dqn hyperparameters", err.issues.map((i) => ({ ...i, path: "actionLevels" })));
+        throw err;
+      }
+    }
+    return {
+      agent,
+      seed: new Rng(seed, `independent/${agent}`).int(2 ** 31),
+      observationSize: sharing.agentObservationSize(k),
+      actionSpace: actionSpace.toJSON(),
+      actionMap,
+      moving,
+      // each learner sees its own agent's share of the run's agent steps
+      scheduleSteps: Math.ceil(scheduleSteps / sharing.agents.length),
+    };
+  });
+}
+
+/** One learner per agent (IndependentLearners) from their descriptions, over `copies` parallel env copies. */
+function independentLearners(metas: readonly IndependentAgentMeta[], layout: SlotLayout, algo: Algo, hyperparameters: unknown, copies: number): IndependentLearners {
+  const agents: AgentLearner[] = [];
+  try {
+    for (const m of metas) {
+      const learner = createLearner(algo, { observationSize: m.observationSize, actionSpace: spaceFromJSON(m.actionSpace), hyperparameters, numEnvs: copies, seed: m.seed, scheduleSteps: m.scheduleSteps });
+      const map = m.actionMap;
+      let toShared: AgentLearner["toShared"];
+      if (map.kind === "identity") {
+        toShared = (a, out) => { for (let i = 0; i < out.length; i++) out[i] = a[i]!; };
+      } else {
+        const perElement = levelsPerElement(map);
+        const n = perElement[0]!.length;
+        toShared = (a, out) => writeLevels(perElement, n, a[0]!, out);
+      }
+      agents.push({ agent: m.agent, learner, observationSize: m.observationSize, moving: m.moving, toShared });
+    }
+    return new IndependentLearners(agents, layout, copies);
+  } catch (err) {
+    for (const a of agents) a.learner.dispose();
+    throw err;
   }
 }
 
@@ -211,7 +296,7 @@ function trainingEnvConfig(envId: string, envConfig: unknown): unknown {
  * Builds the training vector env, the learner's action space and the map from its actions to
  * the env's: DQN on a Box acts on DiscretizeAction's grid of levels, mapped here per env.
  */
-function buildEnv(envId: string, envConfig: unknown, algo: Algo, actionLevels: number | null, numEnvs: number, vectorization: "sync" | "async", sharing: Required<AgentVectorEnvOptions>): { vec: VectorEnv; actionSpace: Space<unknown>; map: ActionMap } {
+function buildEnv(envId: string, envConfig: unknown, algo: Algo, actionLevels: number | null, numEnvs: number, vectorization: "sync" | "async", sharing: Required<AgentVectorEnvOptions>, independent: boolean): { vec: VectorEnv; actionSpace: Space<unknown>; map: ActionMap } {
   const config = trainingEnvConfig(envId, envConfig);
   let vec: VectorEnv;
   try {
@@ -230,7 +315,8 @@ function buildEnv(envId: string, envConfig: unknown, algo: Algo, actionLevels: n
     throw err;
   }
   const space = vec.singleActionSpace;
-  if (algo === "dqn" && space instanceof Box) {
+  // independent learners discretise each agent's own action (independentMetas)
+  if (algo === "dqn" && space instanceof Box && !independent) {
     // null: 11 levels for one element, else as many as keep the joint grid within MAX_JOINT_ACTIONS
     const n = actionLevels ?? Math.min(11, maxLevelsFor(space.size));
     try {
@@ -331,13 +417,21 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const copies = o.numEnvs ?? 1;
   const parallel = spec(o.envId).kind === "parallel";
   // a resumed parallel model keeps the layout its network was trained on
+  const mode: MultiAgentMode = savedMeta ? savedMeta.sharing?.mode ?? "shared" : o.sharing?.mode ?? "shared";
+  const independent = mode === "independent";
+  if (independent && !parallel) {
+    throw new ConfigError("train options", [{ path: "sharing.mode", expected: `"shared" (or no sharing option) on a single-agent env (${o.envId})`, received: "\"independent\"" }]);
+  }
+  if (independent && !savedMeta && (o.sharing?.agentFeatures ?? "one-hot") !== "one-hot") {
+    throw new ConfigError("train options", [{ path: "sharing.agentFeatures", expected: "\"one-hot\" or absent with mode \"independent\" (each agent's network sees its own observation; the id only picks the network)", received: JSON.stringify(o.sharing?.agentFeatures) }]);
+  }
   const sharing: Required<AgentVectorEnvOptions> = savedMeta?.sharing
     ? { agentFeatures: savedMeta.sharing.agentFeatures, reward: savedMeta.sharing.reward }
     : { agentFeatures: o.sharing?.agentFeatures ?? "one-hot", reward: o.sharing?.reward ?? "own" };
   // the interface the model learns (a resumed model keeps its own), over the user's config
   const policyConfig = savedMeta ? savedMeta.policyConfig ?? {} : learnerPolicyConfig(o.envId, o.envConfig);
   const envConfig = modelEnvConfig(o.envConfig ?? {}, policyConfig);
-  const { vec, actionSpace, map } = buildEnv(o.envId, envConfig, o.algo, actionLevels, copies, o.vectorization ?? "sync", sharing);
+  const { vec, actionSpace, map } = buildEnv(o.envId, envConfig, o.algo, actionLevels, copies, o.vectorization ?? "sync", sharing, independent);
   // learner slots: the envs, or every agent of every parallel env copy
   const numEnvs = vec.numEnvs;
   const agentsPerCopy = vec instanceof AgentVectorEnv ? vec.sharing.agents.length : 1;
@@ -345,8 +439,17 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   // schedules are laid out over the whole run: the first budget, or through the resumed budget
   const scheduleSteps = Math.max(savedMeta?.scheduleSteps ?? 0, startStep + o.steps);
   let learner: Learner<unknown>;
+  let agentMetas: IndependentAgentMeta[] | null = null;
   try {
-    learner = createLearner(o.algo, {
+    if (independent) {
+      const layout = (vec as AgentVectorEnv).sharing;
+      const perAgent = Math.ceil(scheduleSteps / layout.agents.length);
+      // a resumed run keeps each agent's learner; the actor-critics anneal through the new end (as below)
+      agentMetas = savedMeta?.independent
+        ? savedMeta.independent.agents.map((a) => (o.algo === "dqn" ? a : { ...a, scheduleSteps: perAgent }))
+        : independentMetas(layout, o.algo, actionLevels, o.seed, scheduleSteps);
+      learner = independentLearners(agentMetas, { agents: layout.agents, observationSize: vec.observationSize, actionSize: vec.actionSize }, o.algo, hyperparameters, copies) as Learner<unknown>;
+    } else learner = createLearner(o.algo, {
       observationSize: vec.observationSize,
       actionSpace,
       hyperparameters,
@@ -441,7 +544,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         envId: o.envId,
         envConfig: o.envConfig ?? {},
         policyConfig,
-        ...(vec instanceof AgentVectorEnv ? { sharing: { ...sharing, agents: [...vec.sharing.agents] } } : {}),
+        ...(vec instanceof AgentVectorEnv ? { sharing: { ...sharing, agents: [...vec.sharing.agents], ...(independent ? { mode: "independent" as const } : {}) } } : {}),
+        ...(agentMetas ? { independent: { agents: agentMetas } } : {}),
         seed: o.seed,
         hyperparameters: learner.config,
         observationSize: vec.observationSize,
@@ -505,7 +609,7 @@ export async function loadPolicy(modelDir: string): Promise<Policy<Float32Array,
 export interface LoadedModel {
   /** The policy over the env's observations (for a parallel env: over AgentSharing's layout; use `joint`). */
   policy: Policy<Float32Array, unknown>;
-  /** A parameter-shared model of a parallel env: its joint policy for one env instance. */
+  /** A model of a parallel env (shared or independent learners): its joint policy for one env instance. */
   joint?: (env: ParallelEnv<unknown, unknown>) => JointPolicy;
   algo: Algo;
   envId: string;
@@ -521,13 +625,15 @@ export async function loadModel(modelDir: string): Promise<LoadedModel> {
   await initBackend("auto");
   const { meta, arrays } = loadArrays(modelDir);
   const m = meta as unknown as RunMeta;
-  const learner = createLearner(m.algo, {
-    observationSize: m.observationSize,
-    actionSpace: spaceFromJSON(m.actionSpace),
-    hyperparameters: m.hyperparameters,
-    seed: m.seed,
-    scheduleSteps: m.scheduleSteps,
-  });
+  const learner = m.sharing?.mode === "independent" && m.independent !== undefined
+    ? independentLearners(m.independent.agents, { agents: m.sharing.agents, observationSize: m.observationSize, actionSize: (spaceFromJSON(m.actionSpace) as Box).size }, m.algo, m.hyperparameters, 1) as Learner<unknown>
+    : createLearner(m.algo, {
+      observationSize: m.observationSize,
+      actionSpace: spaceFromJSON(m.actionSpace),
+      hyperparameters: m.hyperparameters,
+      seed: m.seed,
+      scheduleSteps: m.scheduleSteps,
+    });
   await restoreSaved(learner, modelDir, m, arrays);
   const policy = envPolicy(learner, m.actionMap);
   const model: LoadedModel = { policy, algo: m.algo, envId: m.envId, policyConfig: m.policyConfig ?? {} };

@@ -39,6 +39,11 @@ export const TrialSpecSchema = z.strictObject({
   /** Envs stepped together (absent: 1, and the trial id is what it was without this field). */
   numEnvs: z.number().int().min(1).max(256).optional(),
   /**
+   * Parallel envs: how the agents are trained (train()'s `sharing.mode`: one shared network, or
+   * one network per agent). Absent: shared, and the trial id is what it was without this field.
+   */
+  sharing: z.strictObject({ mode: z.enum(["shared", "independent"]) }).optional(),
+  /**
    * How the run is evaluated while it trains (optional: absent, train()'s defaults apply and the
    * trial id is what it was without this field). `keepBest` keeps the best-evaluated learner;
    * give it validation `seeds` apart from the seeds the model is finally judged on.
@@ -80,6 +85,11 @@ export const TrialResultSchema = z.object({
 
 /** A finished trial, as plain data. */
 export type TrialResult = z.output<typeof TrialResultSchema>;
+
+/** A trial's learner as tables and progress bars name it: the algorithm, `-independent` for one network per agent. */
+export function trialLabel(spec: { algo: string; sharing?: { mode: string } | undefined }): string {
+  return spec.sharing?.mode === "independent" ? `${spec.algo}-independent` : spec.algo;
+}
 
 /** Validates a trial description and fills its defaults; throws a ConfigError naming each bad field. */
 export function parseTrialSpec(input: unknown): TrialSpec {
@@ -162,6 +172,7 @@ export function withDataHashes(spec: TrialSpec): TrialSpec {
 /** How far a trial has trained. */
 export interface TrialProgress {
   id: string;
+  /** The learner's label (trialLabel: the algorithm, `-independent` for one network per agent). */
   algo: string;
   /** Env steps done and the budget. */
   step: number;
@@ -190,7 +201,7 @@ export interface RunTrialOptions {
 function progressHooks(id: string, spec: TrialSpec, report: (p: TrialProgress) => void): TrainHooks {
   let last = 0;
   let evalReturn: number | undefined;
-  const send = (step: number) => report({ id, algo: spec.algo, step, steps: spec.steps, ...(evalReturn === undefined ? {} : { evalReturn }) });
+  const send = (step: number) => report({ id, algo: trialLabel(spec), step, steps: spec.steps, ...(evalReturn === undefined ? {} : { evalReturn }) });
   return {
     onStep: ({ step }) => {
       const now = performance.now();
@@ -223,6 +234,7 @@ export async function runTrial(spec: unknown, opts: RunTrialOptions = {}): Promi
     seed: parsed.seed,
     steps: parsed.steps,
     ...(parsed.numEnvs === undefined ? {} : { numEnvs: parsed.numEnvs }),
+    ...(parsed.sharing === undefined ? {} : { sharing: { mode: parsed.sharing.mode } }),
     ...(parsed.evaluation?.seeds === undefined ? {} : { evalSeeds: parsed.evaluation.seeds }),
     ...(parsed.evaluation?.every === undefined ? {} : { evalEvery: parsed.evaluation.every }),
     ...(parsed.evaluation?.keepBest === undefined ? {} : { keepBest: parsed.evaluation.keepBest }),

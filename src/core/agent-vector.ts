@@ -119,6 +119,16 @@ export class AgentSharing {
     return this.observationSpace.size;
   }
 
+  /** Agent `k`'s own observation length (before padding). */
+  agentObservationSize(k: number): number {
+    return this.#obsSizes[k]!;
+  }
+
+  /** Agent `k`'s own action Box. */
+  agentActionBox(k: number): Box {
+    return this.#actionBoxes[k]!;
+  }
+
   /** Writes agent `k`'s shared observation into `out` at `offset`. */
   writeObservation(k: number, observation: ArrayLike<number>, out: Float32Array, offset: number): void {
     const n = this.#obsSizes[k]!;

@@ -5,6 +5,10 @@
  * intervals, and writes an HTML report (vega-lite charts rendered to SVG), report.md,
  * kpis.json and one trajectory CSV per policy and seed.
  *
+ * On a parallel env (Community-v0, EnergyHubParallel-v0) the learners share one network over
+ * every agent; `--multi-agent independent` trains one network per agent instead (rows
+ * `ppo-independent`, ...), `both` trains both side by side on the same budget and seeds.
+ *
  * Learners train on seeds below 1000 and are judged on seeds from 1000 up: the same
  * held-out episodes every policy sees.
  */
@@ -28,7 +32,7 @@ import { formatMarkdownTable, formatTable } from "../table.js";
 import { formatPairedMarkdown, formatPairedTable, pairedTable, roomSentence } from "../paired.js";
 // tfjs (learners) and vega (report) load only when the benchmark runs: `gridgym envs` stays fast
 import type { Algo } from "../train.js";
-import type { TrialProgress, TrialResult, TrialSpec } from "../trial.js";
+import { trialLabel, type TrialProgress, type TrialResult, type TrialSpec } from "../trial.js";
 import { DEFAULT_ENV, SOLVERS, addSchemaOptions, intArg, parseOptions, readConfigFile } from "./common.js";
 
 /**
@@ -96,6 +100,7 @@ export const benchmarkOptionsSchema = z.strictObject({
   out: z.string().min(1).default("runs/benchmark").meta({ description: "report directory", value: "dir" }),
   trainMonths: z.string().optional().transform((v, ctx) => monthList(v, ctx)).meta({ description: "calendar months the learners train on, e.g. 1-9 (envs with a `months` config, CommunityBattery-v0): with --eval-months, held out in time as well as in seed", value: "list" }),
   evalMonths: z.string().optional().transform((v, ctx) => monthList(v, ctx)).meta({ description: "calendar months every policy is evaluated on, e.g. 10-12 (must not overlap --train-months)", value: "list" }),
+  multiAgent: z.enum(["shared", "independent", "both"]).default("shared").meta({ description: "parallel envs: learners share one network over every agent (shared), train one network per agent (independent, rows <algo>-independent), or both side by side", value: "mode" }),
   baselines: z.string().optional().meta({ description: "baselines to evaluate: a comma list, or all (default: the env's myopic, MPC and oracle, and random)", value: "list" }),
   json: z.boolean().default(false).meta({ description: "print the KPI summary, per-episode values and paired comparisons as JSON" }),
 });
@@ -104,9 +109,11 @@ export type BenchmarkOptions = z.output<typeof benchmarkOptionsSchema>;
 
 async function trainLearners(opts: BenchmarkOptions, config: Record<string, unknown>): Promise<TrialResult[]> {
   if (opts.algos.length === 0) return [];
-  const specs: TrialSpec[] = opts.algos.flatMap((algo) => Array.from({ length: opts.trainSeeds }, (_, k) => {
+  const modes = multiAgentModes(opts);
+  const specs: TrialSpec[] = opts.algos.flatMap((algo) => modes.flatMap((mode) => Array.from({ length: opts.trainSeeds }, (_, k) => {
     const d = learnerDefaults(opts.env, algo);
     return {
+      ...(mode === "independent" ? { sharing: { mode } } : {}),
       envId: opts.env,
       envConfig: trainingEnvConfig(opts.env, config),
       algo,
@@ -117,12 +124,12 @@ async function trainLearners(opts: BenchmarkOptions, config: Record<string, unkn
       // keep the best learner by validation episodes, apart from the held-out seeds it is judged on
       evaluation: { seeds: VALIDATION_SEEDS, keepBest: true },
     };
-  }));
+  })));
   const executor = new PiscinaExecutor({ workers: Math.min(opts.workers, specs.length), maxAttempts: 1 });
   const results: TrialResult[] = [];
   const started = performance.now();
   const progress = opts.json ? null : new TrainingProgress(specs);
-  if (!opts.json) process.stderr.write(`training ${specs.filter((s) => s.seed === opts.trainSeed).map((s) => `${s.algo} (${s.steps.toLocaleString()} steps, ${s.numEnvs} envs)`).join(" and ")}${opts.trainSeeds > 1 ? `, ${opts.trainSeeds} seeds each,` : ""} on ${opts.env}, ${executor.options.workers} worker(s) ...\n`);
+  if (!opts.json) process.stderr.write(`training ${specs.filter((s) => s.seed === opts.trainSeed).map((s) => `${trialLabel(s)} (${s.steps.toLocaleString()} steps, ${s.numEnvs} envs)`).join(" and ")}${opts.trainSeeds > 1 ? `, ${opts.trainSeeds} seeds each,` : ""} on ${opts.env}, ${executor.options.workers} worker(s) ...\n`);
   try {
     const report = await executor.run(specs.map((spec) => ({ spec, outDir: resolve(opts.out), progress: progress !== null })), (r) => {
       results.push(r);
@@ -134,11 +141,25 @@ async function trainLearners(opts: BenchmarkOptions, config: Record<string, unkn
     await executor.close();
   }
   if (!opts.json) {
-    for (const r of results) process.stderr.write(`  ${r.spec.algo} (seed ${r.spec.seed}) done in ${r.wallSeconds.toFixed(0)} s on ${r.backend}\n`);
+    for (const r of results) process.stderr.write(`  ${trialLabel(r.spec)} (seed ${r.spec.seed}) done in ${r.wallSeconds.toFixed(0)} s on ${r.backend}\n`);
     process.stderr.write(`training took ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
   }
   // in the order asked for: by learner, then by seed
-  return specs.map((sp) => results.find((r) => r.spec.algo === sp.algo && r.spec.seed === sp.seed)!);
+  return specs.map((sp) => results.find((r) => trialLabel(r.spec) === trialLabel(sp) && r.spec.seed === sp.seed)!);
+}
+
+/** The multi-agent modes the learners train in: `shared` alone on a single-agent env. */
+function multiAgentModes(opts: BenchmarkOptions): ("shared" | "independent")[] {
+  if (spec(opts.env).kind !== "parallel") {
+    if (opts.multiAgent !== "shared") throw new ConfigError("benchmark", [{ path: "--multi-agent", expected: `shared on a single-agent env (${opts.env})`, received: opts.multiAgent }]);
+    return ["shared"];
+  }
+  return opts.multiAgent === "both" ? ["shared", "independent"] : [opts.multiAgent];
+}
+
+/** The learners' rows, in training order: each algorithm, then its independent form. */
+function learnerLabels(trials: readonly TrialResult[]): string[] {
+  return [...new Set(trials.map((t) => trialLabel(t.spec)))];
 }
 
 /**
@@ -185,7 +206,7 @@ class TrainingProgress {
       stream: process.stderr,
     });
     for (const s of specs) {
-      this.#byAlgo.set(s.algo, { bar: this.#bars.create(s.steps, 0, { algo: s.algo.padEnd(4), sps: "-", ret: "-" }), t0: performance.now(), total: s.steps });
+      this.#byAlgo.set(trialLabel(s), { bar: this.#bars.create(s.steps, 0, { algo: trialLabel(s).padEnd(4), sps: "-", ret: "-" }), t0: performance.now(), total: s.steps });
     }
     this.#channel = new BroadcastChannel(PROGRESS_CHANNEL);
     this.#channel.onmessage = (event) => {
@@ -201,7 +222,7 @@ class TrainingProgress {
   }
 
   done(r: TrialResult): void {
-    const entry = this.#byAlgo.get(r.spec.algo);
+    const entry = this.#byAlgo.get(trialLabel(r.spec));
     entry?.bar.update(entry.total);
   }
 
@@ -257,10 +278,10 @@ export async function runBenchmark(opts: BenchmarkOptions): Promise<void> {
   const parallel = spec(opts.env).kind === "parallel";
   // EnergyHubParallel-v0 records one trajectory per hub: no single trajectory to keep
   const keepTrajectories = !parallel || keepsOneTrajectory(opts.env, config);
-  for (const algo of opts.algos) {
+  for (const algo of learnerLabels(trials)) {
     const started = performance.now();
     const runs: EvaluationResult[] = [];
-    for (const trial of trials.filter((t) => t.spec.algo === algo)) {
+    for (const trial of trials.filter((t) => trialLabel(t.spec) === algo)) {
       // the same episodes and physics as the baselines', through the interface the model learned
       const { result } = await evaluateModel(trial.modelDir!, config, seeds, { envId: opts.env, keepTrajectories: keepTrajectories && runs.length === 0 });
       runs.push({ ...result, policy: algo });
@@ -279,12 +300,12 @@ export async function runBenchmark(opts: BenchmarkOptions): Promise<void> {
   }
   say("writing the report ...\n");
 
-  const learningCurves: LearningCurve[] = trials.map((t) => ({ policy: t.spec.algo, seed: t.spec.seed, points: t.learningCurve }));
+  const learningCurves: LearningCurve[] = trials.map((t) => ({ policy: trialLabel(t.spec), seed: t.spec.seed, points: t.learningCurve }));
   const roles = spec(opts.env).benchmark;
   const paired = roles ? pairedTable(results, roles) : null;
   const notes = [
     "Total cost = spot cost of the grid exchange + the battery energy missing at the end valued at the episode's mean price.",
-    ...trials.map((t) => `${t.spec.algo}: ${t.spec.steps.toLocaleString()} training steps in ${t.wallSeconds.toFixed(0)} s on tfjs ${t.backend}, seed ${t.spec.seed}; model in ${t.modelDir}`),
+    ...trials.map((t) => `${trialLabel(t.spec)}: ${t.spec.steps.toLocaleString()} training steps in ${t.wallSeconds.toFixed(0)} s on tfjs ${t.backend}, seed ${t.spec.seed}; model in ${t.modelDir}`),
     ...(opts.trainMonths || opts.evalMonths ? [`Split in time: learners trained on months ${opts.trainMonths?.join(", ") ?? "all"}, every policy evaluated on months ${opts.evalMonths?.join(", ") ?? "all"}.`] : []),
     ...(opts.trainSeeds > 1 && trials.length > 0 ? [`Each learner's row pools its ${opts.trainSeeds} training seeds: per evaluation seed, the mean over the models.`] : []),
     ...(trials.length > 0 ? [`Learners: the model kept is the best of their periodic evaluations on validation seeds ${VALIDATION_SEEDS.join(", ")}, never on the seeds of this table.`] : []),
@@ -316,7 +337,7 @@ export async function runBenchmark(opts: BenchmarkOptions): Promise<void> {
     seeds,
     results: results.map((r) => ({ policy: r.policy, summary: r.summary, episodes: r.episodes })),
     paired,
-    training: trials.map((t) => ({ algo: t.spec.algo, steps: t.spec.steps, seed: t.spec.seed, wallSeconds: t.wallSeconds, backend: t.backend, modelDir: t.modelDir })),
+    training: trials.map((t) => ({ algo: t.spec.algo, policy: trialLabel(t.spec), steps: t.spec.steps, seed: t.spec.seed, wallSeconds: t.wallSeconds, backend: t.backend, modelDir: t.modelDir })),
   };
   writeFileSync(join(opts.out, "kpis.json"), JSON.stringify(summary, null, 2));
   writeFileSync(join(opts.out, "report.md"), [

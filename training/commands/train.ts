@@ -1,11 +1,13 @@
 /**
  * `gridgym train --env ID --algo dqn|ppo|a2c [--steps N] [--num-envs N] [--seed S] [--out DIR]
- * [--config FILE.json] [--hyperparameters FILE.json]`: trains one learner on N envs stepped
+ * [--config FILE.json] [--hyperparameters FILE.json] [--independent]`: trains one learner on N envs stepped
  * together with a progress bar (steps/s, last episode return, loss or epsilon), prints the
  * backend that runs it and the final evaluation on held-out seeds (`--json`: one JSON object with
  * each held-out episode's values and the CIs), and saves the model. The
  * learner starts from its training defaults for the env (training/learner-defaults.ts); a
- * hyperparameter file's fields replace those they name.
+ * hyperparameter file's fields replace those they name. On a parallel env (Community-v0,
+ * EnergyHubParallel-v0) one network acts for every agent (parameter sharing), or with
+ * `--independent` one network per agent, each trained on its own agent's transitions.
  */
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
@@ -33,6 +35,7 @@ export const trainOptionsSchema = z.strictObject({
   hyperparameters: z.string().optional().meta({ description: "learner hyperparameters (JSON file; agents/<algo>.ts lists them)", value: "file" }),
   evalEvery: intArg(0).optional().meta({ description: "env steps between evaluations on held-out seeds (0: only at the end)", value: "n" }),
   backend: z.enum(BACKENDS).default("auto").meta({ description: "tfjs backend", value: "name" }),
+  independent: z.boolean().default(false).meta({ description: "parallel envs: one network per agent, each trained on its own agent's transitions (independent learners), instead of one network shared by every agent" }),
   resume: z.string().optional().meta({ description: "continue training a saved model", value: "dir" }),
   progress: z.boolean().default(true).meta({ description: "skip the progress bar (shown by default: steps/s, episode return, loss)" }),
   json: z.boolean().default(false).meta({ description: "print one JSON object instead of text (no progress bar): the training run (steps, steps/s, wall time, model directory) and the held-out evaluation as `gridgym evaluate --json` gives it (each episode's values; per KPI mean, std and 95 % CI)" }),
@@ -94,6 +97,7 @@ export async function runTrain(raw: unknown, write: (line: string) => void = (l)
     },
   };
   if (o.evalEvery !== undefined) opts.evalEvery = o.evalEvery;
+  if (o.independent) opts.sharing = { mode: "independent" };
   if (o.resume !== undefined) opts.resumeFrom = o.resume;
   let result: TrainResult;
   try {
@@ -106,12 +110,12 @@ export async function runTrain(raw: unknown, write: (line: string) => void = (l)
   const { DEFAULT_EVAL_SEEDS } = await import("../train.js");
   const scored = await evaluateModel(result.modelDir!, opts.envConfig ?? {}, DEFAULT_EVAL_SEEDS);
   if (o.json) {
-    const run = { algo, backend: result.backend, steps: result.steps, stepsPerSecond: result.stepsPerSecond, wallSeconds: result.wallSeconds, modelDir: result.modelDir };
+    const run = { algo, ...(o.independent ? { multiAgent: "independent" } : {}), backend: result.backend, steps: result.steps, stepsPerSecond: result.stepsPerSecond, wallSeconds: result.wallSeconds, modelDir: result.modelDir };
     write(JSON.stringify({ train: run, evaluation: evaluationJson(o.env, scored.result, DEFAULT_EVAL_SEEDS) }) + "\n");
     return result;
   }
   write(`backend: ${result.backend}\n`);
-  write(`${algo} on ${o.env}: ${result.steps} steps, ${Math.round(result.stepsPerSecond)} steps/s, ${result.wallSeconds.toFixed(1)} s\n`);
+  write(`${algo}${o.independent ? " (independent learners)" : ""} on ${o.env}: ${result.steps} steps, ${Math.round(result.stepsPerSecond)} steps/s, ${result.wallSeconds.toFixed(1)} s\n`);
   const k = result.kpis;
   const cost = k["totalCostEur"] !== undefined ? `, mean total cost ${k["totalCostEur"].toFixed(2)} EUR` : "";
   write(`held-out evaluation: mean return ${k["return"]?.toFixed(2)}${cost}\n`);
