@@ -58,7 +58,15 @@ const MICROGRID_BASELINES = ["myopic", "mpc", "mpc-reserve", "mpc-stochastic", "
 const MICROGRID_TRAINING = {
   envConfig: { rewardBaseline: "idle" },
   policyConfig: { action: "balance" },
-  learners: { dqn: { steps: 200_000 }, ppo: { steps: 300_000 }, a2c: { steps: 300_000 } },
+  // PPO and A2C start at the myopic rule ([1, 0] of the balance action, initActionMean), which the
+  // oracle ties on this flat tariff, with a narrow Gaussian; from the middle of the Box PPO ended
+  // 23 % above myopic's import cost on held-out seeds (8,459 vs 6,873), from the rule 1.8 % above
+  // it at 300k steps (6,613 vs 6,497 on the validation seeds)
+  learners: {
+    dqn: { steps: 200_000 },
+    ppo: { steps: 300_000, hyperparameters: { initActionMean: [1, 0], initLogStd: -2.5 } },
+    a2c: { steps: 300_000, hyperparameters: { initActionMean: [1, 0], initLogStd: -2.5 } },
+  },
 };
 /**
  * MicrogridResilience-v0's learner settings: Microgrid-v0's interface plus the tariff in the
