@@ -6,7 +6,7 @@ import { register } from "../../src/core/registry.js";
 import { communityBatteryConfigSchema } from "./config.js";
 import { COMMUNITY_BATTERY_ID, CommunityBatteryEnv } from "./env.js";
 
-export { CommunityBatteryEnv, COMMUNITY_BATTERY_ID, OBSERVATION_INDEX, LOOKAHEAD_HOURS } from "./env.js";
+export { CommunityBatteryEnv, COMMUNITY_BATTERY_ID, OBSERVATION_INDEX, PRICE_OBSERVATION_INDEX, LOOKAHEAD_HOURS, type CommunityBatteryObservationIndex } from "./env.js";
 export { communityBatteryConfigSchema, type CommunityBatteryConfig, type CommunityBatteryConfigInput } from "./config.js";
 
 register({
@@ -22,7 +22,11 @@ register({
   // learners act on the fraction of the power the battery can follow now: no shortfall
   // look-ahead prices relative to this hour's: PPO 93.8 % of the oracle's saving at 300k steps
   // on the validation seeds against 91.9 % with absolute prices (bench/learning.ts, same seed)
-  training: { envConfig: { rewardBaseline: "idle" }, policyConfig: { action: "feasible-fraction", pricesAhead: "relative" } },
+  // the load, PV and net-load forecast left out of their observation (observeLoad false): the
+  // battery's arbitrage reward does not depend on them (bench/learning.ts, validation seeds
+  // 2000-2009, seed 1, package defaults: PPO 96.9 % of the oracle's saving at 300k steps against
+  // 94.7 % with them, DQN 92.3 % at 500k against 90.3 %)
+  training: { envConfig: { rewardBaseline: "idle" }, policyConfig: { action: "feasible-fraction", pricesAhead: "relative", observeLoad: false } },
   defaultEpisodeSteps: 7 * 24,
   create: (config) => new CommunityBatteryEnv(config),
 });
