@@ -24,8 +24,8 @@ register({
   // on the validation seeds against 91.9 % with absolute prices (bench/learning.ts, same seed)
   // the load, PV and net-load forecast left out of their observation (observeLoad false): the
   // battery's arbitrage reward does not depend on them (bench/learning.ts, validation seeds
-  // 2000-2009, seed 1, package defaults: PPO 96.9 % of the oracle's saving at 300k steps against
-  // 94.7 % with them, DQN 92.3 % at 500k against 90.3 %)
+  // 2000-2009, seed 1, package defaults: PPO 96.4 % of the oracle's saving at 300k steps against
+  // 94.7 % with them, DQN 91.0 % at 500k against 90.3 %)
   training: { envConfig: { rewardBaseline: "idle" }, policyConfig: { action: "feasible-fraction", pricesAhead: "relative", observeLoad: false } },
   defaultEpisodeSteps: 7 * 24,
   create: (config) => new CommunityBatteryEnv(config),
