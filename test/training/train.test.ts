@@ -87,7 +87,7 @@ describe("train", () => {
     assert.ok(existsSync(join(first, "model.json")) && existsSync(join(first, "weights.bin")));
     const model = await loadModel(first);
     // the model learned the env's declared interface (the registry's training.policyConfig)
-    assert.deepEqual(model.policyConfig, { action: "feasible-fraction", pricesAhead: "relative" });
+    assert.deepEqual(model.policyConfig, { action: "feasible-fraction", pricesAhead: "relative", observeLoad: false });
     const policy = model.policy;
     const onModel = modelEnvConfig(ONE_DAY, model.policyConfig);
     const ev = evaluate("CommunityBattery-v0", onModel, policy, [1000]);
