@@ -24,7 +24,7 @@ register({
   // on the validation seeds against 91.9 % with absolute prices (bench/learning.ts, same seed)
   // the load, PV and net-load forecast left out of their observation (observeLoad false): the
   // battery's arbitrage reward does not depend on them (bench/learning.ts, validation seeds
-  // 2000-2009, seed 1, package defaults: PPO 96.4 % of the oracle's saving at 300k steps against
+  // 2000-2009, seed 1, package defaults: PPO 96.1 % of the oracle's saving at 300k steps against
   // 94.7 % with them, DQN 91.0 % at 500k against 90.3 %)
   // DQN on top of the package defaults (bench/learning.ts, same seeds, lean observation, 500k
   // steps; share at the last four evaluations): a target update every 8,000 steps, a replay buffer
