@@ -37,6 +37,7 @@ import { linearSchedule, type Schedule } from "./schedules.js";
 /** DQN hyperparameters; every field has a default. */
 export const dqnConfigSchema = z.strictObject({
   learningRate: z.number().positive().default(5e-4).meta({ description: "Adam step size (tuned on CommunityBattery-v0; SB3: 1e-4, CleanRL: 2.5e-4)." }),
+  annealLearningRate: z.boolean().default(false).meta({ description: "Anneal the learning rate linearly to 0 over the run (as PPO does; SB3's DQN: constant), so the greedy policy settles rather than swings between evaluations. The schedule is the first run's, as epsilon's: past its end (a resumed run) the step size stays 0." }),
   bufferSize: z.number().int().positive().default(100_000).meta({ description: "Transitions kept in the replay buffer." }),
   batchSize: z.number().int().positive().default(64).meta({ description: "Transitions per gradient step (the issue's benchmark: 64)." }),
   gamma: z.number().min(0).max(1).default(0.99).meta({ description: "Discount factor per step (0.99: a horizon of ~100 hours spans the 24 h price look-ahead)." }),
@@ -82,6 +83,7 @@ export class DqnLearner implements Learner<number> {
   readonly #buffer: ReplayBuffer;
   readonly #normalizer: ObservationNormalizer;
   readonly #epsilon: Schedule;
+  readonly #learningRate: Schedule;
   readonly #root: Rng;
   #exploreRng: Rng;
   readonly numEnvs: number;
@@ -115,6 +117,7 @@ export class DqnLearner implements Learner<number> {
     this.#dq = new Float32Array(cfg.batchSize * this.nActions);
     this.#buffer = new ReplayBuffer(cfg.bufferSize, init.observationSize, root.child("replay"));
     this.#normalizer = new ObservationNormalizer(init.observationSize, cfg.normalizeObservations);
+    this.#learningRate = cfg.annealLearningRate ? linearSchedule(cfg.learningRate, 0, init.scheduleSteps) : () => cfg.learningRate;
     this.#epsilon = linearSchedule(cfg.explorationInitialEps, cfg.explorationFinalEps, cfg.explorationFraction * init.scheduleSteps);
     this.#exploreRng = root.child("explore");
     this.#input = new Float32Array(init.observationSize);
@@ -239,6 +242,7 @@ export class DqnLearner implements Learner<number> {
       backwardHost(this.#q, tape, dq, this.#grads);
     });
     clipByGlobalNormHost(this.#grads, cfg.maxGradNorm);
+    if (cfg.annealLearningRate) this.#optimizer.learningRate = this.#learningRate(this.progress.steps);
     this.#optimizer.step(this.#q.host, this.#grads);
     this.#q.pushHost();
     this.progress.updates++;

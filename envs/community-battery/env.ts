@@ -22,7 +22,7 @@
  * (> 0) or discharge (< 0) power the battery can follow this hour, so every request is
  * feasible (the learners' parameterisation; the physics and KPIs are the same).
  *
- * ## Observation space (Float32Array, length 57)
+ * ## Observation space (Float32Array, length 57; 31 with `observeLoad: false`)
  * | index  | meaning                                                  | unit    |
  * |--------|----------------------------------------------------------|---------|
  * | 0, 1   | sin, cos of hour of day (2 pi h / 24)                    | -       |
@@ -35,6 +35,10 @@
  * | 9-32   | spot price of hours t+1 .. t+24 (day-ahead, known; minus | EUR/kWh |
  * |        | this hour's with `pricesAhead: "relative"`)              |         |
  * | 33-56  | forecast of net load (load - PV) for hours t+1 .. t+24   | kW      |
+ * With `observeLoad: false` the load, PV and net-load forecast are left out
+ * (PRICE_OBSERVATION_INDEX): 0-5 as above, 6 this hour's price, 7-30 the prices ahead. In
+ * arbitrage mode the battery's part of the reward (minus price x battery power) does not
+ * depend on them, so for a learner they are inputs to learn to ignore.
  * Each observation is a new array the caller may keep, carved from a shared slab
  * (ObservationSlab: their `.buffer` is shared).
  * The hour being dispatched is observed (load, PV and price of hour t are known when
@@ -100,6 +104,39 @@ export const OBSERVATION_INDEX = Object.freeze({
   size: 9 + 2 * LOOKAHEAD_HOURS,
 });
 
+/**
+ * The layout with `observeLoad: false`: time, progress, SoC, this hour's price and the prices
+ * ahead; no load, PV or net-load forecast.
+ */
+export const PRICE_OBSERVATION_INDEX = Object.freeze({
+  hourSin: 0,
+  hourCos: 1,
+  weekdaySin: 2,
+  weekdayCos: 3,
+  progress: 4,
+  soc: 5,
+  priceEurPerKwh: 6,
+  priceAheadStart: 7,
+  size: 7 + LOOKAHEAD_HOURS,
+});
+
+/** Where each quantity sits in an observation of either layout. */
+export interface CommunityBatteryObservationIndex {
+  readonly hourSin: number;
+  readonly hourCos: number;
+  readonly weekdaySin: number;
+  readonly weekdayCos: number;
+  readonly progress: number;
+  readonly soc: number;
+  readonly priceEurPerKwh: number;
+  readonly priceAheadStart: number;
+  /** Absent with `observeLoad: false`, as are pvKw and netLoadForecastStart. */
+  readonly loadKw?: number;
+  readonly pvKw?: number;
+  readonly netLoadForecastStart?: number;
+  readonly size: number;
+}
+
 const TRAJECTORY_COLUMNS = [
   "step", "dataHour", "loadKw", "pvKw", "priceEurPerKwh", "requestedKw", "appliedKw", "chargeKw",
   "dischargeKw", "gridImportKw", "energyKwh", "soc", "lossKwh", "shortfallKw", "reward",
@@ -154,14 +191,14 @@ function loadProfiles(cfg: CommunityBatteryConfig): HourlyProfiles {
 }
 
 /** The observation box: bounded time features, progress and SoC; non-negative load and PV. */
-function observationBox(): Box<Float32Array> {
-  const low = new Float64Array(OBSERVATION_INDEX.size).fill(-Infinity);
-  const high = new Float64Array(OBSERVATION_INDEX.size).fill(Infinity);
+function observationBox(idx: CommunityBatteryObservationIndex): Box<Float32Array> {
+  const low = new Float64Array(idx.size).fill(-Infinity);
+  const high = new Float64Array(idx.size).fill(Infinity);
   for (let i = 0; i < 4; i++) { low[i] = -1; high[i] = 1; }
-  low[OBSERVATION_INDEX.progress] = 0; high[OBSERVATION_INDEX.progress] = 1;
-  low[OBSERVATION_INDEX.soc] = 0; high[OBSERVATION_INDEX.soc] = 1;
-  low[OBSERVATION_INDEX.loadKw] = 0;
-  low[OBSERVATION_INDEX.pvKw] = 0;
+  low[idx.progress] = 0; high[idx.progress] = 1;
+  low[idx.soc] = 0; high[idx.soc] = 1;
+  if (idx.loadKw !== undefined) low[idx.loadKw] = 0;
+  if (idx.pvKw !== undefined) low[idx.pvKw] = 0;
   return new Box<Float32Array>({ low, high, dtype: "float32" });
 }
 
@@ -186,6 +223,8 @@ export class CommunityBatteryEnv extends BaseEnv<Float32Array, Float32Array | Fl
   readonly config: CommunityBatteryConfig;
   readonly battery: BatteryParams;
   readonly episodeSteps: number;
+  /** Where each quantity sits in this env's observation (OBSERVATION_INDEX, or PRICE_OBSERVATION_INDEX with `observeLoad: false`). */
+  readonly observationIndex: CommunityBatteryObservationIndex;
 
   readonly #profiles: HourlyProfiles;
   readonly #actionCheck: BoxActionCheck;
@@ -207,7 +246,7 @@ export class CommunityBatteryEnv extends BaseEnv<Float32Array, Float32Array | Fl
   #energyKwh = 0;
   readonly #hour: HourFlows = { loadKw: 0, pvKw: 0, priceEurPerKwh: 0, requestedKw: 0, appliedKw: 0, energyKwh: 0, lossKwh: 0, gridImportKw: 0 };
   readonly #trajectory: Trajectory<Column>;
-  readonly #slab = new ObservationSlab(OBSERVATION_INDEX.size);
+  readonly #slab: ObservationSlab;
 
   constructor(config: CommunityBatteryConfig) {
     super(COMMUNITY_BATTERY_ID);
@@ -233,7 +272,9 @@ export class CommunityBatteryEnv extends BaseEnv<Float32Array, Float32Array | Fl
         throw new ConfigError(`${COMMUNITY_BATTERY_ID} config`, [{ path: "months", expected: `months holding ${config.days} consecutive days`, received: JSON.stringify(config.months) }]);
       }
     }
-    this.observationSpace = observationBox();
+    this.observationIndex = config.observeLoad ? OBSERVATION_INDEX : PRICE_OBSERVATION_INDEX;
+    this.#slab = new ObservationSlab(this.observationIndex.size);
+    this.observationSpace = observationBox(this.observationIndex);
     this.#fractionAction = config.action === "feasible-fraction";
     const maxPowerKw = this.#fractionAction ? 1 : config.battery.maxPowerKw;
     this.actionSpace = new Box<Float32Array>({ low: [-maxPowerKw], high: [maxPowerKw], dtype: "float32" });
@@ -264,7 +305,7 @@ export class CommunityBatteryEnv extends BaseEnv<Float32Array, Float32Array | Fl
     return {
       observation: this.#observe(),
       info: {
-        observationIndex: OBSERVATION_INDEX,
+        observationIndex: this.observationIndex,
         battery: { ...this.battery, initialEnergyKwh: this.#initialEnergyKwh },
         dtHours: DT_HOURS,
         objective: cfg.reward,
@@ -385,15 +426,20 @@ export class CommunityBatteryEnv extends BaseEnv<Float32Array, Float32Array | Fl
     writeTimeFeatures(obs, OBSERVATION_INDEX.hourSin, this.#profiles.hourOfDay[h]!, this.#profiles.weekday[h]!);
     obs[4] = t / this.episodeSteps;
     obs[5] = this.#energyKwh / this.battery.capacityKwh;
+    const price = this.#price;
+    const base = this.config.pricesAhead === "relative" ? price[i]! : 0;
+    if (!this.config.observeLoad) {
+      obs[PRICE_OBSERVATION_INDEX.priceEurPerKwh] = price[i]!;
+      for (let k = 1; k <= LOOKAHEAD_HOURS; k++) obs[PRICE_OBSERVATION_INDEX.priceAheadStart + k - 1] = price[i + k]! - base;
+      return obs;
+    }
     obs[6] = this.#load[i]!;
     obs[7] = this.#pv[i]!;
-    obs[8] = this.#price[i]!;
+    obs[8] = price[i]!;
     const load = this.#load;
     const pv = this.#pv;
-    const price = this.#price;
     const fc = this.config.forecast;
     const netNow = load[i]! - pv[i]!;
-    const base = this.config.pricesAhead === "relative" ? price[i]! : 0;
     for (let k = 1; k <= LOOKAHEAD_HOURS; k++) {
       obs[8 + k] = price[i + k]! - base;
       const j = fc === "perfect" ? i + k : i + k - 24;

@@ -81,6 +81,32 @@ describe("learners", () => {
     });
   }
 
+  it("DQN with annealLearningRate takes smaller steps as the run goes and none once its schedule is spent", () => {
+    const hp = { learningStarts: 32, batchSize: 16, targetUpdateInterval: 50, hiddenSizes: [16], trainFrequency: 1 };
+    const init = (annealLearningRate: boolean) => ({ observationSize: OBS, actionSpace: new Discrete(3), hyperparameters: { ...hp, annealLearningRate }, seed: 4, scheduleSteps: 100 });
+    const change = (a: Float32Array[], b: Float32Array[]) => a.reduce((s, w, k) => s + w.reduce((t, x, i) => t + Math.abs(x - b[k]![i]!), 0), 0);
+    const annealed = new DqnLearner(init(true));
+    const constant = new DqnLearner(init(false));
+    // both see the same transitions: the same seed, the same greedy actions while their weights agree
+    drive(annealed, 100);
+    drive(constant, 100);
+    assert.ok(annealed.progress.updates > 0);
+    assert.ok(change(annealed.weights(), constant.weights()) > 0, "annealing changed nothing within the schedule");
+    // past the schedule's end the annealed learner's step size is 0: its online weights stop moving
+    const before = annealed.weights();
+    const updates = annealed.progress.updates;
+    drive(annealed, 50);
+    assert.ok(annealed.progress.updates > updates);
+    const after = annealed.weights();
+    const half = before.length / 2;
+    assert.equal(change(after.slice(0, half), before.slice(0, half)), 0);
+    const beforeConstant = constant.weights();
+    drive(constant, 50);
+    assert.ok(change(constant.weights().slice(0, half), beforeConstant.slice(0, half)) > 0);
+    annealed.dispose();
+    constant.dispose();
+  });
+
   it("invalid DQN hyperparameters name every bad field by its path", () => {
     assert.throws(() => parseDqnConfig({ learningRate: -1, hiddenSizes: [64, 0], gamma: 1.5, lerningRate: 0.1 }), (err: unknown) => {
       assert.ok(err instanceof ConfigError);

@@ -4,11 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import "../../envs/index.js";
-import { CommunityBatteryEnv, OBSERVATION_INDEX } from "../../envs/community-battery/index.js";
+import { CommunityBatteryEnv, OBSERVATION_INDEX, PRICE_OBSERVATION_INDEX } from "../../envs/community-battery/index.js";
+import { baselineFactory } from "../../training/policies.js";
 import { checkEnv } from "../../src/core/checker.js";
 import { ConfigError, InvalidActionError, ResetNeededError } from "../../src/core/errors.js";
 import { make } from "../../src/core/registry.js";
 import { Rng } from "../../src/core/rng.js";
+import { Box } from "../../src/core/spaces.js";
 import { useDataRoot } from "../fixtures/data-root.js";
 
 const ID = "CommunityBattery-v0";
@@ -359,6 +361,56 @@ describe("CommunityBattery-v0 pricesAhead relative", () => {
       assert.equal(sr.reward, sa.reward);
       a = sa.observation;
       r = sr.observation;
+    }
+  });
+});
+
+describe("CommunityBattery-v0 observeLoad false", () => {
+  it("passes checkEnv", () => {
+    const env = make(ID, { days: 2, observeLoad: false, action: "feasible-fraction", pricesAhead: "relative" });
+    checkEnv(env);
+    env.close();
+  });
+
+  for (const pricesAhead of ["absolute", "relative"] as const) {
+    it(`observes time, progress, SoC and prices alone (pricesAhead ${pricesAhead}); rewards and KPIs are unchanged`, () => {
+      const full = make<Float32Array, Float32Array>(ID, { days: 2, pricesAhead });
+      const lean = make<Float32Array, Float32Array>(ID, { days: 2, pricesAhead, observeLoad: false });
+      assert.equal((full.observationSpace as Box<Float32Array>).size, OBSERVATION_INDEX.size);
+      assert.equal((lean.observationSpace as Box<Float32Array>).size, PRICE_OBSERVATION_INDEX.size);
+      assert.equal(PRICE_OBSERVATION_INDEX.size, 31);
+      const rf = full.reset({ seed: 5 });
+      const rl = lean.reset({ seed: 5 });
+      assert.deepEqual(rl.info["observationIndex"], PRICE_OBSERVATION_INDEX);
+      assert.deepEqual(rf.info["observationIndex"], OBSERVATION_INDEX);
+      let f = rf.observation;
+      let l = rl.observation;
+      const rng = new Rng(3, "test-actions");
+      for (let t = 0; t < 48; t++) {
+        assert.equal(l.length, 31);
+        assert.ok(lean.observationSpace.contains(l));
+        // time, progress, SoC, the price now and the prices ahead: the full layout's values, in the lean layout's places
+        for (let j = 0; j <= OBSERVATION_INDEX.soc; j++) assert.equal(l[j], f[j]);
+        assert.equal(l[PRICE_OBSERVATION_INDEX.priceEurPerKwh], f[OBSERVATION_INDEX.priceEurPerKwh]);
+        for (let k = 0; k < 24; k++) assert.equal(l[PRICE_OBSERVATION_INDEX.priceAheadStart + k], f[OBSERVATION_INDEX.priceAheadStart + k], `t ${t} k ${k}`);
+        const act = Float32Array.of(rng.uniform(-600, 600));
+        const sf = full.step(act);
+        const sl = lean.step(act);
+        assert.equal(sl.reward, sf.reward);
+        f = sf.observation;
+        l = sl.observation;
+      }
+      const kf = (full.unwrapped as unknown as CommunityBatteryEnv).kpis();
+      const kl = (lean.unwrapped as unknown as CommunityBatteryEnv).kpis();
+      assert.deepEqual(kl, kf);
+    });
+  }
+
+  it("the storage baselines, which read the load, refuse the lean observation by name", async () => {
+    for (const name of ["myopic", "mpc"]) {
+      const env = make<Float32Array, Float32Array>(ID, { days: 1, observeLoad: false });
+      const policy = (await baselineFactory(name, { envId: ID }))(env, { seed: 1 });
+      assert.throws(() => policy.reset!(env.reset({ seed: 1 }).info), /observationIndex\.loadKw/);
     }
   });
 });
