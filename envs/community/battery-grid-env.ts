@@ -13,11 +13,14 @@
  * Box([-maxPowerKw], [maxPowerKw]), float32, kW at the AC terminals, positive charges; applied as
  * far as feasible (shortfall in `info.community.communityBattery.shortfallKw`); anything outside
  * the box (NaN, a string, a wrong length, out of bounds) throws InvalidActionError.
+ * With `communityBatteryAction: "feasible-fraction"` the Box is [-1, 1]: the fraction of the
+ * power the battery can follow this hour (never a shortfall; the learners' interface).
  *
  * ## Observation space
  * Float32Array, COMMUNITY_BATTERY_OBSERVATION_INDEX of contract.ts (time, SoC, the households'
  * load and PV, prices, the previous hour's PCC voltage and power, spot 24 h ahead), published in
- * the reset info.
+ * the reset info. With `communityBatterySpotAhead: "relative"` the spot prices ahead are each
+ * minus this hour's spot (the learners' interface).
  *
  * ## Reward
  * Minus the community cost of the hour (PCC bill minus flexibility settlement, EUR), minus
@@ -92,7 +95,7 @@ export class CommunityBatteryGridEnv extends BaseEnv<Float32Array, ArrayLike<num
   }
 
   protected stepEpisode(action: ArrayLike<number>): StepResult<Float32Array> {
-    const cbKw = this.#check.scalar(this.id, action);
+    const cbKw = this.community.communityBatteryRequestKw(this.#check.scalar(this.id, action));
     const env = this.community;
     for (let i = 0; i < env.n; i++) {
       env.observeHousehold(i, this.#obs);

@@ -57,7 +57,8 @@
  * ## Spaces
  * Household action: Box float32 of HOUSEHOLD_ACTION_INDEX (contract.ts), zero-width bounds for
  * assets it lacks. Community battery action: Box [-maxPowerKw, maxPowerKw], kW, positive
- * charges. Anything outside the box (NaN, a string, a wrong length, out of bounds) throws
+ * charges, or with `communityBatteryAction: "feasible-fraction"` Box [-1, 1], the fraction of
+ * the power the battery can follow this hour (`communityBatteryRequestKw`). Anything outside the box (NaN, a string, a wrong length, out of bounds) throws
  * InvalidActionError naming the agent, the index and the bound: never clipped silently.
  * Observations: Float32Array, HOUSEHOLD_OBSERVATION_INDEX and COMMUNITY_BATTERY_OBSERVATION_INDEX,
  * both in the reset info.
@@ -266,6 +267,8 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
   readonly #hhChecks: BoxActionCheck[];
   /** The community battery agent's action check; null when it is not an agent. */
   readonly #cbCheck: BoxActionCheck | null;
+  /** `communityBatteryAction: "feasible-fraction"`: the agent's action is a fraction of the feasible power. */
+  readonly #cbFraction: boolean;
   /** Owners of the agents' action errors (`<id> agent <agent>`), for the id #ownersId. */
   #hhOwners: string[] = [];
   #cbOwner = "";
@@ -389,7 +392,8 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
     this.#actHigh = new Float64Array(n * NA);
     hhActSpaces.forEach((s, i) => { this.#actLow.set(s.low, i * NA); this.#actHigh.set(s.high, i * NA); });
     const cb = this.communityBattery;
-    this.#cbCheck = config.communityBatteryAgent && cb !== null ? new BoxActionCheck(communityBatteryActionSpace(cb)) : null;
+    this.#cbCheck = config.communityBatteryAgent && cb !== null ? new BoxActionCheck(communityBatteryActionSpace(cb, config.communityBatteryAction)) : null;
+    this.#cbFraction = config.communityBatteryAction === "feasible-fraction";
 
     const perHousehold = (): Float64Array => new Float64Array(n);
     this.#batE = perHousehold();
@@ -569,7 +573,7 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
     for (let i = 0; i < n; i++) checks[i]!.read(owners[i]!, this.actionOf(actions, names[i]!), acts, i * NA);
     if (this.#residual) this.#addRuleActions(acts);
     const cbCheck = this.#cbCheck;
-    const cbKw = cbCheck === null ? 0 : cbCheck.scalar(this.#cbOwner, this.actionOf(actions, COMMUNITY_BATTERY_AGENT));
+    const cbKw = cbCheck === null ? 0 : this.communityBatteryRequestKw(cbCheck.scalar(this.#cbOwner, this.actionOf(actions, COMMUNITY_BATTERY_AGENT)));
     const { householdRewards, communityReward, householdInfos } = this.advance(acts, cbKw, true);
     const done = this.episodeOver;
     const observations: Record<string, Float32Array> = {};
@@ -793,6 +797,18 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
     hour.orders = orders;
     hour.p2pVolumeKwh = volume;
     hour.p2pValueEur = value;
+  }
+
+  /**
+   * The community battery agent's validated action in kW: the action itself (`communityBatteryAction:
+   * "power"`), or with `"feasible-fraction"` its share of the charge (> 0) or discharge (< 0)
+   * power the battery can follow this hour (so the request is always feasible).
+   */
+  communityBatteryRequestKw(action: number): number {
+    const cb = this.communityBattery;
+    if (!this.#cbFraction || cb === null || action === 0) return action;
+    const b = cb.params;
+    return Math.abs(action) * feasibleBatteryPowerKw(b, this.#cbE, action > 0 ? b.maxPowerKw : -b.maxPowerKw, DT);
   }
 
   /** Stage 3: the community battery at the agent's request or at its rule, as far as feasible. */
@@ -1251,9 +1267,10 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
     obs[CO.lastPccVoltagePu] = this.#lastPccV;
     obs[CO.lastPccPowerKw] = this.#lastPccP;
     obs[CO.lastHouseholdsNetKw] = this.#lastNet;
+    const base = this.config.communityBatterySpotAhead === "relative" ? spot : 0;
     for (let k = 1; k <= COMMUNITY_LOOKAHEAD_HOURS; k++) {
       const j = t + k < T ? t + k : T - 1;
-      obs[CO.spotAheadStart + k - 1] = prof.spotEurPerKwh[j]!;
+      obs[CO.spotAheadStart + k - 1] = prof.spotEurPerKwh[j]! - base;
     }
     return obs;
   }

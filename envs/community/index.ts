@@ -61,7 +61,9 @@ register({
   actionKind: "box",
   // rewards relative to an idle battery: the battery's own saving on the PCC bill (the households'
   // load, which no action changes, drops out of the reward's variance)
-  training: { envConfig: { rewardBaseline: "reference" } },
+  // learners act on the fraction of the power the battery can follow now (no shortfall) and see
+  // the spot prices ahead relative to this hour's (CommunityBattery-v0's learner interface)
+  training: { envConfig: { rewardBaseline: "reference" }, policyConfig: { communityBatteryAction: "feasible-fraction", communityBatterySpotAhead: "relative" } },
   defaultEpisodeSteps: 7 * 24,
   create: (config) => new CommunityBatteryGridEnv(config),
 });
