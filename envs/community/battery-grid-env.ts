@@ -14,7 +14,9 @@
  * far as feasible (shortfall in `info.community.communityBattery.shortfallKw`); anything outside
  * the box (NaN, a string, a wrong length, out of bounds) throws InvalidActionError.
  * With `communityBatteryAction: "feasible-fraction"` the Box is [-1, 1]: the fraction of the
- * power the battery can follow this hour (never a shortfall; the learners' interface).
+ * power the battery can follow this hour; with `"self-consumption-fraction"` 0 is the
+ * self-consumption power (minus the households' net this hour, as far as feasible) and +-1 the
+ * most it can charge or discharge, linear in between. Neither ever gives a shortfall.
  *
  * ## Observation space
  * Float32Array, COMMUNITY_BATTERY_OBSERVATION_INDEX of contract.ts (time, SoC, the households'
@@ -95,7 +97,7 @@ export class CommunityBatteryGridEnv extends BaseEnv<Float32Array, ArrayLike<num
   }
 
   protected stepEpisode(action: ArrayLike<number>): StepResult<Float32Array> {
-    const cbKw = this.community.communityBatteryRequestKw(this.#check.scalar(this.id, action));
+    const cbKw = this.#check.scalar(this.id, action);
     const env = this.community;
     for (let i = 0; i < env.n; i++) {
       env.observeHousehold(i, this.#obs);

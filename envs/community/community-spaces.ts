@@ -42,8 +42,8 @@ export function householdActionSpace(h: HouseholdSpec, p2p: CommunityEnvConfig["
   return new Box<Float32Array>({ low, high, dtype: "float32" });
 }
 
-/** The community battery's action space: [-maxPowerKw, maxPowerKw], kW, positive charges; [-1, 1] with `communityBatteryAction: "feasible-fraction"`. */
+/** The community battery's action space: [-maxPowerKw, maxPowerKw], kW, positive charges; [-1, 1] with a fraction `communityBatteryAction`. */
 export function communityBatteryActionSpace(cb: CommunityBatterySpec, action: CommunityEnvConfig["communityBatteryAction"] = "power"): Box<Float32Array> {
-  const m = action === "feasible-fraction" ? 1 : cb.params.maxPowerKw;
+  const m = action === "power" ? cb.params.maxPowerKw : 1;
   return new Box<Float32Array>({ low: [-m], high: [m], dtype: "float32" });
 }

@@ -4,6 +4,7 @@ import { COMMUNITY_BATTERY_AGENT, COMMUNITY_BATTERY_OBSERVATION_INDEX as CO, typ
 import type { Box } from "../../src/core/spaces.js";
 import { make, makeParallel } from "../../src/core/registry.js";
 import { Rng } from "../../src/core/rng.js";
+import { feasibleBatteryPowerKw, type BatteryParams } from "../../src/physics/battery.js";
 
 const GRID = "CommunityBatteryGrid-v0";
 /** A small battery that a few full-power hours fill or empty, so its limits bind often. */
@@ -49,6 +50,36 @@ describe("CommunityBatteryGrid-v0 learner interface", () => {
       const cf = cbOf(frac.step(Float32Array.of(a)).info);
       assert.ok(Math.abs(cf.shortfallKw) < 1e-9, `hour ${t}: shortfall ${cf.shortfallKw}`);
       assert.ok(Math.abs(cf.powerKw) <= Math.abs(a) * maxKw + 1e-9 && Math.sign(cf.powerKw) * Math.sign(a) >= 0, `hour ${t}: ${cf.powerKw} kW for ${a}`);
+    }
+  });
+
+  it("communityBatteryAction self-consumption-fraction: 0 is self-consumption, +-1 the feasible limits, never a shortfall", () => {
+    const env = make(GRID, { ...BASE, communityBatteryAction: "self-consumption-fraction" });
+    const box = env.actionSpace as Box<Float32Array>;
+    assert.deepEqual([Array.from(box.low), Array.from(box.high)], [[-1], [1]]);
+    for (const seed of [3, 4]) {
+      const r = env.reset({ seed });
+      const b = r.info["battery"] as BatteryParams & { initialEnergyKwh: number };
+      let e0 = b.initialEnergyKwh;
+      let tracked = 0;
+      let limited = 0;
+      for (let t = 0; t < 48; t++) {
+        const a = t % 5 < 2 ? 1 : t % 5 === 2 ? -1 : seed === 3 ? 0 : Math.fround(((t * 37) % 19) / 9.5 - 1);
+        const s = env.step(Float32Array.of(a));
+        const c = cbOf(s.info);
+        assert.ok(Math.abs(c.shortfallKw) < 1e-9, `hour ${t}: shortfall ${c.shortfallKw}`);
+        const net = (s.info["community"] as { pcc: { powerKw: number } }).pcc.powerKw - c.powerKw;
+        const up = feasibleBatteryPowerKw(b, e0, b.maxPowerKw, 1);
+        const down = feasibleBatteryPowerKw(b, e0, -b.maxPowerKw, 1);
+        const self = feasibleBatteryPowerKw(b, e0, -net, 1);
+        const want = a === 1 ? up : a === -1 ? down : a === 0 ? self : a > 0 ? self + a * (up - self) : self - a * (down - self);
+        assert.ok(Math.abs(c.powerKw - want) < 1e-6, `hour ${t}, action ${a}: ${c.powerKw} kW, expected ${want}`);
+        assert.ok(c.powerKw <= up + 1e-9 && c.powerKw >= down - 1e-9, `hour ${t}: within the limits`);
+        if (a === 0 && Math.abs(c.powerKw + net) < 1e-9 && Math.abs(net) > 1e-6) tracked++;
+        if (Math.abs(a) === 1 && Math.abs(c.powerKw) < b.maxPowerKw - 1e-6) limited++;
+        e0 = c.energyKwh;
+      }
+      if (seed === 3) assert.ok(tracked > 0 && limited > 0, `self-consumption met the net in ${tracked} hours; the limits bound in ${limited}`);
     }
   });
 
