@@ -63,7 +63,7 @@ register({
   // load, which no action changes, drops out of the reward's variance)
   // learners act on the fraction of the power the battery can follow now (no shortfall) and see
   // the spot prices ahead relative to this hour's (CommunityBattery-v0's learner interface)
-  training: { envConfig: { rewardBaseline: "reference" }, policyConfig: { communityBatteryAction: "feasible-fraction", communityBatterySpotAhead: "relative" } },
+  training: { envConfig: { rewardBaseline: "reference" }, policyConfig: { communityBatteryAction: "self-consumption-fraction", communityBatterySpotAhead: "relative" } },
   defaultEpisodeSteps: 7 * 24,
   create: (config) => new CommunityBatteryGridEnv(config),
 });
