@@ -13,11 +13,16 @@
  * Box([-maxPowerKw], [maxPowerKw]), float32, kW at the AC terminals, positive charges; applied as
  * far as feasible (shortfall in `info.community.communityBattery.shortfallKw`); anything outside
  * the box (NaN, a string, a wrong length, out of bounds) throws InvalidActionError.
+ * With `communityBatteryAction: "feasible-fraction"` the Box is [-1, 1]: the fraction of the
+ * power the battery can follow this hour; with `"self-consumption-fraction"` 0 is the
+ * self-consumption power (minus the households' net this hour, as far as feasible) and +-1 the
+ * most it can charge or discharge, linear in between. Neither ever gives a shortfall.
  *
  * ## Observation space
  * Float32Array, COMMUNITY_BATTERY_OBSERVATION_INDEX of contract.ts (time, SoC, the households'
  * load and PV, prices, the previous hour's PCC voltage and power, spot 24 h ahead), published in
- * the reset info.
+ * the reset info. With `communityBatterySpotAhead: "relative"` the spot prices ahead are each
+ * minus this hour's spot (the learners' interface).
  *
  * ## Reward
  * Minus the community cost of the hour (PCC bill minus flexibility settlement, EUR), minus

@@ -57,7 +57,9 @@
  * ## Spaces
  * Household action: Box float32 of HOUSEHOLD_ACTION_INDEX (contract.ts), zero-width bounds for
  * assets it lacks. Community battery action: Box [-maxPowerKw, maxPowerKw], kW, positive
- * charges. Anything outside the box (NaN, a string, a wrong length, out of bounds) throws
+ * charges, or with `communityBatteryAction` a fraction, Box [-1, 1]: of the power the battery
+ * can follow this hour (`feasible-fraction`), or from the self-consumption power towards it
+ * (`self-consumption-fraction`), never a shortfall (`#cbRequestKw`). Anything outside the box (NaN, a string, a wrong length, out of bounds) throws
  * InvalidActionError naming the agent, the index and the bound: never clipped silently.
  * Observations: Float32Array, HOUSEHOLD_OBSERVATION_INDEX and COMMUNITY_BATTERY_OBSERVATION_INDEX,
  * both in the reset info.
@@ -93,7 +95,7 @@ import { FONTANA_HOURS } from "../../src/data/community-profiles.js";
 import { communityKpis, type CommunityKpis } from "../../src/kpi/community.js";
 import type { FlexibilityMarketplace, PeriodSettlement } from "../../src/market/flexibility.js";
 import { ContinuousDoubleAuction, type Order, type Trade } from "../../src/negotiation/double-auction.js";
-import { feasibleBatteryPowerKw, nextBatteryEnergyKwh, nextStorageEnergyKwh, storageMaxChargeKw, storageMaxDischargeKw } from "../../src/physics/battery.js";
+import { feasibleBatteryPowerKw, nextBatteryEnergyKwh, nextStorageEnergyKwh, storageMaxChargeKw, storageMaxDischargeKw, type BatteryParams } from "../../src/physics/battery.js";
 import { EvCharger, evUncontrolledKw, type EvSession } from "../../src/physics/ev.js";
 import { FEEDER_NODE, FeederSolver, PowerFlowError, radialLvFeeder, type FeederConfigInput, type FeederSolution } from "../../src/physics/feeder.js";
 import { flexAppliedKw, flexUncontrolledKw, inFlexWindow } from "../../src/physics/flexible-load.js";
@@ -389,7 +391,7 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
     this.#actHigh = new Float64Array(n * NA);
     hhActSpaces.forEach((s, i) => { this.#actLow.set(s.low, i * NA); this.#actHigh.set(s.high, i * NA); });
     const cb = this.communityBattery;
-    this.#cbCheck = config.communityBatteryAgent && cb !== null ? new BoxActionCheck(communityBatteryActionSpace(cb)) : null;
+    this.#cbCheck = config.communityBatteryAgent && cb !== null ? new BoxActionCheck(communityBatteryActionSpace(cb, config.communityBatteryAction)) : null;
 
     const perHousehold = (): Float64Array => new Float64Array(n);
     this.#batE = perHousehold();
@@ -597,17 +599,18 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
 
   /**
    * One hour of the community with validated household actions (flat, household i at i * 4) and
-   * the community battery's requested kW (ignored unless it is an agent): the stages of the file
+   * the community battery agent's validated action (kW, or a fraction with `communityBatteryAction`
+   * other than `power`; ignored unless it is an agent): the stages of the file
    * header in order. With `infos`, each household's info is built too. Exposed for
    * CommunityBatteryGrid-v0, which drives the community without its agents.
    */
-  advance(acts: Float64Array, cbRequestKw: number, infos: boolean): CommunityHourResult {
+  advance(acts: Float64Array, cbAction: number, infos: boolean): CommunityHourResult {
     if (this.#profilesDay < 0 || this.episodeOver) throw new ResetNeededError(this.id, "the episode has not started or has ended");
     const t = this.#t;
     this.#prices(t);
     this.#householdAssets(acts, t);
     this.#clearP2p(acts);
-    this.#runCommunityBattery(cbRequestKw);
+    this.#runCommunityBattery(cbAction);
     const sol = this.#solveFeeder();
     this.#settleFlexibility(t);
     this.#billAndReward(t, sol);
@@ -795,14 +798,30 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
     hour.p2pValueEur = value;
   }
 
+  /**
+   * The community battery agent's validated action in kW (`communityBatteryAction`): `power`, the
+   * action itself; `feasible-fraction`, its share of the charge (> 0) or discharge (< 0) power the
+   * battery can follow this hour; `self-consumption-fraction`, from the self-consumption power
+   * (-net as far as feasible, at 0) towards the most it can charge (1) or discharge (-1). The
+   * fractions' requests are always feasible.
+   */
+  #cbRequestKw(b: BatteryParams, action: number, netKw: number): number {
+    const mode = this.config.communityBatteryAction;
+    if (mode === "power") return action;
+    const limit = action > 0 ? feasibleBatteryPowerKw(b, this.#cbE, b.maxPowerKw, DT) : feasibleBatteryPowerKw(b, this.#cbE, -b.maxPowerKw, DT);
+    if (mode === "feasible-fraction") return action === 0 ? 0 : Math.abs(action) * limit;
+    const sc = feasibleBatteryPowerKw(b, this.#cbE, -netKw, DT);
+    return action === 0 ? sc : sc + Math.abs(action) * (limit - sc);
+  }
+
   /** Stage 3: the community battery at the agent's request or at its rule, as far as feasible. */
-  #runCommunityBattery(requestKw: number): void {
+  #runCommunityBattery(action: number): void {
     const hour = this.#hour;
     const cb = this.communityBattery;
     let req = 0;
     let kw = 0;
     if (cb !== null) {
-      req = this.config.communityBatteryAgent ? requestKw : this.config.communityBatteryRule === "self-consumption" ? -hour.householdsNetKw : 0;
+      req = this.config.communityBatteryAgent ? this.#cbRequestKw(cb.params, action, hour.householdsNetKw) : this.config.communityBatteryRule === "self-consumption" ? -hour.householdsNetKw : 0;
       kw = feasibleBatteryPowerKw(cb.params, this.#cbE, req, DT);
       this.#cbE = nextBatteryEnergyKwh(cb.params, this.#cbE, kw, DT);
     }
@@ -1251,9 +1270,10 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
     obs[CO.lastPccVoltagePu] = this.#lastPccV;
     obs[CO.lastPccPowerKw] = this.#lastPccP;
     obs[CO.lastHouseholdsNetKw] = this.#lastNet;
+    const base = this.config.communityBatterySpotAhead === "relative" ? spot : 0;
     for (let k = 1; k <= COMMUNITY_LOOKAHEAD_HOURS; k++) {
       const j = t + k < T ? t + k : T - 1;
-      obs[CO.spotAheadStart + k - 1] = prof.spotEurPerKwh[j]!;
+      obs[CO.spotAheadStart + k - 1] = prof.spotEurPerKwh[j]! - base;
     }
     return obs;
   }

@@ -42,7 +42,8 @@ export function householdActionSpace(h: HouseholdSpec, p2p: CommunityEnvConfig["
   return new Box<Float32Array>({ low, high, dtype: "float32" });
 }
 
-/** The community battery's action space: [-maxPowerKw, maxPowerKw], kW, positive charges. */
-export function communityBatteryActionSpace(cb: CommunityBatterySpec): Box<Float32Array> {
-  return new Box<Float32Array>({ low: [-cb.params.maxPowerKw], high: [cb.params.maxPowerKw], dtype: "float32" });
+/** The community battery's action space: [-maxPowerKw, maxPowerKw], kW, positive charges; [-1, 1] with a fraction `communityBatteryAction`. */
+export function communityBatteryActionSpace(cb: CommunityBatterySpec, action: CommunityEnvConfig["communityBatteryAction"] = "power"): Box<Float32Array> {
+  const m = action === "power" ? cb.params.maxPowerKw : 1;
+  return new Box<Float32Array>({ low: [-m], high: [m], dtype: "float32" });
 }

@@ -64,7 +64,13 @@ register({
   actionKind: "box",
   // rewards relative to an idle battery: the battery's own saving on the PCC bill (the households'
   // load, which no action changes, drops out of the reward's variance)
-  training: { envConfig: { rewardBaseline: "reference" } },
+  // learners act on a fraction from the self-consumption power (0) to the most the battery can
+  // charge (1) or discharge (-1) now: no shortfall, and DQN's 3 levels are self-consumption or
+  // full-power arbitrage; spot prices ahead relative to this hour's. Share of the oracle's saving
+  // over myopic at the default budgets, validation seeds (bench/learning.ts, seed 1): DQN 71.1 %
+  // (feasible-fraction: 61.8 %), PPO 50 % with either action (5 action levels, 700k DQN steps,
+  // PPO initLogStd -1 or -0.5, lr 1e-3, gamma 0.98: no better)
+  training: { envConfig: { rewardBaseline: "reference" }, policyConfig: { communityBatteryAction: "self-consumption-fraction", communityBatterySpotAhead: "relative" } },
   defaultEpisodeSteps: 7 * 24,
   create: (config) => new CommunityBatteryGridEnv(config),
 });
