@@ -83,7 +83,8 @@ export class DqnLearner implements Learner<number> {
   readonly #buffer: ReplayBuffer;
   readonly #normalizer: ObservationNormalizer;
   readonly #epsilon: Schedule;
-  readonly #learningRate: Schedule;
+  /** The annealed step size (annealLearningRate), else null: the optimizer keeps cfg.learningRate. */
+  readonly #learningRate: Schedule | null;
   readonly #root: Rng;
   #exploreRng: Rng;
   readonly numEnvs: number;
@@ -117,7 +118,7 @@ export class DqnLearner implements Learner<number> {
     this.#dq = new Float32Array(cfg.batchSize * this.nActions);
     this.#buffer = new ReplayBuffer(cfg.bufferSize, init.observationSize, root.child("replay"));
     this.#normalizer = new ObservationNormalizer(init.observationSize, cfg.normalizeObservations);
-    this.#learningRate = cfg.annealLearningRate ? linearSchedule(cfg.learningRate, 0, init.scheduleSteps) : () => cfg.learningRate;
+    this.#learningRate = cfg.annealLearningRate ? linearSchedule(cfg.learningRate, 0, init.scheduleSteps) : null;
     this.#epsilon = linearSchedule(cfg.explorationInitialEps, cfg.explorationFinalEps, cfg.explorationFraction * init.scheduleSteps);
     this.#exploreRng = root.child("explore");
     this.#input = new Float32Array(init.observationSize);
@@ -242,7 +243,7 @@ export class DqnLearner implements Learner<number> {
       backwardHost(this.#q, tape, dq, this.#grads);
     });
     clipByGlobalNormHost(this.#grads, cfg.maxGradNorm);
-    if (cfg.annealLearningRate) this.#optimizer.learningRate = this.#learningRate(this.progress.steps);
+    if (this.#learningRate !== null) this.#optimizer.learningRate = this.#learningRate(this.progress.steps);
     this.#optimizer.step(this.#q.host, this.#grads);
     this.#q.pushHost();
     this.progress.updates++;

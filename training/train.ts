@@ -201,18 +201,7 @@ function independentMetas(sharing: AgentSharing, algo: Algo, actionLevels: numbe
       throw new ConfigError("train", [{ path: `sharing.mode`, expected: `"independent" on agents that can act (${agent}'s action Box has no element of non-zero width)`, received: "\"independent\"" }]);
     }
     const box = new Box<Float32Array>({ low: new Float64Array(moving.length).fill(-1), high: new Float64Array(moving.length).fill(1), dtype: "float32" });
-    let actionSpace: Space<unknown> = box;
-    let actionMap: ActionMap = { kind: "identity" };
-    if (algo === "dqn") {
-      try {
-        const grid = levelGrid(box, actionLevels ?? Math.min(11, maxLevelsFor(box.size)));
-        actionSpace = grid.space;
-        actionMap = { kind: "levels", levels: grid.levelsPerElement, dtype: "float32" };
-      } catch (err) {
-        if (err instanceof ConfigError && err.issues.some((i) => i.path === "n")) throw new ConfigError("dqn hyperparameters", err.issues.map((i) => ({ ...i, path: "actionLevels" })));
-        throw err;
-      }
-    }
+    const { actionSpace, map: actionMap } = algo === "dqn" ? dqnLevels(box, actionLevels) : { actionSpace: box as Space<unknown>, map: { kind: "identity" } as ActionMap };
     return {
       agent,
       seed: new Rng(seed, `independent/${agent}`).int(2 ** 31),
@@ -317,20 +306,32 @@ function buildEnv(envId: string, envConfig: unknown, algo: Algo, actionLevels: n
   const space = vec.singleActionSpace;
   // independent learners discretise each agent's own action (independentMetas)
   if (algo === "dqn" && space instanceof Box && !independent) {
-    // null: 11 levels for one element, else as many as keep the joint grid within MAX_JOINT_ACTIONS
-    const n = actionLevels ?? Math.min(11, maxLevelsFor(space.size));
     try {
-      const grid = levelGrid(space, n);
-      return { vec, actionSpace: grid.space, map: { kind: "levels", levels: grid.levelsPerElement, dtype: space.dtype } };
+      return { vec, ...dqnLevels(space, actionLevels) };
     } catch (err) {
       vec.close();
-      if (err instanceof ConfigError && err.issues.some((i) => i.path === "n")) {
-        throw new ConfigError("dqn hyperparameters", err.issues.map((i) => ({ ...i, path: "actionLevels" })));
-      }
       throw err;
     }
   }
   return { vec, actionSpace: space, map: { kind: "identity" } };
+}
+
+/**
+ * DQN on a Box acts on DiscretizeAction's grid of levels: the learner's Discrete space and the
+ * map back. `actionLevels` null: 11 levels for one element, else as many as keep the joint grid
+ * within MAX_JOINT_ACTIONS.
+ * @throws ConfigError naming `actionLevels` when the grid is too large
+ */
+function dqnLevels(box: Box, actionLevels: number | null): { actionSpace: Space<unknown>; map: ActionMap } {
+  try {
+    const grid = levelGrid(box, actionLevels ?? Math.min(11, maxLevelsFor(box.size)));
+    return { actionSpace: grid.space, map: { kind: "levels", levels: grid.levelsPerElement, dtype: box.dtype } };
+  } catch (err) {
+    if (err instanceof ConfigError && err.issues.some((i) => i.path === "n")) {
+      throw new ConfigError("dqn hyperparameters", err.issues.map((i) => ({ ...i, path: "actionLevels" })));
+    }
+    throw err;
+  }
 }
 
 /** Maps the learner's batch of actions to the env's (DQN's level indices to set-points), into `envActions`; the grid is read once. */

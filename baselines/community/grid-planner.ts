@@ -302,8 +302,8 @@ export class CommunityGridMpcPolicy implements Policy<Float32Array, Float32Array
   #ep: GridEpisode | null = null;
   /** The households' observed net of every past hour of the episode, kW. */
   #history = new Float64Array(0);
-  /** 1 when the observation's spot prices ahead are relative to this hour's (added back), else 0. */
-  readonly #spotBase: number;
+  /** Whether the observation's spot prices ahead are relative to this hour's (added back here). */
+  readonly #relativeSpot: boolean;
   #t = 0;
   /** Plans made over the policy's life (one an hour). */
   plans = 0;
@@ -315,7 +315,7 @@ export class CommunityGridMpcPolicy implements Policy<Float32Array, Float32Array
     this.horizonHours = h;
     this.#solver = solver;
     this.#penalty = config.rewards.gridViolationEurPerHour;
-    this.#spotBase = config.communityBatterySpotAhead === "relative" ? 1 : 0;
+    this.#relativeSpot = config.communityBatterySpotAhead === "relative";
     this.#limitKw = this.#penalty > 0 ? config.feeder.transformer.ratingKva * config.feeder.voltageLimitsPu.min * config.feeder.powerFactor.load : null;
   }
 
@@ -338,7 +338,7 @@ export class CommunityGridMpcPolicy implements Policy<Float32Array, Float32Array
     for (let k = 0; k < H; k++) {
       const day = t + k - 24;
       net[k] = day >= 0 ? hist[day]! : t >= 1 ? hist[t - 1]! : observation[O.loadKw]! - observation[O.pvKw]!;
-      spot[k] = k === 0 ? observation[O.spotEurPerKwh]! : observation[O.spotAheadStart + k - 1]! + this.#spotBase * observation[O.spotEurPerKwh]!;
+      spot[k] = k === 0 ? observation[O.spotEurPerKwh]! : observation[O.spotAheadStart + k - 1]! + (this.#relativeSpot ? observation[O.spotEurPerKwh]! : 0);
     }
     const energy = energyNowKwh(info, ep);
     const plan = solveGridBatteryLp(this.#solver, {

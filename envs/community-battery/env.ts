@@ -80,7 +80,7 @@ import { csvEncodingIssue } from "../../src/data/csv-encoding.js";
 import { startDaysWithinMonths, type HourlyProfiles } from "../../src/data/profiles.js";
 import { syntheticProfiles } from "../../src/data/synthetic.js";
 import { storageKpis, type StorageKpis } from "../../src/kpi/storage.js";
-import { batteryLossKwh, feasibleBatteryPowerKw, nextBatteryEnergyKwh, type BatteryParams } from "../../src/physics/battery.js";
+import { batteryLossKwh, feasibleBatteryPowerKw, feasibleFractionKw, nextBatteryEnergyKwh, type BatteryParams } from "../../src/physics/battery.js";
 import type { CommunityBatteryConfig } from "./config.js";
 
 export const COMMUNITY_BATTERY_ID = "CommunityBattery-v0";
@@ -341,7 +341,7 @@ export class CommunityBatteryEnv extends BaseEnv<Float32Array, Float32Array | Fl
   protected stepEpisode(action: Float32Array | Float64Array | number[]): StepResult<Float32Array> {
     const hour = this.#hour;
     hour.requestedKw = this.#actionCheck.scalar(this.id, action);
-    if (this.#fractionAction) hour.requestedKw = this.#fractionToKw(hour.requestedKw);
+    if (this.#fractionAction) hour.requestedKw = feasibleFractionKw(this.battery, this.#energyKwh, hour.requestedKw, DT_HOURS);
     this.#dispatch(hour);
     let reward = this.#reward(hour);
     const t = this.#t;
@@ -351,13 +351,6 @@ export class CommunityBatteryEnv extends BaseEnv<Float32Array, Float32Array | Fl
     if (terminated) reward -= (this.#initialEnergyKwh - hour.energyKwh) * this.#terminalValuePerKwh;
     if (this.config.record) this.#record(t, hour, reward);
     return { observation: this.#observe(), reward, terminated, truncated: false, info: this.#info(hour) };
-  }
-
-  /** A `feasible-fraction` action in kW: the share of the charge (> 0) or discharge (< 0) power the battery can follow this hour. */
-  #fractionToKw(fraction: number): number {
-    if (fraction === 0) return 0;
-    const b = this.battery;
-    return Math.abs(fraction) * feasibleBatteryPowerKw(b, this.#energyKwh, fraction > 0 ? b.maxPowerKw : -b.maxPowerKw, DT_HOURS);
   }
 
   /** Physics of hour t: the battery follows the request as far as feasible; the PCC balances the rest. */
@@ -424,27 +417,24 @@ export class CommunityBatteryEnv extends BaseEnv<Float32Array, Float32Array | Fl
     const obs = this.#slab.next();
     const h = this.#dataHour[i]!;
     writeTimeFeatures(obs, OBSERVATION_INDEX.hourSin, this.#profiles.hourOfDay[h]!, this.#profiles.weekday[h]!);
-    obs[4] = t / this.episodeSteps;
-    obs[5] = this.#energyKwh / this.battery.capacityKwh;
+    obs[OBSERVATION_INDEX.progress] = t / this.episodeSteps;
+    obs[OBSERVATION_INDEX.soc] = this.#energyKwh / this.battery.capacityKwh;
+    const idx = this.observationIndex;
     const price = this.#price;
     const base = this.config.pricesAhead === "relative" ? price[i]! : 0;
-    if (!this.config.observeLoad) {
-      obs[PRICE_OBSERVATION_INDEX.priceEurPerKwh] = price[i]!;
-      for (let k = 1; k <= LOOKAHEAD_HOURS; k++) obs[PRICE_OBSERVATION_INDEX.priceAheadStart + k - 1] = price[i + k]! - base;
-      return obs;
-    }
-    obs[6] = this.#load[i]!;
-    obs[7] = this.#pv[i]!;
-    obs[8] = price[i]!;
+    obs[idx.priceEurPerKwh] = price[i]!;
+    for (let k = 1; k <= LOOKAHEAD_HOURS; k++) obs[idx.priceAheadStart + k - 1] = price[i + k]! - base;
+    if (idx.netLoadForecastStart === undefined) return obs;
     const load = this.#load;
     const pv = this.#pv;
+    obs[idx.loadKw!] = load[i]!;
+    obs[idx.pvKw!] = pv[i]!;
     const fc = this.config.forecast;
     const netNow = load[i]! - pv[i]!;
     for (let k = 1; k <= LOOKAHEAD_HOURS; k++) {
-      obs[8 + k] = price[i + k]! - base;
       const j = fc === "perfect" ? i + k : i + k - 24;
       // same hour yesterday when the data has it; before the data's first day, the current hour (persistence)
-      obs[OBSERVATION_INDEX.netLoadForecastStart + k - 1] = fc === "persistence" || j < this.#firstDataIndex ? netNow : load[j]! - pv[j]!;
+      obs[idx.netLoadForecastStart + k - 1] = fc === "persistence" || j < this.#firstDataIndex ? netNow : load[j]! - pv[j]!;
     }
     return obs;
   }

@@ -95,7 +95,7 @@ import { FONTANA_HOURS } from "../../src/data/community-profiles.js";
 import { communityKpis, type CommunityKpis } from "../../src/kpi/community.js";
 import type { FlexibilityMarketplace, PeriodSettlement } from "../../src/market/flexibility.js";
 import { ContinuousDoubleAuction, type Order, type Trade } from "../../src/negotiation/double-auction.js";
-import { feasibleBatteryPowerKw, nextBatteryEnergyKwh, nextStorageEnergyKwh, storageMaxChargeKw, storageMaxDischargeKw, type BatteryParams } from "../../src/physics/battery.js";
+import { feasibleBatteryPowerKw, feasibleFractionKw, nextBatteryEnergyKwh, nextStorageEnergyKwh, storageMaxChargeKw, storageMaxDischargeKw, type BatteryParams } from "../../src/physics/battery.js";
 import { EvCharger, evUncontrolledKw, type EvSession } from "../../src/physics/ev.js";
 import { FEEDER_NODE, FeederSolver, PowerFlowError, radialLvFeeder, type FeederConfigInput, type FeederSolution } from "../../src/physics/feeder.js";
 import { flexAppliedKw, flexUncontrolledKw, inFlexWindow } from "../../src/physics/flexible-load.js";
@@ -808,10 +808,11 @@ export class CommunityEnv extends BaseParallelEnv<Float32Array, ArrayLike<number
   #cbRequestKw(b: BatteryParams, action: number, netKw: number): number {
     const mode = this.config.communityBatteryAction;
     if (mode === "power") return action;
-    const limit = action > 0 ? feasibleBatteryPowerKw(b, this.#cbE, b.maxPowerKw, DT) : feasibleBatteryPowerKw(b, this.#cbE, -b.maxPowerKw, DT);
-    if (mode === "feasible-fraction") return action === 0 ? 0 : Math.abs(action) * limit;
+    if (mode === "feasible-fraction") return feasibleFractionKw(b, this.#cbE, action, DT);
     const sc = feasibleBatteryPowerKw(b, this.#cbE, -netKw, DT);
-    return action === 0 ? sc : sc + Math.abs(action) * (limit - sc);
+    if (action === 0) return sc;
+    const limit = feasibleBatteryPowerKw(b, this.#cbE, action > 0 ? b.maxPowerKw : -b.maxPowerKw, DT);
+    return sc + Math.abs(action) * (limit - sc);
   }
 
   /** Stage 3: the community battery at the agent's request or at its rule, as far as feasible. */

@@ -57,7 +57,7 @@
  *   "trade-first" (issue 14: the default scenario held no auction; the trajectory changed).
  */
 import { BaseEnv } from "../../src/core/base-env.js";
-import { correctedHeatLedInputsKw, heatLedInputsKw, hubSetPoints } from "../../src/planning/hub-rules.js";
+import { heatLedInputsKw, hubSetPoints, residualSetPoints } from "../../src/planning/hub-rules.js";
 import { BoxActionCheck } from "../../src/core/action-check.js";
 import type { Info, ResetResult, StepResult } from "../../src/core/env.js";
 import { Box } from "../../src/core/spaces.js";
@@ -172,12 +172,8 @@ export class EnergyHubEnv extends BaseEnv<Float32Array, ArrayLike<number>> imple
       const step = sys.stepOf(this.#controlled);
       hubSetPoints(sys.hub, step, heatLedInputsKw(sys.hub, step), sys.controllable, this.#ruleSetPoints);
     }
-    if (this.#sequential) {
-      const step = sys.stepOf(this.#controlled);
-      hubSetPoints(sys.hub, step, correctedHeatLedInputsKw(sys.hub, step, this.#setPoints, sys.controllable, this.config.residualScale), sys.controllable, this.#setPoints);
-    } else if (this.#residual) {
-      const x = this.#setPoints;
-      for (let j = 0; j < x.length; j++) x[j] = Math.min(1, Math.max(0, this.#ruleSetPoints[j]! + this.config.residualScale * x[j]!));
+    if (this.#residual) {
+      residualSetPoints(sys.hub, sys.stepOf(this.#controlled), sys.controllable, this.#ruleSetPoints, this.#setPoints, this.config.residualScale, this.#sequential, this.#setPoints);
     }
     const baseline = rule === null ? 0 : sys.counterfactualRewards(rule, this.#ruleRewards)[this.#controlled]!;
     const mine = sys.step(this.#commands, this.#controlled)[this.#controlled]!;

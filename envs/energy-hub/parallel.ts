@@ -37,7 +37,7 @@ import type { Info, ParallelResetResult, ParallelStepResult } from "../../src/co
 import { Box } from "../../src/core/spaces.js";
 import type { Trajectory } from "../../src/core/trajectory.js";
 import { hubKpis, type HubKpis } from "../../src/kpi/hub.js";
-import { correctedHeatLedInputsKw, heatLedInputsKw, hubSetPoints } from "../../src/planning/hub-rules.js";
+import { heatLedInputsKw, hubSetPoints, residualSetPoints } from "../../src/planning/hub-rules.js";
 import type { Solver } from "../../src/solvers/index.js";
 import { RESPONSES, type EnergyHubConfig } from "./config.js";
 import type { HubPlannerResetInfo } from "./contract.js";
@@ -176,14 +176,8 @@ export class EnergyHubParallelEnv extends BaseParallelEnv<Float32Array, ArrayLik
     const a = this.#actions[h]!;
     this.#actionCheck.read(owner, action, a);
     if (this.#residual) {
-      const x = this.#setPoints[h]!;
-      if (this.#sequential) {
-        const step = this.system.stepOf(h);
-        hubSetPoints(this.system.hub, step, correctedHeatLedInputsKw(this.system.hub, step, a, this.system.controllable, this.config.residualScale), this.system.controllable, x);
-      } else {
-        const rule = this.#ruleSetPoints[h]!;
-        for (let j = 0; j < x.length; j++) x[j] = Math.min(1, Math.max(0, rule[j]! + this.config.residualScale * a[j]!));
-      }
+      const sys = this.system;
+      residualSetPoints(sys.hub, sys.stepOf(h), sys.controllable, this.#ruleSetPoints[h]!, a, this.config.residualScale, this.#sequential, this.#setPoints[h]!);
       this.#commands[h]!.response = "cascade";
       this.#bids[h] = 0;
       return;

@@ -50,6 +50,15 @@ export function feasibleBatteryPowerKw(p: BatteryParams, energyKwh: number, requ
   return 0;
 }
 
+/**
+ * A fraction in [-1, 1] of the power the battery can follow this step, in kW: the share of the
+ * feasible charge (> 0) or discharge (< 0) power at `energyKwh`, so every fraction is feasible.
+ */
+export function feasibleFractionKw(p: BatteryParams, energyKwh: number, fraction: number, dtHours: number): number {
+  if (fraction === 0) return 0;
+  return Math.abs(fraction) * feasibleBatteryPowerKw(p, energyKwh, fraction > 0 ? p.maxPowerKw : -p.maxPowerKw, dtHours);
+}
+
 /** Stored energy after applying a feasible power `appliedKw` for `dtHours`. */
 export function nextBatteryEnergyKwh(p: BatteryParams, energyKwh: number, appliedKw: number, dtHours: number): number {
   const s = Math.sqrt(p.efficiency);

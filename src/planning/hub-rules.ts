@@ -60,6 +60,18 @@ export function correctedHeatLedInputsKw(hub: Hub, step: HubStep, corrections: A
   return x;
 }
 
+/**
+ * The set-points of a residual action (EnergyHub ids' `action: "residual"` and
+ * `"residual-sequential"`), into `out`: `corrections` x `scale` added to the rule's set-points
+ * `rule` and clipped to [0, 1], or with `sequential` applied in the rule's own order
+ * (correctedHeatLedInputsKw). `out` may be `corrections` itself.
+ */
+export function residualSetPoints(hub: Hub, step: HubStep, controllable: readonly number[], rule: ArrayLike<number>, corrections: ArrayLike<number>, scale: number, sequential: boolean, out: Float64Array): Float64Array {
+  if (sequential) return hubSetPoints(hub, step, correctedHeatLedInputsKw(hub, step, corrections, controllable, scale), controllable, out);
+  for (let j = 0; j < out.length; j++) out[j] = Math.min(1, Math.max(0, rule[j]! + scale * corrections[j]!));
+  return out;
+}
+
 /** Set-points in [0, 1] that reproduce device inputs `x` for `step` (the env's mapping inverted), controllable devices only. */
 export function hubSetPoints(hub: Hub, step: HubStep, x: ArrayLike<number>, controllable: readonly number[], out: Float64Array = new Float64Array(controllable.length)): Float64Array {
   controllable.forEach((i, k) => {
