@@ -55,6 +55,11 @@ export interface BenchmarkRoles {
   mpc?: string;
   /** The perfect-foresight baseline (the upper bound), when the env has one. */
   oracle?: string;
+  /**
+   * Held-out evaluation seeds `gridgym benchmark` uses when the user names none (default 5): more
+   * where the seeds' weeks differ so much that 5 paired differences cannot tell policies apart.
+   */
+  seeds?: number;
 }
 
 /** How a learner trains by default: vector envs, env steps, hyperparameters. */

@@ -200,6 +200,15 @@ describe("gridgym CLI", () => {
     assert.ok(existsSync(join(out, "trajectory-ppo-seed1001.csv")));
   });
 
+  it("benchmark evaluates on the env's own number of held-out seeds unless --seeds names one", () => {
+    const own = gridgym("benchmark", "--env", "CommunityBatteryGrid-v0", "--algos", "none", "--baselines", "random", "--out", join(dir, "bench-own-seeds"));
+    assert.equal(own.status, 0, own.stderr);
+    assert.match(own.stderr, /held-out seeds 1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009 \.\.\./);
+    const named = gridgym("benchmark", "--env", "CommunityBatteryGrid-v0", "--algos", "none", "--baselines", "random", "--seeds", "3", "--out", join(dir, "bench-three-seeds"));
+    assert.equal(named.status, 0, named.stderr);
+    assert.match(named.stderr, /held-out seeds 1000, 1001, 1002 \.\.\./);
+  });
+
   it("benchmark refuses evaluation seeds below 1000, which learners train on", () => {
     const r = gridgym("benchmark", "--algos", "none", "--first-seed", "5");
     assert.equal(r.status, 2);

@@ -54,6 +54,9 @@ function keepsOneTrajectory(envId: string, config: unknown): boolean {
   }
 }
 
+/** Held-out evaluation seeds when neither the user nor the env's registry entry names a number. */
+const DEFAULT_BENCHMARK_SEEDS = 5;
+
 /** Episodes for model selection while training: never the evaluation seeds (1000 up by default). */
 const VALIDATION_SEEDS = [2000, 2001, 2002, 2003, 2004];
 
@@ -94,7 +97,7 @@ export const benchmarkOptionsSchema = z.strictObject({
   trainSeed: intArg(0).default(1).meta({ description: "root seed of training", value: "n" }),
   trainSeeds: intArg(1).default(1).meta({ description: "training runs per learner, seeds train-seed, train-seed + 1, ...: the learning curves show their spread and the table pools their models per evaluation seed", value: "k" }),
   workers: intArg(1).default(2).meta({ description: "training worker threads", value: "n" }),
-  seeds: intArg(1).default(5).meta({ description: "number of held-out evaluation seeds", value: "k" }),
+  seeds: intArg(1).optional().meta({ description: "number of held-out evaluation seeds (default: the env's, 5 unless its registry entry says more)", value: "k" }),
   firstSeed: intArg(0).default(1000).meta({ description: "first held-out seed (>= 1000)", value: "n" }),
   solver: z.enum(SOLVERS).default("auto").meta({ description: "LP backend", value: "backend" }),
   out: z.string().min(1).default("runs/benchmark").meta({ description: "report directory", value: "dir" }),
@@ -263,7 +266,7 @@ export async function runBenchmark(opts: BenchmarkOptions): Promise<void> {
   resolveConfig(opts.env, config);
   resolveConfig(opts.env, trainConfig);
   const baselineNames = benchmarkBaselines(opts.env, opts.baselines);
-  const seeds = Array.from({ length: opts.seeds }, (_, i) => opts.firstSeed + i);
+  const seeds = Array.from({ length: opts.seeds ?? spec(opts.env).benchmark?.seeds ?? DEFAULT_BENCHMARK_SEEDS }, (_, i) => opts.firstSeed + i);
   if (seeds[0]! < 1000 || seeds.some((s) => VALIDATION_SEEDS.includes(s))) {
     throw new ConfigError("benchmark", [{ path: "--first-seed", expected: "a seed >= 1000 (learners train on seeds below 1000) whose range avoids the validation seeds 2000-2004", received: String(opts.firstSeed) }]);
   }
