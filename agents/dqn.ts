@@ -1,7 +1,7 @@
 /**
  * DQN for Discrete action spaces: double DQN (van Hasselt et al. 2016) with a target
  * network (Mnih et al. 2015), Huber loss, epsilon-greedy exploration on a linear schedule
- * and uniform replay. Reads top to bottom as CleanRL's dqn.py does: hyperparameters,
+ * and uniform replay, of one-step or n-step transitions (`nStep`, agents/n-step.ts). Reads top to bottom as CleanRL's dqn.py does: hyperparameters,
  * network, then the learner (acting, storing, updating).
  *
  * Defaults follow SB3's DQN (train every 4 steps, Huber loss, max gradient norm 10, final
@@ -29,6 +29,7 @@ import type { Learner, LearnerInit, LearnerProgress, UpdateStats, VectorTransiti
 import { HostAdam, backwardHost, clipByGlobalNormHost, forwardDevice, forwardTape, zerosLike } from "./host-train.js";
 import { Mlp } from "./networks.js";
 import { ObservationNormalizer } from "./normalizer.js";
+import { NStepQueue } from "./n-step.js";
 import { ReplayBuffer } from "./replay-buffer.js";
 import { linearSchedule, type Schedule } from "./schedules.js";
 
@@ -41,6 +42,7 @@ export const dqnConfigSchema = z.strictObject({
   bufferSize: z.number().int().positive().default(100_000).meta({ description: "Transitions kept in the replay buffer." }),
   batchSize: z.number().int().positive().default(64).meta({ description: "Transitions per gradient step (the issue's benchmark: 64)." }),
   gamma: z.number().min(0).max(1).default(0.99).meta({ description: "Discount factor per step (0.99: a horizon of ~100 hours spans the 24 h price look-ahead)." }),
+  nStep: z.number().int().min(1).max(64).default(1).meta({ description: "Steps each stored reward spans (n-step returns; Rainbow: 3): the target bootstraps from the observation n steps on with gamma^n, or fewer where the episode ended. 1: one-step DQN (SB3, CleanRL)." }),
   tau: z.number().gt(0).max(1).default(1).meta({ description: "Target network update rate: 1 copies the online network (Mnih et al.), < 1 is Polyak averaging." }),
   targetUpdateInterval: z.number().int().positive().default(1000).meta({ description: "Env steps between target network updates (SB3: 10,000; 1,000 suits short runs)." }),
   trainFrequency: z.number().int().positive().default(4).meta({ description: "Vector steps between training rounds (SB3's train_freq: 4); with N envs a round follows every 4 N env steps." }),
@@ -81,6 +83,10 @@ export class DqnLearner implements Learner<number> {
   /** dLoss/dQ(s, .) of a batch (non-zero at the taken actions). */
   readonly #dq: Float32Array;
   readonly #buffer: ReplayBuffer;
+  /** Folds each env's last `nStep` transitions into the buffer's n-step transitions. */
+  readonly #nStep: NStepQueue;
+  /** gamma^k for the k steps a stored transition spans, as float32. */
+  readonly #gammaPow: Float32Array;
   readonly #normalizer: ObservationNormalizer;
   readonly #epsilon: Schedule;
   /** The annealed step size (annealLearningRate), else null: the optimizer keeps cfg.learningRate. */
@@ -117,12 +123,15 @@ export class DqnLearner implements Learner<number> {
     this.#grads = zerosLike(this.#q);
     this.#dq = new Float32Array(cfg.batchSize * this.nActions);
     this.#buffer = new ReplayBuffer(cfg.bufferSize, init.observationSize, root.child("replay"));
+    this.numEnvs = init.numEnvs ?? 1;
+    const buffer = this.#buffer;
+    this.#nStep = new NStepQueue(cfg.nStep, this.numEnvs, init.observationSize, cfg.gamma, (o, a, r, next, term, k) => { buffer.add(o, a, r, next, term, k); });
+    this.#gammaPow = Float32Array.from({ length: cfg.nStep + 1 }, (_, k) => cfg.gamma ** k);
     this.#normalizer = new ObservationNormalizer(init.observationSize, cfg.normalizeObservations);
     this.#learningRate = cfg.annealLearningRate ? linearSchedule(cfg.learningRate, 0, init.scheduleSteps) : null;
     this.#epsilon = linearSchedule(cfg.explorationInitialEps, cfg.explorationFinalEps, cfg.explorationFraction * init.scheduleSteps);
     this.#exploreRng = root.child("explore");
     this.#input = new Float32Array(init.observationSize);
-    this.numEnvs = init.numEnvs ?? 1;
     this.#pendingObs = new Float32Array(this.numEnvs * init.observationSize);
     this.#pendingActions = new Int32Array(this.numEnvs);
     this.#batchInput = new Float32Array(this.numEnvs * init.observationSize);
@@ -177,8 +186,9 @@ export class DqnLearner implements Learner<number> {
     const d = this.#obsSize;
     for (let i = 0; i < n; i++) {
       // an episode that ended: its last observation, not the next episode's first
-      const next = t.terminations[i] || t.truncations[i] ? t.finalObservations : t.nextObservations;
-      this.#buffer.add(this.#pendingObs.subarray(i * d, (i + 1) * d), this.#pendingActions[i]!, t.rewards[i]! * cfg.rewardScale, next.subarray(i * d, (i + 1) * d), t.terminations[i] === 1);
+      const ended = t.terminations[i] === 1 || t.truncations[i] === 1;
+      const next = ended ? t.finalObservations : t.nextObservations;
+      this.#nStep.push(i, this.#pendingObs.subarray(i * d, (i + 1) * d), this.#pendingActions[i]!, t.rewards[i]! * cfg.rewardScale, next.subarray(i * d, (i + 1) * d), t.terminations[i] === 1, ended);
     }
     const before = this.progress.steps;
     const step = (this.progress.steps += n);
@@ -226,7 +236,7 @@ export class DqnLearner implements Learner<number> {
       const qNext = forwardDevice(this.#q, next).dataSync() as Float32Array;
       const qTarget = forwardDevice(this.#target, next).dataSync() as Float32Array;
       dq.fill(0);
-      const gamma = Math.fround(cfg.gamma);
+      const gammaPow = this.#gammaPow;
       for (let r = 0; r < B; r++) {
         // double DQN: the online network picks the next action (first maximum, as tf.argMax), the target network values it
         const o = r * n;
@@ -234,7 +244,8 @@ export class DqnLearner implements Learner<number> {
         for (let a = 1; a < n; a++) if (qNext[o + a]! > qNext[o + best]!) best = a;
         const nextValue = qTarget[r * n + best]!;
         const notDone = 1 - b.terminated[r]!;
-        const target = Math.fround(b.rewards[r]! + Math.fround(Math.fround(notDone * gamma) * nextValue));
+        // n-step: the reward spans b.steps[r] steps (1 unless nStep > 1), so is the discount
+        const target = Math.fround(b.rewards[r]! + Math.fround(Math.fround(notDone * gammaPow[b.steps[r]!]!) * nextValue));
         const err = qNow[r * n + b.actions[r]!]! - target;
         const abs = Math.abs(err);
         loss += abs <= 1 ? 0.5 * abs * abs : abs - 0.5;

@@ -11,6 +11,8 @@
  * - `sample` writes into arrays it reuses: consume a batch before sampling the next one.
  * - `terminated` is stored, not `truncated`: a time limit is no terminal state, so the
  *   learner still bootstraps from the next observation (Pardo et al. 2018).
+ * - `steps` is how many env steps the stored reward spans (1 for a one-step transition, up to n
+ *   for n-step returns): the learner discounts the next observation's value by gamma^steps.
  */
 import { ConfigError } from "../src/core/errors.js";
 import type { Rng } from "../src/core/rng.js";
@@ -23,6 +25,8 @@ export interface ReplayBatch {
   nextObservations: Float32Array;
   /** 1 where the episode reached a terminal state at this transition. */
   terminated: Float32Array;
+  /** Env steps from the observation to the next observation (the reward's span). */
+  steps: Uint8Array;
   batchSize: number;
 }
 
@@ -33,6 +37,7 @@ export class ReplayBuffer {
   readonly actions: Int32Array;
   readonly rewards: Float32Array;
   readonly terminated: Uint8Array;
+  readonly steps: Uint8Array;
   #position = 0;
   #size = 0;
   #batch: ReplayBatch | null = null;
@@ -51,6 +56,7 @@ export class ReplayBuffer {
     this.actions = new Int32Array(capacity);
     this.rewards = new Float32Array(capacity);
     this.terminated = new Uint8Array(capacity);
+    this.steps = new Uint8Array(capacity);
   }
 
   /** Transitions stored. */
@@ -63,8 +69,11 @@ export class ReplayBuffer {
     return this.#position;
   }
 
-  /** Stores one transition, overwriting the oldest when full. */
-  add(observation: ArrayLike<number>, action: number, reward: number, nextObservation: ArrayLike<number>, terminated: boolean): void {
+  /**
+   * Stores one transition, overwriting the oldest when full.
+   * @param steps env steps the reward spans (n-step returns), 1 to 255
+   */
+  add(observation: ArrayLike<number>, action: number, reward: number, nextObservation: ArrayLike<number>, terminated: boolean, steps = 1): void {
     const i = this.#position;
     const o = i * this.obsDim;
     for (let k = 0; k < this.obsDim; k++) {
@@ -74,6 +83,7 @@ export class ReplayBuffer {
     this.actions[i] = action;
     this.rewards[i] = reward;
     this.terminated[i] = terminated ? 1 : 0;
+    this.steps[i] = steps;
     this.#position = (i + 1) % this.capacity;
     if (this.#size < this.capacity) this.#size++;
   }
@@ -95,6 +105,7 @@ export class ReplayBuffer {
         rewards: new Float32Array(batchSize),
         nextObservations: new Float32Array(batchSize * this.obsDim),
         terminated: new Float32Array(batchSize),
+        steps: new Uint8Array(batchSize),
         batchSize,
       };
       this.#batch = b;
@@ -114,6 +125,7 @@ export class ReplayBuffer {
       b.actions[r] = this.actions[i]!;
       b.rewards[r] = this.rewards[i]!;
       b.terminated[r] = this.terminated[i]!;
+      b.steps[r] = this.steps[i]!;
     }
     return b;
   }

@@ -21,6 +21,16 @@ describe("learning thresholds on identity envs (SB3's test_identity)", () => {
     assert.ok(r.kpis["return"]! >= 18, `mean return ${r.kpis["return"]}`);
   });
 
+  // gamma 0.5: a 3-step target carries the next two rewards of the exploring policy, noise the
+  // one-step target does not have (at gamma 0.99 the same 4,000 steps reach 15.4)
+  it("dqn with 3-step returns names the one-hot state too: return >= 18 of 20", async () => {
+    const r = await train({
+      envId: "Identity-v0", algo: "dqn", seed: 0, steps: 4000, numEnvs: 4, evalSeeds: EVAL, evalEvery: 0,
+      hyperparameters: { nStep: 3, gamma: 0.5, hiddenSizes: [32], learningStarts: 200, batchSize: 32, targetUpdateInterval: 200, explorationFraction: 0.3, rewardScale: 1, learningRate: 1e-3, trainFrequency: 1, normalizeObservations: false },
+    });
+    assert.ok(r.kpis["return"]! >= 18, `mean return ${r.kpis["return"]}`);
+  });
+
   it("ppo repeats the observed value: return >= 18 of 20 (random: about 6.7)", async () => {
     const r = await train({
       envId: "IdentityBox-v0", algo: "ppo", seed: 0, steps: 32_768, numEnvs: 4, evalSeeds: EVAL, evalEvery: 0,
