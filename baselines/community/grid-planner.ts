@@ -189,7 +189,19 @@ interface GridEpisode {
   ratingKva: number;
 }
 
+/**
+ * Refuses an env whose battery action is not kW: the baselines send kW set-points, which a
+ * fraction action (`communityBatteryAction`, the learners' interface) would read as out of range.
+ */
+export function requirePowerAction(policy: string, info: Info): void {
+  const mode = info["batteryAction"];
+  if (mode !== undefined && mode !== "power") {
+    throw new ConfigError(`${policy} policy`, [{ path: "communityBatteryAction", expected: '"power" (this baseline sends kW; the fraction actions are for learners)', received: describeValue(mode) }]);
+  }
+}
+
 function episodeOf(policy: string, info: Info): GridEpisode {
+  requirePowerAction(policy, info);
   const b = info["battery"] as (Partial<BatteryParams> & { initialEnergyKwh?: number }) | undefined;
   const c = info["community"] as { startDay?: number; tariff?: CommunityTariff; feeder?: { transformerRatingKva?: number } } | undefined;
   const steps = info["episodeSteps"];

@@ -39,6 +39,7 @@ import { solveAdmm, type AdmmConfigInput } from "./admm.js";
 import { solveCentral, type CommunityCentralInput, type CommunityBatterySchedule, type HouseholdSchedule } from "./central.js";
 import { solveDecentral } from "./decentral.js";
 import { float32PowerAction } from "../storage/planner-contract.js";
+import { requirePowerAction } from "./grid-planner.js";
 
 const NA = HOUSEHOLD_ACTION_INDEX.size;
 const HO = HOUSEHOLD_OBSERVATION_INDEX;
@@ -242,6 +243,7 @@ export class CommunityGridMyopicPolicy implements Policy<Float32Array, Float32Ar
   #battery: BatteryParams | null = null;
 
   reset(info: Info): void {
+    requirePowerAction(this.name, info);
     const b = info["battery"] as Partial<BatteryParams> | undefined;
     if (!(typeof b?.capacityKwh === "number" && typeof b.maxPowerKw === "number" && typeof b.efficiency === "number")) {
       throw new ConfigError(`${this.name} policy: env reset info`, [{ path: "battery", expected: "{ capacityKwh, maxPowerKw, efficiency } (CommunityBatteryGrid-v0)", received: describeValue(b) }]);

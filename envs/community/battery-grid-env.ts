@@ -89,6 +89,8 @@ export class CommunityBatteryGridEnv extends BaseEnv<Float32Array, ArrayLike<num
         ...r.infos[COMMUNITY_BATTERY_AGENT]!,
         observationIndex: COMMUNITY_BATTERY_OBSERVATION_INDEX,
         battery: { ...cb.params, initialEnergyKwh: cb.initialEnergyKwh },
+        // what the action means (kW with "power"): the baselines, which send kW, refuse the fractions
+        batteryAction: this.community.config.communityBatteryAction,
         dtHours: 1,
         episodeSteps: this.community.episodeSteps,
         households: this.community.n,

@@ -128,6 +128,23 @@ describe("CommunityBatteryGrid-v0 planners (oracle, mpc)", function () {
     other.close();
   });
 
+  it("myopic, mpc and the oracle refuse a fraction battery action, naming communityBatteryAction; power is served", () => {
+    for (const mode of ["feasible-fraction", "self-consumption-fraction"]) {
+      const env = make(ID, { ...SMALL, communityBatteryAction: mode }) as unknown as Env<Float32Array, Float32Array>;
+      const { info } = env.reset({ seed: 1000 });
+      assert.equal(info["batteryAction"], mode);
+      for (const policy of [new CommunityGridMyopicPolicy(), new CommunityGridMpcPolicy(env, solver), new CommunityGridOraclePolicy(env, solver)]) {
+        assert.throws(() => policy.reset(info), (e: unknown) => e instanceof ConfigError && /communityBatteryAction: expected "power"/.test(e.message) && e.message.includes(mode));
+      }
+      env.close();
+    }
+    const env = make(ID, SMALL) as unknown as Env<Float32Array, Float32Array>;
+    const { info } = env.reset({ seed: 1000 });
+    assert.equal(info["batteryAction"], "power");
+    assert.doesNotThrow(() => new CommunityGridMyopicPolicy().reset(info));
+    env.close();
+  });
+
   it("the LP arbitrages: it charges in the cheap hour and sells in the dear one, and a free terminal empties the battery", () => {
     const battery = { params: { capacityKwh: 10, maxPowerKw: 10, efficiency: 1 }, initialEnergyKwh: 0 };
     const plan = solveGridBatteryLp(solver, { householdsNetKw: [0, 0], spotEurPerKwh: [0.1, 0.5], tariff: { gridFeeEurPerKwh: 0.05 }, battery, terminal: "free" });
