@@ -71,6 +71,7 @@ export class A2cLearner extends OnPolicyLearner<A2cConfig> {
     // the loss gradient by hand (actor-critic-grad.ts); clipping and RMSprop on the host copies
     const g = a2cGradients(this.policy, { observations: buf.observations, actions: buf.actions, returns: buf.returns, advantages: adv, n }, { entCoef: cfg.entCoef, vfCoef: cfg.vfCoef }, this.grads);
     const lossValue = g.loss;
+    this.policy.maskActorGradients(this.grads);
     clipByGlobalNormHost(this.grads, cfg.maxGradNorm);
     this.optimizer.step(this.policy.hostArrays, this.grads);
     this.policy.pushHost();

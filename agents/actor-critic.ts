@@ -16,6 +16,12 @@
  * activations are 0, e.g. at a zero normalised observation) and explores around it. Used where
  * a known rule is one point of the action space (Microgrid's `balance` action: [1, 0] is the
  * myopic rule), so training starts from the rule instead of half of it.
+ *
+ * `actorInputs` (a centralised critic, MAPPO's): the actor reads only the first `actorInputs`
+ * observation elements. Its first layer's weights from the other inputs start at 0 and their
+ * gradients are zeroed before every optimizer step (`maskActorGradients`), so they stay 0 under
+ * Adam and RMSprop: the policy is a function of the agent's own observation, while the critic
+ * reads the whole observation (the team state after it).
  */
 import * as tf from "@tensorflow/tfjs";
 import { ConfigError } from "../src/core/errors.js";
@@ -41,6 +47,8 @@ export class ActorCritic {
   readonly actor: Mlp;
   readonly critic: Mlp;
   readonly logStd: tf.Variable | null;
+  /** Leading observation elements the actor reads; the actor's weights from the rest stay 0. */
+  readonly actorInputs: number;
   #logStdHost: Float32Array;
   readonly #box: Box | null;
   readonly #discrete: Discrete | null;
@@ -49,10 +57,11 @@ export class ActorCritic {
   /**
    * @param initLogStd the Gaussian's initial log standard deviation: one for every dimension, or one per dimension
    * @param initActionMean the Gaussian's initial mean in Box units, one number per dimension (null: the middle of the Box)
+   * @param actorInputs the leading observation elements the actor reads (null: all; see the file header)
    * @throws ConfigError when the space is not Discrete or a Box with finite bounds, or `initActionMean`
    *   is given for a Discrete space, has the wrong length or lies outside the Box
    */
-  constructor(observationSize: number, actionSpace: Space<unknown>, hiddenSizes: readonly number[], initLogStd: number | readonly number[], rng: Rng, initActionMean: readonly number[] | null = null) {
+  constructor(observationSize: number, actionSpace: Space<unknown>, hiddenSizes: readonly number[], initLogStd: number | readonly number[], rng: Rng, initActionMean: readonly number[] | null = null, actorInputs: number | null = null) {
     if (actionSpace instanceof Box) {
       const finite = Array.from(actionSpace.low).every(Number.isFinite) && Array.from(actionSpace.high).every(Number.isFinite);
       if (!finite) {
@@ -75,6 +84,15 @@ export class ActorCritic {
     this.actor = new Mlp({ sizes: [observationSize, ...hiddenSizes, outputs], activation: "tanh", outputGain: 0.01 }, rng.child("actor"));
     this.critic = new Mlp({ sizes: [observationSize, ...hiddenSizes, 1], activation: "tanh", outputGain: 1 }, rng.child("critic"));
     if (initActionMean !== null) this.#setInitialMean(initActionMean);
+    if (actorInputs !== null && !(Number.isInteger(actorInputs) && actorInputs >= 1 && actorInputs <= observationSize)) {
+      throw new ConfigError("actor-critic", [{ path: "actorObservationSize", expected: `an integer from 1 to the observation size ${observationSize}`, received: String(actorInputs) }]);
+    }
+    this.actorInputs = actorInputs ?? observationSize;
+    if (this.actorInputs < observationSize) {
+      // W0 is [observationSize, hidden] row-major: the rows of the critic-only inputs are its tail
+      this.maskActorGradients(this.actor.host);
+      this.actor.pushHost();
+    }
     this.#logStdHost = new Float32Array(this.#box ? outputs : 0);
     if (typeof initLogStd === "number") this.#logStdHost.fill(initLogStd);
     else if (this.#box && initLogStd.length !== outputs) {
@@ -102,6 +120,15 @@ export class ActorCritic {
     const t = tf.tensor1d(bias);
     this.actor.variables[last]!.assign(t);
     t.dispose();
+  }
+
+  /**
+   * Zeroes the actor's first-layer entries from the inputs past `actorInputs` in `arrays` (the
+   * host arrays or their gradients, in `hostArrays` order); nothing when the actor reads every input.
+   */
+  maskActorGradients(arrays: readonly Float32Array[]): void {
+    if (this.actorInputs === this.actor.sizes[0]) return;
+    arrays[0]!.fill(0, this.actorInputs * this.actor.sizes[1]!);
   }
 
   /** Every trainable variable, in a fixed order (the optimizer pairs its slots by position). */

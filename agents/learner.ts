@@ -54,6 +54,11 @@ export interface LearnerInit {
   scheduleSteps: number;
   /** Envs stepped together (the vector env's numEnvs); default 1. */
   numEnvs?: number;
+  /**
+   * Actor-critics: the leading observation elements the actor reads (the rest is for the critic
+   * alone: a centralised critic's team state, AgentSharing's `criticState: "team"`); default all.
+   */
+  actorObservationSize?: number;
 }
 
 /** A learning agent driven by training/train.ts. */

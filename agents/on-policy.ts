@@ -90,7 +90,7 @@ export abstract class OnPolicyLearner<C extends OnPolicyConfigCommon> implements
     this.config = config;
     this.obsSize = init.observationSize;
     this.root = new Rng(init.seed, stream);
-    this.policy = new ActorCritic(init.observationSize, init.actionSpace, config.hiddenSizes, config.initLogStd, this.root.child("init"), config.initActionMean);
+    this.policy = new ActorCritic(init.observationSize, init.actionSpace, config.hiddenSizes, config.initLogStd, this.root.child("init"), config.initActionMean, init.actorObservationSize ?? null);
     this.grads = this.policy.hostArrays.map((a) => new Float32Array(a.length));
     this.numEnvs = init.numEnvs ?? 1;
     this.actionSize = this.policy.actionDim;

@@ -109,6 +109,7 @@ export class PpoLearner extends OnPolicyLearner<PpoConfig> {
         if (cfg.normalizeAdvantage && n > 1) normalizeInPlace(mb.advantages.subarray(0, n));
         // the loss gradient by hand (actor-critic-grad.ts); clipping and Adam on the host copies
         const g = ppoGradients(this.policy, mb, coefs, this.grads);
+        this.policy.maskActorGradients(this.grads);
         clipByGlobalNormHost(this.grads, cfg.maxGradNorm);
         this.optimizer.step(params, this.grads);
         this.policy.pushHost();

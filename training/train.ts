@@ -35,7 +35,7 @@ import { AsyncVectorEnv } from "../src/core/async-vector.js";
 import { SyncVectorEnv, type VectorEnv } from "../src/core/vector.js";
 import { ConfigError, GymError, describeValue, parseConfig } from "../src/core/errors.js";
 import { make, makeParallel, resolveConfig, spec } from "../src/core/registry.js";
-import { AgentSharing, AgentVectorEnv, sharedJointPolicy, type AgentFeatures, type AgentVectorEnvOptions } from "../src/core/agent-vector.js";
+import { AgentSharing, AgentVectorEnv, sharedJointPolicy, type AgentFeatures, type AgentVectorEnvOptions, type CriticState } from "../src/core/agent-vector.js";
 import type { JointPolicy, ParallelEnv } from "../src/core/env.js";
 import { evaluateParallel } from "./evaluate-parallel.js";
 import { Rng } from "../src/core/rng.js";
@@ -84,7 +84,9 @@ export interface TrainOptions {
    * agent (AgentVectorEnv: agent features in the observation); `independent`, one network per
    * agent, each trained on its own agent's transitions (training/independent.ts; its agent
    * features are always the one-hot id, which only picks the network). `reward`: each agent's
-   * own (default) or the copy's mean. Default `{ mode: "shared", agentFeatures: "one-hot", reward: "own" }`.
+   * own (default) or the copy's mean. `criticState: "team"` (PPO and A2C, shared mode): a
+   * centralised critic, as MAPPO's, that also reads every agent's observation of the copy, while
+   * the actor reads its agent's own. Default `{ mode: "shared", agentFeatures: "one-hot", reward: "own", criticState: "none" }`.
    */
   sharing?: AgentVectorEnvOptions & { mode?: MultiAgentMode };
 }
@@ -137,6 +139,7 @@ const trainOptionsSchema = z.strictObject({
     mode: z.enum(["shared", "independent"]).optional(),
     agentFeatures: z.enum(["one-hot", "action-flags", "none"]).optional(),
     reward: z.enum(["own", "mean"]).optional(),
+    criticState: z.enum(["none", "team"]).optional(),
   }).optional(),
 });
 
@@ -165,7 +168,7 @@ interface RunMeta {
    * A learner of a parallel env: the layout it acts through, and its agents; `mode` independent
    * (absent: shared): one learner per agent, described in `independent`.
    */
-  sharing?: { agentFeatures: AgentFeatures; reward: "own" | "mean"; agents: string[]; mode?: "independent" };
+  sharing?: { agentFeatures: AgentFeatures; reward: "own" | "mean"; agents: string[]; mode?: "independent"; criticState?: CriticState };
   /** Independent learners: per agent, what rebuilds its learner (its state and arrays are in `learner.agents` and under `<agent>/`). */
   independent?: { agents: IndependentAgentMeta[] };
 }
@@ -427,8 +430,11 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     throw new ConfigError("train options", [{ path: "sharing.agentFeatures", expected: "\"one-hot\" or absent with mode \"independent\" (each agent's network sees its own observation; the id only picks the network)", received: JSON.stringify(o.sharing?.agentFeatures) }]);
   }
   const sharing: Required<AgentVectorEnvOptions> = savedMeta?.sharing
-    ? { agentFeatures: savedMeta.sharing.agentFeatures, reward: savedMeta.sharing.reward }
-    : { agentFeatures: o.sharing?.agentFeatures ?? "one-hot", reward: o.sharing?.reward ?? "own" };
+    ? { agentFeatures: savedMeta.sharing.agentFeatures, reward: savedMeta.sharing.reward, criticState: savedMeta.sharing.criticState ?? "none" }
+    : { agentFeatures: o.sharing?.agentFeatures ?? "one-hot", reward: o.sharing?.reward ?? "own", criticState: o.sharing?.criticState ?? "none" };
+  if (sharing.criticState === "team" && (!parallel || independent || o.algo === "dqn")) {
+    throw new ConfigError("train options", [{ path: "sharing.criticState", expected: `"none" unless a shared PPO or A2C learner trains on a parallel env (a centralised critic; ${o.algo}${independent ? ", independent" : ""} on ${o.envId})`, received: "\"team\"" }]);
+  }
   // the interface the model learns (a resumed model keeps its own), over the user's config
   const policyConfig = savedMeta ? savedMeta.policyConfig ?? {} : learnerPolicyConfig(o.envId, o.envConfig);
   const envConfig = modelEnvConfig(o.envConfig ?? {}, policyConfig);
@@ -456,6 +462,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       hyperparameters,
       numEnvs,
       seed: o.seed,
+      ...(vec instanceof AgentVectorEnv && sharing.criticState === "team" ? { actorObservationSize: vec.sharing.actorObservationSize } : {}),
       // DQN's epsilon keeps the schedule of its first run; the actor-critics anneal through the new end
       scheduleSteps: o.algo === "dqn" && savedMeta ? savedMeta.scheduleSteps : scheduleSteps,
     });
@@ -641,7 +648,7 @@ export async function loadModel(modelDir: string): Promise<LoadedModel> {
   const sharing = m.sharing;
   if (sharing !== undefined) {
     model.joint = (env) => {
-      const layout = new AgentSharing(env, { agentFeatures: sharing.agentFeatures });
+      const layout = new AgentSharing(env, { agentFeatures: sharing.agentFeatures, criticState: sharing.criticState ?? "none" });
       if (layout.observationSize !== m.observationSize) {
         throw new ConfigError("model", [{ path: "env", expected: `a ${m.envId} whose agents give ${m.observationSize} shared inputs (trained with agents ${sharing.agents.join(", ")})`, received: `${layout.observationSize} inputs from agents ${layout.agents.join(", ")}` }]);
       }

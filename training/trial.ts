@@ -40,9 +40,11 @@ export const TrialSpecSchema = z.strictObject({
   numEnvs: z.number().int().min(1).max(256).optional(),
   /**
    * Parallel envs: how the agents are trained (train()'s `sharing.mode`: one shared network, or
-   * one network per agent). Absent: shared, and the trial id is what it was without this field.
+   * one network per agent; `central-critic`: one shared network whose critic also reads every
+   * agent's observation, MAPPO's centralised critic, PPO and A2C). Absent: shared, and the trial
+   * id is what it was without this field.
    */
-  sharing: z.strictObject({ mode: z.enum(["shared", "independent"]) }).optional(),
+  sharing: z.strictObject({ mode: z.enum(["shared", "independent", "central-critic"]) }).optional(),
   /**
    * How the run is evaluated while it trains (optional: absent, train()'s defaults apply and the
    * trial id is what it was without this field). `keepBest` keeps the best-evaluated learner;
@@ -86,9 +88,10 @@ export const TrialResultSchema = z.object({
 /** A finished trial, as plain data. */
 export type TrialResult = z.output<typeof TrialResultSchema>;
 
-/** A trial's learner as tables and progress bars name it: the algorithm, `-independent` for one network per agent. */
+/** A trial's learner as tables and progress bars name it: the algorithm, `-independent` for one network per agent, `-central-critic` for MAPPO's critic. */
 export function trialLabel(spec: { algo: string; sharing?: { mode: string } | undefined }): string {
-  return spec.sharing?.mode === "independent" ? `${spec.algo}-independent` : spec.algo;
+  const mode = spec.sharing?.mode;
+  return mode === "independent" || mode === "central-critic" ? `${spec.algo}-${mode}` : spec.algo;
 }
 
 /** Validates a trial description and fills its defaults; throws a ConfigError naming each bad field. */
@@ -234,7 +237,7 @@ export async function runTrial(spec: unknown, opts: RunTrialOptions = {}): Promi
     seed: parsed.seed,
     steps: parsed.steps,
     ...(parsed.numEnvs === undefined ? {} : { numEnvs: parsed.numEnvs }),
-    ...(parsed.sharing === undefined ? {} : { sharing: { mode: parsed.sharing.mode } }),
+    ...(parsed.sharing === undefined ? {} : { sharing: parsed.sharing.mode === "central-critic" ? { mode: "shared", criticState: "team" } : { mode: parsed.sharing.mode } }),
     ...(parsed.evaluation?.seeds === undefined ? {} : { evalSeeds: parsed.evaluation.seeds }),
     ...(parsed.evaluation?.every === undefined ? {} : { evalEvery: parsed.evaluation.every }),
     ...(parsed.evaluation?.keepBest === undefined ? {} : { keepBest: parsed.evaluation.keepBest }),

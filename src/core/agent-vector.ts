@@ -11,6 +11,11 @@
  *   a's action is `low + (x + 1) / 2 * (high - low)` of a's own Box, clipped to it; elements the
  *   agent lacks, and zero-width elements, are ignored. Elements a ParallelEnv declares integer
  *   (`integerActionElements`) are rounded to the nearest integer after the scaling.
+ * - Critic state (`criticState: "team"`, for a centralised critic as MAPPO's): after the agent
+ *   features, every agent's padded observation of the copy in slot order (dead agents' zero), the
+ *   same block for every slot of the copy. The learner's actor reads only the agent's part, the
+ *   first `actorObservationSize` elements, so the policy still acts on what its agent observes;
+ *   the critic reads all of it.
  * - Rewards: each agent's own (`reward: "own"`, default) or the mean over the copy's agents
  *   (`"mean"`, a cooperative team reward).
  * - Slots are copy-major: copy c's agent k is slot `c * K + k` (K = possibleAgents). Copy c is
@@ -27,10 +32,15 @@ import { checkActionBatch, checkVectorSeed, type AutoresetMode, type VectorEnv, 
 /** What the shared network sees of which agent it acts for. */
 export type AgentFeatures = "one-hot" | "action-flags" | "none";
 
+/** What the critic sees beyond the agent's own part: nothing, or every agent's observation of the copy. */
+export type CriticState = "none" | "team";
+
 /** How AgentSharing lays agents over one network. */
 export interface AgentSharingOptions {
   /** Default `one-hot`. */
   agentFeatures?: AgentFeatures;
+  /** Default `none`; `team` appends every agent's observation for a centralised critic (see the file header). */
+  criticState?: CriticState;
 }
 
 /** Options of AgentVectorEnv. */
@@ -47,7 +57,10 @@ export class AgentSharing {
   /** The env's agents, in slot order. */
   readonly agents: readonly string[];
   readonly agentFeatures: AgentFeatures;
-  /** The shared observation: padded agent observation, then the agent features. */
+  readonly criticState: CriticState;
+  /** Leading elements of the shared observation that are the agent's own (its observation and features): what an actor reads. */
+  readonly actorObservationSize: number;
+  /** The shared observation: padded agent observation, then the agent features, then the team block with `criticState: "team"`. */
   readonly observationSpace: Box<Float32Array>;
   /** The shared action: [-1, 1] per element. */
   readonly actionSpace: Box<Float32Array>;
@@ -61,6 +74,7 @@ export class AgentSharing {
   constructor(env: ParallelEnv<unknown, unknown>, opts: AgentSharingOptions = {}) {
     this.agents = [...env.possibleAgents];
     this.agentFeatures = opts.agentFeatures ?? "one-hot";
+    this.criticState = opts.criticState ?? "none";
     const issues = [];
     const obsBoxes: Box[] = [];
     this.#actionBoxes = [];
@@ -94,8 +108,10 @@ export class AgentSharing {
       return f;
     });
     const featureSize = this.#features[0]!.length;
-    const low = new Float64Array(this.#paddedObs + featureSize);
-    const high = new Float64Array(this.#paddedObs + featureSize);
+    this.actorObservationSize = this.#paddedObs + featureSize;
+    const teamSize = this.criticState === "team" ? k * this.#paddedObs : 0;
+    const low = new Float64Array(this.actorObservationSize + teamSize);
+    const high = new Float64Array(this.actorObservationSize + teamSize);
     for (let j = 0; j < this.#paddedObs; j++) {
       // the loosest bound any agent has there (0 where an agent's observation is padded)
       let lo = Infinity;
@@ -109,7 +125,15 @@ export class AgentSharing {
       low[j] = lo;
       high[j] = hi;
     }
-    high.fill(1, this.#paddedObs);
+    high.fill(1, this.#paddedObs, this.actorObservationSize);
+    // the team block: agent i's own bounds in its stretch, 0 where padded
+    obsBoxes.forEach((b, i) => {
+      const o = this.actorObservationSize + i * this.#paddedObs;
+      for (let j = 0; j < b.size && teamSize > 0; j++) {
+        low[o + j] = b.low[j]!;
+        high[o + j] = b.high[j]!;
+      }
+    });
     this.observationSpace = new Box<Float32Array>({ low, high, dtype: "float32" });
     this.actionSpace = new Box<Float32Array>({ low: new Float64Array(m).fill(-1), high: new Float64Array(m).fill(1), dtype: "float32" });
   }
@@ -129,7 +153,28 @@ export class AgentSharing {
     return this.#actionBoxes[k]!;
   }
 
-  /** Writes agent `k`'s shared observation into `out` at `offset`. */
+  /** Floats of the team block (0 unless `criticState` is `team`). */
+  get teamStateSize(): number {
+    return this.observationSize - this.actorObservationSize;
+  }
+
+  /**
+   * Writes the team block of one copy (`criticState: "team"`): each agent's observation, padded,
+   * in slot order; an agent without an observation (not live) leaves zeros.
+   */
+  writeTeamState(observations: Readonly<Record<string, ArrayLike<number> | undefined>>, out: Float32Array, offset: number): void {
+    const p = this.#paddedObs;
+    out.fill(0, offset, offset + this.teamStateSize);
+    if (this.teamStateSize === 0) return;
+    this.agents.forEach((agent, k) => {
+      const o = observations[agent];
+      if (o === undefined) return;
+      const n = Math.min(o.length, this.#obsSizes[k]!);
+      for (let j = 0; j < n; j++) out[offset + k * p + j] = o[j]!;
+    });
+  }
+
+  /** Writes agent `k`'s part of the shared observation (its observation, padded, and its features) into `out` at `offset`. */
   writeObservation(k: number, observation: ArrayLike<number>, out: Float32Array, offset: number): void {
     const n = this.#obsSizes[k]!;
     if (observation.length !== n) {
@@ -174,6 +219,8 @@ export function sharedJointPolicy(policy: Policy<Float32Array, ArrayLike<number>
     reset: (infos) => policy.reset?.(infos[sharing.agents[0]!] ?? {}),
     act: (observations: Record<string, Float32Array>, infos: Record<string, Info>) => {
       const actions: Record<string, Float32Array | Float64Array> = {};
+      // the team block is the same for every agent (the actor does not read it)
+      if (sharing.teamStateSize > 0) sharing.writeTeamState(observations, obs, sharing.actorObservationSize);
       for (const [agent, o] of Object.entries(observations)) {
         const k = index.get(agent);
         if (k === undefined) continue;
@@ -328,11 +375,17 @@ export class AgentVectorEnv implements VectorEnv {
   #writeObservations(c: number, observations: Record<string, ArrayLike<number>>, out: Float32Array): void {
     const agents = this.sharing.agents;
     const d = this.observationSize;
+    const own = this.sharing.actorObservationSize;
     for (let a = 0; a < agents.length; a++) {
       const o = observations[agents[a]!];
       if (o === undefined) throw new ConfigError("AgentVectorEnv", [{ path: `envs[${c}].observations.${agents[a]}`, expected: "an observation for every agent", received: "undefined" }]);
       this.sharing.writeObservation(a, o, out, (c * agents.length + a) * d);
     }
+    if (this.sharing.teamStateSize === 0) return;
+    // the copy's team block, written once and copied to its other slots
+    const first = c * agents.length * d + own;
+    this.sharing.writeTeamState(observations, out, first);
+    for (let a = 1; a < agents.length; a++) out.copyWithin((c * agents.length + a) * d + own, first, first + this.sharing.teamStateSize);
   }
 
   #assertOpen(): void {

@@ -42,6 +42,50 @@ describe("AgentSharing", () => {
   });
 });
 
+describe("AgentSharing with a team critic state", () => {
+  it("appends every agent's padded observation after the agent's own part, with each agent's bounds", () => {
+    const env = new AgentIdentityEnv();
+    const s = new AgentSharing(env, { criticState: "team" });
+    assert.equal(s.actorObservationSize, 2 + 3);
+    assert.equal(s.teamStateSize, 3 * 2);
+    assert.equal(s.observationSize, 11);
+    const out = new Float32Array(11).fill(9);
+    s.writeObservation(1, [0.25, -0.5], out, 0);
+    s.writeTeamState({ a: [0.5], b: [0.25, -0.5], c: [0.1] }, out, s.actorObservationSize);
+    assert.deepEqual(Array.from(out), [0.25, -0.5, 0, 1, 0, 0.5, 0, 0.25, -0.5, Math.fround(0.1), 0]);
+    // an agent without an observation (not live) leaves zeros
+    s.writeTeamState({ a: [0.5] }, out, s.actorObservationSize);
+    assert.deepEqual(Array.from(out.subarray(5)), [0.5, 0, 0, 0, 0, 0]);
+    const team = (v: Float64Array): number[] => Array.from(v.subarray(5));
+    const own = (a: string): number[] => { const b = env.observationSpace(a) as { low: Float64Array; high: Float64Array }; return [...b.low, ...(b.low.length === 1 ? [0] : [])]; };
+    assert.deepEqual(team(s.observationSpace.low), [...own("a"), ...own("b"), ...own("c")]);
+    assert.equal(new AgentSharing(env).teamStateSize, 0);
+  });
+
+  it("AgentVectorEnv gives every slot of a copy the same team block: the copy's observations", () => {
+    const vec = new AgentVectorEnv([() => new AgentIdentityEnv(3), () => new AgentIdentityEnv(3)], { criticState: "team" });
+    const d = vec.observationSize;
+    const check = (obs: Float32Array, seed: number | null): void => {
+      for (let c = 0; c < 2; c++) {
+        const first = Array.from(obs.subarray(c * 3 * d + 5, c * 3 * d + d));
+        for (let a = 0; a < 3; a++) {
+          const slot = obs.subarray((c * 3 + a) * d, (c * 3 + a + 1) * d);
+          assert.deepEqual(Array.from(slot.subarray(5)), first);
+          // the agent's own observation sits in the team block at its own stretch
+          assert.equal(slot[0], first[a * 2]);
+        }
+        if (seed !== null) {
+          const alone = new AgentIdentityEnv(3).reset({ seed: seed + c }).observations;
+          assert.deepEqual(first, [...alone["a"]!, 0, ...alone["b"]!, ...alone["c"]!, 0].map(Math.fround));
+        }
+      }
+    };
+    check(vec.reset({ seed: 5 }).observations, 5);
+    for (let t = 0; t < 4; t++) check(vec.step(new Float32Array(6 * 2)).observations, null);
+    vec.close();
+  });
+});
+
 describe("AgentVectorEnv", () => {
   it("lays copies x agents into slots, rewards each agent's own action, and autoresets in the same step", () => {
     const vec = new AgentVectorEnv([() => new AgentIdentityEnv(3), () => new AgentIdentityEnv(3)]);
@@ -111,6 +155,33 @@ describe("parameter-shared training", () => {
       hyperparameters: { nSteps: 64, numMinibatches: 4, hiddenSizes: [32], rewardScale: 1, learningRate: 3e-3 } });
     // 3 agents x 8 steps: 24 at the targets; a random policy scores about 13-15
     assert.ok(r.kpis["return"]! > 21, `return ${r.kpis["return"]}`);
+  });
+
+  it("ppo with a centralised critic learns the targets, and its actor ignores the team block", async function () {
+    this.timeout(120_000);
+    const dir = join(mkdtempSync(join(tmpdir(), "gridgym-cc-")), "model");
+    const r = await train({ envId: "AgentIdentity-v0", algo: "ppo", seed: 1, steps: 24_000, numEnvs: 4, evalSeeds: [1000, 1001], evalEvery: 0, outDir: dir,
+      sharing: { criticState: "team" },
+      hyperparameters: { nSteps: 64, numMinibatches: 4, hiddenSizes: [32], rewardScale: 1, learningRate: 3e-3 } });
+    assert.ok(r.kpis["return"]! > 21, `return ${r.kpis["return"]}`);
+    const model = await loadModel(dir);
+    // the saved model evaluates through its joint policy as training did
+    const ev = evaluateParallel("AgentIdentity-v0", {}, (env) => model.joint!(env), [1000, 1001]);
+    assert.equal(ev.summary["return"]!.mean, r.kpis["return"]);
+    // after 24k steps of Adam, the actor still reads nothing past the agent's own 5 elements
+    const obs = Float32Array.of(0.5, 0, 1, 0, 0, 0.5, 0, 0.25, -0.5, 0.1, 0);
+    const before = Array.from(model.policy.act(obs, {}) as Float32Array);
+    obs.fill(7, 5);
+    assert.deepEqual(Array.from(model.policy.act(obs, {}) as Float32Array), before);
+    obs[0] = -0.5;
+    assert.notDeepEqual(Array.from(model.policy.act(obs, {}) as Float32Array), before);
+  });
+
+  it("refuses a team critic state without a critic or a shared network, naming sharing.criticState", async () => {
+    for (const o of [{ algo: "dqn" as const, sharing: { criticState: "team" as const } }, { algo: "ppo" as const, sharing: { criticState: "team" as const, mode: "independent" as const } }]) {
+      await assert.rejects(train({ envId: "AgentIdentity-v0", seed: 1, steps: 100, ...o }), (e: unknown) => e instanceof ConfigError && /sharing\.criticState: expected "none" unless a shared PPO or A2C learner/.test(e.message));
+    }
+    await assert.rejects(train({ envId: "CommunityBattery-v0", algo: "ppo", seed: 1, steps: 100, sharing: { criticState: "team" } }), (e: unknown) => e instanceof ConfigError && /sharing\.criticState/.test(e.message));
   });
 
   it("a saved shared model acts for every agent through loadModel's joint policy", async function () {

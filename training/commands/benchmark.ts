@@ -54,6 +54,10 @@ function keepsOneTrajectory(envId: string, config: unknown): boolean {
   }
 }
 
+/** How the learners of a parallel env train, one table row each (`both`: shared and independent). */
+type MultiAgentRow = "shared" | "independent" | "central-critic";
+const MULTI_AGENT_CHOICES = ["shared", "independent", "central-critic", "both"];
+
 /** Held-out evaluation seeds when neither the user nor the env's registry entry names a number. */
 const DEFAULT_BENCHMARK_SEEDS = 5;
 
@@ -103,7 +107,10 @@ export const benchmarkOptionsSchema = z.strictObject({
   out: z.string().min(1).default("runs/benchmark").meta({ description: "report directory", value: "dir" }),
   trainMonths: z.string().optional().transform((v, ctx) => monthList(v, ctx)).meta({ description: "calendar months the learners train on, e.g. 1-9 (envs with a `months` config, CommunityBattery-v0): with --eval-months, held out in time as well as in seed", value: "list" }),
   evalMonths: z.string().optional().transform((v, ctx) => monthList(v, ctx)).meta({ description: "calendar months every policy is evaluated on, e.g. 10-12 (must not overlap --train-months)", value: "list" }),
-  multiAgent: z.enum(["shared", "independent", "both"]).default("shared").meta({ description: "parallel envs: learners share one network over every agent (shared), train one network per agent (independent, rows <algo>-independent), or both side by side", value: "mode" }),
+  multiAgent: z.string().default("shared")
+    .refine((v) => v.split(",").every((m) => MULTI_AGENT_CHOICES.includes(m.trim())), { error: `a comma list of ${MULTI_AGENT_CHOICES.join(", ")}` })
+    .transform((v) => [...new Set(v.split(",").flatMap((m) => (m.trim() === "both" ? ["shared", "independent"] : [m.trim()])))] as MultiAgentRow[])
+    .meta({ description: "parallel envs, a comma list: learners share one network over every agent (shared), train one network per agent (independent, rows <algo>-independent), or share one whose critic also reads every agent's observation (central-critic, MAPPO's; PPO and A2C, rows <algo>-central-critic); both is shared,independent", value: "modes" }),
   baselines: z.string().optional().meta({ description: "baselines to evaluate: a comma list, or all (default: the env's myopic, MPC and oracle, and random)", value: "list" }),
   json: z.boolean().default(false).meta({ description: "print the KPI summary, per-episode values and paired comparisons as JSON" }),
 });
@@ -113,10 +120,11 @@ export type BenchmarkOptions = z.output<typeof benchmarkOptionsSchema>;
 async function trainLearners(opts: BenchmarkOptions, config: Record<string, unknown>): Promise<TrialResult[]> {
   if (opts.algos.length === 0) return [];
   const modes = multiAgentModes(opts);
-  const specs: TrialSpec[] = opts.algos.flatMap((algo) => modes.flatMap((mode) => Array.from({ length: opts.trainSeeds }, (_, k) => {
+  // a centralised critic needs a critic: DQN trains in the other modes only
+  const specs: TrialSpec[] = opts.algos.flatMap((algo) => modes.filter((mode) => mode !== "central-critic" || algo !== "dqn").flatMap((mode) => Array.from({ length: opts.trainSeeds }, (_, k) => {
     const d = learnerDefaults(opts.env, algo);
     return {
-      ...(mode === "independent" ? { sharing: { mode } } : {}),
+      ...(mode !== "shared" ? { sharing: { mode } } : {}),
       envId: opts.env,
       envConfig: trainingEnvConfig(opts.env, config),
       algo,
@@ -152,12 +160,12 @@ async function trainLearners(opts: BenchmarkOptions, config: Record<string, unkn
 }
 
 /** The multi-agent modes the learners train in: `shared` alone on a single-agent env. */
-function multiAgentModes(opts: BenchmarkOptions): ("shared" | "independent")[] {
+function multiAgentModes(opts: BenchmarkOptions): MultiAgentRow[] {
   if (spec(opts.env).kind !== "parallel") {
-    if (opts.multiAgent !== "shared") throw new ConfigError("benchmark", [{ path: "--multi-agent", expected: `shared on a single-agent env (${opts.env})`, received: opts.multiAgent }]);
+    if (opts.multiAgent.some((m) => m !== "shared")) throw new ConfigError("benchmark", [{ path: "--multi-agent", expected: `shared on a single-agent env (${opts.env})`, received: opts.multiAgent.join(",") }]);
     return ["shared"];
   }
-  return opts.multiAgent === "both" ? ["shared", "independent"] : [opts.multiAgent];
+  return opts.multiAgent;
 }
 
 /** The learners' rows, in training order: each algorithm, then its independent form. */

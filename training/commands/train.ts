@@ -12,6 +12,7 @@
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { z } from "zod";
+import { ConfigError } from "../../src/core/errors.js";
 import { formatTable } from "../table.js";
 // tfjs loads with the learners: import them only when a command trains (keeps `gridgym envs` fast)
 import type { Algo, TrainResult, TrainOptions } from "../train.js";
@@ -36,6 +37,7 @@ export const trainOptionsSchema = z.strictObject({
   evalEvery: intArg(0).optional().meta({ description: "env steps between evaluations on held-out seeds (0: only at the end)", value: "n" }),
   backend: z.enum(BACKENDS).default("auto").meta({ description: "tfjs backend", value: "name" }),
   independent: z.boolean().default(false).meta({ description: "parallel envs: one network per agent, each trained on its own agent's transitions (independent learners), instead of one network shared by every agent" }),
+  centralCritic: z.boolean().default(false).meta({ description: "parallel envs, ppo and a2c: the shared network's critic also reads every agent's observation (MAPPO's centralised critic); the actor still acts on its agent's own" }),
   resume: z.string().optional().meta({ description: "continue training a saved model", value: "dir" }),
   progress: z.boolean().default(true).meta({ description: "skip the progress bar (shown by default: steps/s, episode return, loss)" }),
   json: z.boolean().default(false).meta({ description: "print one JSON object instead of text (no progress bar): the training run (steps, steps/s, wall time, model directory) and the held-out evaluation as `gridgym evaluate --json` gives it (each episode's values; per KPI mean, std and 95 % CI)" }),
@@ -97,7 +99,11 @@ export async function runTrain(raw: unknown, write: (line: string) => void = (l)
     },
   };
   if (o.evalEvery !== undefined) opts.evalEvery = o.evalEvery;
+  if (o.independent && o.centralCritic) {
+    throw new ConfigError("train", [{ path: "--central-critic", expected: "not with --independent (the centralised critic belongs to the shared network)", received: "both given" }]);
+  }
   if (o.independent) opts.sharing = { mode: "independent" };
+  if (o.centralCritic) opts.sharing = { mode: "shared", criticState: "team" };
   if (o.resume !== undefined) opts.resumeFrom = o.resume;
   let result: TrainResult;
   try {
@@ -110,12 +116,12 @@ export async function runTrain(raw: unknown, write: (line: string) => void = (l)
   const { DEFAULT_EVAL_SEEDS } = await import("../train.js");
   const scored = await evaluateModel(result.modelDir!, opts.envConfig ?? {}, DEFAULT_EVAL_SEEDS);
   if (o.json) {
-    const run = { algo, ...(o.independent ? { multiAgent: "independent" } : {}), backend: result.backend, steps: result.steps, stepsPerSecond: result.stepsPerSecond, wallSeconds: result.wallSeconds, modelDir: result.modelDir };
+    const run = { algo, ...(o.independent ? { multiAgent: "independent" } : o.centralCritic ? { multiAgent: "central-critic" } : {}), backend: result.backend, steps: result.steps, stepsPerSecond: result.stepsPerSecond, wallSeconds: result.wallSeconds, modelDir: result.modelDir };
     write(JSON.stringify({ train: run, evaluation: evaluationJson(o.env, scored.result, DEFAULT_EVAL_SEEDS) }) + "\n");
     return result;
   }
   write(`backend: ${result.backend}\n`);
-  write(`${algo}${o.independent ? " (independent learners)" : ""} on ${o.env}: ${result.steps} steps, ${Math.round(result.stepsPerSecond)} steps/s, ${result.wallSeconds.toFixed(1)} s\n`);
+  write(`${algo}${o.independent ? " (independent learners)" : o.centralCritic ? " (centralised critic)" : ""} on ${o.env}: ${result.steps} steps, ${Math.round(result.stepsPerSecond)} steps/s, ${result.wallSeconds.toFixed(1)} s\n`);
   const k = result.kpis;
   const cost = k["totalCostEur"] !== undefined ? `, mean total cost ${k["totalCostEur"].toFixed(2)} EUR` : "";
   write(`held-out evaluation: mean return ${k["return"]?.toFixed(2)}${cost}\n`);
