@@ -230,16 +230,20 @@ describe("independent learners (one network per agent)", () => {
     assert.match(bad.stderr, /sharing\.mode/);
   });
 
-  it("gridgym benchmark --multi-agent both trains shared and independent learners side by side and pairs both with the baselines", function () {
+  it("gridgym benchmark --multi-agent both,central-critic trains shared, independent and centralised-critic learners side by side and pairs them with the baselines", function () {
     this.timeout(240_000);
     const out = mkdtempSync(join(tmpdir(), "gridgym-indep-bench-"));
     const run = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", CLI, ...args], { encoding: "utf8", timeout: 200_000 });
-    const b = run("benchmark", "--env", "EnergyHubParallel-v0", "--algos", "ppo", "--multi-agent", "both", "--steps", "400", "--baselines", "myopic", "--seeds", "2", "--out", out, "--json");
+    const b = run("benchmark", "--env", "EnergyHubParallel-v0", "--algos", "ppo", "--multi-agent", "both,central-critic", "--steps", "400", "--baselines", "myopic", "--seeds", "2", "--out", out, "--json");
     assert.equal(b.status, 0, b.stderr);
     const summary = JSON.parse(b.stdout) as { results: { policy: string }[]; paired: { rows: { policy: string }[] }; training: { policy: string; modelDir: string }[] };
-    assert.deepEqual(summary.results.map((r) => r.policy), ["ppo", "ppo-independent", "myopic"]);
-    assert.deepEqual(summary.paired.rows.map((r) => r.policy), ["ppo", "ppo-independent", "myopic"]);
-    assert.deepEqual(summary.training.map((t) => t.policy), ["ppo", "ppo-independent"]);
+    assert.deepEqual(summary.results.map((r) => r.policy), ["ppo", "ppo-independent", "ppo-central-critic", "myopic"]);
+    assert.deepEqual(summary.paired.rows.map((r) => r.policy), ["ppo", "ppo-independent", "ppo-central-critic", "myopic"]);
+    assert.deepEqual(summary.training.map((t) => t.policy), ["ppo", "ppo-independent", "ppo-central-critic"]);
+    // the centralised critic's model: one shared network whose observation carries the team block
+    const cc = loadArrays(summary.training[2]!.modelDir).meta as unknown as { sharing: { mode?: string; criticState?: string } };
+    assert.equal(cc.sharing.criticState, "team");
+    assert.equal(cc.sharing.mode, undefined);
     // the independent row's model is one learner per hub
     const meta = loadArrays(summary.training[1]!.modelDir).meta as unknown as { sharing: { mode?: string }; independent?: { agents: { agent: string }[] } };
     assert.equal(meta.sharing.mode, "independent");
