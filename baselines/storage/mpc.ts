@@ -24,7 +24,7 @@
  */
 import { z } from "zod";
 import type { Info, Policy } from "../../src/core/env.js";
-import { parseConfig } from "../../src/core/errors.js";
+import { ConfigError, parseConfig } from "../../src/core/errors.js";
 import { createWarmStart, type Solver } from "../../src/solvers/index.js";
 import { buildCommunityLp, type CommunityPlan } from "../../src/planning/storage-lp.js";
 import type { LpModel } from "../../src/solvers/index.js";
@@ -76,6 +76,10 @@ export class MpcPolicy implements Policy<Float32Array, Float32Array> {
 
   reset(info: Info): void {
     this.#info = readStorageDispatchInfo(this.name, info);
+    if (this.#info.pricesAhead === "relative-scaled") {
+      this.#info = null;
+      throw new ConfigError(`${this.name} policy`, [{ path: "pricesAhead", expected: '"absolute" or "relative" (the plan is priced in EUR/kWh, which scaled prices no longer give)', received: '"relative-scaled"' }]);
+    }
     this.#t = 0;
     this.#energyKwh = this.#info.battery.initialEnergyKwh;
     this.#plan = new Float64Array(0);
@@ -107,8 +111,10 @@ export class MpcPolicy implements Policy<Float32Array, Float32Array> {
     const price = new Float64Array(h);
     net[0] = netNow;
     price[0] = obs[idx.priceEurPerKwh]!;
+    // relative prices ahead are differences to this hour's
+    const base = info.pricesAhead === "relative" ? price[0] : 0;
     for (let k = 1; k < h; k++) {
-      price[k] = obs[idx.priceAheadStart + k - 1]!;
+      price[k] = obs[idx.priceAheadStart + k - 1]! + base;
       if (this.config.forecast === "persistence") net[k] = netNow;
       else {
         const past = this.#t + k - 24;
