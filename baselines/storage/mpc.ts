@@ -24,7 +24,7 @@
  */
 import { z } from "zod";
 import type { Info, Policy } from "../../src/core/env.js";
-import { ConfigError, parseConfig } from "../../src/core/errors.js";
+import { parseConfig } from "../../src/core/errors.js";
 import { createWarmStart, type Solver } from "../../src/solvers/index.js";
 import { buildCommunityLp, type CommunityPlan } from "../../src/planning/storage-lp.js";
 import type { LpModel } from "../../src/solvers/index.js";
@@ -76,10 +76,6 @@ export class MpcPolicy implements Policy<Float32Array, Float32Array> {
 
   reset(info: Info): void {
     this.#info = readStorageDispatchInfo(this.name, info);
-    if (this.#info.pricesAhead === "relative-scaled") {
-      this.#info = null;
-      throw new ConfigError(`${this.name} policy`, [{ path: "pricesAhead", expected: '"absolute" or "relative" (the plan is priced in EUR/kWh, which scaled prices no longer give)', received: '"relative-scaled"' }]);
-    }
     this.#t = 0;
     this.#energyKwh = this.#info.battery.initialEnergyKwh;
     this.#plan = new Float64Array(0);

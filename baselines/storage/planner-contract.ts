@@ -28,7 +28,7 @@ const storageDispatchInfoSchema = z.object({
   dtHours: z.number().positive(),
   objective: z.enum(["arbitrage", "self-consumption"]),
   /** How the observation gives the prices ahead (the env's `pricesAhead`); absent: absolute EUR/kWh. */
-  pricesAhead: z.enum(["absolute", "relative", "relative-scaled"]).default("absolute"),
+  pricesAhead: z.enum(["absolute", "relative"]).default("absolute"),
   episodeSteps: z.number().int().positive(),
   /** Value per kWh the env's last reward gives the energy missing at the end (0: none). */
   terminalValuePerKwh: z.number(),

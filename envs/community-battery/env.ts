@@ -33,9 +33,7 @@
  * | 7      | PV this hour                                             | kW      |
  * | 8      | spot price this hour                                     | EUR/kWh |
  * | 9-32   | spot price of hours t+1 .. t+24 (day-ahead, known; minus | EUR/kWh |
- * |        | this hour's with `pricesAhead: "relative"`; with         |         |
- * |        | "relative-scaled" 8-32 are divided by the mean absolute  | -       |
- * |        | price of hours t .. t+24)                                |         |
+ * |        | this hour's with `pricesAhead: "relative"`)              |         |
  * | 33-56  | forecast of net load (load - PV) for hours t+1 .. t+24   | kW      |
  * With `observeLoad: false` the load, PV and net-load forecast are left out
  * (PRICE_OBSERVATION_INDEX): 0-5 as above, 6 this hour's price, 7-30 the prices ahead. In
@@ -89,8 +87,6 @@ export const COMMUNITY_BATTERY_ID = "CommunityBattery-v0";
 
 /** Hours of look-ahead in the observation (prices and net-load forecast). */
 export const LOOKAHEAD_HOURS = 24;
-/** `pricesAhead: "relative-scaled"` divides by at least this (EUR/kWh): a window of prices near 0 is not blown up. */
-const MIN_PRICE_SCALE_EUR_PER_KWH = 1e-3;
 
 /** Where each quantity sits in the observation; also published in the reset info. */
 export const OBSERVATION_INDEX = Object.freeze({
@@ -426,17 +422,9 @@ export class CommunityBatteryEnv extends BaseEnv<Float32Array, Float32Array | Fl
     obs[OBSERVATION_INDEX.soc] = this.#energyKwh / this.battery.capacityKwh;
     const idx = this.observationIndex;
     const price = this.#price;
-    const mode = this.config.pricesAhead;
-    const base = mode === "absolute" ? 0 : price[i]!;
-    let scale = 1;
-    if (mode === "relative-scaled") {
-      // the window's mean absolute price: arbitrage decisions do not change when every price is scaled
-      let sum = 0;
-      for (let k = 0; k <= LOOKAHEAD_HOURS; k++) sum += Math.abs(price[i + k]!);
-      scale = Math.max(sum / (LOOKAHEAD_HOURS + 1), MIN_PRICE_SCALE_EUR_PER_KWH);
-    }
-    obs[idx.priceEurPerKwh] = price[i]! / scale;
-    for (let k = 1; k <= LOOKAHEAD_HOURS; k++) obs[idx.priceAheadStart + k - 1] = (price[i + k]! - base) / scale;
+    const base = this.config.pricesAhead === "relative" ? price[i]! : 0;
+    obs[idx.priceEurPerKwh] = price[i]!;
+    for (let k = 1; k <= LOOKAHEAD_HOURS; k++) obs[idx.priceAheadStart + k - 1] = price[i + k]! - base;
     if (idx.netLoadForecastStart === undefined) return obs;
     const load = this.#load;
     const pv = this.#pv;
