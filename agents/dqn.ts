@@ -38,7 +38,7 @@ import { linearSchedule, type Schedule } from "./schedules.js";
 /** DQN hyperparameters; every field has a default. */
 export const dqnConfigSchema = z.strictObject({
   learningRate: z.number().positive().default(5e-4).meta({ description: "Adam step size (tuned on CommunityBattery-v0; SB3: 1e-4, CleanRL: 2.5e-4)." }),
-  annealLearningRate: z.boolean().default(false).meta({ description: "Anneal the learning rate linearly to 0 over the run (as PPO does; SB3's DQN: constant), so the greedy policy settles rather than swings between evaluations. The schedule is the first run's, as epsilon's: past its end (a resumed run) the step size stays 0." }),
+  annealLearningRate: z.boolean().default(false).meta({ description: "Anneal the learning rate linearly to 0 over the run (as PPO does; SB3's DQN: constant), so the greedy policy settles rather than swings between evaluations. A resumed run anneals on through its new end (epsilon keeps the first run's schedule)." }),
   bufferSize: z.number().int().positive().default(100_000).meta({ description: "Transitions kept in the replay buffer." }),
   batchSize: z.number().int().positive().default(64).meta({ description: "Transitions per gradient step (the issue's benchmark: 64)." }),
   gamma: z.number().min(0).max(1).default(0.99).meta({ description: "Discount factor per step (0.99: a horizon of ~100 hours spans the 24 h price look-ahead)." }),
@@ -128,7 +128,7 @@ export class DqnLearner implements Learner<number> {
     this.#nStep = new NStepQueue(cfg.nStep, this.numEnvs, init.observationSize, cfg.gamma, (o, a, r, next, term, k) => { buffer.add(o, a, r, next, term, k); });
     this.#gammaPow = Float32Array.from({ length: cfg.nStep + 1 }, (_, k) => cfg.gamma ** k);
     this.#normalizer = new ObservationNormalizer(init.observationSize, cfg.normalizeObservations);
-    this.#learningRate = cfg.annealLearningRate ? linearSchedule(cfg.learningRate, 0, init.scheduleSteps) : null;
+    this.#learningRate = cfg.annealLearningRate ? linearSchedule(cfg.learningRate, 0, init.learningRateScheduleSteps ?? init.scheduleSteps) : null;
     this.#epsilon = linearSchedule(cfg.explorationInitialEps, cfg.explorationFinalEps, cfg.explorationFraction * init.scheduleSteps);
     this.#exploreRng = root.child("explore");
     this.#input = new Float32Array(init.observationSize);

@@ -52,6 +52,11 @@ export interface LearnerInit {
   seed: number;
   /** Env steps the schedules (epsilon, learning-rate annealing) are laid out over. */
   scheduleSteps: number;
+  /**
+   * Env steps a learning-rate annealing is laid out over, when not `scheduleSteps`: a resumed DQN
+   * keeps its first run's epsilon schedule but anneals its step size through the new end.
+   */
+  learningRateScheduleSteps?: number;
   /** Envs stepped together (the vector env's numEnvs); default 1. */
   numEnvs?: number;
   /**

@@ -463,8 +463,9 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       numEnvs,
       seed: o.seed,
       ...(vec instanceof AgentVectorEnv && sharing.criticState === "team" ? { actorObservationSize: vec.sharing.actorObservationSize } : {}),
-      // DQN's epsilon keeps the schedule of its first run; the actor-critics anneal through the new end
+      // DQN's epsilon keeps the schedule of its first run; learning rates anneal through the new end
       scheduleSteps: o.algo === "dqn" && savedMeta ? savedMeta.scheduleSteps : scheduleSteps,
+      learningRateScheduleSteps: scheduleSteps,
     });
     if (saved) await restoreSaved(learner, o.resumeFrom!, savedMeta!, saved.arrays);
   } catch (err) {

@@ -105,6 +105,14 @@ describe("learners", () => {
     assert.ok(change(constant.weights().slice(0, half), beforeConstant.slice(0, half)) > 0);
     annealed.dispose();
     constant.dispose();
+    // a resumed run's step size anneals through its own end, while epsilon keeps the first run's schedule
+    const resumed = new DqnLearner({ ...init(true), learningRateScheduleSteps: 200 });
+    drive(resumed, 100);
+    const mid = resumed.weights();
+    drive(resumed, 50);
+    assert.ok(change(resumed.weights().slice(0, half), mid.slice(0, half)) > 0, "no step past the epsilon schedule's end");
+    assert.equal(resumed.exploration(), 0.05);
+    resumed.dispose();
   });
 
   it("invalid DQN hyperparameters name every bad field by its path", () => {
