@@ -55,7 +55,7 @@ export const dqnConfigSchema = z.strictObject({
   hiddenSizes: z.array(z.number().int().positive()).min(1).default([64, 64]).meta({ description: "Hidden layer widths (the issue's benchmark: two layers of 64)." }),
   rewardScale: z.number().positive().default(0.01).meta({ description: "Multiplies every reward before it is stored: CommunityBattery rewards are tens of EUR a step." }),
   normalizeObservations: z.boolean().default(true).meta({ description: "Standardise observations with running statistics (kW in the hundreds beside prices near 0.1)." }),
-  actionLevels: z.number().int().min(2).nullable().default(null).meta({ description: "Levels per element of a Box action for the DiscretizeAction wrapper (ignored for Discrete envs); the learner sees Discrete(levels^k). null: 11 for a one-element Box, else the most that keep levels^k <= 1024 (5 for a 4-element Box)." }),
+  actionLevels: z.number().int().min(2).nullable().default(null).meta({ description: "Levels per element of a Box action for the DiscretizeAction wrapper (ignored for Discrete envs); the learner sees Discrete(levels^k). Elements of zero width (and, on a parallel env, those no agent can move) get one level. null: 11 for one element that moves, else the most that keep levels^m <= 1024 for the m that move (5 for 4)." }),
 });
 
 export type DqnConfig = z.output<typeof dqnConfigSchema>;

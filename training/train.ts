@@ -41,7 +41,7 @@ import { evaluateParallel } from "./evaluate-parallel.js";
 import { Rng } from "../src/core/rng.js";
 import { Box, spaceFromJSON, type BoxDtype, type Space, type SpaceJSON } from "../src/core/spaces.js";
 import { recordsTrajectory } from "../src/core/trajectory.js";
-import { levelGrid, maxLevelsFor, writeLevels } from "../src/core/wrappers/discretize-action.js";
+import { levelGrid, maxLevelsFor, movableElements, writeLevels } from "../src/core/wrappers/discretize-action.js";
 import { evaluate } from "./evaluate.js";
 import { IndependentLearners, movingElements, type AgentLearner, type SlotLayout } from "./independent.js";
 
@@ -230,8 +230,7 @@ function independentLearners(metas: readonly IndependentAgentMeta[], layout: Slo
         toShared = (a, out) => { for (let i = 0; i < out.length; i++) out[i] = a[i]!; };
       } else {
         const perElement = levelsPerElement(map);
-        const n = perElement[0]!.length;
-        toShared = (a, out) => writeLevels(perElement, n, a[0]!, out);
+        toShared = (a, out) => writeLevels(perElement, a[0]!, out);
       }
       agents.push({ agent: m.agent, learner, observationSize: m.observationSize, moving: m.moving, toShared });
     }
@@ -248,13 +247,12 @@ function envPolicy(learner: Learner<unknown>, map: ActionMap): Policy<Float32Arr
     return { name: learner.name, act: (obs: Float32Array, info: Info) => learner.act(obs, info) };
   }
   const perElement = levelsPerElement(map);
-  const n = perElement[0]!.length;
   const k = perElement.length;
   return {
     name: learner.name,
     act: (obs: Float32Array, info: Info) => {
       const out = map.dtype === "float32" ? new Float32Array(k) : new Float64Array(k);
-      writeLevels(perElement, n, learner.act(obs, info) as number, out);
+      writeLevels(perElement, learner.act(obs, info) as number, out);
       return out;
     },
   };
@@ -310,13 +308,28 @@ function buildEnv(envId: string, envConfig: unknown, algo: Algo, actionLevels: n
   // independent learners discretise each agent's own action (independentMetas)
   if (algo === "dqn" && space instanceof Box && !independent) {
     try {
-      return { vec, ...dqnLevels(space, actionLevels) };
+      return { vec, ...dqnLevels(vec instanceof AgentVectorEnv ? sharedMovableBox(vec.sharing) : space, actionLevels) };
     } catch (err) {
       vec.close();
       throw err;
     }
   }
   return { vec, actionSpace: space, map: { kind: "identity" } };
+}
+
+/**
+ * The shared [-1, 1] action with the elements no agent can move narrowed to 0: DQN's grid gives
+ * them one level, so 5 levels over a household's 2 moving elements of 4 are 25 actions, not 625.
+ */
+function sharedMovableBox(sharing: AgentSharing): Box {
+  const m = sharing.actionSpace.size;
+  const low = new Float64Array(m);
+  const high = new Float64Array(m);
+  for (let j = 0; j < m; j++) {
+    const moves = sharing.agents.some((_, k) => { const b = sharing.agentActionBox(k); return j < b.size && b.high[j]! > b.low[j]!; });
+    if (moves) { low[j] = -1; high[j] = 1; }
+  }
+  return new Box<Float32Array>({ low, high, dtype: "float32" });
 }
 
 /**
@@ -327,7 +340,7 @@ function buildEnv(envId: string, envConfig: unknown, algo: Algo, actionLevels: n
  */
 function dqnLevels(box: Box, actionLevels: number | null): { actionSpace: Space<unknown>; map: ActionMap } {
   try {
-    const grid = levelGrid(box, actionLevels ?? Math.min(11, maxLevelsFor(box.size)));
+    const grid = levelGrid(box, actionLevels ?? Math.min(11, maxLevelsFor(Math.max(1, movableElements(box)))));
     return { actionSpace: grid.space, map: { kind: "levels", levels: grid.levelsPerElement, dtype: box.dtype } };
   } catch (err) {
     if (err instanceof ConfigError && err.issues.some((i) => i.path === "n")) {
@@ -341,11 +354,10 @@ function dqnLevels(box: Box, actionLevels: number | null): { actionSpace: Space<
 function envActionMapper(map: ActionMap, numEnvs: number, envActions: Float64Array): (learnerActions: Float64Array) => Float64Array {
   if (map.kind === "identity") return (learnerActions) => learnerActions;
   const perElement = levelsPerElement(map);
-  const n = perElement[0]!.length;
   const k = perElement.length;
   const rows = Array.from({ length: numEnvs }, (_, i) => envActions.subarray(i * k, (i + 1) * k));
   return (learnerActions) => {
-    for (let i = 0; i < numEnvs; i++) writeLevels(perElement, n, learnerActions[i]!, rows[i]!);
+    for (let i = 0; i < numEnvs; i++) writeLevels(perElement, learnerActions[i]!, rows[i]!);
     return envActions;
   };
 }

@@ -201,6 +201,20 @@ describe("independent learners (one network per agent)", () => {
     assert.equal(scored.result.summary["return"]!.mean, r.kpis["return"]);
   });
 
+  it("shared dqn on Community-v0 gets a level grid over the elements some household moves: 5 levels are 25 actions, not 5^4", async function () {
+    this.timeout(120_000);
+    const dir = join(mkdtempSync(join(tmpdir(), "gridgym-shared-grid-")), "model");
+    const config = { community: { households: 4 }, days: 1 };
+    const r = await train({ envId: "Community-v0", envConfig: config, algo: "dqn", seed: 1, steps: 800, numEnvs: 1, evalSeeds: [2000], evalEvery: 0, outDir: dir,
+      hyperparameters: { actionLevels: 5, learningStarts: 200, hiddenSizes: [16] } });
+    const meta = loadArrays(dir).meta as unknown as { actionSpace: { n: number }; actionMap: { levels: number[][] } };
+    assert.equal(meta.actionSpace.n, 25);
+    // battery (0) and peer-to-peer (3) move; the EV (1) and flexible load (2) stay the rule's
+    assert.deepEqual(meta.actionMap.levels.map((l) => l.length), [5, 1, 1, 5]);
+    const scored = await evaluateModel(dir, config, [2000]);
+    assert.equal(scored.result.summary["return"]!.mean, r.kpis["return"]);
+  });
+
   it("refuse independent learners on a single-agent env, and other agent features", async () => {
     await assert.rejects(train({ envId: "CommunityBattery-v0", algo: "ppo", seed: 0, steps: 10, sharing: { mode: "independent" } }),
       (e: unknown) => e instanceof ConfigError && /sharing\.mode/.test(e.message));

@@ -3,10 +3,11 @@
  * bounded continuous vector, such as one battery power set-point or a hub's device set-points.
  *
  * Each of the Box's k elements gets n evenly spaced levels, `low + j * (high - low) / (n - 1)`
- * (level 0 is `low`, level n-1 is exactly `high`). The wrapper exposes Discrete(n^k): action a
- * picks level j_i = floor(a / n^i) mod n for element i (element 0 varies fastest), so a 1-D Box
- * gets Discrete(n) with action j = level j. The joint grid grows as n^k, so it is capped at
- * MAX_JOINT_ACTIONS; `maxLevelsFor(k)` is the most levels per element that fit.
+ * (level 0 is `low`, level n-1 is exactly `high`); an element of zero width (low = high) gets its
+ * one value. The wrapper exposes Discrete(n^m), m the elements of non-zero width: action a picks
+ * the levels as the digits of a mixed-radix number (element 0 varies fastest), so a 1-D Box
+ * gets Discrete(n) with action j = level j. The joint grid grows as n^m, so it is capped at
+ * MAX_JOINT_ACTIONS; `maxLevelsFor(m)` is the most levels per element that fit.
  *
  * What a caller may rely on:
  * - The action passed on is a new typed array of the Box's dtype holding the chosen levels.
@@ -34,9 +35,17 @@ function levelsOf(low: number, high: number, n: number): number[] {
   return Array.from({ length: n }, (_, j) => (j === n - 1 ? high : low + (j * (high - low)) / (n - 1)));
 }
 
+/** Elements of `box` of non-zero width: those a grid gives levels to. */
+export function movableElements(box: Box): number {
+  let m = 0;
+  for (let i = 0; i < box.size; i++) if (box.high[i]! > box.low[i]!) m++;
+  return m;
+}
+
 /**
- * The joint grid of `n` evenly spaced levels per element of a finite Box: Discrete(n^k) and each
- * element's levels (what DiscretizeAction exposes, for a training loop that maps indices itself).
+ * The joint grid of `n` evenly spaced levels per element of a finite Box (one level for an
+ * element of zero width): Discrete(n^m) and each element's levels (what DiscretizeAction
+ * exposes, for a training loop that maps indices itself).
  * @throws ConfigError naming `env.actionSpace` or `n`
  */
 export function levelGrid(box: Space<unknown>, n: number): { space: Discrete; levelsPerElement: number[][] } {
@@ -50,11 +59,11 @@ export function levelGrid(box: Space<unknown>, n: number): { space: Discrete; le
   if (!Number.isInteger(n) || n < 2) {
     throw new ConfigError("DiscretizeAction", [{ path: "n", expected: "an integer >= 2", received: String(n) }]);
   }
-  const k = box.size;
-  if (n ** k > MAX_JOINT_ACTIONS) {
-    throw new ConfigError("DiscretizeAction", [{ path: "n", expected: `at most ${maxLevelsFor(k)} levels for a ${k}-element action (n^${k} <= ${MAX_JOINT_ACTIONS} joint actions)`, received: String(n) }]);
+  const m = movableElements(box);
+  if (n ** m > MAX_JOINT_ACTIONS) {
+    throw new ConfigError("DiscretizeAction", [{ path: "n", expected: `at most ${maxLevelsFor(m)} levels for an action of ${m} elements that move (n^${m} <= ${MAX_JOINT_ACTIONS} joint actions)`, received: String(n) }]);
   }
-  return { space: new Discrete(n ** k), levelsPerElement: Array.from({ length: k }, (_, i) => levelsOf(box.low[i]!, box.high[i]!, n)) };
+  return { space: new Discrete(n ** m), levelsPerElement: Array.from({ length: box.size }, (_, i) => (box.high[i]! > box.low[i]! ? levelsOf(box.low[i]!, box.high[i]!, n) : [box.low[i]!])) };
 }
 
 /** Exposes Discrete(n^k) over n evenly spaced levels of each element of a finite k-element Box. */
@@ -84,7 +93,7 @@ export class DiscretizeAction<Obs, Act extends BoxElement> extends ActionWrapper
     return this.levelsPerElement[0]!;
   }
 
-  /** Discrete(n^k): one joint action per combination of levels (element 0 varies fastest). */
+  /** Discrete(n^m): one joint action per combination of levels (element 0 varies fastest). */
   override get actionSpace(): Space<number> {
     return this.#space;
   }
@@ -105,7 +114,7 @@ export class DiscretizeAction<Obs, Act extends BoxElement> extends ActionWrapper
         if (Math.abs(levels[j]! - x) < Math.abs(levels[best]! - x)) best = j;
       }
       joint += best * weight;
-      weight *= this.n;
+      weight *= levels.length;
     }
     return joint;
   }
@@ -113,16 +122,17 @@ export class DiscretizeAction<Obs, Act extends BoxElement> extends ActionWrapper
   action(action: number): Act {
     this.#check.read(envIdOf(this), action);
     const out = this.#box.zeros() as Act;
-    writeLevels(this.levelsPerElement, this.n, action, out);
+    writeLevels(this.levelsPerElement, action, out);
     return out;
   }
 }
 
-/** Writes the levels that joint action `a` picks into `out` (element 0 varies fastest). */
-export function writeLevels(levelsPerElement: readonly (readonly number[])[], n: number, a: number, out: BoxElement): void {
+/** Writes the levels that joint action `a` picks into `out`: its digits, each element's radix its number of levels (element 0 varies fastest). */
+export function writeLevels(levelsPerElement: readonly (readonly number[])[], a: number, out: BoxElement): void {
   let rest = a;
   for (let i = 0; i < levelsPerElement.length; i++) {
-    out[i] = levelsPerElement[i]![rest % n]!;
-    rest = Math.floor(rest / n);
+    const levels = levelsPerElement[i]!;
+    out[i] = levels[rest % levels.length]!;
+    rest = Math.floor(rest / levels.length);
   }
 }

@@ -50,7 +50,7 @@ describe("DiscretizeAction", () => {
 
   it("refuses more levels than a multi-element Box allows, an unbounded Box and n < 2, naming the field", () => {
     assert.throws(() => new DiscretizeAction(new RecordingEnv(new Box({ low: -1, high: 1, shape: [4] })), 6), {
-      message: "invalid DiscretizeAction:\n  n: expected at most 5 levels for a 4-element action (n^4 <= 1024 joint actions), got 6",
+      message: "invalid DiscretizeAction:\n  n: expected at most 5 levels for an action of 4 elements that move (n^4 <= 1024 joint actions), got 6",
     });
     assert.throws(() => new DiscretizeAction(new RecordingEnv(new Box({ low: 0, high: Infinity, shape: [1] })), 3), {
       message: "invalid DiscretizeAction:\n  env.actionSpace: expected a Box with finite bounds, got Box of shape [1] in [0] .. [Infinity]",
@@ -69,6 +69,23 @@ describe("DiscretizeAction", () => {
     ]);
     assert.deepEqual(env.levelsPerElement, [[0, 0.5, 1], [-10, 0, 10]]);
     assert.deepEqual([1, 2, 4, 10].map(maxLevelsFor), [1024, 32, 5, 2]);
+  });
+
+  it("gives an element of zero width its one value: 5 levels over 2 moving elements of 4 are 25 actions, each pair once", () => {
+    const env = new DiscretizeAction(new RecordingEnv(new Box({ low: [-1, 0, 2, -1], high: [1, 0, 2, 1], dtype: "float64" })), 5);
+    assert.equal((env.actionSpace as Discrete).n, 25);
+    assert.deepEqual(env.levelsPerElement, [[-1, -0.5, 0, 0.5, 1], [0], [2], [-1, -0.5, 0, 0.5, 1]]);
+    const seen = new Set<string>();
+    for (let a = 0; a < 25; a++) {
+      const x = Array.from(env.action(a));
+      assert.equal(x[1], 0);
+      assert.equal(x[2], 2);
+      seen.add(`${x[0]},${x[3]}`);
+      assert.equal(env.nearestAction(x), a);
+    }
+    assert.equal(seen.size, 25);
+    // the cap counts the elements that move: 32 levels of 2 moving elements fit in 1024
+    assert.equal((new DiscretizeAction(new RecordingEnv(new Box({ low: [-1, 0, 0, -1], high: [1, 0, 0, 1] })), 32).actionSpace as Discrete).n, 1024);
   });
 
   it("nearestAction picks the nearest level of each element (the lower on a tie), the inverse of action on every level", () => {
