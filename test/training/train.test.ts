@@ -122,7 +122,7 @@ describe("train", () => {
     assert.ok(a instanceof Float64Array && a.length === 4 && Array.from(a).every((x) => [-1, -0.5, 0, 0.5, 1].includes(x)), `action ${Array.from(a)}`);
     assert.ok(Number.isFinite(r.kpis["return"]));
     await assert.rejects(train({ envId: "EnergyHub-v0", algo: "dqn", hyperparameters: { ...TINY.dqn, actionLevels: 6 }, seed: 2, steps: 10, evalSeeds: [1000] }),
-      /invalid dqn hyperparameters:\n {2}actionLevels: expected at most 5 levels for a 4-element action \(n\^4 <= 1024 joint actions\), got 6/);
+      /invalid dqn hyperparameters:\n {2}actionLevels: expected at most 5 levels for an action of 4 elements that move \(n\^4 <= 1024 joint actions\), got 6/);
   });
 
   it("keepBest saves and reports the best-evaluated learner, not the last one", async () => {
