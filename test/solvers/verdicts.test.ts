@@ -140,9 +140,9 @@ describe("LP verdicts are verified on every backend (issue 15, finding 14)", fun
   });
 
   it("jsls stops at its time limit instead of finishing a long solve", () => {
-    // a dense 400 x 400 LP: loading it into javascript-lp-solver and pivoting its tableau takes a while
+    // a dense 600 x 600 LP: loading it into javascript-lp-solver and pivoting its tableau takes a while
     const model = new LpModel();
-    const n = 400;
+    const n = 600;
     for (let j = 0; j < n; j++) model.addVar(`x${j}`, 0, 100, -1 - (j % 7));
     for (let i = 0; i < n; i++) {
       const vars = Array.from({ length: n }, (_, j) => j);
