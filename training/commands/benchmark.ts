@@ -7,7 +7,9 @@
  *
  * On a parallel env (Community-v0, EnergyHubParallel-v0) the learners share one network over
  * every agent; `--multi-agent independent` trains one network per agent instead (rows
- * `ppo-independent`, ...), `both` trains both side by side on the same budget and seeds.
+ * `ppo-independent`, ...), `central-critic` a shared network whose critic reads every agent's
+ * observation (rows `ppo-central-critic`; PPO and A2C), and a comma list trains them side by
+ * side on the same budget and seeds (`both`: shared and independent).
  *
  * Learners train on seeds below 1000 and are judged on seeds from 1000 up: the same
  * held-out episodes every policy sees.
