@@ -325,9 +325,8 @@ function sharedMovableBox(sharing: AgentSharing): Box {
   const m = sharing.actionSpace.size;
   const low = new Float64Array(m);
   const high = new Float64Array(m);
-  for (let j = 0; j < m; j++) {
-    const moves = sharing.agents.some((_, k) => { const b = sharing.agentActionBox(k); return j < b.size && b.high[j]! > b.low[j]!; });
-    if (moves) { low[j] = -1; high[j] = 1; }
+  for (let k = 0; k < sharing.agents.length; k++) {
+    for (const j of movingElements(sharing, k)) { low[j] = -1; high[j] = 1; }
   }
   return new Box<Float32Array>({ low, high, dtype: "float32" });
 }
